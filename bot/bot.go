@@ -1,0 +1,357 @@
+// Package bot is Polku's Telegram adapter: it files every update in the
+// store's inbox before Telegram is told it arrived (webhook or Polku's own
+// long polling), applies each chat's updates in order with the flows
+// engine, renders the replies in the family's language into the outbox,
+// and sends the outbox within Telegram's limits.
+//
+// bot wraps go-telegram/bot (imported as tgbot) and hides it from the rest.
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"polku"
+	"polku/flows"
+	"polku/locales"
+	"polku/store"
+)
+
+// Config is how a deployment runs the adapter.
+type Config struct {
+	Token string
+	// APIURL is the Bot API server, e.g. https://api.telegram.org or a
+	// local Bot API server.
+	APIURL string
+	// Workers apply updates of different chats in parallel.
+	Workers int
+	// Senders send messages of different chats in parallel.
+	Senders int
+	// GlobalRate is messages per second over all chats; ChatRate and
+	// ChatBurst limit one chat.
+	GlobalRate float64
+	ChatRate   float64
+	ChatBurst  int
+	// PollTimeout is the long-polling timeout of getUpdates.
+	PollTimeout time.Duration
+	// Idle is how often workers look for work they were not told about
+	// (another process's updates).
+	Idle time.Duration
+	// MaxAttempts is how often one update is tried before it is given up.
+	MaxAttempts int
+}
+
+func (c *Config) defaults() {
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	if c.Senders <= 0 {
+		c.Senders = 8
+	}
+	if c.GlobalRate <= 0 {
+		c.GlobalRate = 30
+	}
+	if c.ChatRate <= 0 {
+		c.ChatRate = 1
+	}
+	if c.ChatBurst <= 0 {
+		c.ChatBurst = 3
+	}
+	if c.PollTimeout <= 0 {
+		c.PollTimeout = 25 * time.Second
+	}
+	if c.Idle <= 0 {
+		c.Idle = 250 * time.Millisecond
+	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+}
+
+// Bot is the adapter.
+type Bot struct {
+	cfg    Config
+	db     *store.DB
+	engine *flows.Engine
+	render renderer
+	tg     *tgbot.Bot
+	http   *http.Client
+	log    *slog.Logger
+	// Now is the clock; tests move it.
+	Now func() time.Time
+
+	applyWake chan struct{}
+	sendWake  chan struct{}
+}
+
+// New builds the adapter. It does not talk to Telegram yet.
+func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, log *slog.Logger) (*Bot, error) {
+	cfg.defaults()
+	opts := []tgbot.Option{tgbot.WithSkipGetMe(), tgbot.WithHTTPClient(cfg.PollTimeout+10*time.Second, &http.Client{Timeout: 30 * time.Second})}
+	if cfg.APIURL != "" {
+		opts = append(opts, tgbot.WithServerURL(cfg.APIURL))
+	}
+	tg, err := tgbot.New(cfg.Token, opts...)
+	if err != nil {
+		return nil, polku.Errorf(polku.EINVALID, "telegram client: %v", err)
+	}
+	return &Bot{
+		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc}, tg: tg,
+		http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second},
+		log:  log, Now: time.Now,
+		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1),
+	}, nil
+}
+
+func wake(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// Run applies updates and sends the outbox until ctx ends; then it lets
+// the work in hand finish and returns. Ingestion (Poll or the webhook
+// handler) runs beside it.
+func (b *Bot) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); b.applyLoop(ctx) }()
+	go func() { defer wg.Done(); b.sendLoop(ctx) }()
+	wg.Wait()
+	return nil
+}
+
+// SetCommands shows the commands in Telegram's menu, in each language.
+func (b *Bot) SetCommands(ctx context.Context) error {
+	langs := b.render.loc.Languages()
+	for i, lang := range append([]string{""}, langs...) {
+		l := lang
+		if i == 0 {
+			l = langs[0]
+		}
+		var cmds []models.BotCommand
+		for _, c := range []string{"start", "menu", "language", "privacy", "help"} {
+			cmds = append(cmds, models.BotCommand{Command: c, Description: b.render.loc.Message(l, "command."+c, nil, nil)})
+		}
+		if _, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang}); err != nil {
+			return fmt.Errorf("setMyCommands %q: %w", lang, err)
+		}
+	}
+	return nil
+}
+
+// applyLoop hands chats with waiting updates to the workers, one worker
+// per chat at a time in this process; the store's chat lock does the same
+// across processes.
+func (b *Bot) applyLoop(ctx context.Context) {
+	jobs := make(chan int64)
+	done := make(chan int64, b.cfg.Workers)
+	var wg sync.WaitGroup
+	for range b.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for chat := range jobs {
+				b.drain(ctx, chat)
+				done <- chat
+			}
+		}()
+	}
+	busy := map[int64]bool{}
+	tick := time.NewTicker(b.cfg.Idle)
+	defer func() {
+		close(jobs)
+		wg.Wait()
+		tick.Stop()
+	}()
+	for ctx.Err() == nil {
+		chats, err := b.db.PendingChats(ctx, 4*b.cfg.Workers)
+		if err != nil && ctx.Err() == nil {
+			b.log.Error("pending chats", "err", err)
+		}
+		gave := false
+		for _, chat := range chats {
+			if busy[chat] {
+				continue
+			}
+		give:
+			select {
+			case jobs <- chat:
+				busy[chat] = true
+				gave = true
+			case c := <-done:
+				delete(busy, c)
+				goto give
+			case <-ctx.Done():
+				return
+			}
+		}
+		if gave {
+			continue
+		}
+		select {
+		case c := <-done:
+			delete(busy, c)
+		case <-b.applyWake:
+		case <-tick.C:
+		case <-ctx.Done():
+		}
+	}
+}
+
+// drain applies the chat's waiting updates one by one. A transaction that
+// has begun is finished even when ctx ends, so shutdown loses nothing.
+func (b *Bot) drain(ctx context.Context, chat int64) {
+	for ctx.Err() == nil {
+		var update int64
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		did, err := b.db.Apply(work, chat, func(ctx context.Context, tx *store.Tx, p store.Pending) error {
+			update = p.UpdateID
+			return b.apply(ctx, tx, p)
+		})
+		cancel()
+		switch {
+		case errors.Is(err, store.ErrBusy):
+			return
+		case err != nil:
+			b.failed(ctx, chat, update, err)
+			return
+		case !did:
+			return
+		}
+		wake(b.sendWake)
+	}
+}
+
+// failed records a failed update; after the last attempt the family is told
+// that something went wrong, so they are never left in silence.
+func (b *Bot) failed(ctx context.Context, chat, update int64, err error) {
+	b.log.Error("apply update", "chat_id", chat, "update_id", update, "err", err)
+	if update == 0 {
+		return
+	}
+	gaveUp, ferr := b.db.Failed(context.WithoutCancel(ctx), update, polku.ErrorCode(err), b.cfg.MaxAttempts)
+	if ferr != nil {
+		b.log.Error("record failure", "update_id", update, "err", ferr)
+		return
+	}
+	if gaveUp {
+		lang := b.render.loc.Languages()[0]
+		o := out{Method: "send", ChatID: chat, Text: b.render.loc.Message(lang, "error.internal", nil, nil)}
+		if err := b.db.Queue(context.WithoutCancel(ctx), []store.Out{{ChatID: chat, Priority: 0, Payload: encode(o)}}); err != nil {
+			b.log.Error("queue error notice", "chat_id", chat, "err", err)
+		}
+		wake(b.sendWake)
+	}
+}
+
+// apply runs one update through the flows, in the store's transaction.
+func (b *Bot) apply(ctx context.Context, tx *store.Tx, p store.Pending) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = polku.Errorf(polku.EINTERNAL, "panic applying update: %v", r)
+		}
+	}()
+	var u models.Update
+	if err := json.Unmarshal(p.Payload, &u); err != nil {
+		b.log.Warn("unreadable update", "update_id", p.UpdateID)
+		return nil
+	}
+	x := parse(&u)
+	if x.blocked != nil {
+		return tx.SetBlocked(ctx, *x.blocked)
+	}
+	if !x.private || x.in.Kind == 0 {
+		return nil
+	}
+	now := b.Now()
+	data, err := tx.Conversation(ctx)
+	if err != nil {
+		return err
+	}
+	var conv flows.Conversation
+	if data == nil || json.Unmarshal(data, &conv) != nil || !b.engine.Valid(conv) {
+		conv = b.engine.NewConversation(b.render.loc.Match(x.lang), now)
+	} else if !conv.LangChosen && x.lang != "" {
+		conv.Lang = b.render.loc.Match(x.lang)
+	}
+	in := x.in
+	in.Now = now
+	if in.Kind == flows.KindText {
+		if payload, ok := b.render.typedButton(conv.Lang, b.engine.Ask(conv), in.Text); ok {
+			in = flows.Input{Kind: flows.KindButton, Payload: payload, Now: now}
+		}
+	}
+	res := b.engine.Step(conv, in)
+	if err := b.effects(ctx, tx, res); err != nil {
+		return err
+	}
+	state, err := json.Marshal(res.Conv)
+	if err != nil {
+		return err
+	}
+	calls := b.render.replies(res.Conv.Lang, p.ChatID, x.callback, res)
+	outs := make([]store.Out, len(calls))
+	for i, c := range calls {
+		outs[i] = store.Out{ChatID: p.ChatID, Priority: 0, Payload: encode(c)}
+	}
+	b.log.Debug("applied", "update_id", p.UpdateID, "chat_id", p.ChatID, "flow", res.Conv.Flow, "state", res.Conv.State)
+	return tx.Save(ctx, state, outs)
+}
+
+// effects stores what the step asked for, in the same transaction.
+func (b *Bot) effects(ctx context.Context, tx *store.Tx, res flows.Result) error {
+	c := res.Conv
+	for _, e := range res.Effects {
+		var err error
+		switch e := e.(type) {
+		case flows.RecordConsent:
+			if e.Agreed {
+				err = tx.RecordConsent(ctx, c.Lang, e.Version, e.Referral)
+				if err == nil {
+					err = tx.Count(ctx, "consent_given", "", e.Referral)
+				}
+			} else {
+				// Declining takes back any earlier consent: nothing
+				// personal is kept.
+				err = tx.Erase(ctx)
+				if err == nil {
+					err = tx.Count(ctx, "consent_declined", "", "")
+				}
+			}
+		case flows.SaveProfile:
+			err = tx.SaveProfile(ctx, c.Lang, e.Answers)
+			if err == nil {
+				err = tx.Count(ctx, "intake_completed", e.Answers.Municipality, e.Referral)
+			}
+		case flows.RequestPerson:
+			phone := ""
+			if e.Contact == polku.ContactPhone {
+				phone = c.Answers.Phone
+			}
+			err = tx.RequestPerson(ctx, e.Reason, e.Contact, phone)
+			if err == nil {
+				err = tx.Count(ctx, "person_requested", c.Answers.Municipality, "")
+			}
+		case flows.Erase:
+			err = tx.Erase(ctx)
+			if err == nil {
+				err = tx.Count(ctx, "erased", "", "")
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,193 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"polku/store"
+)
+
+// allowedUpdates are the update kinds Polku asks Telegram for.
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
+// file puts raw updates in the inbox and commits. Only after it returns nil
+// may Telegram be told the updates arrived.
+func (b *Bot) file(ctx context.Context, raws []json.RawMessage) (last int64, err error) {
+	ups := make([]store.Update, 0, len(raws))
+	for _, raw := range raws {
+		id, chat, ok := chatOf(raw)
+		if !ok {
+			continue
+		}
+		ups = append(ups, store.Update{ID: id, ChatID: chat, Payload: raw})
+		last = max(last, id)
+	}
+	if err := b.db.Enqueue(ctx, ups); err != nil {
+		return 0, err
+	}
+	wake(b.applyWake)
+	return last, nil
+}
+
+// apiError is a Bot API answer that was not ok.
+type apiError struct {
+	Code        int    `json:"error_code"`
+	Description string `json:"description"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("telegram %d: %s", e.Code, e.Description) }
+
+// call makes a Bot API call with a JSON body. go-telegram/bot does not
+// expose getUpdates, and its own poller acknowledges updates before they
+// are handled, so Polku polls with this.
+func (b *Bot) call(ctx context.Context, method string, params any, result any) error {
+	body, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	base := b.cfg.APIURL
+	if base == "" {
+		base = "https://api.telegram.org"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(base, "/")+"/bot"+b.cfg.Token+"/"+method, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := b.http.Do(req)
+	if err != nil {
+		// The URL holds the token: never let it reach a log.
+		var uerr interface{ Unwrap() error }
+		if errors.As(err, &uerr) {
+			return fmt.Errorf("%s: %w", method, uerr.Unwrap())
+		}
+		return fmt.Errorf("%s: request failed", method)
+	}
+	defer resp.Body.Close()
+	var env struct {
+		OK     bool            `json:"ok"`
+		Result json.RawMessage `json:"result"`
+		apiError
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&env); err != nil {
+		return fmt.Errorf("%s: unreadable answer (HTTP %d)", method, resp.StatusCode)
+	}
+	if !env.OK {
+		e := env.apiError
+		return &e
+	}
+	if result != nil {
+		return json.Unmarshal(env.Result, result)
+	}
+	return nil
+}
+
+// Poll runs Polku's own long polling until ctx ends. It asks Telegram for
+// the next updates (confirming the previous ones) only after the previous
+// batch is committed to the inbox, so a crash never loses an update.
+func (b *Bot) Poll(ctx context.Context) error {
+	if err := b.call(ctx, "deleteWebhook", map[string]any{}, nil); err != nil && ctx.Err() == nil {
+		b.log.Warn("deleteWebhook", "err", err)
+	}
+	var offset int64
+	backoff := time.Duration(0)
+	for ctx.Err() == nil {
+		if backoff > 0 {
+			select {
+			case <-time.After(backoff):
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		var raws []json.RawMessage
+		err := b.call(ctx, "getUpdates", map[string]any{
+			"offset": offset, "timeout": int(b.cfg.PollTimeout / time.Second), "allowed_updates": allowedUpdates,
+		}, &raws)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			var api *apiError
+			if errors.As(err, &api) && api.Code == http.StatusConflict {
+				// Another process polls (or a webhook is set): this
+				// process still applies and sends from the shared store.
+				b.log.Info("another poller is active; waiting", "err", err)
+				backoff = 5 * time.Second
+			} else {
+				b.log.Warn("getUpdates", "err", err)
+				backoff = min(30*time.Second, max(time.Second, 2*backoff))
+			}
+			continue
+		}
+		backoff = 0
+		if len(raws) == 0 {
+			continue
+		}
+		for {
+			last, err := b.file(ctx, raws)
+			if err == nil {
+				if last >= offset {
+					offset = last + 1
+				}
+				break
+			}
+			b.log.Error("file updates", "err", err)
+			select {
+			case <-time.After(time.Second):
+			case <-ctx.Done():
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
+// SetWebhook tells Telegram to deliver updates to url with the secret.
+func (b *Bot) SetWebhook(ctx context.Context, url, secret string) error {
+	return b.call(ctx, "setWebhook", map[string]any{"url": url, "secret_token": secret, "allowed_updates": allowedUpdates}, nil)
+}
+
+// Webhook returns the handler for Telegram's webhook. It answers 200 only
+// after the update is committed to the inbox; anything else makes Telegram
+// deliver it again.
+func (b *Bot) Webhook(secret string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
+		if subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		raw, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))
+		if err != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		if _, _, ok := chatOf(raw); !ok {
+			// Not an update: redelivering it would not help.
+			b.log.Warn("webhook: not an update")
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		if _, err := b.file(r.Context(), []json.RawMessage{raw}); err != nil {
+			b.log.Error("webhook: file update", "err", err)
+			http.Error(w, "try again", http.StatusInternalServerError)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}

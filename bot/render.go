@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+
+	"polku/flows"
+	"polku/locales"
+)
+
+// out is one call to the Bot API as stored in the outbox: already
+// localized, so the sender only sends.
+type out struct {
+	// Method is "send", "edit" or "answer".
+	Method    string           `json:"m"`
+	ChatID    int64            `json:"chat"`
+	MessageID int              `json:"msg,omitempty"`
+	Text      string           `json:"text,omitempty"`
+	Inline    [][]inlineButton `json:"inline,omitempty"`
+	Keyboard  [][]keyButton    `json:"kb,omitempty"`
+	Remove    bool             `json:"remove,omitempty"`
+	// Callback is the callback query to answer.
+	Callback string `json:"cb,omitempty"`
+}
+
+type inlineButton struct {
+	Text string `json:"t"`
+	Data string `json:"d"`
+}
+
+type keyButton struct {
+	Text    string `json:"t"`
+	Contact bool   `json:"c,omitempty"`
+}
+
+// maxText is Telegram's limit for one message, in UTF-16 code units.
+const maxText = 4096
+
+// renderer localizes the flows' replies.
+type renderer struct {
+	loc *locales.Bundle
+}
+
+// text localizes a Text, localizing nested Text values of its data first.
+func (r renderer) text(lang string, t flows.Text) string {
+	var data map[string]any
+	if len(t.Data) > 0 {
+		data = make(map[string]any, len(t.Data))
+		for k, v := range t.Data {
+			data[k] = r.value(lang, v)
+		}
+	}
+	var count any
+	if t.Count != nil {
+		count = *t.Count
+	}
+	return r.loc.Message(lang, t.ID, data, count)
+}
+
+func (r renderer) value(lang string, v any) any {
+	switch v := v.(type) {
+	case flows.Text:
+		return r.text(lang, v)
+	case []flows.Text:
+		parts := make([]string, len(v))
+		for i, t := range v {
+			parts[i] = r.text(lang, t)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return v
+}
+
+func (r renderer) paragraphs(lang string, ts []flows.Text) string {
+	parts := make([]string, 0, len(ts))
+	for _, t := range ts {
+		parts = append(parts, r.text(lang, t))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// replies turns the result of a step into outbox calls for chat. A button
+// press is always answered first, so the person's client stops waiting.
+func (r renderer) replies(lang string, chat int64, callback string, res flows.Result) []out {
+	var outs []out
+	if callback != "" {
+		a := out{Method: "answer", ChatID: chat, Callback: callback}
+		if res.Toast != nil {
+			a.Text = truncate(r.text(lang, *res.Toast), 200)
+		}
+		outs = append(outs, a)
+	} else if res.Toast != nil {
+		outs = append(outs, out{Method: "send", ChatID: chat, Text: r.text(lang, *res.Toast)})
+	}
+	for _, rep := range res.Replies {
+		o := out{Method: "send", ChatID: chat, Text: r.paragraphs(lang, rep.Text), Remove: rep.RemoveKeyboard}
+		if rep.Edit != 0 {
+			o.Method, o.MessageID = "edit", rep.Edit
+		}
+		for _, row := range rep.Inline {
+			var rr []inlineButton
+			for _, b := range row {
+				rr = append(rr, inlineButton{Text: r.text(lang, b.Label), Data: b.Payload})
+			}
+			o.Inline = append(o.Inline, rr)
+		}
+		for _, row := range rep.Keyboard {
+			var rr []keyButton
+			for _, b := range row {
+				rr = append(rr, keyButton{Text: r.text(lang, b.Label), Contact: b.Contact})
+			}
+			o.Keyboard = append(o.Keyboard, rr)
+		}
+		outs = append(outs, split(o)...)
+	}
+	return outs
+}
+
+// split cuts a message longer than Telegram allows at paragraph or line
+// breaks; the buttons go with the last part.
+func split(o out) []out {
+	if utf16Len(o.Text) <= maxText || o.Method != "send" {
+		if o.Method == "edit" {
+			o.Text = truncate(o.Text, maxText)
+		}
+		return []out{o}
+	}
+	var parts []out
+	rest := o.Text
+	for utf16Len(rest) > maxText {
+		cut := prefixUTF16(rest, maxText)
+		if i := strings.LastIndex(cut, "\n"); i > len(cut)/2 {
+			cut = cut[:i]
+		}
+		parts = append(parts, out{Method: "send", ChatID: o.ChatID, Text: cut})
+		rest = strings.TrimLeft(rest[len(cut):], "\n")
+	}
+	o.Text = rest
+	return append(parts, o)
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// prefixUTF16 is the longest prefix of s of at most n UTF-16 code units.
+func prefixUTF16(s string, n int) string {
+	used := 0
+	for i, r := range s {
+		used += utf16.RuneLen(r)
+		if used > n {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+func truncate(s string, n int) string {
+	if utf16Len(s) <= n {
+		return s
+	}
+	return prefixUTF16(s, n-1) + "…"
+}
+
+// fold makes a label comparable with what a person types: letters and
+// digits only, lower case.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// typedButton finds the button of the current question whose label the
+// person typed, so that typing "Kuusamo" works like pressing it.
+func (r renderer) typedButton(lang string, ask flows.Reply, typed string) (string, bool) {
+	want := fold(typed)
+	if want == "" {
+		return "", false
+	}
+	for _, rows := range [][][]flows.Button{ask.Inline, ask.Keyboard} {
+		for _, row := range rows {
+			for _, b := range row {
+				if b.Payload != "" && fold(r.text(lang, b.Label)) == want {
+					return b.Payload, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+func encode(o out) []byte {
+	b, err := json.Marshal(o)
+	if err != nil {
+		panic(fmt.Sprintf("encode outbox call: %v", err)) // only plain types: cannot happen
+	}
+	return b
+}

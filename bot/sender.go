@@ -1,0 +1,256 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"polku/store"
+)
+
+// bucket is a token bucket: rate tokens a second, at most burst saved.
+type bucket struct {
+	rate, burst, tokens float64
+	last                time.Time
+	// until holds the bucket empty after a 429 from Telegram.
+	until time.Time
+}
+
+func newBucket(rate float64, burst int, now time.Time) *bucket {
+	return &bucket{rate: rate, burst: float64(burst), tokens: float64(burst), last: now}
+}
+
+// take spends a token if there is one; otherwise it says how long until
+// there is.
+func (b *bucket) take(now time.Time) (bool, time.Duration) {
+	if now.Before(b.until) {
+		return false, b.until.Sub(now)
+	}
+	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
+}
+
+// limits are this process's view of Telegram's limits.
+type limits struct {
+	mu     sync.Mutex
+	cfg    Config
+	global *bucket
+	chats  map[int64]*bucket
+}
+
+// take reserves a send to chat now, or says how long to wait. Answers to
+// button presses do not count against Telegram's message limits.
+func (l *limits) take(chat int64, counts bool, now time.Time) (bool, time.Duration) {
+	if !counts {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.chats[chat]
+	if c == nil {
+		c = newBucket(l.cfg.ChatRate, l.cfg.ChatBurst, now)
+		l.chats[chat] = c
+	}
+	// Look at the chat first without spending the global token.
+	if now.Before(c.until) {
+		return false, c.until.Sub(now)
+	}
+	c.tokens = min(c.burst, c.tokens+now.Sub(c.last).Seconds()*c.rate)
+	c.last = now
+	if c.tokens < 1 {
+		return false, time.Duration((1 - c.tokens) / c.rate * float64(time.Second))
+	}
+	ok, wait := l.global.take(now)
+	if !ok {
+		return false, wait
+	}
+	c.tokens--
+	if len(l.chats) > 10000 {
+		for id, b := range l.chats {
+			if b.tokens >= b.burst-1 && now.Sub(b.last) > time.Minute {
+				delete(l.chats, id)
+			}
+		}
+	}
+	return true, 0
+}
+
+// hold keeps a chat (or, for global, everything) quiet after a 429.
+func (l *limits) hold(chat int64, until time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if c := l.chats[chat]; c != nil && until.After(c.until) {
+		c.until = until
+	}
+}
+
+// sendLoop sends the outbox: per chat in order, answers to waiting people
+// first, within the limits; Telegram's 429 is honoured, 403 stops sending
+// to a chat that blocked the bot.
+func (b *Bot) sendLoop(ctx context.Context) {
+	lim := &limits{cfg: b.cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate)), b.Now()), chats: map[int64]*bucket{}}
+	jobs := make(chan store.Message)
+	done := make(chan int64, b.cfg.Senders)
+	var wg sync.WaitGroup
+	for range b.cfg.Senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range jobs {
+				work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 40*time.Second)
+				if _, err := b.db.Send(work, m.ID, func(m store.Message) store.Outcome { return b.deliver(work, lim, m) }); err != nil {
+					b.log.Error("send", "chat_id", m.ChatID, "err", err)
+				}
+				cancel()
+				done <- m.ChatID
+			}
+		}()
+	}
+	defer func() {
+		close(jobs)
+		wg.Wait()
+	}()
+	busy := map[int64]bool{}
+	timer := time.NewTimer(0)
+	for ctx.Err() == nil {
+		skip := make([]int64, 0, len(busy))
+		for c := range busy {
+			skip = append(skip, c)
+		}
+		msgs, err := b.db.Ready(ctx, 64, skip)
+		if err != nil && ctx.Err() == nil {
+			b.log.Error("ready messages", "err", err)
+		}
+		next := b.cfg.Idle
+		gave := false
+		for _, m := range msgs {
+			ok, wait := lim.take(m.ChatID, !isAnswer(m.Payload), b.Now())
+			if !ok {
+				next = min(next, wait)
+				continue
+			}
+		give:
+			select {
+			case jobs <- m:
+				busy[m.ChatID] = true
+				gave = true
+			case c := <-done:
+				delete(busy, c)
+				goto give
+			case <-ctx.Done():
+				return
+			}
+		}
+		if gave && len(msgs) == 64 {
+			continue
+		}
+		timer.Reset(max(next, time.Millisecond))
+		select {
+		case c := <-done:
+			delete(busy, c)
+		case <-b.sendWake:
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+	}
+}
+
+func isAnswer(payload []byte) bool {
+	return len(payload) > 8 && strings.HasPrefix(string(payload), `{"m":"answer"`)
+}
+
+// deliver makes one Bot API call and says what became of it.
+func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.Outcome {
+	var o out
+	if err := json.Unmarshal(m.Payload, &o); err != nil {
+		return store.Outcome{Drop: "unreadable"}
+	}
+	var msg *models.Message
+	var err error
+	switch o.Method {
+	case "send":
+		msg, err = b.tg.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: o.ChatID, Text: o.Text, ReplyMarkup: markup(o)})
+	case "edit":
+		var kb *models.InlineKeyboardMarkup
+		if mk, ok := markup(o).(*models.InlineKeyboardMarkup); ok {
+			kb = mk
+		}
+		params := &tgbot.EditMessageTextParams{ChatID: o.ChatID, MessageID: o.MessageID, Text: o.Text}
+		if kb != nil {
+			params.ReplyMarkup = kb
+		}
+		msg, err = b.tg.EditMessageText(ctx, params)
+	case "answer":
+		_, err = b.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: o.Callback, Text: o.Text})
+	default:
+		return store.Outcome{Drop: "unknown method"}
+	}
+	var tooMany *tgbot.TooManyRequestsError
+	switch {
+	case err == nil:
+		id := 0
+		if msg != nil {
+			id = msg.ID
+		}
+		return store.Outcome{Sent: true, MessageID: id}
+	case errors.As(err, &tooMany):
+		until := b.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
+		lim.hold(m.ChatID, until)
+		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", tooMany.RetryAfter)
+		return store.Outcome{RetryAt: until}
+	case errors.Is(err, tgbot.ErrorForbidden) && o.Method != "answer":
+		b.log.Info("chat blocked the bot", "chat_id", m.ChatID)
+		return store.Outcome{Blocked: true}
+	case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified"):
+		return store.Outcome{Sent: true, MessageID: o.MessageID}
+	case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorForbidden), errors.Is(err, tgbot.ErrorNotFound):
+		b.log.Error("telegram refused a message", "chat_id", m.ChatID, "method", o.Method, "err", err)
+		return store.Outcome{Drop: "refused"}
+	case m.Attempts >= 50:
+		b.log.Error("giving up a message", "chat_id", m.ChatID, "err", err)
+		return store.Outcome{Drop: "gave up"}
+	default:
+		// Telegram or the network failed: try again, waiting longer.
+		wait := min(time.Minute, time.Duration(1<<min(m.Attempts, 6))*time.Second)
+		b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
+		return store.Outcome{RetryAt: b.Now().Add(wait)}
+	}
+}
+
+// markup builds the keyboard of a call, if any.
+func markup(o out) models.ReplyMarkup {
+	switch {
+	case len(o.Inline) > 0:
+		kb := &models.InlineKeyboardMarkup{InlineKeyboard: make([][]models.InlineKeyboardButton, len(o.Inline))}
+		for i, row := range o.Inline {
+			for _, btn := range row {
+				kb.InlineKeyboard[i] = append(kb.InlineKeyboard[i], models.InlineKeyboardButton{Text: btn.Text, CallbackData: btn.Data})
+			}
+		}
+		return kb
+	case len(o.Keyboard) > 0:
+		kb := &models.ReplyKeyboardMarkup{Keyboard: make([][]models.KeyboardButton, len(o.Keyboard)), ResizeKeyboard: true}
+		for i, row := range o.Keyboard {
+			for _, btn := range row {
+				kb.Keyboard[i] = append(kb.Keyboard[i], models.KeyboardButton{Text: btn.Text, RequestContact: btn.Contact})
+			}
+		}
+		return kb
+	case o.Remove:
+		return &models.ReplyKeyboardRemove{RemoveKeyboard: true}
+	case o.Method == "edit":
+		return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{}}
+	}
+	return nil
+}

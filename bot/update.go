@@ -1,0 +1,170 @@
+package bot
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/go-telegram/bot/models"
+
+	"polku/flows"
+)
+
+// envelope is the little of an update needed to file it in the inbox.
+type envelope struct {
+	UpdateID int64 `json:"update_id"`
+	Message  *struct {
+		Chat struct {
+			ID int64 `json:"id"`
+		} `json:"chat"`
+	} `json:"message"`
+	EditedMessage *struct {
+		Chat struct {
+			ID int64 `json:"id"`
+		} `json:"chat"`
+	} `json:"edited_message"`
+	CallbackQuery *struct {
+		From struct {
+			ID int64 `json:"id"`
+		} `json:"from"`
+		Message *struct {
+			Chat struct {
+				ID int64 `json:"id"`
+			} `json:"chat"`
+		} `json:"message"`
+	} `json:"callback_query"`
+	MyChatMember *struct {
+		Chat struct {
+			ID int64 `json:"id"`
+		} `json:"chat"`
+	} `json:"my_chat_member"`
+}
+
+// chatOf returns the update's ID and the chat it belongs to (0 for none).
+// ok is false when raw is not an update at all.
+func chatOf(raw []byte) (id, chat int64, ok bool) {
+	var e envelope
+	if err := json.Unmarshal(raw, &e); err != nil || e.UpdateID <= 0 {
+		return 0, 0, false
+	}
+	switch {
+	case e.Message != nil:
+		chat = e.Message.Chat.ID
+	case e.EditedMessage != nil:
+		chat = e.EditedMessage.Chat.ID
+	case e.CallbackQuery != nil:
+		chat = e.CallbackQuery.From.ID
+		if e.CallbackQuery.Message != nil && e.CallbackQuery.Message.Chat.ID != 0 {
+			chat = e.CallbackQuery.Message.Chat.ID
+		}
+	case e.MyChatMember != nil:
+		chat = e.MyChatMember.Chat.ID
+	}
+	return e.UpdateID, chat, true
+}
+
+// incoming is an update understood: the flows' input, who sent it, and how
+// to answer a pressed button.
+type incoming struct {
+	in flows.Input
+	// lang is the sender's Telegram language_code.
+	lang string
+	// callback is the ID of the callback query to answer, if any.
+	callback string
+	// private is set for updates from a private chat with the bot: the
+	// only chats the family flows speak in.
+	private bool
+	// blocked is set when the person blocked (true) or unblocked the bot.
+	blocked *bool
+}
+
+// parse turns an update into an input for the flows.
+func parse(u *models.Update) incoming {
+	var x incoming
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		x.private = m.Chat.Type == models.ChatTypePrivate
+		if m.From != nil {
+			x.lang = m.From.LanguageCode
+		}
+		x.in = message(m)
+	case u.EditedMessage != nil:
+		m := u.EditedMessage
+		x.private = m.Chat.Type == models.ChatTypePrivate
+		if m.From != nil {
+			x.lang = m.From.LanguageCode
+		}
+		x.in = flows.Input{Kind: flows.KindEdited}
+	case u.CallbackQuery != nil:
+		q := u.CallbackQuery
+		x.callback = q.ID
+		x.lang = q.From.LanguageCode
+		x.in = flows.Input{Kind: flows.KindButton, Payload: q.Data}
+		switch {
+		case q.Message.Message != nil:
+			x.in.MessageID = q.Message.Message.ID
+			x.private = q.Message.Message.Chat.Type == models.ChatTypePrivate
+		case q.Message.InaccessibleMessage != nil:
+			x.in.MessageID = q.Message.InaccessibleMessage.MessageID
+			x.private = q.Message.InaccessibleMessage.Chat.Type == models.ChatTypePrivate
+		default:
+			// An inline-mode button carries no message: not ours.
+			x.private = false
+		}
+	case u.MyChatMember != nil:
+		m := u.MyChatMember
+		if m.Chat.Type == models.ChatTypePrivate {
+			b := m.NewChatMember.Type == models.ChatMemberTypeBanned
+			x.blocked = &b
+		}
+	}
+	return x
+}
+
+// message turns a message into an input.
+func message(m *models.Message) flows.Input {
+	switch {
+	case m.Contact != nil:
+		own := m.From != nil && m.Contact.UserID == m.From.ID
+		return flows.Input{Kind: flows.KindContact, Phone: m.Contact.PhoneNumber, OwnContact: own}
+	case m.Text != "":
+		if cmd, arg, ok := command(m); ok {
+			return flows.Input{Kind: flows.KindCommand, Command: cmd, Text: arg}
+		}
+		return flows.Input{Kind: flows.KindText, Text: m.Text}
+	}
+	media := "other"
+	switch {
+	case m.Sticker != nil:
+		media = "sticker"
+	case len(m.Photo) > 0:
+		media = "photo"
+	case m.Voice != nil:
+		media = "voice"
+	case m.Video != nil, m.VideoNote != nil:
+		media = "video"
+	case m.Document != nil:
+		media = "document"
+	case m.Location != nil:
+		media = "location"
+	}
+	return flows.Input{Kind: flows.KindUnsupported, Media: media}
+}
+
+// command recognises "/name@bot argument" at the start of a message, as
+// Telegram marks it with a bot_command entity.
+func command(m *models.Message) (name, arg string, ok bool) {
+	if !strings.HasPrefix(m.Text, "/") {
+		return "", "", false
+	}
+	end := len(m.Text)
+	if i := strings.IndexAny(m.Text, " \n\t"); i >= 0 {
+		end = i
+	}
+	name = strings.ToLower(m.Text[1:end])
+	name, _, _ = strings.Cut(name, "@")
+	if name == "" {
+		return "", "", false
+	}
+	return name, strings.TrimSpace(m.Text[end:]), true
+}

@@ -1,0 +1,171 @@
+// Package flows owns Polku's conversations: the intake state machine
+// (declared with looplab/fsm) and the pure step engine that takes a stored
+// conversation and one input and returns the new conversation, the replies
+// and the effects.
+//
+// flows must stay pure: it never imports bot, store, pgx, go-telegram or
+// go-i18n, does no I/O and knows no language. Replies name message IDs that
+// the adapter localizes; effects name what the adapter must store.
+package flows
+
+import (
+	"time"
+
+	"polku"
+)
+
+// Kind is the kind of an input.
+type Kind int
+
+// The kinds of input the engine understands.
+const (
+	KindText        Kind = iota + 1 // a typed message
+	KindCommand                     // /command with optional argument
+	KindButton                      // an inline button press (callback data)
+	KindContact                     // a shared contact
+	KindUnsupported                 // sticker, photo, voice, ...: anything we cannot read
+	KindEdited                      // an edited message
+)
+
+// Input is one thing a person did, free of Telegram's types.
+type Input struct {
+	Kind Kind
+	// Text is the typed text, or the argument of a command.
+	Text string
+	// Command is the command name without the slash, lower case.
+	Command string
+	// Payload is the data of a pressed button.
+	Payload string
+	// MessageID is the bot message whose button was pressed.
+	MessageID int
+	// Phone is the number of a shared contact; OwnContact tells whether
+	// the person shared their own contact.
+	Phone      string
+	OwnContact bool
+	// Media names what could not be read ("sticker", "photo", "voice", ...).
+	Media string
+	Now   time.Time
+}
+
+// Conversation is the stored state of one chat. It is plain data: the
+// engine builds its state machine from it on every step.
+type Conversation struct {
+	Flow  string `json:"flow"`
+	State string `json:"state"`
+	Lang  string `json:"lang"`
+	// LangChosen is set once the person picked a language themselves;
+	// from then on Telegram's language_code no longer changes it.
+	LangChosen bool `json:"lang_chosen,omitempty"`
+	// Seq grows whenever a new question is asked. Buttons carry it, so a
+	// press on an earlier question's button is recognised as stale.
+	Seq int `json:"seq"`
+	// Index is the position inside a question with several parts (the
+	// wellbeing statements).
+	Index   int           `json:"index,omitempty"`
+	Answers polku.Answers `json:"answers"`
+	// Editing is set when a question was opened from the summary: its
+	// answer returns there.
+	Editing  bool   `json:"editing,omitempty"`
+	Referral string `json:"referral,omitempty"`
+	// Consent is the privacy notice version the person agreed to.
+	Consent string `json:"consent,omitempty"`
+	// Profile is set once the answers were confirmed and saved.
+	Profile bool `json:"profile,omitempty"`
+	// Paused is set while the "continue or start over" question is open.
+	Paused bool `json:"paused,omitempty"`
+	// Erasing is set while "delete my data?" waits for confirmation.
+	Erasing bool      `json:"erasing,omitempty"`
+	Updated time.Time `json:"updated"`
+}
+
+// Text is a message ID with its template data. Data values are strings,
+// numbers, Text or []Text (localized and joined by the adapter). Count
+// selects the plural form.
+type Text struct {
+	ID    string         `json:"id"`
+	Data  map[string]any `json:"data,omitempty"`
+	Count *int           `json:"count,omitempty"`
+}
+
+// T is shorthand for a Text without data.
+func T(id string) Text { return Text{ID: id} }
+
+// Button is an abstract button: a label and what pressing it sends.
+type Button struct {
+	Label Text `json:"label"`
+	// Payload is the callback data of an inline button, or what a reply
+	// keyboard button stands for when its label is typed back.
+	Payload string `json:"payload,omitempty"`
+	// Contact makes a reply keyboard button share the person's number.
+	Contact bool `json:"contact,omitempty"`
+}
+
+// Reply is one message the bot sends, or an edit of one it sent.
+type Reply struct {
+	// Edit is the ID of the bot message to edit; 0 sends a new message.
+	Edit int `json:"edit,omitempty"`
+	// Text is the message as paragraphs, joined with a blank line.
+	Text []Text `json:"text"`
+	// Inline is the inline keyboard under the message.
+	Inline [][]Button `json:"inline,omitempty"`
+	// Keyboard is a reply keyboard (used for sharing a phone number).
+	Keyboard [][]Button `json:"keyboard,omitempty"`
+	// RemoveKeyboard removes a reply keyboard shown earlier.
+	RemoveKeyboard bool `json:"remove_keyboard,omitempty"`
+}
+
+// Effect is something the adapter must do in the same transaction as
+// saving the conversation.
+type Effect interface{ effect() }
+
+// RecordConsent stores that the person agreed to the privacy notice of
+// Version (or declined, with Agreed false: nothing personal is stored).
+type RecordConsent struct {
+	Version  string
+	Agreed   bool
+	Referral string
+}
+
+// SaveProfile stores confirmed intake answers as the family's profile,
+// and the wellbeing answers as their baseline when given.
+type SaveProfile struct {
+	Answers  polku.Answers
+	Referral string
+}
+
+// RequestPerson stores a request to be contacted by a coordinator, so it
+// is not lost before the coordinators' side picks it up.
+type RequestPerson struct {
+	// Reason is "button" (talk to a person) or "intake" (contact choice).
+	Reason  string
+	Contact polku.Contact
+}
+
+// Erase deletes everything stored about the family.
+type Erase struct{}
+
+func (RecordConsent) effect() {}
+func (SaveProfile) effect()   {}
+func (RequestPerson) effect() {}
+func (Erase) effect()         {}
+
+// Result is what one step produced.
+type Result struct {
+	Conv    Conversation
+	Replies []Reply
+	Effects []Effect
+	// Toast is a short notice for the person: shown on the pressed button
+	// (answerCallbackQuery) or, for typed input, as a message.
+	Toast *Text
+}
+
+// Config is what a deployment decides about the flows.
+type Config struct {
+	// Municipalities offered in the intake; "other" is always added.
+	Municipalities []string
+	// Languages the bot speaks, default first (BCP 47 base codes).
+	Languages []string
+	// ResumeAfter is the pause after which a returning person is asked
+	// whether to continue or start over.
+	ResumeAfter time.Duration
+}

@@ -1,0 +1,405 @@
+package flows
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"polku"
+)
+
+var t0 = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+
+func engine() *Engine {
+	return New(Config{Municipalities: []string{"Kuusamo", "Kalajoki"}})
+}
+
+// walker drives the engine as a person would: it remembers the last
+// question and presses its buttons by label ID.
+type walker struct {
+	t    *testing.T
+	e    *Engine
+	c    Conversation
+	last Reply
+	res  Result
+	now  time.Time
+}
+
+func newWalker(t *testing.T) *walker {
+	e := engine()
+	w := &walker{t: t, e: e, c: e.NewConversation("en", t0), now: t0}
+	w.do(Input{Kind: KindCommand, Command: "start"})
+	return w
+}
+
+func (w *walker) do(in Input) Result {
+	w.t.Helper()
+	w.now = w.now.Add(time.Second)
+	in.Now = w.now
+	w.res = w.e.Step(w.c, in)
+	w.c = w.res.Conv
+	if !w.e.Valid(w.c) {
+		w.t.Fatalf("invalid conversation after %+v: %+v", in, w.c)
+	}
+	for _, r := range w.res.Replies {
+		if len(r.Inline) > 0 || len(r.Keyboard) > 0 {
+			w.last = r
+		}
+	}
+	return w.res
+}
+
+// press presses the button labelled id (its Data ignored) of the last
+// question; match narrows by a payload suffix when labels repeat.
+func (w *walker) press(id string, match ...string) Result {
+	w.t.Helper()
+	for _, rows := range [][][]Button{w.last.Inline, w.last.Keyboard} {
+		for _, row := range rows {
+			for _, b := range row {
+				if b.Label.ID == id && (len(match) == 0 || strings.HasSuffix(b.Payload, match[0])) {
+					return w.do(Input{Kind: KindButton, Payload: b.Payload, MessageID: 7})
+				}
+			}
+		}
+	}
+	w.t.Fatalf("no button %q %v in state %s: %+v", id, match, w.c.State, w.last)
+	return Result{}
+}
+
+func (w *walker) want(state string) {
+	w.t.Helper()
+	if w.c.State != state {
+		w.t.Fatalf("state %s, want %s", w.c.State, state)
+	}
+}
+
+func effectOf[E Effect](res Result) (E, bool) {
+	for _, e := range res.Effects {
+		if x, ok := e.(E); ok {
+			return x, true
+		}
+	}
+	var zero E
+	return zero, false
+}
+
+// throughIntake answers every question and stops at the summary.
+func throughIntake(w *walker) {
+	w.press("welcome.go")
+	w.want(Privacy)
+	res := w.press("privacy.yes")
+	if c, ok := effectOf[RecordConsent](res); !ok || !c.Agreed || c.Version != polku.PrivacyNoticeVersion {
+		w.t.Fatalf("consent effect %+v", res.Effects)
+	}
+	w.want(Municipality)
+	w.press("municipality.name", ":m:0")
+	w.want(Children)
+	w.press("button.plus", ":0-2:+")
+	w.press("button.plus", ":7-12:+")
+	w.press("button.plus", ":7-12:+")
+	w.press("button.done")
+	w.want(Interests)
+	w.press("interest.nature")
+	w.press("interest.crafts")
+	w.press("button.done")
+	w.want(Helps)
+	w.press("help.families")
+	w.press("button.done")
+	w.want(HelpText)
+	w.do(Input{Kind: KindText, Text: "  We just moved here.  "})
+	w.want(Needs)
+	w.press("need.free")
+	w.press("button.done")
+	w.want(Languages)
+	w.press("spoken.fi")
+	w.press("spoken.en")
+	w.press("button.done")
+	w.want(WellbeingIntro)
+	w.press("wellbeing.start")
+	for _, v := range []string{"3", "4", "2", "5"} {
+		w.want(Wellbeing)
+		w.press("wellbeing.value", ":w:"+v)
+	}
+	w.want(ContactChoice)
+	w.press("contact.phone")
+	w.want(Phone)
+	w.do(Input{Kind: KindContact, Phone: "+358401234567", OwnContact: true})
+	w.want(Summary)
+}
+
+func TestWholeIntake(t *testing.T) {
+	w := newWalker(t)
+	w.want(Welcome)
+	throughIntake(w)
+	res := w.press("summary.confirm")
+	w.want(Done)
+	p, ok := effectOf[SaveProfile](res)
+	if !ok {
+		t.Fatalf("no SaveProfile in %+v", res.Effects)
+	}
+	want := polku.Answers{
+		Municipality: "Kuusamo",
+		Children:     map[polku.AgeBand]int{polku.Age0to2: 1, polku.Age7to12: 2},
+		Interests:    []polku.Interest{polku.InterestNature, polku.InterestCrafts},
+		Helps:        []polku.Help{polku.HelpFamilies},
+		HelpText:     "We just moved here.",
+		Needs:        []polku.Need{polku.NeedFree},
+		Languages:    []string{"fi", "en"},
+		Wellbeing:    []int{3, 4, 2, 5},
+		Contact:      polku.ContactPhone,
+		Phone:        "+358401234567",
+	}
+	if got := p.Answers; !equalAnswers(got, want) {
+		t.Errorf("profile\n got %+v\nwant %+v", got, want)
+	}
+	if r, ok := effectOf[RequestPerson](res); !ok || r.Contact != polku.ContactPhone {
+		t.Errorf("RequestPerson %+v", res.Effects)
+	}
+}
+
+func equalAnswers(a, b polku.Answers) bool {
+	return a.Municipality == b.Municipality && len(a.Children) == len(b.Children) &&
+		a.Children[polku.Age0to2] == b.Children[polku.Age0to2] && a.Children[polku.Age7to12] == b.Children[polku.Age7to12] &&
+		slices.Equal(a.Interests, b.Interests) && slices.Equal(a.Helps, b.Helps) && a.HelpText == b.HelpText &&
+		slices.Equal(a.Needs, b.Needs) && slices.Equal(a.Languages, b.Languages) && slices.Equal(a.Wellbeing, b.Wellbeing) &&
+		a.Contact == b.Contact && a.Phone == b.Phone
+}
+
+func TestBackFromEveryStep(t *testing.T) {
+	// Each question's Back leads to the question before it.
+	w := newWalker(t)
+	throughIntake(w)
+	path := []string{Summary, ContactChoice, WellbeingIntro, Languages, Needs, HelpText, Helps, Interests, Children, Municipality, Privacy, Welcome}
+	for i := 1; i < len(path); i++ {
+		w.press("button.back")
+		w.want(path[i])
+	}
+	// The answers survive going back.
+	if w.c.Answers.Municipality != "Kuusamo" || w.c.Answers.ChildCount() != 3 {
+		t.Errorf("answers lost going back: %+v", w.c.Answers)
+	}
+}
+
+func TestBackInsideWellbeing(t *testing.T) {
+	w := newWalker(t)
+	throughIntake(w)
+	w.press("summary.edit.wellbeing_intro")
+	w.want(WellbeingIntro)
+	w.press("wellbeing.start")
+	w.press("wellbeing.value", ":w:1")
+	w.press("wellbeing.value", ":w:2")
+	w.press("button.back")
+	if w.c.State != Wellbeing || w.c.Index != 1 {
+		t.Fatalf("back inside the check: %s #%d", w.c.State, w.c.Index)
+	}
+	w.press("button.back")
+	w.press("button.back") // from the first statement: back to the intro
+	w.want(WellbeingIntro)
+	w.press("button.back") // opened from the summary: back there
+	w.want(Summary)
+	if w.c.Answers.Wellbeing != nil {
+		t.Errorf("a half-answered check must count as skipped, got %v", w.c.Answers.Wellbeing)
+	}
+	w.press("summary.confirm")
+	w.want(Done)
+}
+
+func TestChangeFromSummary(t *testing.T) {
+	w := newWalker(t)
+	throughIntake(w)
+	w.press("summary.edit.municipality")
+	w.want(Municipality)
+	w.press("municipality.other")
+	w.want(Summary)
+	if w.c.Answers.Municipality != "other" {
+		t.Errorf("municipality %q", w.c.Answers.Municipality)
+	}
+	w.press("summary.edit.contact")
+	w.press("contact.none")
+	w.want(Summary)
+	if w.c.Answers.Phone != "" || w.c.Answers.Contact != polku.ContactNone {
+		t.Errorf("contact change kept the phone: %+v", w.c.Answers)
+	}
+	res := w.press("summary.confirm")
+	if _, ok := effectOf[RequestPerson](res); ok {
+		t.Errorf("no contact wanted, but a request was made")
+	}
+}
+
+func TestUnexpectedInputKeepsState(t *testing.T) {
+	inputs := []Input{
+		{Kind: KindText, Text: "hello?"},
+		{Kind: KindText, Text: strings.Repeat("a", 4000)},
+		{Kind: KindUnsupported, Media: "sticker"},
+		{Kind: KindUnsupported, Media: "voice"},
+		{Kind: KindEdited},
+		{Kind: KindContact, Phone: "+358", OwnContact: false},
+		{Kind: KindCommand, Command: "nonsense"},
+		{Kind: KindButton, Payload: "garbage"},
+		{Kind: KindButton, Payload: "999:m:0"},
+		{Kind: KindButton, Payload: "1:m:0"},
+		{Kind: KindButton, Payload: "L:xx"},
+		{Kind: KindButton, Payload: ""},
+	}
+	w := newWalker(t)
+	throughIntake(w)
+	for _, st := range []string{Summary} {
+		for _, in := range inputs {
+			before := w.c
+			res := w.do(in)
+			if res.Conv.State != st || !equalAnswers(res.Conv.Answers, before.Answers) {
+				t.Errorf("%+v changed the conversation", in.Kind)
+			}
+			if len(res.Replies) == 0 && res.Toast == nil {
+				t.Errorf("%v %q got no answer", in.Kind, in.Payload)
+			}
+		}
+	}
+}
+
+func TestStaleButtonIsNotApplied(t *testing.T) {
+	w := newWalker(t)
+	w.press("welcome.go")
+	old := w.last
+	w.press("privacy.yes")
+	w.want(Municipality)
+	// A double tap: the same button again.
+	res := w.do(Input{Kind: KindButton, Payload: old.Inline[0][0].Payload})
+	w.want(Municipality)
+	if res.Toast == nil || res.Toast.ID != "input.stale" {
+		t.Errorf("stale press: toast %+v", res.Toast)
+	}
+}
+
+func TestDeclineStoresNothing(t *testing.T) {
+	w := newWalker(t)
+	w.press("welcome.go")
+	res := w.press("privacy.no")
+	w.want(Declined)
+	if c, ok := effectOf[RecordConsent](res); !ok || c.Agreed {
+		t.Errorf("decline effect %+v", res.Effects)
+	}
+	res = w.press("button.person")
+	if r, ok := effectOf[RequestPerson](res); !ok || r.Reason != "button" {
+		t.Errorf("person without consent: %+v", res.Effects)
+	}
+	w.want(Declined)
+	w.press("declined.again")
+	w.want(Privacy)
+}
+
+func TestResumeAfterPause(t *testing.T) {
+	w := newWalker(t)
+	w.press("welcome.go")
+	w.press("privacy.yes")
+	w.press("municipality.name", ":m:1")
+	w.want(Children)
+	w.now = w.now.Add(2 * 24 * time.Hour)
+	w.do(Input{Kind: KindText, Text: "hi again"})
+	if !w.c.Paused {
+		t.Fatal("no resume question after two days")
+	}
+	w.press("resume.continue")
+	w.want(Children)
+	if w.c.Paused || w.c.Answers.Municipality != "Kalajoki" {
+		t.Errorf("continue lost state: %+v", w.c)
+	}
+	w.do(Input{Kind: KindCommand, Command: "start"})
+	w.press("resume.over")
+	w.want(Municipality)
+	if w.c.Answers.Municipality != "" || w.c.Consent == "" {
+		t.Errorf("start over: %+v", w.c)
+	}
+}
+
+func TestLanguageSwitchReasks(t *testing.T) {
+	w := newWalker(t)
+	w.press("welcome.go")
+	w.press("privacy.yes")
+	w.do(Input{Kind: KindCommand, Command: "language"})
+	res := w.do(Input{Kind: KindButton, Payload: "L:uk"})
+	if w.c.Lang != "uk" || !w.c.LangChosen {
+		t.Fatalf("lang %q", w.c.Lang)
+	}
+	w.want(Municipality)
+	if len(res.Replies) != 1 || res.Replies[0].Text[0].ID != "municipality.question" {
+		t.Errorf("the question was not asked again: %+v", res.Replies)
+	}
+}
+
+func TestReferralCode(t *testing.T) {
+	for _, tc := range []struct{ code, want string }{
+		{"school-12_a", "school-12_a"},
+		{"bad code!", ""},
+		{strings.Repeat("x", 65), ""},
+		{"", ""},
+	} {
+		e := engine()
+		res := e.Step(e.NewConversation("fi", t0), Input{Kind: KindCommand, Command: "start", Text: tc.code, Now: t0})
+		if res.Conv.Referral != tc.want {
+			t.Errorf("code %q: got %q", tc.code, res.Conv.Referral)
+		}
+	}
+}
+
+func TestButtonsFitTelegram(t *testing.T) {
+	// Every state's question: callback data within 64 bytes, and "talk to
+	// a person" on every question.
+	e := engine()
+	for _, st := range States() {
+		c := e.NewConversation("fi", t0)
+		c.State, c.Seq = st, 1<<30
+		r := e.Ask(c)
+		person := false
+		for _, rows := range [][][]Button{r.Inline, r.Keyboard} {
+			for _, row := range rows {
+				for _, b := range row {
+					if len(b.Payload) > 64 {
+						t.Errorf("%s: payload %q over 64 bytes", st, b.Payload)
+					}
+					person = person || b.Payload == "P"
+				}
+			}
+		}
+		if !person && st != PrivacyMore {
+			t.Errorf("%s has no talk-to-a-person button", st)
+		}
+	}
+}
+
+func TestCorruptConversationStartsAfresh(t *testing.T) {
+	e := engine()
+	res := e.Step(Conversation{Flow: "intake", State: "nowhere", Lang: "xx"}, Input{Kind: KindText, Text: "hi", Now: t0})
+	if !e.Valid(res.Conv) || res.Conv.State != Welcome || res.Conv.Lang != "fi" {
+		t.Errorf("got %+v", res.Conv)
+	}
+}
+
+func FuzzStep(f *testing.F) {
+	f.Add(uint8(KindButton), "3:m:0", "")
+	f.Add(uint8(KindText), "", "hello")
+	f.Add(uint8(KindCommand), "", "start")
+	f.Fuzz(func(t *testing.T, kind uint8, payload, text string) {
+		w := newWalker(t)
+		throughIntake(w)
+		for range 3 {
+			w.do(Input{Kind: Kind(kind % 8), Payload: payload, Text: text, Command: text})
+		}
+	})
+}
+
+func TestFlowsStayPure(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		for _, bad := range []string{"github.com/go-telegram/bot", "github.com/jackc/pgx", "github.com/nicksnyder/go-i18n", "polku/store", "polku/bot", "polku/locales", "net/http", "database/sql"} {
+			if strings.HasPrefix(dep, bad) {
+				t.Errorf("flows imports %s", dep)
+			}
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"polku"
+)
+
+// RecordConsent stores that the family of the chat agreed to the privacy
+// notice of version, creating the family. A referral code is kept only when
+// it is a known code of the professional network.
+func (t *Tx) RecordConsent(ctx context.Context, lang, version, referral string) error {
+	_, err := t.tx.Exec(ctx, `
+		INSERT INTO families (chat_id, lang, referral, consent_version, consent_at)
+		VALUES ($1, $2, (SELECT code FROM referral_codes WHERE code = $4), $3, $5)
+		ON CONFLICT (chat_id) DO UPDATE SET lang = $2, consent_version = $3, consent_at = $5,
+			referral = COALESCE(families.referral, EXCLUDED.referral)`,
+		t.chat, lang, version, referral, t.db.Now())
+	return wrap(err, "record consent")
+}
+
+// SaveProfile stores confirmed answers as the family's profile. Wellbeing
+// answers, when given, are stored apart: the first ones are the baseline.
+func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	scores := a.Wellbeing
+	a.Wellbeing = nil
+	data, err := json.Marshal(a)
+	if err != nil {
+		return wrap(err, "save profile")
+	}
+	var id int64
+	err = t.tx.QueryRow(ctx, `
+		UPDATE families SET answers = $2, lang = $3, profile_at = $4
+		WHERE chat_id = $1 RETURNING id`, t.chat, data, lang, t.db.Now()).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return polku.Errorf(polku.EINVALID, "profile without consent")
+	}
+	if err != nil {
+		return wrap(err, "save profile")
+	}
+	if scores == nil {
+		return nil
+	}
+	_, err = t.tx.Exec(ctx, `
+		INSERT INTO wellbeing (family_id, kind, scores, taken_at)
+		VALUES ($1, CASE WHEN EXISTS (SELECT 1 FROM wellbeing WHERE family_id = $1) THEN 'check' ELSE 'baseline' END, $2, $3)`,
+		id, scores, t.db.Now())
+	return wrap(err, "save wellbeing")
+}
+
+// RequestPerson stores that the chat wants to be contacted by a person.
+// There is at most one open request per chat; a new one updates it.
+func (t *Tx) RequestPerson(ctx context.Context, reason string, contact polku.Contact, phone string) error {
+	var ph *string
+	if phone != "" {
+		ph = &phone
+	}
+	_, err := t.tx.Exec(ctx, `
+		INSERT INTO contact_requests (chat_id, family_id, reason, contact, phone)
+		VALUES ($1, (SELECT id FROM families WHERE chat_id = $1), $2, $3, $4)
+		ON CONFLICT (chat_id) WHERE status = 'open' DO UPDATE SET
+			family_id = EXCLUDED.family_id, reason = EXCLUDED.reason,
+			contact = EXCLUDED.contact, phone = EXCLUDED.phone`,
+		t.chat, reason, string(contact), ph)
+	return wrap(err, "request person")
+}
+
+// Erase deletes everything stored about the family of the chat: the family
+// and all that hangs off it, and open contact requests. The conversation
+// itself is reset by the caller.
+func (t *Tx) Erase(ctx context.Context) error {
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1`, t.chat)
+	b.Queue(`DELETE FROM families WHERE chat_id = $1`, t.chat)
+	return wrap(t.tx.SendBatch(ctx, b).Close(), "erase")
+}
+
+// Export returns everything stored about the family of the chat as one
+// JSON document, or ENOTFOUND.
+func (db *DB) Export(ctx context.Context, chat int64) ([]byte, error) {
+	var doc []byte
+	err := db.pool.QueryRow(ctx, `
+		SELECT json_build_object(
+			'family', to_jsonb(f) - 'id',
+			'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at) FROM wellbeing w WHERE w.family_id = f.id), '[]'),
+			'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone, 'status', c.status, 'created_at', c.created_at)) FROM contact_requests c WHERE c.family_id = f.id), '[]'))
+		FROM families f WHERE f.chat_id = $1`, chat).Scan(&doc)
+	return doc, wrap(err, "export")
+}
+
+// Family returns the family of the chat, or ENOTFOUND.
+func (db *DB) Family(ctx context.Context, chat int64) (polku.Family, error) {
+	var f polku.Family
+	var referral *string
+	var answers []byte
+	var profileAt *time.Time
+	err := db.pool.QueryRow(ctx, `
+		SELECT id, chat_id, lang, referral, consent_version, consent_at, answers, profile_at
+		FROM families WHERE chat_id = $1`, chat).Scan(&f.ID, &f.ChatID, &f.Lang, &referral, &f.ConsentVersion, &f.ConsentAt, &answers, &profileAt)
+	if err != nil {
+		return f, wrap(err, "family")
+	}
+	if referral != nil {
+		f.Referral = *referral
+	}
+	if profileAt != nil {
+		f.ProfileAt = *profileAt
+	}
+	if answers != nil {
+		if err := json.Unmarshal(answers, &f.Answers); err != nil {
+			return f, wrap(err, "family answers")
+		}
+	}
+	var scores []int
+	err = db.pool.QueryRow(ctx, `SELECT scores FROM wellbeing WHERE family_id = $1 AND kind = 'baseline'`, f.ID).Scan(&scores)
+	if err == nil {
+		f.Answers.Wellbeing = scores
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return f, wrap(err, "family wellbeing")
+	}
+	return f, nil
+}
+
+// AddReferralCode registers a referral code of the professional network.
+func (db *DB) AddReferralCode(ctx context.Context, code, organisation string) error {
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO referral_codes (code, organisation) VALUES ($1, $2)
+		ON CONFLICT (code) DO UPDATE SET organisation = $2`, code, organisation)
+	return wrap(err, "add referral code")
+}

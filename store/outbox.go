@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Message is an outbox row waiting to be sent.
+type Message struct {
+	ID       int64
+	ChatID   int64
+	Priority int
+	Payload  []byte
+	Attempts int
+}
+
+// Ready lists up to limit messages that may be sent now: the oldest unsent
+// message of each chat, if it is due, answers to waiting people first. A
+// chat's later messages wait until its earlier ones are sent, so every chat
+// gets its messages in order.
+func (db *DB) Ready(ctx context.Context, limit int, skip []int64) ([]Message, error) {
+	if skip == nil {
+		skip = []int64{} // NULL would make "<> ALL" match nothing
+	}
+	rows, err := db.pool.Query(ctx, `
+		SELECT id, chat_id, priority, payload, attempts FROM (
+			SELECT DISTINCT ON (chat_id) id, chat_id, priority, payload, attempts, not_before
+			FROM outbox
+			WHERE sent_at IS NULL AND dropped IS NULL AND chat_id <> ALL($3)
+			ORDER BY chat_id, id
+		) first
+		WHERE not_before <= $2
+		ORDER BY priority, id
+		LIMIT $1`, limit, db.Now(), skip)
+	if err != nil {
+		return nil, wrap(err, "ready messages")
+	}
+	msgs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Message])
+	return msgs, wrap(err, "ready messages")
+}
+
+// Outcome is what became of one attempt to send a message.
+type Outcome struct {
+	// Sent is set when Telegram took the message; MessageID is its ID.
+	Sent      bool
+	MessageID int
+	// RetryAt, when set, makes the message wait until then.
+	RetryAt time.Time
+	// Drop gives the message up with this reason (no personal data).
+	Drop string
+	// Blocked says the person blocked the bot: the chat is marked and all
+	// its waiting messages are dropped.
+	Blocked bool
+}
+
+// Send locks message id, checks it is still the oldest unsent message of
+// its chat, runs send and records the outcome, all in one transaction. A
+// crash between Telegram's answer and the commit sends the message again
+// later: late, never lost. It returns false when the message was taken by
+// another sender or is no longer first in its chat.
+func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (bool, error) {
+	did := false
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var m Message
+		err := tx.QueryRow(ctx, `
+			SELECT id, chat_id, priority, payload, attempts FROM outbox o
+			WHERE id = $1 AND sent_at IS NULL AND dropped IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.id < o.id AND e.sent_at IS NULL AND e.dropped IS NULL)
+			FOR UPDATE SKIP LOCKED`, id).Scan(&m.ID, &m.ChatID, &m.Priority, &m.Payload, &m.Attempts)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		did = true
+		o := send(m)
+		switch {
+		case o.Sent:
+			_, err = tx.Exec(ctx, `UPDATE outbox SET sent_at = now(), message_id = $2, attempts = attempts + 1 WHERE id = $1`, id, o.MessageID)
+		case o.Blocked:
+			if _, err = tx.Exec(ctx, `UPDATE outbox SET dropped = 'blocked', attempts = attempts + 1 WHERE chat_id = $1 AND sent_at IS NULL AND dropped IS NULL`, m.ChatID); err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, `UPDATE conversations SET blocked_at = now() WHERE chat_id = $1`, m.ChatID)
+		case o.Drop != "":
+			_, err = tx.Exec(ctx, `UPDATE outbox SET dropped = $2, attempts = attempts + 1 WHERE id = $1`, id, o.Drop)
+		default:
+			_, err = tx.Exec(ctx, `UPDATE outbox SET not_before = $2, attempts = attempts + 1 WHERE id = $1`, id, o.RetryAt)
+		}
+		return err
+	})
+	return did, wrap(err, "send")
+}
+
+// Queue adds messages to the outbox outside any update's transaction.
+func (db *DB) Queue(ctx context.Context, out []Out) error {
+	b := &pgx.Batch{}
+	for _, o := range out {
+		b.Queue(`INSERT INTO outbox (chat_id, priority, payload) VALUES ($1, $2, $3)`, o.ChatID, o.Priority, o.Payload)
+	}
+	return wrap(db.pool.SendBatch(ctx, b).Close(), "queue")
+}
+
+// Unsent counts messages not yet sent nor dropped.
+func (db *DB) Unsent(ctx context.Context) (int, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND dropped IS NULL`).Scan(&n)
+	return n, wrap(err, "unsent")
+}
+
+// Unapplied counts updates waiting in the inbox.
+func (db *DB) Unapplied(ctx context.Context) (int, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE applied_at IS NULL`).Scan(&n)
+	return n, wrap(err, "unapplied")
+}
+
+// Prune forgets applied updates and finished messages older than keep:
+// they hold what families wrote and what the bot answered, so they are not
+// kept longer than needed to apply each update once.
+func (db *DB) Prune(ctx context.Context, keep time.Duration) (int64, error) {
+	cut := db.Now().Add(-keep)
+	b := &pgx.Batch{}
+	b.Queue(`DELETE FROM inbox WHERE applied_at < $1`, cut)
+	b.Queue(`DELETE FROM outbox WHERE created_at < $1 AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, cut)
+	res := db.pool.SendBatch(ctx, b)
+	defer res.Close()
+	var n int64
+	for range 2 {
+		tag, err := res.Exec()
+		if err != nil {
+			return n, wrap(err, "prune")
+		}
+		n += tag.RowsAffected()
+	}
+	return n, nil
+}

@@ -1,0 +1,280 @@
+// Package store owns Polku's PostgreSQL database through pgx: the embedded
+// migrations, the inbox of updates, conversations, the outbox, families and
+// their answers, contact requests and anonymous statistics.
+//
+// store speaks the domain's types and translates pgx errors into
+// *polku.Error; it knows nothing of Telegram or of the flows' types
+// (conversations are stored as the JSON the caller gives).
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/tern/v2/migrate"
+
+	"polku"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is Polku's database.
+type DB struct {
+	pool *pgxpool.Pool
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database at url. maxConns bounds the pool (0 means
+// pgx's default).
+func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, polku.Errorf(polku.EINVALID, "DATABASE_URL: %v", err)
+	}
+	if maxConns > 0 {
+		cfg.MaxConns = maxConns
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, wrap(err, "open database")
+	}
+	return &DB{pool: pool, Now: time.Now}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() { db.pool.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return wrap(db.pool.Ping(ctx), "ping") }
+
+// Migrate brings the schema up to date. tern holds an advisory lock while it
+// works, so two processes starting at once are safe.
+func (db *DB) Migrate(ctx context.Context) error {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return wrap(err, "migrate")
+	}
+	defer conn.Release()
+	m, err := migrate.NewMigrator(ctx, conn.Conn(), "schema_version")
+	if err != nil {
+		return wrap(err, "migrate")
+	}
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return wrap(err, "migrate")
+	}
+	if err := m.LoadMigrations(sub); err != nil {
+		return wrap(err, "migrate")
+	}
+	return wrap(m.Migrate(ctx), "migrate")
+}
+
+// wrap translates a pgx error into the domain's error.
+func wrap(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	var perr *polku.Error
+	if errors.As(err, &perr) {
+		return err
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return &polku.Error{Code: polku.ENOTFOUND, Message: what, Err: err}
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "23505" {
+		return &polku.Error{Code: polku.ECONFLICT, Message: what, Err: err}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &polku.Error{Code: polku.EINTERNAL, Message: what + ": " + err.Error(), Err: err}
+	}
+	return &polku.Error{Code: polku.EINTERNAL, Message: fmt.Sprintf("%s: %v", what, err), Err: err}
+}
+
+// Update is one raw update for the inbox. ChatID is 0 for updates that
+// belong to no chat; those are stored as applied.
+type Update struct {
+	ID      int64
+	ChatID  int64
+	Payload []byte
+}
+
+// Enqueue commits a batch of updates to the inbox in one transaction. An
+// update already there is left as it is, so redelivery is harmless.
+func (db *DB) Enqueue(ctx context.Context, updates []Update) error {
+	if len(updates) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, u := range updates {
+		if u.ChatID == 0 {
+			b.Queue(`INSERT INTO inbox (update_id, chat_id, applied_at) VALUES ($1, 0, now()) ON CONFLICT DO NOTHING`, u.ID)
+			continue
+		}
+		b.Queue(`INSERT INTO inbox (update_id, chat_id, payload) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, u.ID, u.ChatID, u.Payload)
+	}
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return wrap(err, "enqueue")
+}
+
+// PendingChats lists up to limit chats that have updates waiting, the
+// longest-waiting first.
+func (db *DB) PendingChats(ctx context.Context, limit int) ([]int64, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT chat_id FROM inbox
+		WHERE applied_at IS NULL
+		GROUP BY chat_id
+		ORDER BY min(update_id)
+		LIMIT $1`, limit)
+	if err != nil {
+		return nil, wrap(err, "pending chats")
+	}
+	chats, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return chats, wrap(err, "pending chats")
+}
+
+// Pending is an update taken from the inbox to be applied.
+type Pending struct {
+	UpdateID int64
+	ChatID   int64
+	Payload  []byte
+	Attempts int
+}
+
+// ErrBusy says another worker holds the chat.
+var ErrBusy = polku.Errorf(polku.ECONFLICT, "chat busy")
+
+// Apply takes the oldest waiting update of chat and runs fn with it in one
+// transaction; when fn succeeds the update is marked applied in the same
+// transaction. The chat is held with a transaction-level advisory lock, so
+// across every process only one update of a chat is applied at a time, and
+// in update_id order. It returns false when the chat had nothing waiting,
+// and ErrBusy when another worker holds it.
+func (db *DB) Apply(ctx context.Context, chat int64, fn func(ctx context.Context, tx *Tx, p Pending) error) (bool, error) {
+	did := false
+	err := pgx.BeginFunc(ctx, db.pool, func(ptx pgx.Tx) error {
+		var locked bool
+		if err := ptx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, chat).Scan(&locked); err != nil {
+			return err
+		}
+		if !locked {
+			return ErrBusy
+		}
+		var p Pending
+		err := ptx.QueryRow(ctx, `
+			SELECT update_id, chat_id, payload, attempts FROM inbox
+			WHERE chat_id = $1 AND applied_at IS NULL
+			ORDER BY update_id LIMIT 1`, chat).Scan(&p.UpdateID, &p.ChatID, &p.Payload, &p.Attempts)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		tx := &Tx{tx: ptx, db: db, chat: chat, update: p.UpdateID}
+		if err := fn(ctx, tx, p); err != nil {
+			return err
+		}
+		if _, err := ptx.Exec(ctx, `UPDATE inbox SET applied_at = now(), payload = NULL WHERE update_id = $1`, p.UpdateID); err != nil {
+			return err
+		}
+		did = true
+		return nil
+	})
+	if errors.Is(err, ErrBusy) {
+		return false, ErrBusy
+	}
+	return did, wrap(err, "apply")
+}
+
+// Failed records that applying an update failed. After maxAttempts the
+// update is given up (marked applied with the failure), so one broken
+// update never blocks its chat; it returns true then.
+func (db *DB) Failed(ctx context.Context, updateID int64, reason string, maxAttempts int) (bool, error) {
+	var gaveUp bool
+	err := db.pool.QueryRow(ctx, `
+		UPDATE inbox SET attempts = attempts + 1, failure = $2,
+			applied_at = CASE WHEN attempts + 1 >= $3 THEN now() END,
+			payload = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE payload END
+		WHERE update_id = $1 AND applied_at IS NULL
+		RETURNING applied_at IS NOT NULL`, updateID, reason, maxAttempts).Scan(&gaveUp)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return gaveUp, wrap(err, "record failure")
+}
+
+// Tx is the transaction of one applied update.
+type Tx struct {
+	tx     pgx.Tx
+	db     *DB
+	chat   int64
+	update int64
+}
+
+// Conversation returns the stored conversation of the chat, or nil when
+// the chat is new.
+func (t *Tx) Conversation(ctx context.Context) ([]byte, error) {
+	var data []byte
+	err := t.tx.QueryRow(ctx, `SELECT data FROM conversations WHERE chat_id = $1 FOR UPDATE`, t.chat).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	return data, wrap(err, "load conversation")
+}
+
+// Out is one message for the outbox.
+type Out struct {
+	ChatID   int64
+	Priority int
+	Payload  []byte
+}
+
+// Save stores the conversation and queues the outgoing messages, in the
+// transaction of the update.
+func (t *Tx) Save(ctx context.Context, conversation []byte, out []Out) error {
+	b := &pgx.Batch{}
+	b.Queue(`
+		INSERT INTO conversations (chat_id, data, last_update_id, applied, updated_at)
+		VALUES ($1, $2, $3, 1, now())
+		ON CONFLICT (chat_id) DO UPDATE SET data = $2, last_update_id = $3,
+			applied = conversations.applied + 1, updated_at = now()`, t.chat, conversation, t.update)
+	for _, o := range out {
+		b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id) VALUES ($1, $2, $3, $4)`, o.ChatID, o.Priority, o.Payload, t.update)
+	}
+	return wrap(t.tx.SendBatch(ctx, b).Close(), "save conversation")
+}
+
+// SetBlocked records that the person blocked (or unblocked) the bot.
+func (t *Tx) SetBlocked(ctx context.Context, blocked bool) error {
+	_, err := t.tx.Exec(ctx, `UPDATE conversations SET blocked_at = CASE WHEN $2 THEN now() END WHERE chat_id = $1`, t.chat, blocked)
+	return wrap(err, "set blocked")
+}
+
+// Count adds one to an anonymous statistic of today.
+func (t *Tx) Count(ctx context.Context, kind, municipality, referral string) error {
+	_, err := t.tx.Exec(ctx, `
+		INSERT INTO stats (day, kind, municipality, referral, count) VALUES ($1, $2, $3, $4, 1)
+		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + 1`,
+		t.db.Now().In(helsinki).Format("2006-01-02"), kind, municipality, referral)
+	return wrap(err, "count")
+}
+
+var helsinki = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		return time.FixedZone("EET", 2*3600)
+	}
+	return loc
+}()
