@@ -1,0 +1,255 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"polku/internal/telegramtest"
+	"polku/store"
+)
+
+const banner = `
+┌──────────────────────────────────────────────────────────────────────┐
+│ Polku's local console. This is NOT Telegram: nothing leaves this     │
+│ computer. The real bot runs against a local fake Telegram and the    │
+│ local database. You play a family.                                   │
+│                                                                      │
+│ Type a message, a button's number, or a command such as /start.      │
+│ Console commands: :photo :sticker :voice (send media), :edit (edit   │
+│ your last message), :contact (share a fictional phone number),       │
+│ :lang CODE (your Telegram language, e.g. sv-FI), :new (become a new  │
+│ family), :quit.                                                      │
+└──────────────────────────────────────────────────────────────────────┘
+`
+
+// consoleUser is the family the console plays; a fixed ID lets a family
+// leave and come back across runs.
+const consoleUser = 700000001
+
+// console runs the real bot against an in-process fake Telegram and lets
+// a person play a family in the terminal.
+func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
+	if err != nil {
+		return fmt.Errorf("%w\n(is the local database running? `make run` starts it)", err)
+	}
+	defer db.Close()
+	if err := db.AddReferralCode(ctx, "demo-school", "Sample school (fictional)"); err != nil {
+		return err
+	}
+	fake := telegramtest.New(telegramtest.Options{})
+	defer fake.Close()
+	b, err := newBot(cfg, db, log, fake.URL(), fake.Token())
+	if err != nil {
+		return err
+	}
+	if err := b.SetCommands(ctx); err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); _ = b.Run(runCtx) }()
+	go func() { defer wg.Done(); _ = b.Poll(runCtx) }()
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+
+	lang := "fi"
+	if cfg.Languages[0] != "" {
+		lang = cfg.Languages[0]
+	}
+	c := &consoleState{fake: fake, db: db, out: stdout, user: telegramtest.User{ID: consoleUser, FirstName: "Console", LanguageCode: lang}}
+	fmt.Fprint(stdout, banner)
+	fmt.Fprintf(stdout, "You are family #%d, Telegram language %q. Try /start or the demo referral link: /start demo-school\n\n", c.user.ID, c.user.LanguageCode)
+
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdin)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	for {
+		fmt.Fprint(stdout, "> ")
+		var line string
+		var ok bool
+		select {
+		case line, ok = <-lines:
+		case <-ctx.Done():
+			fmt.Fprintln(stdout)
+			return nil
+		}
+		if !ok {
+			fmt.Fprintln(stdout)
+			return nil
+		}
+		if quit := c.handle(strings.TrimRight(line, "\r")); quit {
+			return nil
+		}
+		c.settle(ctx)
+	}
+}
+
+type consoleState struct {
+	fake *telegramtest.Server
+	db   *store.DB
+	out  io.Writer
+	user telegramtest.User
+	seen int
+	// lastUser is the console family's last message, for :edit.
+	lastUser int
+	// buttons are the numbered buttons of the latest keyboard.
+	inline  []telegramtest.Button
+	inMsg   int
+	keys    []telegramtest.KeyButton
+	keysMsg int
+}
+
+// handle does what one typed line says; it reports whether to quit.
+func (c *consoleState) handle(line string) bool {
+	cmd, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+	switch cmd {
+	case "":
+		return false
+	case ":quit", ":q":
+		return true
+	case ":photo":
+		c.fake.SendPhoto(c.user, "")
+	case ":sticker":
+		c.fake.SendSticker(c.user)
+	case ":voice":
+		c.fake.SendVoice(c.user)
+	case ":contact":
+		c.fake.SendContact(c.user, "+358401234567", c.user.ID)
+	case ":edit":
+		if c.lastUser == 0 {
+			fmt.Fprintln(c.out, "(you have not written anything to edit yet)")
+			return false
+		}
+		c.fake.EditText(c.user, c.lastUser, arg)
+	case ":lang":
+		c.user.LanguageCode = arg
+		fmt.Fprintf(c.out, "(your Telegram language is now %q)\n", arg)
+	case ":new":
+		c.user.ID++
+		c.inline, c.keys = nil, nil
+		fmt.Fprintf(c.out, "(you are now family #%d)\n", c.user.ID)
+	case ":help":
+		fmt.Fprint(c.out, banner)
+	default:
+		if n, err := strconv.Atoi(cmd); err == nil && arg == "" {
+			c.press(n)
+			return false
+		}
+		c.fake.SendText(c.user, line)
+		c.noteUser()
+	}
+	return false
+}
+
+func (c *consoleState) noteUser() {
+	msgs := c.fake.Messages(c.user.ID)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if !msgs[i].FromBot {
+			c.lastUser = msgs[i].ID
+			return
+		}
+	}
+}
+
+// press presses button n: inline buttons first, then the reply keyboard.
+func (c *consoleState) press(n int) {
+	switch {
+	case n >= 1 && n <= len(c.inline):
+		if _, err := c.fake.Press(c.user, c.inMsg, c.inline[n-1].Data); err != nil {
+			fmt.Fprintf(c.out, "(that button is gone: %v)\n", err)
+		}
+	case n > len(c.inline) && n <= len(c.inline)+len(c.keys):
+		k := c.keys[n-len(c.inline)-1]
+		if k.RequestContact {
+			c.fake.SendContact(c.user, "+358401234567", c.user.ID)
+			fmt.Fprintln(c.out, "(shared a fictional number, +358401234567)")
+			return
+		}
+		c.fake.SendText(c.user, k.Text)
+		c.noteUser()
+	default:
+		fmt.Fprintf(c.out, "(there is no button %d)\n", n)
+	}
+}
+
+// settle waits until the bot has applied and sent everything, then prints
+// what it did.
+func (c *consoleState) settle(ctx context.Context) {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(30 * time.Millisecond)
+		a, _ := c.db.Unapplied(ctx)
+		s, _ := c.db.Unsent(ctx)
+		if a == 0 && s == 0 && c.fake.Pending() == 0 {
+			break
+		}
+	}
+	c.print()
+}
+
+func (c *consoleState) print() {
+	evs := c.fake.Events(c.seen)
+	for _, e := range evs {
+		c.seen = max(c.seen, e.Seq)
+		if e.ChatID != c.user.ID {
+			continue
+		}
+		switch e.Kind {
+		case "send":
+			c.show(e.Message, "")
+		case "edit":
+			c.show(e.Message, "(updated) ")
+		case "answer":
+			if e.AnswerText != "" {
+				fmt.Fprintf(c.out, "  ⓘ %s\n", e.AnswerText)
+			}
+		}
+	}
+}
+
+func (c *consoleState) show(m telegramtest.Message, note string) {
+	fmt.Fprintf(c.out, "\nPolku %s────\n%s\n", note, m.Text)
+	if len(m.Inline) > 0 {
+		c.inline, c.inMsg = nil, m.ID
+		for _, row := range m.Inline {
+			var cells []string
+			for _, b := range row {
+				c.inline = append(c.inline, b)
+				cells = append(cells, fmt.Sprintf("[%d] %s", len(c.inline), b.Text))
+			}
+			fmt.Fprintln(c.out, "  "+strings.Join(cells, "   "))
+		}
+	}
+	if len(m.Keyboard) > 0 {
+		c.keys, c.keysMsg = nil, m.ID
+		for _, row := range m.Keyboard {
+			var cells []string
+			for _, k := range row {
+				c.keys = append(c.keys, k)
+				cells = append(cells, fmt.Sprintf("[%d] %s", len(c.inline)+len(c.keys), k.Text))
+			}
+			fmt.Fprintln(c.out, "  keyboard: "+strings.Join(cells, "   "))
+		}
+	}
+	if m.RemoveKeyboard {
+		c.keys = nil
+	}
+	fmt.Fprintln(c.out)
+}

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"polku/internal/telegramtest"
+)
+
+// load runs simulated families through the whole intake, all at once,
+// against the fake Bot API and the real database, and prints throughput,
+// reply latency and peak memory.
+func load(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	families := fs.Int("families", 200, "concurrent simulated families")
+	limits := fs.Bool("limits", false, "enforce Telegram's rate limits (30 msg/s in total, 1/s per chat) in the fake and the sender")
+	timeout := fs.Duration("timeout", 10*time.Minute, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	opts := telegramtest.Options{NoLimits: !*limits, CallbackTimeout: -1}
+	fake := telegramtest.New(opts)
+	defer fake.Close()
+	if !*limits {
+		cfg.GlobalRate, cfg.ChatRate, cfg.ChatBurst = 1e6, 1e6, 1e6
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if cfg.LogLevel == "debug" {
+		quiet = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	b, err := newBot(cfg, db, quiet, fake.URL(), fake.Token())
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); _ = b.Run(runCtx) }()
+	go func() { defer wg.Done(); _ = b.Poll(runCtx) }()
+
+	// Users get IDs unlikely to meet earlier runs' chats.
+	base := time.Now().UnixMilli() % 1_000_000 * 1000
+	var updates atomic.Int64
+	lat := make([][]time.Duration, *families)
+	errs := make([]error, *families)
+	start := time.Now()
+	var fw sync.WaitGroup
+	for i := range *families {
+		fw.Add(1)
+		go func() {
+			defer fw.Done()
+			f := &family{fake: fake, user: telegramtest.User{ID: 800_000_000 + base + int64(i), FirstName: "Load", LanguageCode: []string{"fi", "sv-FI", "en", "uk"}[i%4]}}
+			errs[i] = f.intake(runCtx, &updates)
+			lat[i] = f.latencies
+		}()
+	}
+	fw.Wait()
+	elapsed := time.Since(start)
+	cancel()
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	slices.Sort(all)
+	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(p*float64(len(all))))] }
+	fmt.Fprintf(stdout, "families: %d, each through the whole intake (limits: %v, workers: %d, GOMAXPROCS: %d)\n", *families, *limits, cfg.Workers, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(stdout, "updates: %d in %.2fs = %.0f updates/s\n", updates.Load(), elapsed.Seconds(), float64(updates.Load())/elapsed.Seconds())
+	fmt.Fprintf(stdout, "reply latency: p50 %v, p99 %v, max %v\n", pct(0.50).Round(time.Millisecond/10), pct(0.99).Round(time.Millisecond/10), all[len(all)-1].Round(time.Millisecond))
+	fmt.Fprintf(stdout, "429 answers from the fake: %d\n", fake.TooManyRequests())
+	fmt.Fprintf(stdout, "peak memory (RSS high-water mark of this process: bot, fake Telegram and load generator): %s\n", peakRSS())
+	return nil
+}
+
+// peakRSS reads the process's resident-set high-water mark.
+func peakRSS() string {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "unknown"
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			return fmt.Sprintf("%.1f MiB", float64(kb)/1024)
+		}
+	}
+	return "unknown"
+}
+
+// family is one simulated family.
+type family struct {
+	fake      *telegramtest.Server
+	user      telegramtest.User
+	latencies []time.Duration
+}
+
+// step describes one answer: a button whose callback data ends with
+// suffix, or, when suffix is empty, a typed text.
+type step struct{ suffix, text string }
+
+var intakeScript = []step{
+	{text: "/start"},
+	{suffix: ":go"}, {suffix: ":yes"}, {suffix: ":m:0"},
+	{suffix: ":k:3-6:+"}, {suffix: ":k:7-12:+"}, {suffix: ":done"},
+	{suffix: ":t:nature"}, {suffix: ":t:art"}, {suffix: ":done"},
+	{suffix: ":t:families"}, {suffix: ":done"},
+	{text: "We would like to meet other families."},
+	{suffix: ":t:free"}, {suffix: ":done"},
+	{suffix: ":t:fi"}, {suffix: ":done"},
+	{suffix: ":start"}, {suffix: ":w:3"}, {suffix: ":w:4"}, {suffix: ":w:2"}, {suffix: ":w:5"},
+	{suffix: ":c:chat"}, {suffix: ":ok"},
+}
+
+func (f *family) intake(ctx context.Context, updates *atomic.Int64) error {
+	for _, s := range intakeScript {
+		before := f.mark()
+		t0 := time.Now()
+		if s.suffix == "" {
+			f.fake.SendText(f.user, s.text)
+		} else {
+			m, data, ok := f.button(s.suffix)
+			if !ok {
+				return fmt.Errorf("family %d: no button *%s", f.user.ID, s.suffix)
+			}
+			if _, err := f.fake.Press(f.user, m, data); err != nil {
+				return err
+			}
+		}
+		updates.Add(1)
+		if err := f.fake.Wait(ctx, func() bool { return f.mark() != before }); err != nil {
+			return fmt.Errorf("family %d waiting for a reply to step %q: %w", f.user.ID, s.suffix+s.text, err)
+		}
+		f.latencies = append(f.latencies, time.Since(t0))
+	}
+	return nil
+}
+
+// mark changes whenever the bot sends or edits a message in the chat.
+func (f *family) mark() [2]int {
+	m, ok := f.fake.LastMessage(f.user.ID)
+	if !ok || !m.FromBot {
+		return [2]int{}
+	}
+	return [2]int{m.ID, m.EditCount}
+}
+
+// button finds the button with the suffix on the chat's latest keyboard.
+func (f *family) button(suffix string) (int, string, bool) {
+	msgs := f.fake.Messages(f.user.ID)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		m := msgs[i]
+		if !m.FromBot || len(m.Inline) == 0 {
+			continue
+		}
+		for _, row := range m.Inline {
+			for _, b := range row {
+				if strings.HasSuffix(b.Data, suffix) {
+					return m.ID, b.Data, true
+				}
+			}
+		}
+		return 0, "", false
+	}
+	return 0, "", false
+}

@@ -1,0 +1,257 @@
+// Command polku runs Polku, the family-service guidance bot: the real bot
+// on Telegram, the local console, migrations, flow diagrams and the load
+// benchmark. main is wiring only.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Europe/Helsinki on machines without zoneinfo
+
+	"polku/bot"
+	"polku/flows"
+	"polku/locales"
+	"polku/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "polku:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Polku: a family-service guidance bot for Telegram.
+
+Usage: polku [command]
+
+Commands:
+  (none)     the console when TELEGRAM_BOT_TOKEN is unset, the real bot when it is set
+  serve      run the bot on Telegram (webhook or long polling)
+  console    try Polku in this terminal against a local fake Telegram
+  migrate    bring the database schema up to date
+  flows [DIR]  print each flow as a Mermaid diagram, or write them to DIR
+  load       the load benchmark: simulated families through the intake
+  help       this text
+
+Environment:
+`
+
+// run is the whole program; main only gives it the process's world.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := ""
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	if cmd == "" {
+		cmd = "console"
+		if getenv("TELEGRAM_BOT_TOKEN") != "" {
+			cmd = "serve"
+		}
+	}
+	switch cmd {
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		for _, v := range variables {
+			def := ""
+			if v.Default != "" {
+				def = " (default " + v.Default + ")"
+			}
+			fmt.Fprintf(stdout, "  %-22s %s%s\n", v.Name, v.Help, def)
+		}
+		return nil
+	case "flows":
+		return writeFlows(args, stdout)
+	}
+	cfg, err := parseConfig(getenv, cmd != "serve")
+	if err != nil {
+		return fmt.Errorf("configuration:\n%w", err)
+	}
+	log := newLogger(cfg, stderr)
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log)
+	case "migrate":
+		db, err := openDB(ctx, cfg, 2)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		fmt.Fprintln(stdout, "database schema is up to date")
+		return nil
+	case "console":
+		return console(ctx, cfg, log, stdin, stdout)
+	case "load":
+		return load(ctx, cfg, args, stdout)
+	}
+	return fmt.Errorf("unknown command %q; try `polku help`", cmd)
+}
+
+func newLogger(cfg config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// openDB connects and migrates.
+func openDB(ctx context.Context, cfg config, conns int32) (*store.DB, error) {
+	db, err := store.Open(ctx, cfg.DatabaseURL, conns)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// newBot builds the adapter and the engine from the configuration.
+func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*bot.Bot, error) {
+	loc, err := locales.Load(cfg.Languages...)
+	if err != nil {
+		return nil, err
+	}
+	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter})
+	return bot.New(bot.Config{
+		Token: token, APIURL: apiURL, Workers: cfg.Workers,
+		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst,
+	}, db, engine, loc, log)
+}
+
+// serve runs the real bot until ctx ends, then finishes the work in hand.
+func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	b, err := newBot(cfg, db, log, cfg.APIURL, cfg.Token)
+	if err != nil {
+		return err
+	}
+	if err := b.SetCommands(ctx); err != nil {
+		log.Warn("could not set the command menu", "err", err)
+	}
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		if err := db.Ping(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mode := "polling"
+	if cfg.WebhookURL != "" {
+		mode = "webhook"
+		u, _ := url.Parse(cfg.WebhookURL)
+		path := u.Path
+		if path == "" {
+			path = "/"
+		}
+		mux.Handle("POST "+path, b.Webhook(cfg.WebhookSecret))
+	}
+	srv := &http.Server{Addr: cfg.Listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srvErr := make(chan error, 1)
+	go func() {
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			srvErr <- err
+		}
+		close(srvErr)
+	}()
+	if mode == "webhook" {
+		if err := b.SetWebhook(ctx, cfg.WebhookURL, cfg.WebhookSecret); err != nil {
+			return fmt.Errorf("setWebhook: %w", err)
+		}
+	}
+	log.Info("polku is running", "mode", mode, "languages", strings.Join(cfg.Languages, ","), "listen", cfg.Listen)
+
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = b.Run(runCtx)
+	}()
+	go prune(runCtx, db, cfg.Retention, log)
+	if mode == "polling" {
+		_ = b.Poll(runCtx)
+	}
+	select {
+	case <-runCtx.Done():
+	case err := <-srvErr:
+		if err != nil {
+			log.Error("http server", "err", err)
+		}
+	}
+	cancel()
+	shut, stop := context.WithTimeout(context.Background(), 20*time.Second)
+	defer stop()
+	_ = srv.Shutdown(shut)
+	<-done
+	log.Info("polku stopped")
+	return nil
+}
+
+// prune deletes old applied updates and sent messages now and then.
+func prune(ctx context.Context, db *store.DB, keep time.Duration, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := db.Prune(ctx, keep); err != nil && ctx.Err() == nil {
+			log.Error("prune", "err", err)
+		} else if n > 0 {
+			log.Info("pruned old updates and messages", "rows", n)
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// writeFlows prints the flows as Mermaid, or writes them to a directory.
+func writeFlows(args []string, stdout io.Writer) error {
+	d, err := flows.Diagram()
+	if err != nil {
+		return err
+	}
+	doc := flowDoc(d)
+	if len(args) == 0 {
+		_, err := io.WriteString(stdout, d)
+		return err
+	}
+	path := filepath.Join(args[0], "flow-intake.md")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "wrote", path)
+	return nil
+}
+
+func flowDoc(mermaid string) string {
+	return "# The intake flow\n\n" +
+		"Generated by `polku flows docs` from the state machine in flows/intake.go; a test fails when this file is stale.\n\n" +
+		"Every question also has \"talk to a person\" (it keeps the state) and the commands /start, /menu, /language, /privacy and /help.\n\n" +
+		"```mermaid\n" + mermaid + "```\n"
+}
