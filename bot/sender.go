@@ -99,7 +99,9 @@ func (l *limits) hold(chat int64, until time.Time) {
 // first, within the limits; Telegram's 429 is honoured, 403 stops sending
 // to a chat that blocked the bot.
 func (b *Bot) sendLoop(ctx context.Context) {
-	lim := &limits{cfg: b.cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate)), b.Now()), chats: map[int64]*bucket{}}
+	// Limits and retries run on wall time: Telegram counts real seconds,
+	// whatever b.Now says.
+	lim := &limits{cfg: b.cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate)), time.Now()), chats: map[int64]*bucket{}}
 	jobs := make(chan store.Message)
 	done := make(chan int64, b.cfg.Senders)
 	var wg sync.WaitGroup
@@ -135,7 +137,7 @@ func (b *Bot) sendLoop(ctx context.Context) {
 		next := b.cfg.Idle
 		gave := false
 		for _, m := range msgs {
-			ok, wait := lim.take(m.ChatID, !isAnswer(m.Payload), b.Now())
+			ok, wait := lim.take(m.ChatID, !isAnswer(m.Payload), time.Now())
 			if !ok {
 				next = min(next, wait)
 				continue
@@ -166,8 +168,13 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	}
 }
 
+// isAnswer tells an answer to a button press, which Telegram does not
+// count as a message.
 func isAnswer(payload []byte) bool {
-	return len(payload) > 8 && strings.HasPrefix(string(payload), `{"m":"answer"`)
+	var o struct {
+		Method string `json:"m"`
+	}
+	return json.Unmarshal(payload, &o) == nil && o.Method == "answer"
 }
 
 // deliver makes one Bot API call and says what became of it.
@@ -205,7 +212,7 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		}
 		return store.Outcome{Sent: true, MessageID: id}
 	case errors.As(err, &tooMany):
-		until := b.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
+		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
 		lim.hold(m.ChatID, until)
 		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", tooMany.RetryAfter)
 		return store.Outcome{RetryAt: until}
@@ -224,7 +231,7 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		// Telegram or the network failed: try again, waiting longer.
 		wait := min(time.Minute, time.Duration(1<<min(m.Attempts, 6))*time.Second)
 		b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
-		return store.Outcome{RetryAt: b.Now().Add(wait)}
+		return store.Outcome{RetryAt: time.Now().Add(wait)}
 	}
 }
 

@@ -136,3 +136,18 @@ func (db *DB) AddReferralCode(ctx context.Context, code, organisation string) er
 		ON CONFLICT (code) DO UPDATE SET organisation = $2`, code, organisation)
 	return wrap(err, "add referral code")
 }
+
+// ContactRequests describes the chat's requests to talk to a person, oldest
+// first, as "reason/contact status" (with "family" when tied to one).
+func (db *DB) ContactRequests(ctx context.Context, chat int64) ([]string, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT reason || '/' || contact || ' ' || status ||
+			CASE WHEN family_id IS NULL THEN ' (no family)' ELSE '' END ||
+			CASE WHEN phone IS NOT NULL THEN ' phone' ELSE '' END
+		FROM contact_requests WHERE chat_id = $1 ORDER BY id`, chat)
+	if err != nil {
+		return nil, wrap(err, "contact requests")
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return out, wrap(err, "contact requests")
+}

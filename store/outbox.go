@@ -29,12 +29,12 @@ func (db *DB) Ready(ctx context.Context, limit int, skip []int64) ([]Message, er
 		SELECT id, chat_id, priority, payload, attempts FROM (
 			SELECT DISTINCT ON (chat_id) id, chat_id, priority, payload, attempts, not_before
 			FROM outbox
-			WHERE sent_at IS NULL AND dropped IS NULL AND chat_id <> ALL($3)
+			WHERE sent_at IS NULL AND dropped IS NULL AND chat_id <> ALL($2)
 			ORDER BY chat_id, id
 		) first
-		WHERE not_before <= $2
+		WHERE not_before <= now()
 		ORDER BY priority, id
-		LIMIT $1`, limit, db.Now(), skip)
+		LIMIT $1`, limit, skip)
 	if err != nil {
 		return nil, wrap(err, "ready messages")
 	}
@@ -47,7 +47,8 @@ type Outcome struct {
 	// Sent is set when Telegram took the message; MessageID is its ID.
 	Sent      bool
 	MessageID int
-	// RetryAt, when set, makes the message wait until then.
+	// RetryAt, when set, makes the message wait until then (wall time:
+	// Telegram's limits run on real seconds, whatever the service's clock).
 	RetryAt time.Time
 	// Drop gives the message up with this reason (no personal data).
 	Drop string

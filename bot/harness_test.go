@@ -1,0 +1,222 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"polku/flows"
+	"polku/internal/pgtest"
+	"polku/internal/telegramtest"
+	"polku/locales"
+	"polku/store"
+)
+
+// clock is a test clock the transcripts move forward.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// harness is the real adapter, on a fresh database, against the fake Bot
+// API.
+type harness struct {
+	t     testing.TB
+	fake  *telegramtest.Server
+	db    *store.DB
+	bot   *Bot
+	clock *clock
+	seen  int
+}
+
+type harnessOptions struct {
+	fake telegramtest.Options
+	cfg  Config
+}
+
+func newHarness(t testing.TB, o harnessOptions) *harness {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, pgtest.URL(t), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddReferralCode(ctx, "demo-school", "Sample school (fictional)"); err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	db.Now = clk.Now
+	if o.fake.CallbackTimeout == 0 {
+		o.fake.CallbackTimeout = -1
+	}
+	fake := telegramtest.New(o.fake)
+	t.Cleanup(fake.Close)
+	loc, err := locales.Load("fi", "sv", "en", "uk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages()})
+	cfg := o.cfg
+	cfg.Token, cfg.APIURL = fake.Token(), fake.URL()
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = 2 * time.Second
+	}
+	if cfg.Idle == 0 {
+		cfg.Idle = 20 * time.Millisecond
+	}
+	logw := io.Discard
+	if testing.Verbose() {
+		logw = os.Stderr
+	}
+	b, err := New(cfg, db, engine, loc, slog.New(slog.NewTextHandler(logw, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Now = clk.Now
+	runCtx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); _ = b.Run(runCtx) }()
+	go func() { defer wg.Done(); _ = b.Poll(runCtx) }()
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	return &harness{t: t, fake: fake, db: db, bot: b, clock: clk}
+}
+
+// fast is for conversation tests: Telegram's per-chat limit would only
+// make them slow; the sender's own tests keep the strict limits.
+var fast = harnessOptions{
+	fake: telegramtest.Options{PerChat: telegramtest.Limit{Rate: 1000, Burst: 1000}},
+	cfg:  Config{ChatRate: 1000, ChatBurst: 1000},
+}
+
+// settle waits until every update is applied and every message sent.
+func (h *harness) settle() {
+	h.t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if h.fake.Pending() == 0 {
+			a, err1 := h.db.Unapplied(ctx)
+			s, err2 := h.db.Unsent(ctx)
+			if err1 == nil && err2 == nil && a == 0 && s == 0 && h.fake.Pending() == 0 {
+				return
+			}
+		}
+		time.Sleep(2 * time.Millisecond) // polls PostgreSQL, which has no way to tell us
+	}
+	a, _ := h.db.Unapplied(ctx)
+	s, _ := h.db.Unsent(ctx)
+	h.t.Fatalf("the bot did not settle in 20s: %d updates not applied, %d messages not sent, %d updates not fetched", a, s, h.fake.Pending())
+}
+
+// render writes what the bot did in chat since the last render, as the
+// transcripts show it.
+func (h *harness) render(chat int64) string {
+	var b strings.Builder
+	for _, e := range h.fake.Events(h.seen) {
+		h.seen = max(h.seen, e.Seq)
+		if e.ChatID != chat {
+			continue
+		}
+		switch e.Kind {
+		case "send":
+			writeMessage(&b, "<", e.Message)
+		case "edit":
+			writeMessage(&b, "<~", e.Message)
+		case "answer":
+			if e.AnswerText != "" {
+				fmt.Fprintf(&b, "  ! %s\n", e.AnswerText)
+			}
+		default:
+			fmt.Fprintf(&b, "  (%s)\n", e.Kind)
+		}
+	}
+	return b.String()
+}
+
+func writeMessage(b *strings.Builder, prefix string, m telegramtest.Message) {
+	for _, line := range strings.Split(m.Text, "\n") {
+		if line == "" {
+			b.WriteString(prefix + "\n")
+			continue
+		}
+		b.WriteString(prefix + " " + line + "\n")
+	}
+	for _, row := range m.Inline {
+		var cells []string
+		for _, x := range row {
+			cells = append(cells, "["+x.Text+"]")
+		}
+		b.WriteString("  " + strings.Join(cells, " ") + "\n")
+	}
+	for _, row := range m.Keyboard {
+		var cells []string
+		for _, x := range row {
+			cells = append(cells, "{"+x.Text+"}")
+		}
+		b.WriteString("  " + strings.Join(cells, " ") + "\n")
+	}
+	if m.RemoveKeyboard {
+		b.WriteString("  (keyboard removed)\n")
+	}
+}
+
+// stored renders what PostgreSQL holds about the chat, for transcripts.
+func (h *harness) stored(chat int64) string {
+	ctx := context.Background()
+	var b strings.Builder
+	f, err := h.db.Family(ctx, chat)
+	if err != nil {
+		b.WriteString("= family: none\n")
+	} else {
+		profile := "no"
+		if !f.ProfileAt.IsZero() {
+			profile = "yes"
+		}
+		ref := f.Referral
+		if ref == "" {
+			ref = "self"
+		}
+		fmt.Fprintf(&b, "= family: lang=%s referral=%s consent=%s profile=%s\n", f.Lang, ref, f.ConsentVersion, profile)
+		if profile == "yes" {
+			wb := f.Answers.Wellbeing
+			f.Answers.Wellbeing = nil
+			a, _ := json.Marshal(f.Answers)
+			fmt.Fprintf(&b, "= answers: %s\n", a)
+			if wb != nil {
+				fmt.Fprintf(&b, "= wellbeing baseline: %v\n", wb)
+			}
+		}
+	}
+	reqs, err := h.db.ContactRequests(ctx, chat)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, r := range reqs {
+		fmt.Fprintf(&b, "= contact request: %s\n", r)
+	}
+	return b.String()
+}

@@ -1,0 +1,212 @@
+package bot
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"polku/internal/telegramtest"
+)
+
+var update = flag.Bool("update", false, "rewrite the transcripts with what the bot does now")
+
+// TestTranscripts replays every conversation under testdata/transcripts
+// through the real adapter, the fake Bot API and PostgreSQL, and compares
+// what the family sees with the file.
+//
+// A transcript is plain text:
+//
+//	# comment; "# telegram language: sv-FI" sets the family's language_code
+//	> text a family types, or /command
+//	> [Button label]            press the newest button with that label
+//	> [Button label] twice      a double tap (both presses arrive before any answer)
+//	> {Keyboard label}          tap a reply-keyboard button
+//	> (sticker) (photo) (voice) (contact) (contact of someone else) (long text)
+//	> (edit) new text           edit the family's last message
+//	> (stale [Button label])    press the oldest button with that label
+//	> (forged DATA)             press the newest keyboard with made-up callback data
+//	> (wait 2d)                 the family comes back later (h, m or d)
+//	> (stored)                  what PostgreSQL holds about the family
+//	< a line of the bot's message (<~ for an edited message)
+//	  [a button] [another]      its inline buttons, a row a line; {x} a reply keyboard
+//	  ! text                    the notice shown on a pressed button
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/transcripts/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no transcripts: %v", err)
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			t.Parallel()
+			replay(t, file)
+		})
+	}
+}
+
+type step struct {
+	action string
+	want   string
+}
+
+func parseTranscript(data string) (header []string, steps []step) {
+	for _, line := range strings.Split(data, "\n") {
+		switch {
+		case strings.HasPrefix(line, ">"):
+			steps = append(steps, step{action: strings.TrimSpace(strings.TrimPrefix(line, ">"))})
+		case len(steps) == 0:
+			if strings.TrimSpace(line) != "" {
+				header = append(header, line)
+			}
+		case strings.TrimSpace(line) == "":
+		default:
+			steps[len(steps)-1].want += strings.TrimRight(line, " ") + "\n"
+		}
+	}
+	return header, steps
+}
+
+func replay(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, steps := parseTranscript(string(data))
+	h := newHarness(t, fast)
+	user := telegramtest.User{ID: 4242, FirstName: "Test", LanguageCode: "fi"}
+	for _, l := range header {
+		if v, ok := strings.CutPrefix(l, "# telegram language:"); ok {
+			user.LanguageCode = strings.TrimSpace(v)
+		}
+	}
+	var out strings.Builder
+	for _, l := range header {
+		out.WriteString(l + "\n")
+	}
+	failed := false
+	for i, s := range steps {
+		got := h.act(user, s.action)
+		if got == "" {
+			h.settle()
+			got = h.render(user.ID)
+		}
+		fmt.Fprintf(&out, "\n> %s\n%s", s.action, got)
+		if got != s.want && !*update && !failed {
+			t.Errorf("%s, step %d (> %s):\n--- want\n%s--- got\n%s", file, i+1, s.action, s.want, got)
+			failed = true
+		}
+	}
+	if *update {
+		if err := os.WriteFile(file, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// act does one transcript action. Actions that print something other than
+// the bot's messages return it.
+func (h *harness) act(u telegramtest.User, action string) string {
+	t := h.t
+	t.Helper()
+	switch {
+	case action == "(stored)":
+		h.settle()
+		h.render(u.ID)
+		return h.stored(u.ID)
+	case action == "(sticker)":
+		h.fake.SendSticker(u)
+	case action == "(photo)":
+		h.fake.SendPhoto(u, "")
+	case action == "(voice)":
+		h.fake.SendVoice(u)
+	case action == "(contact)":
+		h.fake.SendContact(u, "+358401234567", u.ID)
+	case action == "(contact of someone else)":
+		h.fake.SendContact(u, "+358409876543", u.ID+1)
+	case action == "(long text)":
+		h.fake.SendText(u, strings.Repeat("Tämä on pitkä viesti. ", 190))
+	case strings.HasPrefix(action, "(edit)"):
+		msgs := h.fake.Messages(u.ID)
+		for i := len(msgs) - 1; i >= 0; i-- {
+			if !msgs[i].FromBot && msgs[i].Text != "" {
+				h.fake.EditText(u, msgs[i].ID, strings.TrimSpace(strings.TrimPrefix(action, "(edit)")))
+				return ""
+			}
+		}
+		t.Fatalf("(edit): nothing to edit")
+	case strings.HasPrefix(action, "(wait "):
+		d := strings.TrimSuffix(strings.TrimPrefix(action, "(wait "), ")")
+		n, err := strconv.Atoi(d[:len(d)-1])
+		if err != nil {
+			t.Fatalf("bad %s", action)
+		}
+		unit := map[byte]time.Duration{'m': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour}[d[len(d)-1]]
+		h.clock.Add(time.Duration(n) * unit)
+		return "  (" + d + " later)\n"
+	case strings.HasPrefix(action, "(forged "):
+		data := strings.TrimSuffix(strings.TrimPrefix(action, "(forged "), ")")
+		id, _ := h.button(u.ID, "", true)
+		h.fake.PressRaw(u, id, data)
+	case strings.HasPrefix(action, "(stale ["):
+		label := strings.TrimSuffix(strings.TrimPrefix(action, "(stale ["), "])")
+		id, data := h.button(u.ID, label, false)
+		h.fake.PressRaw(u, id, data)
+	case strings.HasPrefix(action, "["):
+		label, twice := strings.CutSuffix(action, "] twice")
+		label = strings.TrimSuffix(strings.TrimPrefix(label, "["), "]")
+		id, data := h.button(u.ID, label, true)
+		if _, err := h.fake.Press(u, id, data); err != nil {
+			t.Fatalf("%s: %v", action, err)
+		}
+		if twice {
+			h.fake.PressRaw(u, id, data)
+		}
+	case strings.HasPrefix(action, "{"):
+		label := strings.TrimSuffix(strings.TrimPrefix(action, "{"), "}")
+		for _, row := range h.fake.Keyboard(u.ID) {
+			for _, k := range row {
+				if k.Text == label && k.RequestContact {
+					h.fake.SendContact(u, "+358401234567", u.ID)
+					return ""
+				}
+			}
+		}
+		if _, err := h.fake.PressKey(u, label); err != nil {
+			t.Fatalf("%s: %v", action, err)
+		}
+	default:
+		h.fake.SendText(u, action)
+	}
+	return ""
+}
+
+// button finds a button by label in the chat: the newest (or oldest) bot
+// message that has it. An empty label takes the newest inline keyboard's
+// first button.
+func (h *harness) button(chat int64, label string, newest bool) (int, string) {
+	h.t.Helper()
+	msgs := h.fake.Messages(chat)
+	for k := range msgs {
+		i := k
+		if newest {
+			i = len(msgs) - 1 - k
+		}
+		m := msgs[i]
+		if !m.FromBot {
+			continue
+		}
+		for _, row := range m.Inline {
+			for _, b := range row {
+				if b.Text == label || (label == "" && b.Data != "") {
+					return m.ID, b.Data
+				}
+			}
+		}
+	}
+	h.t.Fatalf("no button [%s] in the chat", label)
+	return 0, ""
+}
