@@ -178,6 +178,9 @@ func (e *Engine) Step(c Conversation, in Input) Result {
 // adapter uses it to understand a typed button label.
 func (e *Engine) Ask(c Conversation) Reply {
 	s := &step{e: e, c: c}
+	if c.Paused {
+		return s.resumeQuestion()
+	}
 	return s.ask()
 }
 
@@ -412,8 +415,10 @@ func (s *step) answer(action string, args []string) bool {
 		case "more":
 			return s.fire("more")
 		case "yes":
+			if s.c.Consent != polku.PrivacyNoticeVersion {
+				s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: true, Referral: s.c.Referral})
+			}
 			s.c.Consent = polku.PrivacyNoticeVersion
-			s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: true, Referral: s.c.Referral})
 			if s.c.Profile {
 				return s.fire("restart")
 			}

@@ -244,16 +244,28 @@ type Out struct {
 // Save stores the conversation and queues the outgoing messages, in the
 // transaction of the update.
 func (t *Tx) Save(ctx context.Context, conversation []byte, out []Out) error {
-	b := &pgx.Batch{}
-	b.Queue(`
+	// The WHERE is a guard: an update older than the last one applied
+	// would be applied out of order, so it fails instead.
+	tag, err := t.tx.Exec(ctx, `
 		INSERT INTO conversations (chat_id, data, last_update_id, applied, updated_at)
 		VALUES ($1, $2, $3, 1, now())
 		ON CONFLICT (chat_id) DO UPDATE SET data = $2, last_update_id = $3,
-			applied = conversations.applied + 1, updated_at = now()`, t.chat, conversation, t.update)
+			applied = conversations.applied + 1, updated_at = now()
+		WHERE conversations.last_update_id < $3`, t.chat, conversation, t.update)
+	if err != nil {
+		return wrap(err, "save conversation")
+	}
+	if tag.RowsAffected() != 1 {
+		return polku.Errorf(polku.ECONFLICT, "update applied out of order")
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
 	for _, o := range out {
 		b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id) VALUES ($1, $2, $3, $4)`, o.ChatID, o.Priority, o.Payload, t.update)
 	}
-	return wrap(t.tx.SendBatch(ctx, b).Close(), "save conversation")
+	return wrap(t.tx.SendBatch(ctx, b).Close(), "save outbox")
 }
 
 // SetBlocked records that the person blocked (or unblocked) the bot.
