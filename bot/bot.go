@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -91,6 +92,10 @@ type Bot struct {
 
 	applyWake chan struct{}
 	sendWake  chan struct{}
+	// answers carries answers to button presses, sent right after the
+	// update's commit; answering counts those not yet sent.
+	answers   chan out
+	answering atomic.Int64
 }
 
 // New builds the adapter. It does not talk to Telegram yet.
@@ -109,6 +114,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second},
 		log:  log, Now: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1),
+		answers: make(chan out, 1024),
 	}, nil
 }
 
@@ -123,12 +129,33 @@ func wake(c chan struct{}) {
 // the work in hand finish and returns. Ingestion (Poll or the webhook
 // handler) runs beside it.
 func (b *Bot) Run(ctx context.Context) error {
-	var wg sync.WaitGroup
+	var wg, answering sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); b.applyLoop(ctx) }()
+	go func() { defer wg.Done(); b.applyLoop(ctx); close(b.answers) }()
 	go func() { defer wg.Done(); b.sendLoop(ctx) }()
+	for range 4 {
+		answering.Add(1)
+		go func() { defer answering.Done(); b.answerLoop(ctx) }()
+	}
 	wg.Wait()
+	answering.Wait()
 	return nil
+}
+
+// answerLoop answers button presses. An answer only stops the spinner on
+// the person's button and shows a short notice; it is not a message, so
+// it is sent straight after the commit instead of through the outbox, and
+// one lost in a crash only lets the spinner time out.
+func (b *Bot) answerLoop(ctx context.Context) {
+	for a := range b.answers {
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		_, err := b.tg.AnswerCallbackQuery(work, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: a.Callback, Text: a.Text})
+		cancel()
+		if err != nil {
+			b.log.Debug("answerCallbackQuery", "chat_id", a.ChatID, "err", err)
+		}
+		b.answering.Add(-1)
+	}
 }
 
 // SetCommands shows the commands in Telegram's menu, in each language.
@@ -214,12 +241,24 @@ func (b *Bot) applyLoop(ctx context.Context) {
 func (b *Bot) drain(ctx context.Context, chat int64) {
 	for ctx.Err() == nil {
 		var update int64
+		var answer *out
+		b.answering.Add(1)
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		did, err := b.db.Apply(work, chat, func(ctx context.Context, tx *store.Tx, p store.Pending) error {
 			update = p.UpdateID
-			return b.apply(ctx, tx, p)
+			var err error
+			answer, err = b.step(ctx, tx, p)
+			return err
 		})
 		cancel()
+		if did && err == nil && answer != nil {
+			b.answers <- *answer
+		} else {
+			b.answering.Add(-1)
+		}
+		if did && err == nil {
+			b.log.Debug("applied", "update_id", update, "chat_id", chat)
+		}
 		switch {
 		case errors.Is(err, store.ErrBusy):
 			return
@@ -256,29 +295,33 @@ func (b *Bot) failed(ctx context.Context, chat, update int64, err error) {
 }
 
 // apply runs one update through the flows, in the store's transaction.
-func (b *Bot) apply(ctx context.Context, tx *store.Tx, p store.Pending) (err error) {
+func (b *Bot) apply(ctx context.Context, tx *store.Tx, p store.Pending) error {
+	_, err := b.step(ctx, tx, p)
+	return err
+}
+
+// step runs one update through the flows, in the store's transaction. It
+// returns the answer to a pressed button, to be sent after the commit.
+func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *out, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = polku.Errorf(polku.EINTERNAL, "panic applying update: %v", r)
+			answer, err = nil, polku.Errorf(polku.EINTERNAL, "panic applying update: %v", r)
 		}
 	}()
 	var u models.Update
 	if err := json.Unmarshal(p.Payload, &u); err != nil {
 		b.log.Warn("unreadable update", "update_id", p.UpdateID)
-		return nil
+		return nil, nil
 	}
 	x := parse(&u)
 	if x.blocked != nil {
-		return tx.SetBlocked(ctx, *x.blocked)
+		return nil, tx.SetBlocked(ctx, *x.blocked)
 	}
 	if !x.private || x.in.Kind == 0 {
-		return nil
+		return nil, nil
 	}
 	now := b.Now()
-	data, err := tx.Conversation(ctx)
-	if err != nil {
-		return err
-	}
+	data := tx.Conversation()
 	var conv flows.Conversation
 	if data == nil || json.Unmarshal(data, &conv) != nil || !b.engine.Valid(conv) {
 		conv = b.engine.NewConversation(b.render.loc.Match(x.lang), now)
@@ -294,19 +337,18 @@ func (b *Bot) apply(ctx context.Context, tx *store.Tx, p store.Pending) (err err
 	}
 	res := b.engine.Step(conv, in)
 	if err := b.effects(ctx, tx, res); err != nil {
-		return err
+		return nil, err
 	}
 	state, err := json.Marshal(res.Conv)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	calls := b.render.replies(res.Conv.Lang, p.ChatID, x.callback, res)
 	outs := make([]store.Out, len(calls))
 	for i, c := range calls {
 		outs[i] = store.Out{ChatID: p.ChatID, Priority: 0, Payload: encode(c)}
 	}
-	b.log.Debug("applied", "update_id", p.UpdateID, "chat_id", p.ChatID, "flow", res.Conv.Flow, "state", res.Conv.State)
-	return tx.Save(ctx, state, outs)
+	return b.render.answer(res.Conv.Lang, p.ChatID, x.callback, res), tx.Save(ctx, state, outs)
 }
 
 // effects stores what the step asked for, in the same transaction.

@@ -121,7 +121,7 @@ func (h *harness) settle() {
 		if h.fake.Pending() == 0 {
 			a, err1 := h.db.Unapplied(ctx)
 			s, err2 := h.db.Unsent(ctx)
-			if err1 == nil && err2 == nil && a == 0 && s == 0 && h.fake.Pending() == 0 {
+			if err1 == nil && err2 == nil && a == 0 && s == 0 && h.fake.Pending() == 0 && h.bot.answering.Load() == 0 {
 				return
 			}
 		}
@@ -135,7 +135,9 @@ func (h *harness) settle() {
 // render writes what the bot did in chat since the last render, as the
 // transcripts show it.
 func (h *harness) render(chat int64) string {
-	var b strings.Builder
+	// A button's answer goes out beside the outbox, so it may come before
+	// or after the messages: it is shown first, to be the same every time.
+	var notes, b strings.Builder
 	for _, e := range h.fake.Events(h.seen) {
 		h.seen = max(h.seen, e.Seq)
 		if e.ChatID != chat {
@@ -148,13 +150,13 @@ func (h *harness) render(chat int64) string {
 			writeMessage(&b, "<~", e.Message)
 		case "answer":
 			if e.AnswerText != "" {
-				fmt.Fprintf(&b, "  ! %s\n", e.AnswerText)
+				fmt.Fprintf(&notes, "  ! %s\n", e.AnswerText)
 			}
 		default:
 			fmt.Fprintf(&b, "  (%s)\n", e.Kind)
 		}
 	}
-	return b.String()
+	return notes.String() + b.String()
 }
 
 func writeMessage(b *strings.Builder, prefix string, m telegramtest.Message) {

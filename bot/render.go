@@ -82,17 +82,23 @@ func (r renderer) paragraphs(lang string, ts []flows.Text) string {
 	return strings.Join(parts, "\n\n")
 }
 
-// replies turns the result of a step into outbox calls for chat. A button
-// press is always answered first, so the person's client stops waiting.
+// answer is the answer to a pressed button, with the step's notice if any.
+func (r renderer) answer(lang string, chat int64, callback string, res flows.Result) *out {
+	if callback == "" {
+		return nil
+	}
+	a := &out{Method: "answer", ChatID: chat, Callback: callback}
+	if res.Toast != nil {
+		a.Text = truncate(r.text(lang, *res.Toast), 200)
+	}
+	return a
+}
+
+// replies turns the result of a step into outbox calls for chat. A notice
+// for typed input becomes a message of its own.
 func (r renderer) replies(lang string, chat int64, callback string, res flows.Result) []out {
 	var outs []out
-	if callback != "" {
-		a := out{Method: "answer", ChatID: chat, Callback: callback}
-		if res.Toast != nil {
-			a.Text = truncate(r.text(lang, *res.Toast), 200)
-		}
-		outs = append(outs, a)
-	} else if res.Toast != nil {
+	if callback == "" && res.Toast != nil {
 		outs = append(outs, out{Method: "send", ChatID: chat, Text: r.text(lang, *res.Toast)})
 	}
 	for _, rep := range res.Replies {

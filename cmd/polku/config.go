@@ -53,7 +53,7 @@ var variables = []variable{
 	{"POLKU_RATE_CHAT_BURST", "3", "Messages one chat may get in a short burst."},
 	{"POLKU_WORKERS", "8", "Chats applied in parallel by one process."},
 	{"POLKU_RESUME_AFTER", "6h", "After this pause a returning family is asked to continue or start over."},
-	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted."},
+	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
 	{"POLKU_LOG_FORMAT", "json (serve), text (console)", "Log format: json or text."},
 	{"POLKU_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
 }
@@ -99,6 +99,11 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		ResumeAfter:   dur("POLKU_RESUME_AFTER", "6h"),
 		Retention:     dur("POLKU_RETENTION", "72h"),
 		LogLevel:      get("POLKU_LOG_LEVEL", "info"),
+	}
+	if c.Retention > 6*24*time.Hour {
+		// Telegram may restart update IDs after a quiet week; an update
+		// ID kept longer could make a new update look like a duplicate.
+		errs = append(errs, errors.New("POLKU_RETENTION: at most 144h (Telegram may reuse update IDs after a week)"))
 	}
 	c.LogFormat = get("POLKU_LOG_FORMAT", "json")
 	if console {

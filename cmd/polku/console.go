@@ -44,7 +44,9 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	if err := db.AddReferralCode(ctx, "demo-school", "Sample school (fictional)"); err != nil {
 		return err
 	}
-	fake := telegramtest.New(telegramtest.Options{})
+	// Update IDs go on from where the last console run's left off, as
+	// Telegram's do, so the inbox never mistakes them for old ones.
+	fake := telegramtest.New(telegramtest.Options{FirstUpdateID: time.Now().UnixMilli()})
 	defer fake.Close()
 	b, err := newBot(cfg, db, log, fake.URL(), fake.Token())
 	if err != nil {

@@ -74,6 +74,12 @@ type Options struct {
 	// webhook retries run on real time.
 	Now func() time.Time
 
+	// FirstUpdateID is the update_id of the first update; default 1.
+	// Telegram starts from "a certain positive number" and, after a week
+	// without updates, from a random one: a bot must not assume IDs only
+	// grow across its lifetime.
+	FirstUpdateID int64
+
 	// CallbackTimeout is how long after a press answerCallbackQuery is still
 	// accepted. Default 15 seconds; negative means forever.
 	CallbackTimeout time.Duration
@@ -186,7 +192,7 @@ func New(opts Options) *Server {
 	if id, err := strconv.ParseInt(strings.SplitN(opts.Token, ":", 2)[0], 10, 64); err == nil && id > 0 {
 		s.botID = id
 	}
-	s.updates.init()
+	s.updates.init(opts.FirstUpdateID)
 	s.limits.init(opts)
 	s.hs = httptest.NewServer(s)
 	return s

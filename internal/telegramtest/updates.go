@@ -37,7 +37,9 @@ type queued struct {
 	expires time.Time
 }
 
-func (u *updates) init() { u.next = 1 }
+func (u *updates) init(first int64) {
+	u.next = max(first, 1)
+}
 
 // Update lifetimes: Telegram keeps an unconfirmed update for a day, a button
 // press for 150 seconds.

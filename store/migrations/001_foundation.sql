@@ -3,9 +3,12 @@
 
 -- Every update from Telegram, committed before Telegram is told it arrived.
 -- The payload is cleared once the update is applied: only the ID stays, to
--- apply each update once however often it is delivered.
+-- apply each update once however often it is delivered. seq is the order of
+-- arrival: a chat's updates are applied in seq order. (update_id grows too,
+-- but Telegram may restart it at a random number after a quiet week.)
 CREATE TABLE inbox (
     update_id   bigint PRIMARY KEY,
+    seq         bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
     chat_id     bigint NOT NULL,
     payload     jsonb,
     received_at timestamptz NOT NULL DEFAULT now(),
@@ -13,7 +16,7 @@ CREATE TABLE inbox (
     attempts    int NOT NULL DEFAULT 0,
     failure     text
 );
-CREATE INDEX inbox_pending ON inbox (chat_id, update_id) WHERE applied_at IS NULL;
+CREATE INDEX inbox_pending ON inbox (chat_id, seq) WHERE applied_at IS NULL;
 CREATE INDEX inbox_applied ON inbox (applied_at) WHERE applied_at IS NOT NULL;
 
 -- One row per chat: the flow engine's stored conversation.
@@ -21,6 +24,7 @@ CREATE TABLE conversations (
     chat_id        bigint PRIMARY KEY,
     data           jsonb NOT NULL,
     last_update_id bigint NOT NULL DEFAULT 0,
+    last_seq       bigint NOT NULL DEFAULT 0,
     applied        bigint NOT NULL DEFAULT 0,
     blocked_at     timestamptz,
     updated_at     timestamptz NOT NULL DEFAULT now()
