@@ -241,13 +241,14 @@ func (b *Bot) applyLoop(ctx context.Context) {
 func (b *Bot) drain(ctx context.Context, chat int64) {
 	for ctx.Err() == nil {
 		var update int64
+		var conv flows.Conversation
 		var answer *out
 		b.answering.Add(1)
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		did, err := b.db.Apply(work, chat, func(ctx context.Context, tx *store.Tx, p store.Pending) error {
 			update = p.UpdateID
 			var err error
-			answer, err = b.step(ctx, tx, p)
+			answer, conv, err = b.step(ctx, tx, p)
 			return err
 		})
 		cancel()
@@ -257,7 +258,7 @@ func (b *Bot) drain(ctx context.Context, chat int64) {
 			b.answering.Add(-1)
 		}
 		if did && err == nil {
-			b.log.Debug("applied", "update_id", update, "chat_id", chat)
+			b.log.Debug("applied", "update_id", update, "chat_id", chat, "flow", conv.Flow, "state", conv.State)
 		}
 		switch {
 		case errors.Is(err, store.ErrBusy):
@@ -296,33 +297,32 @@ func (b *Bot) failed(ctx context.Context, chat, update int64, err error) {
 
 // apply runs one update through the flows, in the store's transaction.
 func (b *Bot) apply(ctx context.Context, tx *store.Tx, p store.Pending) error {
-	_, err := b.step(ctx, tx, p)
+	_, _, err := b.step(ctx, tx, p)
 	return err
 }
 
 // step runs one update through the flows, in the store's transaction. It
 // returns the answer to a pressed button, to be sent after the commit.
-func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *out, err error) {
+func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *out, conv flows.Conversation, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			answer, err = nil, polku.Errorf(polku.EINTERNAL, "panic applying update: %v", r)
+			answer, conv, err = nil, flows.Conversation{}, polku.Errorf(polku.EINTERNAL, "panic applying update: %v", r)
 		}
 	}()
 	var u models.Update
 	if err := json.Unmarshal(p.Payload, &u); err != nil {
 		b.log.Warn("unreadable update", "update_id", p.UpdateID)
-		return nil, nil
+		return nil, conv, nil
 	}
 	x := parse(&u)
 	if x.blocked != nil {
-		return nil, tx.SetBlocked(ctx, *x.blocked)
+		return nil, conv, tx.SetBlocked(ctx, *x.blocked)
 	}
 	if !x.private || x.in.Kind == 0 {
-		return nil, nil
+		return nil, conv, nil
 	}
 	now := b.Now()
 	data := tx.Conversation()
-	var conv flows.Conversation
 	if data == nil || json.Unmarshal(data, &conv) != nil || !b.engine.Valid(conv) {
 		conv = b.engine.NewConversation(b.render.loc.Match(x.lang), now)
 	} else if !conv.LangChosen && x.lang != "" {
@@ -337,18 +337,18 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	}
 	res := b.engine.Step(conv, in)
 	if err := b.effects(ctx, tx, res); err != nil {
-		return nil, err
+		return nil, conv, err
 	}
-	state, err := json.Marshal(res.Conv)
+	data, err = json.Marshal(res.Conv)
 	if err != nil {
-		return nil, err
+		return nil, conv, err
 	}
 	calls := b.render.replies(res.Conv.Lang, p.ChatID, x.callback, res)
 	outs := make([]store.Out, len(calls))
 	for i, c := range calls {
 		outs[i] = store.Out{ChatID: p.ChatID, Priority: 0, Payload: encode(c)}
 	}
-	return b.render.answer(res.Conv.Lang, p.ChatID, x.callback, res), tx.Save(ctx, state, outs)
+	return b.render.answer(res.Conv.Lang, p.ChatID, x.callback, res), res.Conv, tx.Save(ctx, data, outs)
 }
 
 // effects stores what the step asked for, in the same transaction.

@@ -166,28 +166,34 @@ var ErrBusy = polku.Errorf(polku.ECONFLICT, "chat busy")
 // in the order they arrived. It returns false when the chat had nothing
 // waiting, and ErrBusy when another worker holds it.
 //
-// One query takes the lock, the update and the conversation, and Tx.Save
-// sends the rest in one pipeline: an update costs four round trips.
+// One query takes the update and the conversation, and Tx.Save sends the
+// rest in one pipeline: an update costs five round trips.
 func (db *DB) Apply(ctx context.Context, chat int64, fn func(ctx context.Context, tx *Tx, p Pending) error) (bool, error) {
 	did := false
 	err := pgx.BeginFunc(ctx, db.pool, func(ptx pgx.Tx) error {
+		// The lock has a statement of its own: a statement reads what was
+		// committed when it began, so reading in the statement that takes
+		// the lock could miss the work of the worker that just let go.
 		var locked bool
-		var p Pending
-		var update, seq *int64
-		var attempts *int
-		err := ptx.QueryRow(ctx, `
-			SELECT l.locked, i.update_id, i.seq, i.payload, i.attempts,
-				(SELECT data FROM conversations WHERE chat_id = $1 AND l.locked)
-			FROM (SELECT pg_try_advisory_xact_lock($1) AS locked) l
-			LEFT JOIN LATERAL (
-				SELECT update_id, seq, payload, attempts FROM inbox
-				WHERE l.locked AND chat_id = $1 AND applied_at IS NULL
-				ORDER BY seq LIMIT 1) i ON true`, chat).Scan(&locked, &update, &seq, &p.Payload, &attempts, &p.Conversation)
-		if err != nil {
+		if err := ptx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, chat).Scan(&locked); err != nil {
 			return err
 		}
 		if !locked {
 			return ErrBusy
+		}
+		var p Pending
+		var update, seq *int64
+		var attempts *int
+		err := ptx.QueryRow(ctx, `
+			SELECT i.update_id, i.seq, i.payload, i.attempts,
+				(SELECT data FROM conversations WHERE chat_id = $1)
+			FROM (SELECT 1) one
+			LEFT JOIN LATERAL (
+				SELECT update_id, seq, payload, attempts FROM inbox
+				WHERE chat_id = $1 AND applied_at IS NULL
+				ORDER BY seq LIMIT 1) i ON true`, chat).Scan(&update, &seq, &p.Payload, &attempts, &p.Conversation)
+		if err != nil {
+			return err
 		}
 		if update == nil {
 			return nil
