@@ -126,11 +126,22 @@ func New(cfg Config) *Engine {
 	return &Engine{cfg: cfg}
 }
 
-// Diagram returns the intake as a Mermaid state diagram.
+// Diagram returns the intake as a Mermaid state diagram. The transitions
+// possible from nearly every state ("restart" to start over, "reset" after
+// erasing) are left out so the path stays readable; DiagramNote says so.
 func Diagram() (string, error) {
-	m := fsm.NewFSM(Welcome, intakeEvents, nil)
+	var ev fsm.Events
+	for _, e := range intakeEvents {
+		if e.Name != "restart" && e.Name != "reset" {
+			ev = append(ev, e)
+		}
+	}
+	m := fsm.NewFSM(Welcome, ev, nil)
 	return fsm.VisualizeForMermaidWithGraphType(m, fsm.StateDiagram)
 }
+
+// DiagramNote describes what Diagram leaves out.
+const DiagramNote = `Not drawn, because they start from nearly every state: "restart" (start over, from /menu or the resume question) leads to municipality, keeping consent; "reset" (after deleting one's data) leads to welcome. Every question also has "talk to a person", which keeps the state, and the commands /start, /menu, /language, /privacy and /help.`
 
 // NewConversation is the conversation of a chat never seen before.
 func (e *Engine) NewConversation(lang string, now time.Time) Conversation {

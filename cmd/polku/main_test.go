@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"polku/flows"
 	"polku/internal/pgtest"
 )
 
@@ -79,6 +80,11 @@ func TestFlowDiagramIsCurrent(t *testing.T) {
 	kept, err := os.ReadFile("../../docs/flow-intake.md")
 	if err != nil || !bytes.Equal(fresh, kept) {
 		t.Errorf("docs/flow-intake.md is stale: run `make flows` (err %v)", err)
+	}
+	readme, _ := os.ReadFile("../../README.md")
+	d, _ := flows.Diagram()
+	if got, ok := withFlow(string(readme), d); !ok || got != string(readme) {
+		t.Errorf("the intake flow in README.md is stale or its markers are gone: run `make flows`")
 	}
 }
 
