@@ -276,7 +276,15 @@ func TestStaleButtonIsNotApplied(t *testing.T) {
 func TestDeclineStoresNothing(t *testing.T) {
 	w := newWalker(t)
 	w.press("welcome.go")
+	w.press("privacy.yes")
+	w.press("municipality.name", ":m:0")
+	w.press("button.back") // to the municipality
+	w.press("button.back") // to the notice, to decline after all
+	w.want(Privacy)
 	res := w.press("privacy.no")
+	if w.c.Answers.Municipality != "" || w.c.Consent != "" {
+		t.Errorf("declining kept a draft: %+v", w.c)
+	}
 	w.want(Declined)
 	if c, ok := effectOf[RecordConsent](res); !ok || c.Agreed {
 		t.Errorf("decline effect %+v", res.Effects)

@@ -435,7 +435,8 @@ func (s *step) answer(action string, args []string) bool {
 			}
 			return s.fire("agree")
 		case "no":
-			s.c.Consent = ""
+			// Declining keeps nothing personal: not even a draft.
+			s.c.Consent, s.c.Answers, s.c.Profile, s.c.Referral = "", polku.Answers{}, false, ""
 			s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: false})
 			return s.fire("decline")
 		}
