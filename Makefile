@@ -33,7 +33,7 @@ bench: ## load test: updates per second and reply latency
 	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go run ./cmd/polku load
 
 fuzz: ## fuzz update handling for 60s
-	go test -run='^$$' -fuzz=FuzzUpdate -fuzztime=60s ./bot/
+	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go test -run='^$$' -fuzz=FuzzUpdate -fuzztime=60s ./bot/
 
 flows: ## regenerate the flow diagrams in docs/
 	go run ./cmd/polku flows docs/

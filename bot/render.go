@@ -144,7 +144,14 @@ func split(o out) []out {
 		parts = append(parts, out{Method: "send", ChatID: o.ChatID, Text: cut})
 		rest = strings.TrimLeft(rest[len(cut):], "\n")
 	}
-	o.Text = rest
+	if strings.TrimSpace(rest) == "" {
+		// Nothing but white space is left: Telegram would refuse it, and
+		// the buttons with it. They go with the last real part.
+		o.Text = parts[len(parts)-1].Text
+		parts = parts[:len(parts)-1]
+	} else {
+		o.Text = rest
+	}
 	return append(parts, o)
 }
 

@@ -101,7 +101,13 @@ func (l *limits) hold(chat int64, until time.Time) {
 func (b *Bot) sendLoop(ctx context.Context) {
 	// Limits and retries run on wall time: Telegram counts real seconds,
 	// whatever b.Now says.
-	lim := &limits{cfg: b.cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate)), time.Now()), chats: map[int64]*bucket{}}
+	//
+	// A token is spent when a message is handed to a sender, but Telegram
+	// counts when the request arrives, a varying moment later: so the
+	// bot keeps a margin (half the global burst, 90% of the chat rate).
+	cfg := b.cfg
+	cfg.ChatRate *= 0.9
+	lim := &limits{cfg: cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate/2)), time.Now()), chats: map[int64]*bucket{}}
 	jobs := make(chan store.Message)
 	done := make(chan int64, b.cfg.Senders)
 	var wg sync.WaitGroup

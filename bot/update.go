@@ -133,20 +133,29 @@ func message(m *models.Message) flows.Input {
 		}
 		return flows.Input{Kind: flows.KindText, Text: m.Text}
 	}
-	media := "other"
+	media := ""
 	switch {
 	case m.Sticker != nil:
 		media = "sticker"
 	case len(m.Photo) > 0:
 		media = "photo"
-	case m.Voice != nil:
+	case m.Voice != nil, m.Audio != nil:
 		media = "voice"
-	case m.Video != nil, m.VideoNote != nil:
+	case m.Video != nil, m.VideoNote != nil, m.Animation != nil:
 		media = "video"
 	case m.Document != nil:
 		media = "document"
-	case m.Location != nil:
+	case m.Location != nil, m.Venue != nil:
 		media = "location"
+	case m.Poll != nil, m.Dice != nil, m.Game != nil, m.Story != nil:
+		media = "other"
+	case m.Caption != "":
+		media = "other"
+	}
+	if media == "" {
+		// A service message (a pin, a chat setting...): nothing the
+		// person said, so nothing to answer.
+		return flows.Input{}
 	}
 	return flows.Input{Kind: flows.KindUnsupported, Media: media}
 }

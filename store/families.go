@@ -91,7 +91,7 @@ func (db *DB) Export(ctx context.Context, chat int64) ([]byte, error) {
 		SELECT json_build_object(
 			'family', to_jsonb(f) - 'id',
 			'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at) FROM wellbeing w WHERE w.family_id = f.id), '[]'),
-			'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone, 'status', c.status, 'created_at', c.created_at)) FROM contact_requests c WHERE c.family_id = f.id), '[]'))
+			'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone, 'status', c.status, 'created_at', c.created_at)) FROM contact_requests c WHERE c.chat_id = f.chat_id), '[]'))
 		FROM families f WHERE f.chat_id = $1`, chat).Scan(&doc)
 	return doc, wrap(err, "export")
 }

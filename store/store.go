@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	neturl "net/url"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -110,11 +111,38 @@ type Update struct {
 }
 
 // Enqueue commits a batch of updates to the inbox in one transaction. An
-// update already there is left as it is, so redelivery is harmless.
+// update already there is left as it is, so redelivery is harmless. An
+// update PostgreSQL cannot store (jsonb refuses some text) is filed as
+// applied with the failure, so it never blocks the updates after it.
 func (db *DB) Enqueue(ctx context.Context, updates []Update) error {
 	if len(updates) == 0 {
 		return nil
 	}
+	err := db.enqueue(ctx, updates)
+	if err == nil || len(updates) == 1 && !storable(err) {
+		if err != nil {
+			return db.unstorable(ctx, updates[0])
+		}
+		return nil
+	}
+	if !storable(err) {
+		// One bad update spoiled the batch: file them one by one.
+		for _, u := range updates {
+			if err := db.enqueue(ctx, []Update{u}); err != nil {
+				if storable(err) {
+					return err
+				}
+				if err := db.unstorable(ctx, u); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	return err
+}
+
+func (db *DB) enqueue(ctx context.Context, updates []Update) error {
 	b := &pgx.Batch{}
 	for _, u := range updates {
 		if u.ChatID == 0 {
@@ -126,6 +154,20 @@ func (db *DB) Enqueue(ctx context.Context, updates []Update) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		return tx.SendBatch(ctx, b).Close()
 	})
+	return wrap(err, "enqueue")
+}
+
+// storable tells a failure of the database (try again) from a refusal of
+// the data (class 22: data exception, such as text jsonb cannot hold).
+func storable(err error) bool {
+	var pg *pgconn.PgError
+	return !(errors.As(err, &pg) && strings.HasPrefix(pg.Code, "22"))
+}
+
+func (db *DB) unstorable(ctx context.Context, u Update) error {
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO inbox (update_id, chat_id, applied_at, failure) VALUES ($1, $2, now(), 'unstorable')
+		ON CONFLICT DO NOTHING`, u.ID, u.ChatID)
 	return wrap(err, "enqueue")
 }
 
@@ -342,12 +384,10 @@ func Scratch(ctx context.Context, url, prefix string) (string, func(), error) {
 		defer conn.Close(context.Background())
 		_, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
 	}
-	scratch := cfg.ConnString()
+	scratch := url + " dbname=" + name
 	if u, perr := neturl.Parse(url); perr == nil && u.Scheme != "" {
 		u.Path = "/" + name
 		scratch = u.String()
-	} else {
-		scratch = url + " dbname=" + name
 	}
 	return scratch, drop, nil
 }

@@ -1011,3 +1011,30 @@ func TestErrors(t *testing.T) {
 		wantCode(t, err, polku.EINVALID)
 	}
 }
+
+// TestEnqueueUnstorable: one update PostgreSQL refuses (jsonb cannot hold
+// \u0000) must not keep the updates around it out of the inbox, or block
+// polling for everyone.
+func TestEnqueueUnstorable(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	batch := []Update{
+		{ID: 20, ChatID: 7, Payload: []byte(`{"update_id":20,"message":{"text":"before"}}`)},
+		{ID: 21, ChatID: 8, Payload: []byte(`{"update_id":21,"message":{"text":"a\u0000b"}}`)},
+		{ID: 22, ChatID: 7, Payload: []byte(`{"update_id":22,"message":{"text":"after"}}`)},
+	}
+	if err := db.Enqueue(ctx, batch); err != nil {
+		t.Fatalf("enqueue: %v", err)
+	}
+	if n, _ := db.Unapplied(ctx); n != 2 {
+		t.Errorf("%d updates waiting, want the 2 storable ones", n)
+	}
+	var failure string
+	if err := db.pool.QueryRow(ctx, `SELECT failure FROM inbox WHERE update_id = 21 AND applied_at IS NOT NULL`).Scan(&failure); err != nil || failure != "unstorable" {
+		t.Errorf("the unstorable update: failure %q, %v", failure, err)
+	}
+	// Delivered again alone, it is a known update: no error.
+	if err := db.Enqueue(ctx, batch[1:2]); err != nil {
+		t.Errorf("redelivery: %v", err)
+	}
+}
