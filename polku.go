@@ -19,6 +19,9 @@ const (
 	ECONFLICT  = "conflict"
 	EFORBIDDEN = "forbidden"
 	EINTERNAL  = "internal"
+	// EUNAVAILABLE says a dependency (the database) could not be reached:
+	// nothing is wrong with the request, try again later.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is the one error type of the domain. Message is for operators and

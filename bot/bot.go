@@ -263,6 +263,11 @@ func (b *Bot) drain(ctx context.Context, chat int64) {
 		switch {
 		case errors.Is(err, store.ErrBusy):
 			return
+		case polku.ErrorCode(err) == polku.EUNAVAILABLE:
+			// The database is away: not the update's fault, so it does
+			// not count against the update's attempts. The loop comes back.
+			b.log.Warn("database unavailable", "chat_id", chat, "err", err)
+			return
 		case err != nil:
 			b.failed(ctx, chat, update, err)
 			return

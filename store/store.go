@@ -12,7 +12,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	neturl "net/url"
 	"strings"
 	"time"
@@ -20,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/puddle/v2"
 	"github.com/jackc/tern/v2/migrate"
 
 	"polku"
@@ -89,17 +92,36 @@ func wrap(err error, what string) error {
 	if errors.As(err, &perr) {
 		return err
 	}
-	if errors.Is(err, pgx.ErrNoRows) {
-		return &polku.Error{Code: polku.ENOTFOUND, Message: what, Err: err}
+	code := polku.EINTERNAL
+	var pg *pgconn.PgError
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		code = polku.ENOTFOUND
+	case errors.As(err, &pg) && pg.Code == "23505":
+		code = polku.ECONFLICT
+	case unavailable(err):
+		code = polku.EUNAVAILABLE
+	}
+	return &polku.Error{Code: code, Message: what, Err: err}
+}
+
+// unavailable tells a lost or refused connection, or a server shutting
+// down, from a problem with the work itself.
+func unavailable(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
 	}
 	var pg *pgconn.PgError
-	if errors.As(err, &pg) && pg.Code == "23505" {
-		return &polku.Error{Code: polku.ECONFLICT, Message: what, Err: err}
+	if errors.As(err, &pg) {
+		// Class 08: connection exceptions; 57P01-57P03: the server is
+		// shutting down or starting.
+		return strings.HasPrefix(pg.Code, "08") || pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03"
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &polku.Error{Code: polku.EINTERNAL, Message: what + ": " + err.Error(), Err: err}
-	}
-	return &polku.Error{Code: polku.EINTERNAL, Message: fmt.Sprintf("%s: %v", what, err), Err: err}
+	var connect *pgconn.ConnectError
+	var netErr net.Error
+	return errors.As(err, &connect) || errors.As(err, &netErr) || pgconn.SafeToRetry(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, puddle.ErrClosedPool) ||
+		strings.Contains(err.Error(), "conn closed")
 }
 
 // Update is one raw update for the inbox. ChatID is 0 for updates that

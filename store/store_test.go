@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
@@ -1036,5 +1037,25 @@ func TestEnqueueUnstorable(t *testing.T) {
 	// Delivered again alone, it is a known update: no error.
 	if err := db.Enqueue(ctx, batch[1:2]); err != nil {
 		t.Errorf("redelivery: %v", err)
+	}
+}
+
+// TestUnavailable: a database that cannot be reached is EUNAVAILABLE, so
+// callers retry instead of blaming the work.
+func TestUnavailable(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	db.Close()
+	_, err := db.PendingChats(ctx, 1)
+	wantCode(t, err, polku.EUNAVAILABLE)
+	gone, err := Open(ctx, "postgres://polku@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gone.Close()
+	_, err = gone.PendingChats(ctx, 1)
+	wantCode(t, err, polku.EUNAVAILABLE)
+	if strings.Count(err.Error(), "connection refused") != 1 {
+		t.Errorf("the cause is repeated: %v", err)
 	}
 }
