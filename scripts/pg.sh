@@ -9,7 +9,8 @@
 #
 # Environment:
 #   POLKU_PGDATA  data directory (default <repo>/.pg/data)
-#   POLKU_PGPORT  TCP port on 127.0.0.1 (default 54329)
+#   POLKU_PGPORT  TCP port on 127.0.0.1 (default 15432: below the ephemeral
+#                 port range, so no outgoing connection can be holding it)
 #
 # The server listens on 127.0.0.1 only, trusts local connections as user
 # "polku", and keeps its unix socket and log inside the data directory.
@@ -21,7 +22,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-port=${POLKU_PGPORT:-54329}
+port=${POLKU_PGPORT:-15432}
 url="postgres://polku@127.0.0.1:${port}/polku?sslmode=disable"
 
 say() { printf 'pg: %s\n' "$*" >&2; }

@@ -41,7 +41,7 @@ type variable struct {
 
 var variables = []variable{
 	{"TELEGRAM_BOT_TOKEN", "", "The bot's token from BotFather. Unset: `polku` runs the local console instead of the real bot."},
-	{"DATABASE_URL", "", "PostgreSQL connection URL, e.g. postgres://polku@127.0.0.1:54329/polku?sslmode=disable. Required."},
+	{"DATABASE_URL", "", "PostgreSQL connection URL, e.g. postgres://polku@127.0.0.1:15432/polku?sslmode=disable. Required."},
 	{"TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server: Telegram's, or a self-hosted/local Bot API server."},
 	{"POLKU_WEBHOOK_URL", "", "Public HTTPS URL Telegram delivers updates to. Unset: Polku long-polls getUpdates."},
 	{"POLKU_WEBHOOK_SECRET", "", "Secret token Telegram sends with every webhook call (1–256 of A–Z a–z 0–9 _ -). Required with POLKU_WEBHOOK_URL."},
