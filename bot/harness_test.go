@@ -17,6 +17,8 @@ import (
 	"polku/internal/telegramtest"
 	"polku/locales"
 	"polku/store"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // clock is a test clock the transcripts move forward.
@@ -53,33 +55,29 @@ type harnessOptions struct {
 	cfg  Config
 }
 
+// newHarness runs the adapter, polling included.
 func newHarness(t testing.TB, o harnessOptions) *harness {
 	t.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.URL(t), 20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.AddReferralCode(ctx, "demo-school", "Sample school (fictional)"); err != nil {
-		t.Fatal(err)
-	}
-	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	db.Now = clk.Now
-	if o.fake.CallbackTimeout == 0 {
-		o.fake.CallbackTimeout = -1
-	}
-	fake := telegramtest.New(o.fake)
-	t.Cleanup(fake.Close)
+	return newRig(t, o, true).harness
+}
+
+// rig is a harness with direct access to the database, to check what
+// PostgreSQL holds.
+type rig struct {
+	*harness
+	url  string
+	pool *pgxpool.Pool
+}
+
+// newBot builds the adapter on db against the fake, as newHarness does,
+// without running it.
+func newBot(t testing.TB, db *store.DB, fake *telegramtest.Server, cfg Config) *Bot {
+	t.Helper()
 	loc, err := locales.Load("fi", "sv", "en", "uk")
 	if err != nil {
 		t.Fatal(err)
 	}
 	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages()})
-	cfg := o.cfg
 	cfg.Token, cfg.APIURL = fake.Token(), fake.URL()
 	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = 2 * time.Second
@@ -95,14 +93,50 @@ func newHarness(t testing.TB, o harnessOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+// newRig starts the adapter (Run, and Poll when poll is set) on a fresh
+// database against a fake Bot API with o's options.
+func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
+	t.Helper()
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	db, err := store.Open(ctx, url, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddReferralCode(ctx, "demo-school", "Sample school (fictional)"); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	db.Now = clk.Now
+	if o.fake.CallbackTimeout == 0 {
+		o.fake.CallbackTimeout = -1
+	}
+	fake := telegramtest.New(o.fake)
+	t.Cleanup(fake.Close)
+	b := newBot(t, db, fake, o.cfg)
 	b.Now = clk.Now
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(1)
 	go func() { defer wg.Done(); _ = b.Run(runCtx) }()
-	go func() { defer wg.Done(); _ = b.Poll(runCtx) }()
+	if poll {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = b.Poll(runCtx) }()
+	}
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	return &harness{t: t, fake: fake, db: db, bot: b, clock: clk}
+	return &rig{harness: &harness{t: t, fake: fake, db: db, bot: b, clock: clk}, url: url, pool: pool}
 }
 
 // fast is for conversation tests: Telegram's per-chat limit would only

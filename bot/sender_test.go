@@ -4,22 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"polku/flows"
-	"polku/internal/pgtest"
 	"polku/internal/telegramtest"
-	"polku/locales"
 	"polku/store"
 )
 
@@ -27,78 +19,6 @@ import (
 // beyond it: the database's URL and a pool of their own, to read what
 // PostgreSQL holds, and a choice of ingestion (long polling, or none: the
 // test hands updates to the webhook handler itself).
-type rig struct {
-	*harness
-	url  string
-	pool *pgxpool.Pool
-}
-
-// newBot builds the adapter on db against the fake, as newHarness does,
-// without running it.
-func newBot(t testing.TB, db *store.DB, fake *telegramtest.Server, cfg Config) *Bot {
-	t.Helper()
-	loc, err := locales.Load("fi", "sv", "en", "uk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages()})
-	cfg.Token, cfg.APIURL = fake.Token(), fake.URL()
-	if cfg.PollTimeout == 0 {
-		cfg.PollTimeout = 2 * time.Second
-	}
-	if cfg.Idle == 0 {
-		cfg.Idle = 20 * time.Millisecond
-	}
-	logw := io.Discard
-	if testing.Verbose() {
-		logw = os.Stderr
-	}
-	b, err := New(cfg, db, engine, loc, slog.New(slog.NewTextHandler(logw, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// newRig starts the adapter (Run, and Poll when poll is set) on a fresh
-// database against a fake Bot API with o's options.
-func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
-	t.Helper()
-	ctx := context.Background()
-	url := pgtest.URL(t)
-	db, err := store.Open(ctx, url, 20)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
-	db.Now = clk.Now
-	if o.fake.CallbackTimeout == 0 {
-		o.fake.CallbackTimeout = -1
-	}
-	fake := telegramtest.New(o.fake)
-	t.Cleanup(fake.Close)
-	b := newBot(t, db, fake, o.cfg)
-	b.Now = clk.Now
-	runCtx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); _ = b.Run(runCtx) }()
-	if poll {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = b.Poll(runCtx) }()
-	}
-	t.Cleanup(func() { cancel(); wg.Wait() })
-	return &rig{harness: &harness{t: t, fake: fake, db: db, bot: b, clock: clk}, url: url, pool: pool}
-}
 
 // until polls PostgreSQL (which cannot tell us) until cond holds.
 func (r *rig) until(what string, cond func() (bool, error)) {

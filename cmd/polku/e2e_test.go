@@ -204,12 +204,18 @@ func newE2E(t *testing.T) *e2e {
 // start runs `polku serve` on the test's database.
 func (e *e2e) start(name, logLevel string) *proc {
 	e.t.Helper()
+	return e.startVia(name, logLevel, e.fake.URL())
+}
+
+// startVia starts `polku serve` with the Bot API at apiURL.
+func (e *e2e) startVia(name, logLevel, apiURL string) *proc {
+	e.t.Helper()
 	cmd := exec.Command(e.bin, "serve")
 	cmd.Env = []string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
 		"TELEGRAM_BOT_TOKEN=" + e.fake.Token(),
-		"TELEGRAM_API_URL=" + e.fake.URL(),
+		"TELEGRAM_API_URL=" + apiURL,
 		"DATABASE_URL=" + e.dbURL,
 		"POLKU_LISTEN=127.0.0.1:0",
 		"POLKU_LOG_FORMAT=text",

@@ -192,38 +192,6 @@ func slowAPI(t *testing.T, fake *telegramtest.Server, latency time.Duration) str
 	return srv.URL
 }
 
-// startVia is e.start with the Bot API at apiURL instead of the fake's own.
-func (e *e2e) startVia(name, logLevel, apiURL string) *proc {
-	e.t.Helper()
-	cmd := exec.Command(e.bin, "serve")
-	cmd.Env = []string{
-		"PATH=" + os.Getenv("PATH"),
-		"HOME=" + os.Getenv("HOME"),
-		"TELEGRAM_BOT_TOKEN=" + e.fake.Token(),
-		"TELEGRAM_API_URL=" + apiURL,
-		"DATABASE_URL=" + e.dbURL,
-		"POLKU_LISTEN=127.0.0.1:0",
-		"POLKU_LOG_FORMAT=text",
-		"POLKU_LOG_LEVEL=" + logLevel,
-		"POLKU_RATE_CHAT=1000",
-		"POLKU_RATE_CHAT_BURST=1000",
-		"POLKU_RATE_GLOBAL=10000",
-	}
-	p := &proc{name: name, cmd: cmd, done: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = &p.out, &p.out
-	if err := cmd.Start(); err != nil {
-		e.t.Fatalf("start %s: %v", name, err)
-	}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	e.mu.Lock()
-	e.procs = append(e.procs, p)
-	e.mu.Unlock()
-	return p
-}
-
 // botMessages counts the bot's messages in the fake over all chats.
 func (e *e2e) botMessages() int {
 	n := 0

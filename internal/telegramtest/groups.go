@@ -189,15 +189,7 @@ func (s *Server) copyMessage(r *request) (any, *apiError) {
 	if orig.topic != nil {
 		return nil, badRequest("the message can't be copied")
 	}
-	c, aerr := s.chatLocked(r.arg("chat_id"))
-	if aerr != nil {
-		return nil, aerr
-	}
-	thread, aerr := threadOf(c, r)
-	if aerr != nil {
-		return nil, aerr
-	}
-	replyTo, aerr := s.replyLocked(c, r)
+	c, thread, replyTo, aerr := s.targetLocked(r)
 	if aerr != nil {
 		return nil, aerr
 	}

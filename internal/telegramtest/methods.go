@@ -42,6 +42,24 @@ func (s *Server) sendLocked(c *chat, m *message, method string) {
 }
 
 // replyLocked reads reply_parameters or reply_to_message_id.
+// targetLocked resolves where a message goes: the chat, the forum topic
+// and the message it replies to.
+func (s *Server) targetLocked(r *request) (*chat, int, int, *apiError) {
+	c, aerr := s.chatLocked(r.arg("chat_id"))
+	if aerr != nil {
+		return nil, 0, 0, aerr
+	}
+	thread, aerr := threadOf(c, r)
+	if aerr != nil {
+		return nil, 0, 0, aerr
+	}
+	replyTo, aerr := s.replyLocked(c, r)
+	if aerr != nil {
+		return nil, 0, 0, aerr
+	}
+	return c, thread, replyTo, nil
+}
+
 func (s *Server) replyLocked(c *chat, r *request) (int, *apiError) {
 	id := r.intArg("reply_to_message_id", 0)
 	allow := r.boolArg("allow_sending_without_reply")
@@ -90,15 +108,7 @@ func (s *Server) sendMessage(r *request) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, aerr := s.chatLocked(r.arg("chat_id"))
-	if aerr != nil {
-		return nil, aerr
-	}
-	thread, aerr := threadOf(c, r)
-	if aerr != nil {
-		return nil, aerr
-	}
-	replyTo, aerr := s.replyLocked(c, r)
+	c, thread, replyTo, aerr := s.targetLocked(r)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -243,15 +253,7 @@ func (s *Server) sendFile(r *request, kind string) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, aerr := s.chatLocked(r.arg("chat_id"))
-	if aerr != nil {
-		return nil, aerr
-	}
-	thread, aerr := threadOf(c, r)
-	if aerr != nil {
-		return nil, aerr
-	}
-	replyTo, aerr := s.replyLocked(c, r)
+	c, thread, replyTo, aerr := s.targetLocked(r)
 	if aerr != nil {
 		return nil, aerr
 	}
