@@ -23,7 +23,8 @@ run: ## the bot: a console when TELEGRAM_BOT_TOKEN is unset, Telegram when set
 test: lint ## lint, then every test on the local PostgreSQL
 	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go test -count=1 ./...
 
-lint: ## go vet, gofmt and staticcheck
+lint: ## go mod tidy check, go vet, gofmt and staticcheck
+	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 	go vet ./...
 	@files=$$(find . -path ./.pg -prune -o -path ./.git -prune -o -path ./bin -prune -o -path '*/testdata' -prune -o -name '*.go' -print | xargs -r gofmt -l); \
 	if [[ -n $$files ]]; then echo "gofmt would change:"; echo "$$files"; exit 1; fi

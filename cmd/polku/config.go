@@ -31,6 +31,9 @@ type config struct {
 	Retention      time.Duration
 	LogFormat      string
 	LogLevel       string
+	// ConsoleAnyDatabase lets the console write its demo data to a
+	// database that is not on this computer.
+	ConsoleAnyDatabase bool
 }
 
 // variable documents one environment variable; help and the README list
@@ -56,6 +59,7 @@ var variables = []variable{
 	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
 	{"POLKU_LOG_FORMAT", "json (serve), text (console)", "Log format: json or text."},
 	{"POLKU_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
+	{"POLKU_CONSOLE_ANY_DATABASE", "", "Set to 1 to let the console write its demo referral code and families to a database that is not on this computer; by default it refuses."},
 }
 
 var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -140,13 +144,20 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 			errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: not a URL: %q", c.APIURL))
 		}
 		if c.WebhookURL != "" {
-			if u, err := url.Parse(c.WebhookURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			if u, err := url.Parse(c.WebhookURL); err != nil || u.Host == "" || u.Scheme != "https" {
 				errs = append(errs, fmt.Errorf("POLKU_WEBHOOK_URL: not an https URL: %q", c.WebhookURL))
 			}
 			if !secretRE.MatchString(c.WebhookSecret) {
 				errs = append(errs, errors.New("POLKU_WEBHOOK_SECRET: required with POLKU_WEBHOOK_URL, 1–256 of A–Z a–z 0–9 _ -"))
 			}
 		}
+	}
+	switch v := get("POLKU_CONSOLE_ANY_DATABASE", "0"); v {
+	case "0":
+	case "1":
+		c.ConsoleAnyDatabase = true
+	default:
+		errs = append(errs, fmt.Errorf("POLKU_CONSOLE_ANY_DATABASE: 1 or 0, got %q", v))
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, fmt.Errorf("POLKU_LOG_FORMAT: json or text, got %q", c.LogFormat))

@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"polku/internal/telegramtest"
 	"polku/store"
@@ -33,9 +37,57 @@ const banner = `
 // leave and come back across runs.
 const consoleUser = 700000001
 
+// newFamilyBase starts the IDs of the families :new makes: the base plus
+// the time in milliseconds, so a new family is new in every run, far above
+// consoleUser and still well inside Telegram's 52-bit user IDs.
+const newFamilyBase = 1_000_000_000_000
+
+// localDatabase reports the host dsn (a DATABASE_URL, as a URL or as
+// keyword/value pairs) connects to, and whether every host it may try is
+// this computer: localhost, a loopback address (127.0.0.0/8, ::1) or a
+// Unix socket directory.
+func localDatabase(dsn string) (host string, local bool, err error) {
+	pc, err := pgconn.ParseConfig(dsn)
+	if err != nil {
+		return "", false, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	hosts := []string{pc.Host}
+	for _, f := range pc.Fallbacks {
+		hosts = append(hosts, f.Host)
+	}
+	for _, h := range hosts {
+		if !localHost(h) {
+			return h, false, nil
+		}
+	}
+	return pc.Host, true, nil
+}
+
+func localHost(h string) bool {
+	if strings.HasPrefix(h, "/") || filepath.IsAbs(h) {
+		return true // a Unix socket directory
+	}
+	if strings.EqualFold(strings.TrimSuffix(h, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(h, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
 // console runs the real bot against an in-process fake Telegram and lets
 // a person play a family in the terminal.
 func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	// The console writes a demo referral code and demo families: only
+	// into a database on this computer, unless told otherwise.
+	host, local, err := localDatabase(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	if !local && !cfg.ConsoleAnyDatabase {
+		return fmt.Errorf("the console writes a demo referral code and demo families into its database, "+
+			"but DATABASE_URL points at %q, which is not this computer.\n"+
+			"Use a local database (`make run` starts one), or set POLKU_CONSOLE_ANY_DATABASE=1 to write there anyway", host)
+	}
 	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
 	if err != nil {
 		return fmt.Errorf("%w\n(is the local database running? `make run` starts it)", err)
@@ -69,7 +121,7 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	if cfg.Languages[0] != "" {
 		lang = cfg.Languages[0]
 	}
-	c := &consoleState{fake: fake, db: db, out: stdout, user: telegramtest.User{ID: consoleUser, FirstName: "Console", LanguageCode: lang}}
+	c := &consoleState{fake: fake, db: db, out: stdout, now: time.Now, user: telegramtest.User{ID: consoleUser, FirstName: "Console", LanguageCode: lang}}
 	fmt.Fprint(stdout, banner)
 	fmt.Fprintf(stdout, "You are family #%d, Telegram language %q. Try /start or the demo referral link: /start demo-school\n\n", c.user.ID, c.user.LanguageCode)
 
@@ -107,6 +159,7 @@ type consoleState struct {
 	fake *telegramtest.Server
 	db   *store.DB
 	out  io.Writer
+	now  func() time.Time
 	user telegramtest.User
 	seen int
 	// lastUser is the console family's last message, for :edit.
@@ -144,7 +197,8 @@ func (c *consoleState) handle(line string) bool {
 		c.user.LanguageCode = arg
 		fmt.Fprintf(c.out, "(your Telegram language is now %q)\n", arg)
 	case ":new":
-		c.user.ID++
+		c.user.ID = max(newFamilyBase+c.now().UnixMilli(), c.user.ID+1)
+		c.lastUser = 0
 		c.inline, c.keys = nil, nil
 		fmt.Fprintf(c.out, "(you are now family #%d)\n", c.user.ID)
 	case ":help":

@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki on machines without zoneinfo
@@ -137,8 +139,24 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	}, db, engine, loc, log)
 }
 
-// serve runs the real bot until ctx ends, then finishes the work in hand.
+// serve runs the real bot until ctx ends, then finishes the work in hand
+// and returns nil. When the HTTP server (the webhook and /healthz) fails,
+// it stops the same way but returns the server's error, so the process
+// exits non-zero and a supervisor restarts it.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	// Listen first: a taken port is reported before anything else starts,
+	// and before Telegram is told to deliver to a webhook nobody serves.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("http server (POLKU_LISTEN): %w", err)
+	}
+	return serveOn(ctx, cfg, log, ln)
+}
+
+// serveOn is serve with the HTTP server's listener already open; it closes
+// ln.
+func serveOn(ctx context.Context, cfg config, log *slog.Logger, ln net.Listener) error {
+	defer ln.Close()
 	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
 	if err != nil {
 		return err
@@ -170,46 +188,61 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 		mux.Handle("POST "+path, b.Webhook(cfg.WebhookSecret))
 	}
-	srv := &http.Server{Addr: cfg.Listen, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Serve always returns an error; http.ErrServerClosed only after
+	// Shutdown.
 	srvErr := make(chan error, 1)
-	go func() {
-		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			srvErr <- err
-		}
-		close(srvErr)
-	}()
+	go func() { srvErr <- srv.Serve(ln) }()
+	// shutdown stops the HTTP server, letting webhook calls in hand commit.
+	shutdown := func() {
+		shut, stop := context.WithTimeout(context.Background(), 20*time.Second)
+		defer stop()
+		_ = srv.Shutdown(shut)
+	}
 	if mode == "webhook" {
 		if err := b.SetWebhook(ctx, cfg.WebhookURL, cfg.WebhookSecret); err != nil {
+			shutdown()
 			return fmt.Errorf("setWebhook: %w", err)
 		}
 	}
-	log.Info("polku is running", "mode", mode, "languages", strings.Join(cfg.Languages, ","), "listen", cfg.Listen)
+	log.Info("polku is running", "mode", mode, "languages", strings.Join(cfg.Languages, ","), "listen", ln.Addr().String())
 
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = b.Run(runCtx)
-	}()
-	go prune(runCtx, db, cfg.Retention, log)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); _ = b.Run(runCtx) }()
+	go func() { defer wg.Done(); prune(runCtx, db, cfg.Retention, log) }()
+	pollEnd := make(chan error, 1)
 	if mode == "polling" {
-		_ = b.Poll(runCtx)
+		wg.Add(1)
+		go func() { defer wg.Done(); pollEnd <- b.Poll(runCtx) }()
 	}
+
+	// Run until the signal, or until the HTTP server or the poller fails.
+	var failed error
 	select {
-	case <-runCtx.Done():
+	case <-ctx.Done():
 	case err := <-srvErr:
+		failed = fmt.Errorf("http server on %s: %w", cfg.Listen, err)
+	case err := <-pollEnd:
+		// Poll returns only when ctx ends, unless something is wrong.
+		if err == nil && ctx.Err() == nil {
+			err = errors.New("stopped unexpectedly")
+		}
 		if err != nil {
-			log.Error("http server", "err", err)
+			failed = fmt.Errorf("long polling: %w", err)
 		}
 	}
+	if failed != nil {
+		log.Error("stopping", "err", failed)
+	}
+	// Stop taking updates, then let the work in hand finish.
 	cancel()
-	shut, stop := context.WithTimeout(context.Background(), 20*time.Second)
-	defer stop()
-	_ = srv.Shutdown(shut)
-	<-done
+	shutdown()
+	wg.Wait()
 	log.Info("polku stopped")
-	return nil
+	return failed
 }
 
 // prune deletes old applied updates and sent messages now and then.
@@ -217,7 +250,8 @@ func prune(ctx context.Context, db *store.DB, keep time.Duration, log *slog.Logg
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := db.Prune(ctx, keep); err != nil && ctx.Err() == nil {
+		// Half-done intakes left for 30 days are started afresh.
+		if n, err := db.Prune(ctx, keep, 30*24*time.Hour); err != nil && ctx.Err() == nil {
 			log.Error("prune", "err", err)
 		} else if n > 0 {
 			log.Info("pruned old updates and messages", "rows", n)

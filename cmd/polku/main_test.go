@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 
 	"polku/flows"
 	"polku/internal/pgtest"
+	"polku/internal/telegramtest"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -112,5 +116,234 @@ func TestConsole(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("console output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+func TestConfigWebhookURLMustBeHTTPS(t *testing.T) {
+	base := map[string]string{
+		"DATABASE_URL":         "postgres://x@127.0.0.1/db",
+		"TELEGRAM_BOT_TOKEN":   "123456789:AAE2e-fake-token_for-polku-tests",
+		"POLKU_WEBHOOK_SECRET": "s3cret_-",
+	}
+	for url, ok := range map[string]bool{
+		"https://polku.example.fi/telegram": true,
+		"HTTPS://polku.example.fi/telegram": true,
+		"http://polku.example.fi/telegram":  false, // Telegram only delivers to HTTPS
+		"ftp://polku.example.fi/telegram":   false,
+		"https:///telegram":                 false,
+		"polku.example.fi/telegram":         false,
+	} {
+		vars := map[string]string{"POLKU_WEBHOOK_URL": url}
+		for k, v := range base {
+			vars[k] = v
+		}
+		_, err := parseConfig(env(vars), false)
+		if ok && err != nil {
+			t.Errorf("%s: %v", url, err)
+		}
+		if !ok && (err == nil || !strings.Contains(err.Error(), "POLKU_WEBHOOK_URL")) {
+			t.Errorf("%s: accepted (err %v)", url, err)
+		}
+	}
+}
+
+func TestConfigConsoleAnyDatabase(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "0": false, "1": true} {
+		c, err := parseConfig(env(map[string]string{"DATABASE_URL": "postgres://x@127.0.0.1/db", "POLKU_CONSOLE_ANY_DATABASE": v}), true)
+		if err != nil || c.ConsoleAnyDatabase != want {
+			t.Errorf("POLKU_CONSOLE_ANY_DATABASE=%q: %v, %v", v, c.ConsoleAnyDatabase, err)
+		}
+	}
+	if _, err := parseConfig(env(map[string]string{"DATABASE_URL": "postgres://x@127.0.0.1/db", "POLKU_CONSOLE_ANY_DATABASE": "yes"}), true); err == nil || !strings.Contains(err.Error(), "POLKU_CONSOLE_ANY_DATABASE") {
+		t.Errorf("POLKU_CONSOLE_ANY_DATABASE=yes: %v", err)
+	}
+}
+
+func TestLocalDatabase(t *testing.T) {
+	for dsn, want := range map[string]bool{
+		"postgres://polku@127.0.0.1:15432/polku?sslmode=disable": true,
+		"postgres://polku@127.8.9.10/polku":                      true,
+		"postgresql://polku@localhost/polku":                     true,
+		"postgres://polku@[::1]:5432/polku":                      true,
+		"postgres:///polku?host=/var/run/postgresql":             true,
+		"host=/tmp dbname=polku":                                 true,
+		"host=localhost port=5432 dbname=polku":                  true,
+		"postgres://polku@db.example.fi/polku":                   false,
+		"postgres://polku@10.0.0.5/polku":                        false,
+		"postgres://polku@[2001:db8::1]/polku":                   false,
+		"postgres://polku@localhost,db.example.fi/polku":         false, // the fallback is remote
+		"host=db.example.fi dbname=polku":                        false,
+		"postgres://polku@localhost.example.fi/polku":            false,
+	} {
+		host, local, err := localDatabase(dsn)
+		if err != nil {
+			t.Errorf("%s: %v", dsn, err)
+			continue
+		}
+		if local != want {
+			t.Errorf("%s: local = %v (host %q), want %v", dsn, local, host, want)
+		}
+	}
+}
+
+// TestConsoleRefusesRemoteDatabase: the console writes demo data, so it
+// runs only on a database on this computer unless told otherwise.
+func TestConsoleRefusesRemoteDatabase(t *testing.T) {
+	// 192.0.2.0/24 is for documentation: nothing answers there.
+	remote := "postgres://polku@192.0.2.1:5432/polku?connect_timeout=1"
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	err := run(ctx, []string{"console"}, env(map[string]string{"DATABASE_URL": remote}), strings.NewReader(":quit\n"), &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "192.0.2.1") || !strings.Contains(err.Error(), "POLKU_CONSOLE_ANY_DATABASE=1") {
+		t.Errorf("console on a remote database: %v", err)
+	}
+	if strings.Contains(out.String(), "This is NOT Telegram") {
+		t.Errorf("the console started:\n%s", out.String())
+	}
+	// With the override it goes on and tries to connect, which fails here.
+	err = run(ctx, []string{"console"}, env(map[string]string{"DATABASE_URL": remote, "POLKU_CONSOLE_ANY_DATABASE": "1"}), strings.NewReader(":quit\n"), &out, &out)
+	if err == nil || strings.Contains(err.Error(), "POLKU_CONSOLE_ANY_DATABASE") {
+		t.Errorf("console on a remote database with POLKU_CONSOLE_ANY_DATABASE=1: %v", err)
+	}
+}
+
+func TestConsoleNewFamilyIsNew(t *testing.T) {
+	clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	c := &consoleState{out: io.Discard, now: func() time.Time { return clock }, user: telegramtest.User{ID: consoleUser}}
+	c.handle(":new")
+	first := c.user.ID
+	if first == consoleUser || first == consoleUser+1 {
+		t.Fatalf(":new gave family %d", first)
+	}
+	c.handle(":new") // the same millisecond
+	if c.user.ID <= first {
+		t.Errorf("a second :new gave family %d after %d", c.user.ID, first)
+	}
+	// A later run's new family is not an earlier run's.
+	clock = clock.Add(time.Minute)
+	later := &consoleState{out: io.Discard, now: func() time.Time { return clock }, user: telegramtest.User{ID: consoleUser}}
+	later.handle(":new")
+	if later.user.ID == first || later.user.ID == c.user.ID {
+		t.Errorf("a later run's :new gave family %d again", later.user.ID)
+	}
+}
+
+// TestConsoleNewFamilyAcrossRuns: a family made with :new starts from the
+// beginning even when an earlier console run on the same database made one.
+func TestConsoleNewFamilyAcrossRuns(t *testing.T) {
+	url := pgtest.URL(t)
+	vars := env(map[string]string{"DATABASE_URL": url, "POLKU_LOG_LEVEL": "warn"})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	// The first run's new family switches to English.
+	if err := run(ctx, []string{"console"}, vars, strings.NewReader(":new\n/start\n4\n:quit\n"), &out, &out); err != nil {
+		t.Fatalf("console: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Hello! I'm Polku") {
+		t.Fatalf("the first run's new family did not switch to English:\n%s", out.String())
+	}
+	time.Sleep(2 * time.Millisecond) // :new's IDs come from the clock
+	out.Reset()
+	if err := run(ctx, []string{"console"}, vars, strings.NewReader(":new\n/start\n:quit\n"), &out, &out); err != nil {
+		t.Fatalf("console: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Hei! Olen Polku") {
+		t.Errorf("the second run's new family is not greeted as new, in Finnish:\n%s", out.String())
+	}
+}
+
+// serveVars is the environment of `polku serve` against fake.
+func serveVars(t *testing.T, fake *telegramtest.Server, listen string) map[string]string {
+	return map[string]string{
+		"TELEGRAM_BOT_TOKEN": fake.Token(),
+		"TELEGRAM_API_URL":   fake.URL(),
+		"DATABASE_URL":       pgtest.URL(t),
+		"POLKU_LISTEN":       listen,
+		"POLKU_LOG_LEVEL":    "error",
+	}
+}
+
+// TestServeListenAddressInUse: with its port taken there is no /healthz
+// and no webhook, so serve fails instead of running on without them.
+func TestServeListenAddressInUse(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	fake := telegramtest.New(telegramtest.Options{Token: "123456789:AAE2e-fake-token_for-polku-tests"})
+	defer fake.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	err = run(ctx, []string{"serve"}, env(serveVars(t, fake, taken.Addr().String())), nil, &out, &out)
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("serve on a taken address: %v (ctx %v)\n%s", err, ctx.Err(), out.String())
+	}
+	if !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("serve on a taken address: %v", err)
+	}
+}
+
+// TestServeStops: serve returns nil when told to stop, and the HTTP
+// server's error when that fails while the bot runs.
+func TestServeStops(t *testing.T) {
+	fake := telegramtest.New(telegramtest.Options{Token: "123456789:AAE2e-fake-token_for-polku-tests"})
+	defer fake.Close()
+	cfg, err := parseConfig(env(serveVars(t, fake, "127.0.0.1:0")), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// start runs serveOn and waits until it polls.
+	start := func(ctx context.Context) (net.Listener, chan error) {
+		t.Helper()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		polls := func() int {
+			n := 0
+			for _, c := range fake.Calls() {
+				if c.Method == "deleteWebhook" {
+					n++
+				}
+			}
+			return n
+		}
+		before := polls()
+		done := make(chan error, 1)
+		go func() { done <- serveOn(ctx, cfg, log, ln) }()
+		wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := fake.Wait(wait, func() bool { return polls() > before }); err != nil {
+			t.Fatalf("serve did not start polling: %v", err)
+		}
+		return ln, done
+	}
+	result := func(done chan error) error {
+		t.Helper()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not return")
+			return nil
+		}
+	}
+
+	ctx, stop := context.WithCancel(context.Background())
+	_, done := start(ctx)
+	stop() // SIGTERM
+	if err := result(done); err != nil {
+		t.Errorf("serve after SIGTERM: %v", err)
+	}
+
+	ln, done := start(context.Background())
+	ln.Close() // the HTTP server fails
+	if err := result(done); err == nil || !strings.Contains(err.Error(), "http server") {
+		t.Errorf("serve after its HTTP server failed: %v", err)
 	}
 }
