@@ -4,7 +4,8 @@
 // engine, renders the replies in the family's language into the outbox,
 // and sends the outbox within Telegram's limits.
 //
-// bot wraps go-telegram/bot (imported as tgbot) and hides it from the rest.
+// bot wraps go-telegram/bot (imported as tgbot) and hides it from the rest;
+// it reaches PostgreSQL only through store and never imports pgx.
 package bot
 
 import (
@@ -181,20 +182,33 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 // per chat at a time in this process; the store's chat lock does the same
 // across processes.
 func (b *Bot) applyLoop(ctx context.Context) {
+	type result struct {
+		chat int64
+		// elsewhere: another process holds the chat.
+		elsewhere bool
+	}
 	jobs := make(chan int64)
-	done := make(chan int64, b.cfg.Workers)
+	done := make(chan result, b.cfg.Workers)
 	var wg sync.WaitGroup
 	for range b.cfg.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for chat := range jobs {
-				b.drain(ctx, chat)
-				done <- chat
+				done <- result{chat, b.drain(ctx, chat)}
 			}
 		}()
 	}
 	busy := map[int64]bool{}
+	// Chats another process holds are left alone for a moment, so this
+	// loop does not spin on them.
+	later := map[int64]time.Time{}
+	finish := func(r result) {
+		delete(busy, r.chat)
+		if r.elsewhere {
+			later[r.chat] = time.Now().Add(b.cfg.Idle)
+		}
+	}
 	tick := time.NewTicker(b.cfg.Idle)
 	defer func() {
 		close(jobs)
@@ -207,17 +221,19 @@ func (b *Bot) applyLoop(ctx context.Context) {
 			b.log.Error("pending chats", "err", err)
 		}
 		gave := false
+		now := time.Now()
 		for _, chat := range chats {
-			if busy[chat] {
+			if busy[chat] || now.Before(later[chat]) {
 				continue
 			}
+			delete(later, chat)
 		give:
 			select {
 			case jobs <- chat:
 				busy[chat] = true
 				gave = true
-			case c := <-done:
-				delete(busy, c)
+			case r := <-done:
+				finish(r)
 				goto give
 			case <-ctx.Done():
 				return
@@ -227,8 +243,8 @@ func (b *Bot) applyLoop(ctx context.Context) {
 			continue
 		}
 		select {
-		case c := <-done:
-			delete(busy, c)
+		case r := <-done:
+			finish(r)
 		case <-b.applyWake:
 		case <-tick.C:
 		case <-ctx.Done():
@@ -237,8 +253,9 @@ func (b *Bot) applyLoop(ctx context.Context) {
 }
 
 // drain applies the chat's waiting updates one by one. A transaction that
-// has begun is finished even when ctx ends, so shutdown loses nothing.
-func (b *Bot) drain(ctx context.Context, chat int64) {
+// has begun is finished even when ctx ends, so shutdown loses nothing. It
+// reports whether another process holds the chat.
+func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 	for ctx.Err() == nil {
 		var update int64
 		var conv flows.Conversation
@@ -262,20 +279,21 @@ func (b *Bot) drain(ctx context.Context, chat int64) {
 		}
 		switch {
 		case errors.Is(err, store.ErrBusy):
-			return
+			return true
 		case polku.ErrorCode(err) == polku.EUNAVAILABLE:
 			// The database is away: not the update's fault, so it does
 			// not count against the update's attempts. The loop comes back.
 			b.log.Warn("database unavailable", "chat_id", chat, "err", err)
-			return
+			return false
 		case err != nil:
 			b.failed(ctx, chat, update, err)
-			return
+			return false
 		case !did:
-			return
+			return false
 		}
 		wake(b.sendWake)
 	}
+	return false
 }
 
 // failed records a failed update; after the last attempt the family is told
@@ -291,19 +309,13 @@ func (b *Bot) failed(ctx context.Context, chat, update int64, err error) {
 		return
 	}
 	if gaveUp {
-		lang := b.render.loc.Languages()[0]
+		lang := b.db.Lang(context.WithoutCancel(ctx), chat)
 		o := out{Method: "send", ChatID: chat, Text: b.render.loc.Message(lang, "error.internal", nil, nil)}
 		if err := b.db.Queue(context.WithoutCancel(ctx), []store.Out{{ChatID: chat, Priority: 0, Payload: encode(o)}}); err != nil {
 			b.log.Error("queue error notice", "chat_id", chat, "err", err)
 		}
 		wake(b.sendWake)
 	}
-}
-
-// apply runs one update through the flows, in the store's transaction.
-func (b *Bot) apply(ctx context.Context, tx *store.Tx, p store.Pending) error {
-	_, _, err := b.step(ctx, tx, p)
-	return err
 }
 
 // step runs one update through the flows, in the store's transaction. It
@@ -341,7 +353,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		}
 	}
 	res := b.engine.Step(conv, in)
-	if err := b.effects(ctx, tx, res); err != nil {
+	if err := b.effects(ctx, tx, p.ChatID, res); err != nil {
 		return nil, conv, err
 	}
 	data, err = json.Marshal(res.Conv)
@@ -357,7 +369,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 }
 
 // effects stores what the step asked for, in the same transaction.
-func (b *Bot) effects(ctx context.Context, tx *store.Tx, res flows.Result) error {
+func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.Result) error {
 	c := res.Conv
 	for _, e := range res.Effects {
 		var err error
@@ -366,20 +378,24 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, res flows.Result) error
 			if e.Agreed {
 				err = tx.RecordConsent(ctx, c.Lang, e.Version, e.Referral)
 				if err == nil {
-					err = tx.Count(ctx, "consent_given", "", e.Referral)
+					err = tx.Count(ctx, "consent_given", "")
 				}
 			} else {
 				// Declining takes back any earlier consent: nothing
-				// personal is kept.
-				err = tx.Erase(ctx)
+				// personal is kept but a request to talk to a person.
+				err = tx.Count(ctx, "consent_declined", "")
 				if err == nil {
-					err = tx.Count(ctx, "consent_declined", "", "")
+					err = tx.Decline(ctx)
 				}
 			}
 		case flows.SaveProfile:
-			err = tx.SaveProfile(ctx, c.Lang, e.Answers)
-			if err == nil {
-				err = tx.Count(ctx, "intake_completed", e.Answers.Municipality, e.Referral)
+			var first bool
+			first, err = tx.SaveProfile(ctx, c.Lang, e.Answers)
+			if err == nil && first {
+				err = tx.Count(ctx, "intake_completed", e.Answers.Municipality)
+			}
+			if err == nil && e.Answers.Contact == polku.ContactNone {
+				err = tx.WithdrawRequest(ctx)
 			}
 		case flows.RequestPerson:
 			phone := ""
@@ -388,12 +404,14 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, res flows.Result) error
 			}
 			err = tx.RequestPerson(ctx, e.Reason, e.Contact, phone)
 			if err == nil {
-				err = tx.Count(ctx, "person_requested", c.Answers.Municipality, "")
+				err = tx.Count(ctx, "person_requested", c.Answers.Municipality)
 			}
+			// Operators see that requests wait; no one else reads them yet.
+			b.log.Info("contact request stored", "chat_id", chat, "reason", e.Reason)
 		case flows.Erase:
 			err = tx.Erase(ctx)
 			if err == nil {
-				err = tx.Count(ctx, "erased", "", "")
+				err = tx.Count(ctx, "erased", "")
 			}
 		}
 		if err != nil {

@@ -88,7 +88,10 @@ func FuzzUpdate(f *testing.F) {
 			return
 		}
 		for {
-			did, err := db.Apply(ctx, chat, b.apply)
+			did, err := db.Apply(ctx, chat, func(ctx context.Context, tx *store.Tx, p store.Pending) error {
+				_, _, err := b.step(ctx, tx, p)
+				return err
+			})
 			if err != nil {
 				t.Fatalf("apply: %v", err)
 			}

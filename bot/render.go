@@ -14,7 +14,8 @@ import (
 // out is one call to the Bot API as stored in the outbox: already
 // localized, so the sender only sends.
 type out struct {
-	// Method is "send", "edit" or "answer".
+	// Method is "send" or "edit" (outbox), or "answer" (a button's
+	// answer, sent straight after the commit).
 	Method    string           `json:"m"`
 	ChatID    int64            `json:"chat"`
 	MessageID int              `json:"msg,omitempty"`

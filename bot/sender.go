@@ -49,12 +49,8 @@ type limits struct {
 	chats  map[int64]*bucket
 }
 
-// take reserves a send to chat now, or says how long to wait. Answers to
-// button presses do not count against Telegram's message limits.
-func (l *limits) take(chat int64, counts bool, now time.Time) (bool, time.Duration) {
-	if !counts {
-		return true, 0
-	}
+// take reserves a send to chat now, or says how long to wait.
+func (l *limits) take(chat int64, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.chats[chat]
@@ -86,7 +82,9 @@ func (l *limits) take(chat int64, counts bool, now time.Time) (bool, time.Durati
 	return true, 0
 }
 
-// hold keeps a chat (or, for global, everything) quiet after a 429.
+// hold keeps a chat quiet after a 429. Telegram's retry_after answers the
+// chat that was over its limit; the global bucket already keeps the total
+// under Telegram's.
 func (l *limits) hold(chat int64, until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -143,7 +141,7 @@ func (b *Bot) sendLoop(ctx context.Context) {
 		next := b.cfg.Idle
 		gave := false
 		for _, m := range msgs {
-			ok, wait := lim.take(m.ChatID, !isAnswer(m.Payload), time.Now())
+			ok, wait := lim.take(m.ChatID, time.Now())
 			if !ok {
 				next = min(next, wait)
 				continue
@@ -174,15 +172,6 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	}
 }
 
-// isAnswer tells an answer to a button press, which Telegram does not
-// count as a message.
-func isAnswer(payload []byte) bool {
-	var o struct {
-		Method string `json:"m"`
-	}
-	return json.Unmarshal(payload, &o) == nil && o.Method == "answer"
-}
-
 // deliver makes one Bot API call and says what became of it.
 func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.Outcome {
 	var o out
@@ -204,8 +193,6 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 			params.ReplyMarkup = kb
 		}
 		msg, err = b.tg.EditMessageText(ctx, params)
-	case "answer":
-		_, err = b.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: o.Callback, Text: o.Text})
 	default:
 		return store.Outcome{Drop: "unknown method"}
 	}
@@ -222,12 +209,12 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		lim.hold(m.ChatID, until)
 		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", tooMany.RetryAfter)
 		return store.Outcome{RetryAt: until}
-	case errors.Is(err, tgbot.ErrorForbidden) && o.Method != "answer":
+	case errors.Is(err, tgbot.ErrorForbidden):
 		b.log.Info("chat blocked the bot", "chat_id", m.ChatID)
 		return store.Outcome{Blocked: true}
 	case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified"):
 		return store.Outcome{Sent: true, MessageID: o.MessageID}
-	case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorForbidden), errors.Is(err, tgbot.ErrorNotFound):
+	case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound):
 		b.log.Error("telegram refused a message", "chat_id", m.ChatID, "method", o.Method, "err", err)
 		return store.Outcome{Drop: "refused"}
 	case m.Attempts >= 50:

@@ -278,7 +278,7 @@ func TestSenderBlocked(t *testing.T) {
 			got = append(got, e.Message.Text)
 		}
 	}
-	help := strings.TrimSpace(r.bot.render.loc.Message("fi", "help.text", nil, nil))
+	help := strings.TrimSpace(r.bot.render.loc.Message("fi", "usage.text", nil, nil))
 	if len(got) != 2 || got[0] != help {
 		t.Errorf("after unblocking the family got %.60q, want the help and the question", got)
 	}

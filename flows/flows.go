@@ -71,6 +71,9 @@ type Conversation struct {
 	Consent string `json:"consent,omitempty"`
 	// Profile is set once the answers were confirmed and saved.
 	Profile bool `json:"profile,omitempty"`
+	// Saved is the contact choice (and number) of the last save: a
+	// coordinator is asked again only when it changes.
+	Saved string `json:"saved,omitempty"`
 	// Paused is set while the "continue or start over" question is open.
 	Paused bool `json:"paused,omitempty"`
 	// Erasing is set while "delete my data?" waits for confirmation.

@@ -36,8 +36,8 @@ const (
 	Done           = "done"
 )
 
-// IntakeFlow is the name of the intake flow.
-const IntakeFlow = "intake"
+// Intake is the name of the intake flow.
+const Intake = "intake"
 
 // questions are the intake's question states in order; each can be
 // changed from the summary.
@@ -148,12 +148,12 @@ func (e *Engine) NewConversation(lang string, now time.Time) Conversation {
 	if !slices.Contains(e.cfg.Languages, lang) {
 		lang = e.cfg.Languages[0]
 	}
-	return Conversation{Flow: IntakeFlow, State: Welcome, Lang: lang, Seq: 1, Updated: now}
+	return Conversation{Flow: Intake, State: Welcome, Lang: lang, Seq: 1, Updated: now}
 }
 
 // Valid reports whether c is a conversation the engine can continue.
 func (e *Engine) Valid(c Conversation) bool {
-	return c.Flow == IntakeFlow && slices.Contains(States(), c.State) &&
+	return c.Flow == Intake && slices.Contains(States(), c.State) &&
 		slices.Contains(e.cfg.Languages, c.Lang) && c.Seq > 0 &&
 		c.Index >= 0 && c.Index < polku.WellbeingStatements
 }
@@ -222,6 +222,9 @@ func (s *step) idle() bool {
 	if s.in.Kind == KindButton || s.c.Paused || s.c.Updated.IsZero() {
 		return false
 	}
+	if s.in.Kind == KindContact && s.c.State == Phone {
+		return false // sharing the number answers the open question
+	}
 	if s.in.Kind == KindCommand && s.in.Command != "start" {
 		return false
 	}
@@ -255,7 +258,7 @@ func (s *step) command() {
 			s.reask()
 		}
 	case "help":
-		s.say(T("help.text"))
+		s.say(T("usage.text"))
 		s.reask()
 	case "menu":
 		s.send(s.menu())
@@ -435,6 +438,15 @@ func (s *step) answer(action string, args []string) bool {
 			}
 			return s.fire("agree")
 		case "no":
+			if s.c.Profile {
+				// Declining now would delete saved answers: ask first.
+				s.c.Erasing = true
+				s.send(Reply{Text: []Text{T("erase.on_decline")}, Inline: [][]Button{
+					{s.btn("erase.yes", "erase", "yes")},
+					{s.btn("erase.no", "erase", "no")},
+				}})
+				return true
+			}
 			// Declining keeps nothing personal: not even a draft.
 			s.c.Consent, s.c.Answers, s.c.Profile, s.c.Referral = "", polku.Answers{}, false, ""
 			s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: false})
@@ -499,8 +511,13 @@ func (s *step) answer(action string, args []string) bool {
 			}
 			s.c.Profile = true
 			s.effect(SaveProfile{Answers: *a, Referral: s.c.Referral})
-			if a.Contact != polku.ContactNone {
-				s.effect(RequestPerson{Reason: "intake", Contact: a.Contact})
+			// A coordinator is asked again only when the way to reach the
+			// family changed, not on every re-save.
+			if saved := string(a.Contact) + "/" + a.Phone; saved != s.c.Saved {
+				s.c.Saved = saved
+				if a.Contact != polku.ContactNone {
+					s.effect(RequestPerson{Reason: "intake", Contact: a.Contact})
+				}
 			}
 			return s.fire("confirm")
 		case action == "e" && slices.Contains(editable, arg(args, 0)):
@@ -659,6 +676,12 @@ func (s *step) menuChoice(choice string) {
 		s.send(s.languagePicker())
 	case "privacy":
 		s.send(s.privacyInfo())
+	case "show":
+		if !s.c.Profile {
+			s.say(T("privacy.nothing"))
+			return
+		}
+		s.send(Reply{Text: []Text{T("privacy.yours"), s.summary()}})
 	case "erase":
 		s.c.Erasing = true
 		s.send(Reply{Text: []Text{T("erase.confirm")}, Inline: [][]Button{
@@ -683,9 +706,10 @@ func (s *step) erase(choice string) {
 	}
 	s.effect(Erase{})
 	from := s.m.Current()
-	lang, chosen := s.c.Lang, s.c.LangChosen
+	lang, chosen, seq := s.c.Lang, s.c.LangChosen, s.c.Seq
 	s.c = s.e.NewConversation(lang, s.in.Now)
-	s.c.LangChosen = chosen
+	// Buttons from before the erase must stay stale.
+	s.c.LangChosen, s.c.Seq = chosen, seq+1
 	s.m.SetState(Welcome)
 	s.left(from)
 	s.say(T("erase.done"))
@@ -845,11 +869,14 @@ func (s *step) privacyInfo() Reply {
 		status = Text{ID: "privacy.status_agreed", Data: map[string]any{"Version": s.c.Consent}}
 	}
 	rows := [][]Button{{s.btn("privacy.more", "more")}}
+	if s.c.Profile {
+		rows = append(rows, []Button{s.btn("privacy.show", "menu", "show")})
+	}
 	if s.c.Consent != "" || s.c.Profile {
 		rows = append(rows, []Button{s.btn("privacy.erase", "menu", "erase")})
 	}
 	rows = append(rows, []Button{s.btn("menu.continue", "menu", "cont")})
-	return Reply{Text: []Text{T("privacy.summary"), status}, Inline: rows}
+	return Reply{Text: []Text{T("privacy.info"), status}, Inline: rows}
 }
 
 // ask renders the question of the current state.
@@ -891,10 +918,11 @@ func (s *step) ask() Reply {
 		var rows [][]Button
 		for _, b := range polku.AgeBands {
 			n := a.Children[b]
+			short := map[string]any{"Band": strings.Replace(string(b), "-", "–", 1)}
 			rows = append(rows, []Button{
-				s.btn("button.minus", "k", string(b), "-"),
+				{Label: Text{ID: "button.minus", Data: short}, Payload: s.pay("k", string(b), "-")},
 				{Label: Text{ID: "children.band", Data: map[string]any{"Band": T("age." + string(b)), "Count": n}}, Payload: s.pay("k", string(b), "=")},
-				s.btn("button.plus", "k", string(b), "+"),
+				{Label: Text{ID: "button.plus", Data: short}, Payload: s.pay("k", string(b), "+")},
 			})
 		}
 		rows = append(rows, []Button{s.btn("button.done", "done")})

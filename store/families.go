@@ -25,35 +25,45 @@ func (t *Tx) RecordConsent(ctx context.Context, lang, version, referral string) 
 }
 
 // SaveProfile stores confirmed answers as the family's profile. Wellbeing
-// answers, when given, are stored apart: the first ones are the baseline.
-func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) error {
+// answers, when given, are stored apart as the family's baseline (changed
+// answers before the first follow-up replace it). It reports whether this
+// was the family's first profile.
+func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (bool, error) {
 	if err := a.Validate(); err != nil {
-		return err
+		return false, err
 	}
 	scores := a.Wellbeing
 	a.Wellbeing = nil
 	data, err := json.Marshal(a)
 	if err != nil {
-		return wrap(err, "save profile")
+		return false, wrap(err, "save profile")
 	}
 	var id int64
+	var first bool
 	err = t.tx.QueryRow(ctx, `
-		UPDATE families SET answers = $2, lang = $3, profile_at = $4
-		WHERE chat_id = $1 RETURNING id`, t.chat, data, lang, t.db.Now()).Scan(&id)
+		UPDATE families f SET answers = $2, lang = $3, profile_at = $4
+		FROM (SELECT id, profile_at IS NULL AS first FROM families WHERE chat_id = $1 FOR UPDATE) old
+		WHERE f.id = old.id RETURNING f.id, old.first`, t.chat, data, lang, t.db.Now()).Scan(&id, &first)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return polku.Errorf(polku.EINVALID, "profile without consent")
+		return false, polku.Errorf(polku.EINVALID, "profile without consent")
 	}
 	if err != nil {
-		return wrap(err, "save profile")
+		return false, wrap(err, "save profile")
 	}
 	if scores == nil {
-		return nil
+		return first, nil
 	}
 	_, err = t.tx.Exec(ctx, `
+		WITH changed AS (
+			UPDATE wellbeing SET scores = $2, taken_at = $3
+			WHERE family_id = $1 AND kind = 'baseline' AND scores <> $2::smallint[]
+			  AND NOT EXISTS (SELECT 1 FROM wellbeing WHERE family_id = $1 AND kind <> 'baseline')
+			RETURNING 1)
 		INSERT INTO wellbeing (family_id, kind, scores, taken_at)
-		VALUES ($1, CASE WHEN EXISTS (SELECT 1 FROM wellbeing WHERE family_id = $1) THEN 'check' ELSE 'baseline' END, $2, $3)`,
+		SELECT $1, 'baseline', $2, $3
+		WHERE NOT EXISTS (SELECT 1 FROM wellbeing WHERE family_id = $1 AND kind = 'baseline')`,
 		id, scores, t.db.Now())
-	return wrap(err, "save wellbeing")
+	return first, wrap(err, "save wellbeing")
 }
 
 // RequestPerson stores that the chat wants to be contacted by a person.
@@ -67,19 +77,46 @@ func (t *Tx) RequestPerson(ctx context.Context, reason string, contact polku.Con
 		INSERT INTO contact_requests (chat_id, family_id, reason, contact, phone)
 		VALUES ($1, (SELECT id FROM families WHERE chat_id = $1), $2, $3, $4)
 		ON CONFLICT (chat_id) WHERE status = 'open' DO UPDATE SET
-			family_id = EXCLUDED.family_id, reason = EXCLUDED.reason,
-			contact = EXCLUDED.contact, phone = EXCLUDED.phone`,
+			family_id = EXCLUDED.family_id,
+			-- "Talk to a person" keeps what the intake asked for (a call,
+			-- and the number); the intake's choice replaces it.
+			reason = CASE WHEN EXCLUDED.reason = 'intake' THEN 'intake' ELSE contact_requests.reason END,
+			contact = CASE WHEN EXCLUDED.reason = 'intake' THEN EXCLUDED.contact ELSE contact_requests.contact END,
+			phone = CASE WHEN EXCLUDED.reason = 'intake' THEN EXCLUDED.phone ELSE contact_requests.phone END`,
 		t.chat, reason, string(contact), ph)
 	return wrap(err, "request person")
 }
 
+// WithdrawRequest withdraws the open request the intake made, when the
+// family no longer wants to be contacted; the number goes with it.
+func (t *Tx) WithdrawRequest(ctx context.Context) error {
+	_, err := t.tx.Exec(ctx, `
+		UPDATE contact_requests SET status = 'withdrawn', closed_at = now(), phone = NULL
+		WHERE chat_id = $1 AND status = 'open' AND reason = 'intake'`, t.chat)
+	return wrap(err, "withdraw request")
+}
+
+// Decline takes back consent: the family and all that hangs off it are
+// deleted, but an open request to talk to a person stays, with only the
+// chat, because the family asked for it.
+func (t *Tx) Decline(ctx context.Context) error {
+	b := &pgx.Batch{}
+	b.Queue(`UPDATE contact_requests SET family_id = NULL, phone = NULL WHERE chat_id = $1 AND status = 'open'`, t.chat)
+	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1 AND status <> 'open'`, t.chat)
+	b.Queue(`DELETE FROM families WHERE chat_id = $1`, t.chat)
+	b.Queue(`DELETE FROM outbox WHERE chat_id = $1 AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, t.chat)
+	return wrap(t.tx.SendBatch(ctx, b).Close(), "decline")
+}
+
 // Erase deletes everything stored about the family of the chat: the family
-// and all that hangs off it, and open contact requests. The conversation
-// itself is reset by the caller.
+// and all that hangs off it, its contact requests, and the messages already
+// sent to it (they may quote its answers). The conversation itself is reset
+// by the caller.
 func (t *Tx) Erase(ctx context.Context) error {
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1`, t.chat)
 	b.Queue(`DELETE FROM families WHERE chat_id = $1`, t.chat)
+	b.Queue(`DELETE FROM outbox WHERE chat_id = $1 AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, t.chat)
 	return wrap(t.tx.SendBatch(ctx, b).Close(), "erase")
 }
 
@@ -91,7 +128,8 @@ func (db *DB) Export(ctx context.Context, chat int64) ([]byte, error) {
 		SELECT json_build_object(
 			'family', to_jsonb(f) - 'id',
 			'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at) FROM wellbeing w WHERE w.family_id = f.id), '[]'),
-			'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone, 'status', c.status, 'created_at', c.created_at)) FROM contact_requests c WHERE c.chat_id = f.chat_id), '[]'))
+			'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone, 'status', c.status, 'created_at', c.created_at)) FROM contact_requests c WHERE c.chat_id = f.chat_id), '[]'),
+			'conversation', (SELECT data FROM conversations WHERE chat_id = f.chat_id))
 		FROM families f WHERE f.chat_id = $1`, chat).Scan(&doc)
 	return doc, wrap(err, "export")
 }

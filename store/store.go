@@ -364,13 +364,22 @@ func (t *Tx) SetBlocked(ctx context.Context, blocked bool) error {
 	return wrap(err, "set blocked")
 }
 
-// Count adds one to an anonymous statistic of today.
-func (t *Tx) Count(ctx context.Context, kind, municipality, referral string) error {
+// Count adds one to an anonymous statistic of today. The referral source
+// is the family's known referral code, never the raw text of a link.
+func (t *Tx) Count(ctx context.Context, kind, municipality string) error {
 	_, err := t.tx.Exec(ctx, `
-		INSERT INTO stats (day, kind, municipality, referral, count) VALUES ($1, $2, $3, $4, 1)
+		INSERT INTO stats (day, kind, municipality, referral, count)
+		VALUES ($1, $2, $3, COALESCE((SELECT referral FROM families WHERE chat_id = $4), ''), 1)
 		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + 1`,
-		t.db.Now().In(helsinki).Format("2006-01-02"), kind, municipality, referral)
+		t.db.Now().In(helsinki).Format("2006-01-02"), kind, municipality, t.chat)
 	return wrap(err, "count")
+}
+
+// Lang is the language of the chat's conversation, or "" when unknown.
+func (db *DB) Lang(ctx context.Context, chat int64) string {
+	var lang string
+	_ = db.pool.QueryRow(ctx, `SELECT COALESCE(data->>'lang', '') FROM conversations WHERE chat_id = $1`, chat).Scan(&lang)
+	return lang
 }
 
 var helsinki = func() *time.Location {

@@ -697,7 +697,7 @@ func TestSaveProfile(t *testing.T) {
 	a := answers()
 
 	// Without consent there is no family to hold a profile.
-	err := tryTx(db, 1, func(ctx context.Context, tx *Tx) error { return tx.SaveProfile(ctx, "fi", a) })
+	err := tryTx(db, 1, func(ctx context.Context, tx *Tx) error { _, err := tx.SaveProfile(ctx, "fi", a); return err })
 	wantCode(t, err, polku.EINVALID)
 	if n := scalar[int](t, db, `SELECT count(*) FROM families`); n != 0 {
 		t.Fatalf("a profile without consent created %d families", n)
@@ -706,9 +706,15 @@ func TestSaveProfile(t *testing.T) {
 	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.RecordConsent(ctx, "fi", "v1", "") })
 	bad := a
 	bad.Children = nil
-	wantCode(t, tryTx(db, 1, func(ctx context.Context, tx *Tx) error { return tx.SaveProfile(ctx, "fi", bad) }), polku.EINVALID)
+	wantCode(t, tryTx(db, 1, func(ctx context.Context, tx *Tx) error { _, err := tx.SaveProfile(ctx, "fi", bad); return err }), polku.EINVALID)
 
-	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.SaveProfile(ctx, "uk", a) })
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error {
+		first, err := tx.SaveProfile(ctx, "uk", a)
+		if err == nil && !first {
+			t.Error("the first profile was not reported as the first")
+		}
+		return err
+	})
 	// The answers are stored without the wellbeing scores; those are the
 	// baseline, apart.
 	if got := scalar[bool](t, db, `SELECT answers ? 'wellbeing' FROM families WHERE chat_id = 1`); got {
@@ -722,14 +728,22 @@ func TestSaveProfile(t *testing.T) {
 		t.Errorf("family after the profile: %+v", f)
 	}
 
-	// A later check is not a new baseline; a profile without the check
-	// adds nothing.
+	// Changed answers re-saved from the summary replace the baseline (no
+	// follow-up exists yet); the same answers again, or a profile without
+	// the check, add nothing.
 	later := a
 	later.Wellbeing = []int{4, 4, 4, 4}
-	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.SaveProfile(ctx, "uk", later) })
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error {
+		first, err := tx.SaveProfile(ctx, "uk", later)
+		if first {
+			t.Error("a re-save was reported as the first profile")
+		}
+		return err
+	})
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { _, err := tx.SaveProfile(ctx, "uk", later); return err })
 	skipped := a
 	skipped.Wellbeing = nil
-	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.SaveProfile(ctx, "uk", skipped) })
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { _, err := tx.SaveProfile(ctx, "uk", skipped); return err })
 	rows, err := db.pool.Query(ctx, `SELECT w.kind, w.scores FROM wellbeing w JOIN families f ON f.id = w.family_id WHERE f.chat_id = 1 ORDER BY w.id`)
 	if err != nil {
 		t.Fatal(err)
@@ -746,11 +760,11 @@ func TestSaveProfile(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"baseline[2 3 4 5]", "check[4 4 4 4]"}; !slices.Equal(got, want) {
+	if want := []string{"baseline[4 4 4 4]"}; !slices.Equal(got, want) {
 		t.Errorf("wellbeing rows %v, want %v", got, want)
 	}
-	if f, _ := db.Family(ctx, 1); !slices.Equal(f.Answers.Wellbeing, a.Wellbeing) {
-		t.Errorf("Family's wellbeing %v, want the baseline %v", f.Answers.Wellbeing, a.Wellbeing)
+	if f, _ := db.Family(ctx, 1); !slices.Equal(f.Answers.Wellbeing, later.Wellbeing) {
+		t.Errorf("Family's wellbeing %v, want the baseline %v", f.Answers.Wellbeing, later.Wellbeing)
 	}
 }
 
@@ -801,7 +815,7 @@ func family(t *testing.T, db *DB, chat int64) {
 		if err := tx.RecordConsent(ctx, "fi", "v1", ""); err != nil {
 			return err
 		}
-		if err := tx.SaveProfile(ctx, "fi", answers()); err != nil {
+		if _, err := tx.SaveProfile(ctx, "fi", answers()); err != nil {
 			return err
 		}
 		return tx.Save(ctx, []byte(`{}`), nil)
@@ -820,7 +834,7 @@ func TestErase(t *testing.T) {
 		t.Fatal(err)
 	}
 	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.RequestPerson(ctx, "button", polku.ContactChat, "") })
-	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.SaveProfile(ctx, "fi", answers()) })
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { _, err := tx.SaveProfile(ctx, "fi", answers()); return err })
 
 	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.Erase(ctx) })
 	if _, err := db.Family(ctx, 1); polku.ErrorCode(err) != polku.ENOTFOUND {
@@ -952,7 +966,7 @@ func TestPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n, err := db.Prune(ctx, 72*time.Hour)
+	n, err := db.Prune(ctx, 72*time.Hour, 30*24*time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -965,7 +979,7 @@ func TestPrune(t *testing.T) {
 	if got := ints(t, db, `SELECT id FROM outbox ORDER BY id`); !slices.Equal(got, []int64{ids[2], ids[3]}) {
 		t.Errorf("outbox keeps %v, want %v", got, []int64{ids[2], ids[3]})
 	}
-	if n, err := db.Prune(ctx, 72*time.Hour); err != nil || n != 0 {
+	if n, err := db.Prune(ctx, 72*time.Hour, 30*24*time.Hour); err != nil || n != 0 {
 		t.Errorf("second Prune = %d, %v", n, err)
 	}
 }
@@ -1057,5 +1071,85 @@ func TestUnavailable(t *testing.T) {
 	wantCode(t, err, polku.EUNAVAILABLE)
 	if strings.Count(err.Error(), "connection refused") != 1 {
 		t.Errorf("the cause is repeated: %v", err)
+	}
+}
+
+// TestContactRequestLifecycle: what happens to a request to talk to a
+// person when the family taps 💬, changes its mind about contact, or
+// declines the notice.
+func TestContactRequestLifecycle(t *testing.T) {
+	db := newDB(t)
+	open := func(chat int64) string {
+		return scalar[string](t, db, `SELECT COALESCE(string_agg(reason || '/' || contact || '/' || COALESCE(phone, '-') || '/' || (family_id IS NOT NULL)::text, ','), '') FROM contact_requests WHERE chat_id = $1 AND status = 'open'`, chat)
+	}
+	// The intake asks for a call; a later tap on 💬 keeps the call and
+	// the number.
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.RecordConsent(ctx, "fi", "v1", "") })
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error {
+		return tx.RequestPerson(ctx, "intake", polku.ContactPhone, "+358401234567")
+	})
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.RequestPerson(ctx, "button", polku.ContactChat, "") })
+	if got := open(1); got != "intake/phone/+358401234567/true" {
+		t.Errorf("after 💬: %s", got)
+	}
+	// No contact needed after all: the request and the number go.
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.WithdrawRequest(ctx) })
+	if got := open(1); got != "" {
+		t.Errorf("after withdrawing: %s", got)
+	}
+	if n := scalar[int](t, db, `SELECT count(*) FROM contact_requests WHERE phone IS NOT NULL`); n != 0 {
+		t.Errorf("a withdrawn request kept the number")
+	}
+	// 💬 before declining: declining keeps the request, with the chat only.
+	inTx(t, db, 2, func(ctx context.Context, tx *Tx) error { return tx.RecordConsent(ctx, "fi", "v1", "") })
+	inTx(t, db, 2, func(ctx context.Context, tx *Tx) error { return tx.RequestPerson(ctx, "button", polku.ContactChat, "") })
+	inTx(t, db, 2, func(ctx context.Context, tx *Tx) error { return tx.Decline(ctx) })
+	if got := open(2); got != "button/chat/-/false" {
+		t.Errorf("after declining: %s", got)
+	}
+	if n := scalar[int](t, db, `SELECT count(*) FROM families WHERE chat_id = 2`); n != 0 {
+		t.Errorf("declining kept the family")
+	}
+}
+
+// TestStatsKeepOnlyKnownReferrals: the text of a link never reaches the
+// statistics, only a registered code.
+func TestStatsKeepOnlyKnownReferrals(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	if err := db.AddReferralCode(ctx, "school-1", "A school"); err != nil {
+		t.Fatal(err)
+	}
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.RecordConsent(ctx, "fi", "v1", "school-1") })
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.Count(ctx, "consent_given", "") })
+	inTx(t, db, 2, func(ctx context.Context, tx *Tx) error { return tx.RecordConsent(ctx, "fi", "v1", "Maija-Meikalainen") })
+	inTx(t, db, 2, func(ctx context.Context, tx *Tx) error { return tx.Count(ctx, "consent_given", "") })
+	got := scalar[string](t, db, `SELECT string_agg(referral || '=' || count, ',' ORDER BY referral) FROM stats`)
+	if got != "=1,school-1=1" {
+		t.Errorf("stats by referral: %s", got)
+	}
+}
+
+// TestPruneStartsOldDraftsAfresh: a half-done intake is not kept forever;
+// a saved profile is.
+func TestPruneStartsOldDraftsAfresh(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	for chat, data := range map[int64]string{
+		1: `{"flow":"intake","state":"needs","lang":"sv","seq":9,"answers":{"municipality":"Kuusamo","help_text":"private words"},"updated":"2026-01-01T00:00:00Z"}`,
+		2: `{"flow":"intake","state":"done","lang":"fi","seq":30,"profile":true,"answers":{"municipality":"Kuusamo"},"updated":"2026-01-01T00:00:00Z"}`,
+	} {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO conversations (chat_id, data, updated_at) VALUES ($1, $2, now() - interval '40 days')`, chat, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Prune(ctx, 72*time.Hour, 30*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got := scalar[string](t, db, `SELECT data::text FROM conversations WHERE chat_id = 1`); strings.Contains(got, "private") || !strings.Contains(got, `"state": "welcome"`) || !strings.Contains(got, `"seq": 10`) || !strings.Contains(got, `"lang": "sv"`) {
+		t.Errorf("old draft after prune: %s", got)
+	}
+	if got := scalar[string](t, db, `SELECT data->>'state' FROM conversations WHERE chat_id = 2`); got != "done" {
+		t.Errorf("a saved profile's conversation was pruned: %s", got)
 	}
 }
