@@ -133,7 +133,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	var wg, answering sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); b.applyLoop(ctx); close(b.answers) }()
-	go func() { defer wg.Done(); b.sendLoop(ctx) }()
+	go func() { defer wg.Done(); b.sendWhileHeld(ctx) }()
 	for range 4 {
 		answering.Add(1)
 		go func() { defer answering.Done(); b.answerLoop(ctx) }()

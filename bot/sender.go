@@ -93,6 +93,29 @@ func (l *limits) hold(chat int64, until time.Time) {
 	}
 }
 
+// sendWhileHeld sends the outbox while this process is the one sender of
+// the bot, and otherwise waits to become it: with several processes only
+// one spends Telegram's limits. If the sender dies, its lock goes with its
+// connection and another process takes over.
+func (b *Bot) sendWhileHeld(ctx context.Context) {
+	for ctx.Err() == nil {
+		held, release, ok, err := b.db.HoldSender(ctx)
+		if err != nil && ctx.Err() == nil {
+			b.log.Warn("could not ask to be the sender", "err", err)
+		}
+		if ok {
+			b.log.Info("this process sends the outbox")
+			b.sendLoop(held)
+			release()
+			continue
+		}
+		select {
+		case <-time.After(2 * time.Second):
+		case <-ctx.Done():
+		}
+	}
+}
+
 // sendLoop sends the outbox: per chat in order, answers to waiting people
 // first, within the limits; Telegram's 429 is honoured, 403 stops sending
 // to a chat that blocked the bot.

@@ -147,3 +147,56 @@ func (db *DB) Prune(ctx context.Context, keep, drafts time.Duration) (int64, err
 	}
 	return n, nil
 }
+
+// senderLock is the advisory lock of the one process that sends: Telegram's
+// limits are for the bot as a whole, so only one process may spend them.
+// (Chat locks use chat IDs, which stay far below this number.)
+const senderLock = 0x706f6c6b7573656e // "polkusen"
+
+// HoldSender tries to become the process that sends. When it succeeds it
+// returns a context that ends if the lock is lost (the connection holding
+// it broke) and a release function; otherwise ok is false.
+func (db *DB) HoldSender(ctx context.Context) (held context.Context, release func(), ok bool, err error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return nil, nil, false, wrap(err, "hold sender")
+	}
+	var got bool
+	if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, senderLock).Scan(&got); err != nil {
+		conn.Release()
+		return nil, nil, false, wrap(err, "hold sender")
+	}
+	if !got {
+		conn.Release()
+		return nil, nil, false, nil
+	}
+	held, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		// Watch the connection: if it breaks, the lock is gone with it.
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-held.Done():
+				close(done)
+				return
+			case <-t.C:
+				if err := conn.Ping(held); err != nil && held.Err() == nil {
+					cancel()
+				}
+			}
+		}
+	}()
+	release = func() {
+		cancel()
+		<-done
+		unlock, stop := context.WithTimeout(context.Background(), 5*time.Second)
+		defer stop()
+		if _, err := conn.Exec(unlock, `SELECT pg_advisory_unlock($1)`, senderLock); err != nil {
+			conn.Conn().Close(unlock) // closing the session frees the lock
+		}
+		conn.Release()
+	}
+	return held, release, true, nil
+}

@@ -1153,3 +1153,43 @@ func TestPruneStartsOldDraftsAfresh(t *testing.T) {
 		t.Errorf("a saved profile's conversation was pruned: %s", got)
 	}
 }
+
+// TestOneSender: only one process at a time may send; when it lets go (or
+// its connection dies) another takes over.
+func TestOneSender(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	other := openDB(t, db.pool.Config().ConnString())
+	held, release, ok, err := db.HoldSender(ctx)
+	if err != nil || !ok {
+		t.Fatalf("first sender: %v %v", ok, err)
+	}
+	if _, _, ok, err := other.HoldSender(ctx); err != nil || ok {
+		t.Fatalf("a second process became the sender too: %v %v", ok, err)
+	}
+	release()
+	if held.Err() == nil {
+		t.Error("the released sender's context is still alive")
+	}
+	_, release2, ok, err := other.HoldSender(ctx)
+	if err != nil || !ok {
+		t.Fatalf("no one took over: %v %v", ok, err)
+	}
+	defer release2()
+	// The holder's connection dies: its lock goes with it.
+	if _, err := db.pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1::bigint % 4294967296 AND granted`, int64(senderLock)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, rel, ok, err := db.HoldSender(ctx)
+		if ok {
+			rel()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the lock outlived its connection: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond) // polls PostgreSQL, which cannot tell us
+	}
+}
