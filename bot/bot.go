@@ -97,6 +97,7 @@ type Bot struct {
 	// update's commit; answering counts those not yet sent.
 	answers   chan out
 	answering atomic.Int64
+	count     counters
 }
 
 // New builds the adapter. It does not talk to Telegram yet.
@@ -275,6 +276,7 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 			b.answering.Add(-1)
 		}
 		if did && err == nil {
+			b.count.applied.Add(1)
 			b.log.Debug("applied", "update_id", update, "chat_id", chat, "flow", conv.Flow, "state", conv.State)
 		}
 		switch {
@@ -309,6 +311,7 @@ func (b *Bot) failed(ctx context.Context, chat, update int64, err error) {
 		return
 	}
 	if gaveUp {
+		b.count.failed.Add(1)
 		lang := b.db.Lang(context.WithoutCancel(ctx), chat)
 		o := out{Method: "send", ChatID: chat, Text: b.render.loc.Message(lang, "error.internal", nil, nil)}
 		if err := b.db.Queue(context.WithoutCancel(ctx), []store.Out{{ChatID: chat, Priority: 0, Payload: encode(o)}}); err != nil {

@@ -226,21 +226,26 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		if msg != nil {
 			id = msg.ID
 		}
+		b.count.sent.Add(1)
 		return store.Outcome{Sent: true, MessageID: id}
 	case errors.As(err, &tooMany):
+		b.count.limited.Add(1)
 		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
 		lim.hold(m.ChatID, until)
 		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", tooMany.RetryAfter)
 		return store.Outcome{RetryAt: until}
 	case errors.Is(err, tgbot.ErrorForbidden):
+		b.count.blocked.Add(1)
 		b.log.Info("chat blocked the bot", "chat_id", m.ChatID)
 		return store.Outcome{Blocked: true}
 	case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified"):
 		return store.Outcome{Sent: true, MessageID: o.MessageID}
 	case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound):
+		b.count.dropped.Add(1)
 		b.log.Error("telegram refused a message", "chat_id", m.ChatID, "method", o.Method, "err", err)
 		return store.Outcome{Drop: "refused"}
 	case m.Attempts >= 50:
+		b.count.dropped.Add(1)
 		b.log.Error("giving up a message", "chat_id", m.ChatID, "err", err)
 		return store.Outcome{Drop: "gave up"}
 	default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -453,5 +454,27 @@ func TestSetCommands(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(w, "\n") {
 			t.Errorf("commands for %q:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(w, "\n"))
 		}
+	}
+}
+
+// TestMetrics: after a family's first message the operator's numbers show
+// it, and nothing personal.
+func TestMetrics(t *testing.T) {
+	h := newHarness(t, fast)
+	u := telegramtest.User{ID: 31, FirstName: "Secret Name", LanguageCode: "fi"}
+	h.fake.SendText(u, "/start")
+	h.settle()
+	h.fake.PressRaw(u, 1, "P") // talk to a person
+	h.settle()
+	rec := httptest.NewRecorder()
+	h.bot.Metrics().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{"polku_updates_applied_total 2", "polku_messages_sent_total ", "polku_contact_requests_open 1", "polku_updates_waiting 0", "# TYPE polku_telegram_429_total counter"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "Secret") || strings.Contains(body, "31") {
+		t.Errorf("metrics mention the family:\n%s", body)
 	}
 }

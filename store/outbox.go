@@ -200,3 +200,25 @@ func (db *DB) HoldSender(ctx context.Context) (held context.Context, release fun
 	}
 	return held, release, true, nil
 }
+
+// Gauges are the numbers an operator watches: work waiting, and requests
+// no one has answered yet. No personal data.
+type Gauges struct {
+	UpdatesWaiting  int64
+	MessagesWaiting int64
+	RequestsOpen    int64
+	ChatsBlocked    int64
+	Families        int64
+}
+
+// ReadGauges reads the gauges in one query.
+func (db *DB) ReadGauges(ctx context.Context) (Gauges, error) {
+	var g Gauges
+	err := db.pool.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM inbox WHERE applied_at IS NULL),
+		       (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND dropped IS NULL),
+		       (SELECT count(*) FROM contact_requests WHERE status = 'open'),
+		       (SELECT count(*) FROM conversations WHERE blocked_at IS NOT NULL),
+		       (SELECT count(*) FROM families)`).Scan(&g.UpdatesWaiting, &g.MessagesWaiting, &g.RequestsOpen, &g.ChatsBlocked, &g.Families)
+	return g, wrap(err, "gauges")
+}

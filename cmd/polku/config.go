@@ -48,7 +48,7 @@ var variables = []variable{
 	{"TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server: Telegram's, or a self-hosted/local Bot API server."},
 	{"POLKU_WEBHOOK_URL", "", "Public HTTPS URL Telegram delivers updates to. Unset: Polku long-polls getUpdates."},
 	{"POLKU_WEBHOOK_SECRET", "", "Secret token Telegram sends with every webhook call (1–256 of A–Z a–z 0–9 _ -). Required with POLKU_WEBHOOK_URL."},
-	{"POLKU_LISTEN", ":8080", "Address of the HTTP server: webhook (at the path of POLKU_WEBHOOK_URL) and /healthz."},
+	{"POLKU_LISTEN", ":8080", "Address of the HTTP server: webhook (at the path of POLKU_WEBHOOK_URL), /healthz and /metrics."},
 	{"POLKU_LANGUAGES", "fi,sv,en,uk", "Languages offered, the fallback first. Each needs a file in locales/."},
 	{"POLKU_MUNICIPALITIES", "Kuusamo,Kalajoki", "Municipalities offered in the intake, comma-separated (\"other\" is always added)."},
 	{"POLKU_RATE_GLOBAL", "30", "Messages per second to Telegram over all chats."},

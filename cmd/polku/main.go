@@ -178,6 +178,7 @@ func serveOn(ctx context.Context, cfg config, log *slog.Logger, ln net.Listener)
 		}
 		fmt.Fprintln(w, "ok")
 	})
+	mux.Handle("GET /metrics", b.Metrics())
 	mode := "polling"
 	if cfg.WebhookURL != "" {
 		mode = "webhook"

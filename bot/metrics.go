@@ -1,0 +1,43 @@
+package bot
+
+import (
+	"fmt"
+	"net/http"
+	"sync/atomic"
+)
+
+// counters are what this process did since it started.
+type counters struct {
+	applied, failed, sent, dropped, limited, blocked atomic.Int64
+}
+
+// Metrics serves the counters of this process and the database's gauges
+// in Prometheus' text format. No label carries personal data.
+func (b *Bot) Metrics() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		g, err := b.db.ReadGauges(r.Context())
+		if err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		for _, m := range []struct {
+			name, kind, help string
+			value           int64
+		}{
+			{"polku_updates_applied_total", "counter", "Updates this process applied.", b.count.applied.Load()},
+			{"polku_updates_given_up_total", "counter", "Updates this process gave up after repeated failures.", b.count.failed.Load()},
+			{"polku_messages_sent_total", "counter", "Messages and edits this process sent to Telegram.", b.count.sent.Load()},
+			{"polku_messages_dropped_total", "counter", "Messages Telegram refused for good.", b.count.dropped.Load()},
+			{"polku_telegram_429_total", "counter", "Too Many Requests answers from Telegram.", b.count.limited.Load()},
+			{"polku_chats_blocked_total", "counter", "Chats found blocked while sending.", b.count.blocked.Load()},
+			{"polku_updates_waiting", "gauge", "Updates in the inbox not yet applied.", g.UpdatesWaiting},
+			{"polku_messages_waiting", "gauge", "Messages in the outbox not yet sent.", g.MessagesWaiting},
+			{"polku_contact_requests_open", "gauge", "Requests to talk to a person not yet handled.", g.RequestsOpen},
+			{"polku_chats_blocked", "gauge", "Chats that blocked the bot.", g.ChatsBlocked},
+			{"polku_families", "gauge", "Families who agreed to the privacy notice.", g.Families},
+		} {
+			fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s %d\n", m.name, m.help, m.name, m.kind, m.name, m.value)
+		}
+	})
+}
