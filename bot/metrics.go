@@ -23,7 +23,7 @@ func (b *Bot) Metrics() http.Handler {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		for _, m := range []struct {
 			name, kind, help string
-			value           int64
+			value            int64
 		}{
 			{"polku_updates_applied_total", "counter", "Updates this process applied.", b.count.applied.Load()},
 			{"polku_updates_given_up_total", "counter", "Updates this process gave up after repeated failures.", b.count.failed.Load()},
