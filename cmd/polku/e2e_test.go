@@ -182,23 +182,27 @@ func newE2E(t *testing.T) *e2e {
 	// before pgtest drops the database.
 	t.Cleanup(fake.Close)
 	t.Cleanup(func() { db.Close(context.Background()) })
-	t.Cleanup(func() {
-		e.mu.Lock()
-		procs := slices.Clone(e.procs)
-		e.mu.Unlock()
-		for _, p := range procs {
-			if !p.exited() {
-				_ = p.cmd.Process.Kill()
-				<-p.done
-			}
-		}
-		if t.Failed() {
-			for _, p := range procs {
-				t.Logf("---- stderr of %s (%v) ----\n%s", p.name, p.err, p.out.String())
-			}
-		}
-	})
+	t.Cleanup(e.killAll)
 	return e
+}
+
+// killAll ends every process still running and, when the test failed,
+// shows what each wrote.
+func (e *e2e) killAll() {
+	e.mu.Lock()
+	procs := slices.Clone(e.procs)
+	e.mu.Unlock()
+	for _, p := range procs {
+		if !p.exited() {
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+	}
+	if e.t.Failed() {
+		for _, p := range procs {
+			e.t.Logf("---- output of %s (%v) ----\n%s", p.name, p.err, p.out.String())
+		}
+	}
 }
 
 // start runs `polku serve` on the test's database.

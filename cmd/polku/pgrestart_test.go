@@ -238,20 +238,7 @@ func TestPostgresRestart(t *testing.T) {
 	}
 	// Cleanups run last first: the process ends before the fake closes and
 	// before the cluster is destroyed.
-	t.Cleanup(func() {
-		e.mu.Lock()
-		procs := slices.Clone(e.procs)
-		e.mu.Unlock()
-		for _, p := range procs {
-			if !p.exited() {
-				_ = p.cmd.Process.Kill()
-				<-p.done
-			}
-			if t.Failed() {
-				t.Logf("---- output of %s (%v) ----\n%s", p.name, p.err, p.out.String())
-			}
-		}
-	})
+	t.Cleanup(e.killAll)
 
 	// Debug logs the most: every applied update. The check below that no
 	// text reaches the log covers all of it.

@@ -563,10 +563,10 @@ func TestWebhookChecks(t *testing.T) {
 	}
 }
 
-func TestPressNeedsAnExistingButton(t *testing.T) {
-	s := newServer(t, Options{})
-	b := newBot(t, s)
-	ctx := testContext(t)
+// sendChoice has alice start the bot and the bot ask her a question with
+// one button, "yes".
+func sendChoice(ctx context.Context, t *testing.T, s *Server, b *bot.Bot) *models.Message {
+	t.Helper()
 	s.SendText(alice, "/start")
 	msg, err := b.SendMessage(ctx, &bot.SendMessageParams{
 		ChatID: alice.ID,
@@ -578,6 +578,14 @@ func TestPressNeedsAnExistingButton(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return msg
+}
+
+func TestPressNeedsAnExistingButton(t *testing.T) {
+	s := newServer(t, Options{})
+	b := newBot(t, s)
+	ctx := testContext(t)
+	msg := sendChoice(ctx, t, s, b)
 	if _, err := s.Press(alice, msg.ID, "no"); err == nil {
 		t.Error("pressed a button that does not exist")
 	}
@@ -607,24 +615,14 @@ func TestAnswerCallbackQueryOnce(t *testing.T) {
 	s := newServer(t, Options{})
 	b := newBot(t, s)
 	ctx := testContext(t)
-	s.SendText(alice, "/start")
-	msg, err := b.SendMessage(ctx, &bot.SendMessageParams{
-		ChatID: alice.ID,
-		Text:   "Valitse",
-		ReplyMarkup: &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{
-			{{Text: "Kyllä", CallbackData: "yes"}},
-		}},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	msg := sendChoice(ctx, t, s, b)
 	id, _ := s.Press(alice, msg.ID, "yes")
 	_, a := call(ctx, t, s, "getUpdates", map[string]any{"offset": id})
 	var ups []models.Update
 	_ = json.Unmarshal(a.Result, &ups)
 	qid := ups[0].CallbackQuery.ID
 
-	_, err = b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: qid, Text: strings.Repeat("x", 201)})
+	_, err := b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: qid, Text: strings.Repeat("x", 201)})
 	wantBadRequest(t, err, "Bad Request: MESSAGE_TOO_LONG")
 	if _, err := b.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: qid, Text: "Kiitos"}); err != nil {
 		t.Fatal(err)
