@@ -54,11 +54,15 @@ type Message struct {
 
 	// Media is "photo", "document", "sticker", "voice" or "contact" for such
 	// messages. Document and Photo are the file names of a document or an
-	// uploaded photo; FileID is the Telegram file_id of the media.
+	// uploaded photo; FileID is the Telegram file_id of the media (the
+	// largest size of a photo), whose bytes [Server.File] returns; MimeType
+	// and FileSize are as Telegram reports them.
 	Media    string
 	Document string
 	Photo    string
 	FileID   string
+	MimeType string
+	FileSize int
 	Contact  *models.Contact
 
 	ReplyTo   int // the message this one replies to, 0 when none
@@ -145,6 +149,13 @@ type file struct {
 	height       int
 	thumb        *file // the small size of a photo
 	emoji        string
+	// data is the content; nil until needed for a placeholder (see
+	// contentLocked). It is never changed once set.
+	data []byte
+	// path is the file_path getFile gave, "" before; the download link
+	// works until linkUntil.
+	path      string
+	linkUntil time.Time
 }
 
 func (s *Server) newChatLocked(id int64, typ string) *chat {
@@ -350,6 +361,8 @@ func (s *Server) public(m *message) Message {
 	if f := m.media; f != nil {
 		p.Media = f.kind
 		p.FileID = f.id
+		p.MimeType = f.mime
+		p.FileSize = f.size
 		switch f.kind {
 		case "document":
 			p.Document = f.name

@@ -7,8 +7,6 @@ import (
 	_ "image/gif" // photo uploads are decoded as Telegram decodes them
 	_ "image/jpeg"
 	_ "image/png"
-	"mime"
-	"net/http"
 	"net/url"
 	"path"
 	"strconv"
@@ -167,6 +165,9 @@ func inputFile(r *request, kind string) (input, *apiError) {
 	if len(up.data) == 0 {
 		return input{}, badRequest("file must be non-empty")
 	}
+	if len(up.data) > maxUpload {
+		return input{}, errTooLarge
+	}
 	if kind == "photo" {
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(up.data))
 		if err != nil {
@@ -192,38 +193,36 @@ func (s *Server) fileLocked(in input, kind string) (*file, *apiError) {
 		}
 		return f, nil
 	}
-	name, size := "", 0
+	// The fake does not fetch URLs: what Telegram would have fetched is a
+	// placeholder of a plausible size.
+	name, size, data := "", 0, []byte(nil)
 	if in.upload != nil {
-		name, size = in.upload.name, len(in.upload.data)
+		name, size, data = in.upload.name, len(in.upload.data), in.upload.data
 	} else {
 		u, _ := url.Parse(in.url)
 		name = path.Base(u.Path)
 		if name == "/" || name == "." {
 			name = "file"
 		}
+		size = 2048
+		if kind == "photo" {
+			size = 60000
+		}
 	}
+	var f *file
 	switch kind {
 	case "photo":
-		return s.newPhotoLocked(name, size, in.width, in.height), nil
+		f = s.newPhotoLocked(name, size, in.width, in.height)
 	default:
-		return s.newFileLocked(kind, name, mimeOf(name, in.upload), size), nil
+		f = s.newFileLocked(kind, name, mimeOf(name, data), size)
 	}
-}
-
-func mimeOf(name string, up *upload) string {
-	if t := mime.TypeByExtension(path.Ext(name)); t != "" {
-		t, _, _ = strings.Cut(t, ";")
-		return t
-	}
-	if up != nil {
-		t, _, _ := strings.Cut(http.DetectContentType(up.data), ";")
-		return t
-	}
-	return "application/octet-stream"
+	f.data = data
+	return f, nil
 }
 
 // newPhotoLocked registers a photo with a thumbnail, as Telegram returns
-// photos in several sizes.
+// photos in several sizes. The thumbnail's content is made now, as it is
+// small; the photo's is the caller's to set.
 func (s *Server) newPhotoLocked(name string, size, w, h int) *file {
 	if w > 1280 || h > 1280 {
 		scale := 1280 / float64(max(w, h))
@@ -232,8 +231,10 @@ func (s *Server) newPhotoLocked(name string, size, w, h int) *file {
 	f := s.newFileLocked("photo", name, "image/jpeg", size)
 	f.width, f.height = w, h
 	scale := 90 / float64(max(w, h, 1))
-	thumb := s.newFileLocked("photo", name, "image/jpeg", max(size/20, 1))
-	thumb.width, thumb.height = max(int(float64(w)*scale), 1), max(int(float64(h)*scale), 1)
+	tw, th := max(int(float64(w)*scale), 1), max(int(float64(h)*scale), 1)
+	data := jpegOf(tw, th, size/20)
+	thumb := s.newFileLocked("photo", name, "image/jpeg", len(data))
+	thumb.width, thumb.height, thumb.data = tw, th, data
 	f.thumb = thumb
 	return f
 }

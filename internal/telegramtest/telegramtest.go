@@ -11,10 +11,15 @@
 // between pollers, 429 with retry_after, and 403 for a user who blocked the
 // bot.
 //
+// Files keep their bytes: the bot's uploads, and what users send with
+// [Server.SendFile]. getFile and the download links under /file/bot<token>/
+// serve them with Telegram's limits (50 MB up, 20 MB down, links valid for
+// an hour).
+//
 // Simulated users act through methods such as [Server.SendText] and
 // [Server.Press]; tests observe what the bot did through [Server.Messages],
-// [Server.Events] and [Server.Calls], and wait with [Server.Wait] instead of
-// sleeping.
+// [Server.Events], [Server.File] and [Server.Calls], and wait with
+// [Server.Wait] instead of sleeping.
 //
 // The package imports only the standard library and go-telegram/bot's models;
 // it must never import Polku's own packages, since it stands in for Telegram.
@@ -97,8 +102,10 @@ type Options struct {
 
 // Call is one HTTP request the bot made.
 type Call struct {
-	Method string // as Telegram names it, e.g. "sendMessage"; the raw path segment if unknown
-	Status int    // HTTP status of the answer
+	// Method is as Telegram names it, e.g. "sendMessage"; the raw path
+	// segment if unknown; "file" for a download from /file/bot<token>/.
+	Method string
+	Status int // HTTP status of the answer
 	// Error is the description of a failed call, e.g. "Bad Request: chat not found".
 	Error      string
 	RetryAfter int
@@ -123,6 +130,8 @@ type Server struct {
 
 	chats    map[int64]*chat
 	files    map[string]*file
+	paths    map[string]*file // by file_path, once getFile gave one
+	pathSeq  map[string]int   // the next file_N in each folder
 	queries  map[string]*query
 	commands map[string][]models.BotCommand // by scope key + "|" + language code
 
@@ -179,6 +188,8 @@ func New(opts Options) *Server {
 		done:     make(chan struct{}),
 		chats:    make(map[int64]*chat),
 		files:    make(map[string]*file),
+		paths:    make(map[string]*file),
+		pathSeq:  make(map[string]int),
 		queries:  make(map[string]*query),
 		commands: make(map[string][]models.BotCommand),
 	}
@@ -307,6 +318,7 @@ func tooManyRequests(retryAfter int) *apiError {
 var (
 	errUnauthorized = &apiError{code: http.StatusUnauthorized, desc: "Unauthorized"}
 	errNotFound     = &apiError{code: http.StatusNotFound, desc: "Not Found"}
+	errTooLarge     = &apiError{code: http.StatusRequestEntityTooLarge, desc: "Request Entity Too Large"}
 )
 
 // request is one call after its parameters were read: every parameter is a
@@ -381,6 +393,7 @@ func init() {
 	register("sendPhoto", (*Server).sendPhoto)
 	register("sendDocument", (*Server).sendDocument)
 	register("sendChatAction", (*Server).sendChatAction)
+	register("getFile", (*Server).getFile)
 	register("editMessageText", (*Server).editMessageText)
 	register("editMessageReplyMarkup", (*Server).editMessageReplyMarkup)
 	register("deleteMessage", (*Server).deleteMessage)
@@ -395,8 +408,13 @@ func init() {
 	register("reopenForumTopic", (*Server).reopenForumTopic)
 }
 
-// ServeHTTP serves /bot<token>/<method> as the Bot API does.
+// ServeHTTP serves /bot<token>/<method> as the Bot API does, and files at
+// /file/bot<token>/<file_path> as Telegram's file server does.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
+	if rest, ok := strings.CutPrefix(hr.URL.Path, "/file/bot"); ok {
+		s.serveFile(w, hr, rest)
+		return
+	}
 	rest, ok := strings.CutPrefix(hr.URL.Path, "/bot")
 	token, name, _ := strings.Cut(rest, "/")
 	var (
@@ -494,9 +512,9 @@ func resultBody(result any, description string) []byte {
 	return b.Bytes()
 }
 
-// maxBody bounds what the fake reads of a request, as Telegram bounds
-// uploads (50 MB for bots).
-const maxBody = 50 << 20
+// maxBody bounds what the fake reads of a request: an upload of the 50 MB
+// Telegram allows bots, and room for the other parameters.
+const maxBody = maxUpload + 1<<20
 
 // readArgs collects the parameters of a call from the query string and the
 // body, whichever encoding the body has, as the Bot API accepts them all.
@@ -590,7 +608,7 @@ func readArgs(hr *http.Request, r *request) *apiError {
 func tooLarge(err error) *apiError {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return &apiError{code: http.StatusRequestEntityTooLarge, desc: "Request Entity Too Large"}
+		return errTooLarge
 	}
 	return badRequest("Can't read request body")
 }

@@ -85,12 +85,10 @@ func (s *Server) SendVoice(u User) int64 {
 	return s.userMessageLocked(u, &message{media: f})
 }
 
-// SendDocument sends a file named name with a caption from u.
+// SendDocument sends a file named name with a caption from u; its content
+// is 2 KB of placeholder text. SendFile sends a file with real content.
 func (s *Server) SendDocument(u User, name, caption string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.newFileLocked("document", name, mimeOf(path.Base(name), nil), 2048)
-	return s.userMessageLocked(u, &message{media: f, caption: caption})
+	return s.SendFile(u, name, filler(path.Base(name), 2048), caption)
 }
 
 // SendContact sends a contact from u, as the share-contact button does when
