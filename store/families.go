@@ -98,8 +98,12 @@ func (t *Tx) WithdrawRequest(ctx context.Context) error {
 
 // Decline takes back consent: the family and all that hangs off it are
 // deleted, but an open request to talk to a person stays, with only the
-// chat, because the family asked for it.
+// chat, because the family asked for it. Seats the family held go to the
+// families waiting for them.
 func (t *Tx) Decline(ctx context.Context) error {
+	if err := t.releaseSeats(ctx); err != nil {
+		return err
+	}
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE contact_requests SET family_id = NULL, phone = NULL WHERE chat_id = $1 AND status = 'open'`, t.chat)
 	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1 AND status <> 'open'`, t.chat)
@@ -110,9 +114,13 @@ func (t *Tx) Decline(ctx context.Context) error {
 
 // Erase deletes everything stored about the family of the chat: the family
 // and all that hangs off it, its contact requests, and the messages already
-// sent to it (they may quote its answers). The conversation itself is reset
-// by the caller.
+// sent to it (they may quote its answers). Seats it held in sessions still
+// to come go first to the families waiting for them, who are told. The
+// conversation itself is reset by the caller.
 func (t *Tx) Erase(ctx context.Context) error {
+	if err := t.releaseSeats(ctx); err != nil {
+		return err
+	}
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1`, t.chat)
 	b.Queue(`DELETE FROM families WHERE chat_id = $1`, t.chat)
@@ -129,6 +137,12 @@ func (db *DB) Export(ctx context.Context, chat int64) ([]byte, error) {
 			'family', to_jsonb(f) - 'id',
 			'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at) FROM wellbeing w WHERE w.family_id = f.id), '[]'),
 			'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone, 'status', c.status, 'created_at', c.created_at)) FROM contact_requests c WHERE c.chat_id = f.chat_id), '[]'),
+			'signups', COALESCE((SELECT json_agg(json_build_object('activity', a.data->'title', 'start', s.starts_at, 'end', s.ends_at,
+					'status', su.status, 'children', su.children, 'adults', su.adults, 'created_at', su.created_at,
+					'cancelled_at', su.cancelled_at, 'attendance', su.attendance, 'attended_at', su.attended_at) ORDER BY s.starts_at, su.id)
+				FROM signups su JOIN sessions s ON s.id = su.session_id JOIN activities a ON a.id = s.activity_id
+				WHERE su.family_id = f.id), '[]'),
+			'reminders', f.reminders,
 			'conversation', (SELECT data FROM conversations WHERE chat_id = f.chat_id))
 		FROM families f WHERE f.chat_id = $1`, chat).Scan(&doc)
 	return doc, wrap(err, "export")

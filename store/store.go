@@ -1,6 +1,8 @@
 // Package store owns Polku's PostgreSQL database through pgx: the embedded
 // migrations, the inbox of updates, conversations, the outbox, families and
-// their answers, contact requests and anonymous statistics.
+// their answers, contact requests, the activity catalogue, sign-ups, the
+// jobs that remind families and tell them of changes, and anonymous
+// statistics.
 //
 // store speaks the domain's types and translates pgx errors into
 // *polku.Error; it knows nothing of Telegram or of the flows' types
@@ -36,6 +38,10 @@ type DB struct {
 	pool *pgxpool.Pool
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Reminders plans the jobs of families promoted from a waiting list
+	// when another family's erasure frees seats (Erase and Decline take
+	// no plan of their own).
+	Reminders polku.Reminders
 }
 
 // Open connects to the database at url. maxConns bounds the pool (0 means
@@ -52,7 +58,7 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	if err != nil {
 		return nil, wrap(err, "open database")
 	}
-	return &DB{pool: pool, Now: time.Now}, nil
+	return &DB{pool: pool, Now: time.Now, Reminders: polku.DefaultReminders(helsinki)}, nil
 }
 
 // Close closes every connection.
@@ -99,6 +105,9 @@ func wrap(err error, what string) error {
 		code = polku.ENOTFOUND
 	case errors.As(err, &pg) && pg.Code == "23505":
 		code = polku.ECONFLICT
+	case errors.As(err, &pg) && pg.Code == "23514":
+		// A check constraint refused the data (a session without seats).
+		code = polku.EINVALID
 	case unavailable(err):
 		code = polku.EUNAVAILABLE
 	}
