@@ -1,0 +1,59 @@
+package catalog
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"slices"
+	"testing"
+)
+
+// FuzzReadCSV feeds ReadCSV arbitrary files. It must never panic, and what
+// it returns must hold: activities only without problems, and then every
+// one valid; problems sorted, capped and with known codes.
+func FuzzReadCSV(f *testing.F) {
+	for _, name := range []string{"../docs/catalogue-template.csv", "testdata/excel-fi.csv"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(header + good))
+	f.Add([]byte(header + line("repeat_until", "2027-12-01", "lat", "66,1", "lon", "29,2", "price", "card", "price_without_card", "5,-")))
+	f.Add([]byte(header + line("title_fi", "\"a\nb\"") + line("date", "2026-12-10")))
+	f.Add([]byte("organiser;id\n\"unterminated;x\n"))
+	f.Add([]byte{0xef, 0xbb, 0xbf, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		acts, err := ReadCSV(bytes.NewReader(data), helsinki)
+		if err == nil {
+			for _, a := range acts {
+				if ps := Validate(a); ps != nil {
+					t.Fatalf("ReadCSV returned an invalid activity: %v", Problems(ps))
+				}
+			}
+			return
+		}
+		if acts != nil {
+			t.Fatal("activities returned with an error")
+		}
+		var ps Problems
+		if !errors.As(err, &ps) {
+			t.Fatalf("error %v is not Problems", err)
+		}
+		if len(ps) == 0 || len(ps) > MaxProblems {
+			t.Fatalf("%d problems", len(ps))
+		}
+		for i, p := range ps {
+			if !slices.Contains(Codes, p.Code) {
+				t.Fatalf("unknown code %q", p.Code)
+			}
+			if i > 0 && p.Line < ps[i-1].Line {
+				t.Fatalf("problems not sorted: %v", ps)
+			}
+			if len([]rune(p.Detail)) > 100 {
+				t.Fatalf("detail too long: %q", p.Detail)
+			}
+		}
+	})
+}

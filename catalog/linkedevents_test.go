@@ -1,0 +1,397 @@
+package catalog
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"polku"
+)
+
+var leOpt = LEOptions{
+	Municipality: "Kuusamo",
+	Keywords:     map[string]polku.Category{"kuv:k-999": polku.CategoryFamily},
+	Location:     helsinki,
+}
+
+func readLE(t *testing.T, name string) ([]polku.Activity, error) {
+	t.Helper()
+	f, err := os.Open("testdata/linkedevents/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return ReadLinkedEvents(f, leOpt)
+}
+
+func utc(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// The activities the sample files hold, as Polku sees them.
+var (
+	leArtWorkshop = polku.Activity{
+		Organiser: "kuv:org-1", ExternalID: "kuv:e1001",
+		Title: polku.Localized{"fi": "Perheiden taidepaja", "sv": "Konstverkstad för familjer", "en": "Family art workshop & more"},
+		Description: polku.Localized{
+			"fi": "Tehdään yhdessä isoja maalauksia. Mukaan vaatteet, jotka saavat sotkeentua – tervetuloa!",
+			"en": "Make big paintings together. Bring clothes that may get messy All welcome",
+		},
+		Categories:   []polku.Category{polku.CategoryArt, polku.CategoryFamily},
+		Municipality: "Kuusamo",
+		Place:        polku.Place{Name: "Esimerkkitalo", Address: "Esimerkkitie 3", Coords: &polku.Coords{Lat: 65.9655, Lon: 29.188}},
+		AgeMin:       4, AgeMax: 12, Audience: polku.AudienceFamily,
+		Price:     polku.Price{Kind: polku.PricePaid, Cents: 500}, // the child's ticket
+		Languages: []string{"fi", "sv"}, Status: polku.StatusScheduled,
+		Contact: "perhe@example.org", InfoURL: "https://example.org/taidepaja",
+		Sessions: []polku.Session{{ExternalID: "kuv:e1001", Start: utc("2026-12-05T11:00:00Z"), End: utc("2026-12-05T13:00:00Z"),
+			Capacity: 15, EnrolFrom: utc("2026-11-20T08:00:00Z"), EnrolUntil: utc("2026-12-03T22:00:00Z"), Status: polku.StatusScheduled}},
+	}
+	leMusicPlay = polku.Activity{
+		Organiser: "kuv:org-2", ExternalID: "kuv:agg-100",
+		Title:        polku.Localized{"fi": "Perhemuskari", "en": "Family music play"},
+		Description:  polku.Localized{"fi": "Laulua ja soittoa koko perheelle.", "en": "Songs and instruments for the whole family."},
+		Categories:   []polku.Category{polku.CategoryMusic, polku.CategoryFamily},
+		Municipality: "Kalajoki",
+		Place:        polku.Place{Name: "Esimerkkiperhekeskus", Address: "Esimerkkikatu 10"},
+		AgeMin:       1, AgeMax: 17, Audience: polku.AudienceFamily,
+		Price:     polku.Price{Kind: polku.PriceFree},
+		Languages: []string{"fi"}, Status: polku.StatusScheduled,
+		Sessions: []polku.Session{
+			{ExternalID: "kuv:e101", Start: utc("2026-12-07T07:30:00Z"), End: utc("2026-12-07T08:15:00Z"), Capacity: 12, Status: polku.StatusScheduled},
+			{ExternalID: "kuv:e102", Start: utc("2026-12-14T08:30:00Z"), End: utc("2026-12-14T09:15:00Z"), Capacity: 8, Status: polku.StatusScheduled},
+			{ExternalID: "kuv:e103", Start: utc("2026-12-21T07:30:00Z"), End: utc("2026-12-21T08:15:00Z"), Capacity: 12, Status: polku.StatusCancelled},
+		},
+	}
+)
+
+func TestLinkedEventsFiles(t *testing.T) {
+	skating := polku.Activity{
+		Organiser: "kuv:org-3", ExternalID: "kuv:agg-300",
+		Title:        polku.Localized{"fi": "Lasten luistelukoulu", "sv": "Skridskoskola för barn", "en": "Skating school for children"},
+		Description:  polku.Localized{"fi": "Opetellaan luistelemaan leikkien.", "sv": "Vi lär oss åka skridskor genom lek."},
+		Categories:   []polku.Category{polku.CategorySport},
+		Municipality: "Kuusamo",
+		Place:        polku.Place{Name: "Esimerkkihalli", Address: "Esimerkkikuja 7", Coords: &polku.Coords{Lat: 65.96, Lon: 29.19}},
+		AgeMin:       5, AgeMax: 9, Audience: polku.AudienceChildren,
+		Price:     polku.Price{Kind: polku.PricePaid, Cents: 350},
+		Languages: []string{"fi"}, Status: polku.StatusScheduled,
+		Sessions: []polku.Session{
+			{ExternalID: "kuv:e301", Start: utc("2027-03-20T14:00:00Z"), End: utc("2027-03-20T15:00:00Z"), Capacity: 10,
+				EnrolUntil: utc("2027-03-18T20:00:00Z"), Status: polku.StatusScheduled},
+			{ExternalID: "kuv:e302", Start: utc("2027-03-27T14:00:00Z"), End: utc("2027-03-27T15:00:00Z"), Capacity: 10,
+				EnrolUntil: utc("2027-03-18T20:00:00Z"), Status: polku.StatusScheduled},
+			{ExternalID: "kuv:e303", Start: utc("2027-04-03T13:00:00Z"), End: utc("2027-04-03T14:00:00Z"), Capacity: 6,
+				EnrolUntil: utc("2027-03-18T20:00:00Z"), Status: polku.StatusPostponed},
+		},
+	}
+	snowshoe := polku.Activity{
+		Organiser: "kuv:org-4", ExternalID: "kuv:e400",
+		Title:        polku.Localized{"fi": "Lumikenkäretki perheille", "en": "Snowshoe hike for families"},
+		Description:  polku.Localized{"fi": "Peruttu vähäisen lumen vuoksi."},
+		Categories:   []polku.Category{polku.CategoryNature, polku.CategoryFamily},
+		Municipality: "Kuusamo",
+		Place:        polku.Place{Name: "Esimerkkilammen laavu"},
+		AgeMin:       0, AgeMax: 17, Audience: polku.AudienceFamily, // max 99 clamped
+		Price:  polku.Price{Kind: polku.PricePaid}, // no offers: amount not told
+		Status: polku.StatusCancelled,
+		Sessions: []polku.Session{{ExternalID: "kuv:e400", Start: utc("2027-01-16T10:00:00Z"), End: utc("2027-01-16T11:00:00Z"),
+			Capacity: 20, Status: polku.StatusCancelled}},
+	}
+	peers := polku.Activity{
+		Organiser: "kuv:org-5", ExternalID: "kuv:e500",
+		Title:        polku.Localized{"fi": "Vanhempien vertaisilta", "uk": "Вечір підтримки для батьків"},
+		Description:  polku.Localized{"fi": "Jutellaan arjesta muiden vanhempien kanssa."},
+		Categories:   []polku.Category{polku.CategoryFamily}, // from LEOptions.Keywords
+		Municipality: "Kuusamo",                              // from LEOptions
+		Place:        polku.Place{Name: "Esimerkkitalon kerhohuone, 2. krs"},
+		AgeMin:       0, AgeMax: 17, Audience: polku.AudienceParents,
+		Price:     polku.Price{Kind: polku.PriceFree},
+		Languages: []string{"fi", "uk"}, Status: polku.StatusScheduled,
+		Sessions: []polku.Session{{ExternalID: "kuv:e500", Start: utc("2026-12-10T16:00:00Z"), End: utc("2026-12-10T17:30:00Z"),
+			Capacity: 20, Status: polku.StatusScheduled}},
+	}
+	tests := []struct {
+		file     string
+		want     []polku.Activity
+		problems []Problem // Detail compared as a prefix
+	}{
+		{"recurring.json", []polku.Activity{skating},
+			[]Problem{{Column: "kuv:agg-300", Code: CodeRequired, Detail: `sub-event "kuv:e304" not included`}}},
+		{"cancelled.json", []polku.Activity{snowshoe}, nil},
+		{"location-ref.json", []polku.Activity{peers}, nil},
+		{"page1.json", []polku.Activity{leArtWorkshop},
+			[]Problem{{Column: "kuv:agg-100", Code: CodeRequired, Detail: "none of 3 sub_events included"}}},
+		{"problems.json", nil, []Problem{
+			{Column: "kuv:e604", Code: CodeColumns, Detail: "audience_min_age: unexpected JSON string"},
+			{Column: "kuv:e601", Code: CodeBadAges, Detail: "for adults"},
+			{Column: "kuv:e602", Code: CodeRequired, Detail: "categories: "},
+			{Column: "kuv:e602", Code: CodeEndBeforeStart, Detail: "end: "},
+			{Column: "kuv:agg-603", Code: CodeRequired, Detail: "none of 1 sub_events included"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := readLE(t, tt.file)
+			var ps Problems
+			if err != nil && !errors.As(err, &ps) {
+				t.Fatal(err)
+			}
+			if len(ps) != len(tt.problems) {
+				t.Fatalf("got problems %v, want %v", ps, tt.problems)
+			}
+			for i, p := range tt.problems {
+				if g := ps[i]; g.Line != 0 || g.Column != p.Column || g.Code != p.Code || !strings.HasPrefix(g.Detail, p.Detail) {
+					t.Errorf("problem %d: got %v, want %v", i, g, p)
+				}
+			}
+			if tt.file == "problems.json" {
+				// The one good event of the file still comes through.
+				if len(got) != 1 || got[0].ExternalID != "kuv:e605" {
+					t.Errorf("got %v, want kuv:e605 alone", ids(got))
+				}
+				return
+			}
+			checkActivities(t, got, tt.want)
+			for _, a := range got {
+				if ps := Validate(a); ps != nil {
+					t.Errorf("%s: %v", a.ExternalID, ps)
+				}
+			}
+		})
+	}
+}
+
+// leServer serves the two sample pages, with the next link pointing at
+// itself, as a Linked Events API would.
+func leServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/linkedevents/v1/event/" || r.Header.Get("Accept") != "application/json" {
+			http.NotFound(w, r)
+			return
+		}
+		page := "page1.json"
+		if r.URL.Query().Get("page") == "2" {
+			page = "page2.json"
+		}
+		data, err := os.ReadFile("testdata/linkedevents/" + page)
+		if err != nil {
+			t.Error(err)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(bytes.ReplaceAll(data, []byte("https://api.example.org"), []byte(srv.URL)))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Fetching both pages resolves the recurring event's sub-events, which
+// the first page gives only as references.
+func TestFetchLinkedEventsPages(t *testing.T) {
+	srv := leServer(t)
+	got, err := FetchLinkedEvents(context.Background(), srv.Client(), srv.URL+"/linkedevents/v1/event/?include=keywords,location", leOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkActivities(t, got, []polku.Activity{leArtWorkshop, leMusicPlay})
+}
+
+func TestFetchLinkedEventsErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		code    string
+		text    string
+	}{
+		{"server error", func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "down", http.StatusServiceUnavailable)
+		}, polku.EUNAVAILABLE, "503"},
+		{"not found", http.NotFound, polku.EINVALID, "404"},
+		{"oversized", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"meta":{},"data":[`))
+			w.Write(bytes.Repeat([]byte(" "), MaxFileSize))
+			w.Write([]byte(`]}`))
+		}, polku.EINVALID, "over 10 MiB"},
+		{"not JSON", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte("<html>maintenance</html>"))
+		}, polku.EINVALID, "not Linked Events JSON"},
+		{"next loops", func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"meta":{"next":"/event/?page=1"},"data":[]}`))
+		}, polku.EINVALID, "again"},
+		{"endless pages", func(w http.ResponseWriter, r *http.Request) {
+			n := len(r.URL.Query().Get("p"))
+			w.Write([]byte(`{"meta":{"next":"/event/?p=` + strings.Repeat("x", n+1) + `"},"data":[]}`))
+		}, polku.EINVALID, "over 50 pages"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			acts, err := FetchLinkedEvents(context.Background(), srv.Client(), srv.URL+"/event/?page=1&api_key=secret", leOpt)
+			if acts != nil || polku.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.text) {
+				t.Errorf("got %d activities, %v; want %s with %q", len(acts), err, tt.code, tt.text)
+			}
+			if err != nil && strings.Contains(err.Error(), "secret") {
+				t.Errorf("error shows the query: %v", err)
+			}
+		})
+	}
+}
+
+func TestFetchLinkedEventsContext(t *testing.T) {
+	srv := leServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := FetchLinkedEvents(ctx, srv.Client(), srv.URL+"/linkedevents/v1/event/", leOpt)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	tests := map[string]string{
+		"<p>Hei&nbsp;<b>kaikki</b></p><p>Tervetuloa!</p>": "Hei kaikki Tervetuloa!",
+		"ages < 5 &amp; > 2":                              "ages < 5 & > 2",
+		"a<br>b<br/>c":                                    "a b c",
+		"x<script>alert(1)</script>y<style>p{}</style>z":  "x y z",
+		"<a href=\"https://example.org\">linkki</a>":      "linkki",
+		"  lots   of\n\n space\t":                         "lots of space",
+		"&lt;b&gt;not a tag&lt;/b&gt;":                    "<b>not a tag</b>",
+		"unclosed <b":                                     "unclosed <b",
+		"<SCRIPT>x</SCRIPT>ok":                            "ok",
+		"<script>never closed":                            "",
+	}
+	for in, want := range tests {
+		if got := plainText(in); got != want {
+			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLEPrice(t *testing.T) {
+	text := func(s string) leOffer { return leOffer{Price: leText{"fi": s}} }
+	tests := []struct {
+		offers []leOffer
+		want   polku.Price
+	}{
+		{nil, polku.Price{Kind: polku.PricePaid}},
+		{[]leOffer{{IsFree: true}}, polku.Price{Kind: polku.PriceFree}},
+		{[]leOffer{text("5 €")}, polku.Price{Kind: polku.PricePaid, Cents: 500}},
+		{[]leOffer{text("12,50")}, polku.Price{Kind: polku.PricePaid, Cents: 1250}},
+		{[]leOffer{text("Aikuiset 10 €, lapset 4,50 €")}, polku.Price{Kind: polku.PricePaid, Cents: 450}},
+		{[]leOffer{text("€7 per person")}, polku.Price{Kind: polku.PricePaid, Cents: 700}},
+		{[]leOffer{text("Katso verkkosivut")}, polku.Price{Kind: polku.PricePaid}},
+		{[]leOffer{text("0 €")}, polku.Price{Kind: polku.PriceFree}},
+		{[]leOffer{text("8 €"), {IsFree: true}}, polku.Price{Kind: polku.PriceFree}},
+	}
+	for _, tt := range tests {
+		if got := lePrice(tt.offers); got != tt.want {
+			t.Errorf("lePrice(%v) = %v, want %v", tt.offers, got, tt.want)
+		}
+	}
+}
+
+func TestLETime(t *testing.T) {
+	tests := map[string]time.Time{
+		"2026-12-03T15:00:00Z":         utc("2026-12-03T15:00:00Z"),
+		"2026-12-03T17:00:00+02:00":    utc("2026-12-03T15:00:00Z"),
+		"2026-12-03T15:00:00.123456Z":  utc("2026-12-03T15:00:00.123456Z"),
+		"2026-12-03":                   at(2026, 12, 3, 0, 0),
+		"2026-12-03T17:00":             at(2026, 12, 3, 17, 0),
+		"3.12.2026":                    {},
+		"2026-12-03T15:00:00 Helsinki": {},
+		"":                             {},
+	}
+	for in, want := range tests {
+		got, ok := leTime(in, helsinki)
+		if ok != !want.IsZero() || !got.Equal(want) {
+			t.Errorf("leTime(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+}
+
+func TestLEOptions(t *testing.T) {
+	f, _ := os.ReadFile("testdata/linkedevents/cancelled.json")
+	got, err := ReadLinkedEvents(bytes.NewReader(f), LEOptions{Organiser: "Esimerkkiseura", DefaultCapacity: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Organiser != "Esimerkkiseura" || got[0].Sessions[0].Capacity != 7 || got[0].Municipality != "Kuusamo" {
+		t.Errorf("got organiser %q, capacity %d, municipality %q", got[0].Organiser, got[0].Sessions[0].Capacity, got[0].Municipality)
+	}
+}
+
+func TestLEEmpty(t *testing.T) {
+	_, err := ReadLinkedEvents(strings.NewReader(`{"meta":{"count":0,"next":null},"data":[]}`), leOpt)
+	var ps Problems
+	if !errors.As(err, &ps) || ps[0].Code != CodeEmpty {
+		t.Errorf("got %v, want empty", err)
+	}
+}
+
+func TestRead(t *testing.T) {
+	template, err := os.ReadFile("../docs/catalogue-template.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	event, err := os.ReadFile("testdata/linkedevents/cancelled.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		data []byte
+		want string // the first activity's id
+	}{
+		{"catalogue.csv", template, "savipaja"},
+		{"luettelo", template, "savipaja"},
+		{"events.json", event, "kuv:e400"},
+		{"export", append([]byte("\n  "), event...), "kuv:e400"},
+		{"lista.txt", template, "savipaja"},
+	}
+	for _, tt := range tests {
+		acts, err := Read(tt.name, bytes.NewReader(tt.data), helsinki, LEOptions{})
+		if err != nil || len(acts) == 0 || acts[0].ExternalID != tt.want {
+			t.Errorf("Read(%q) = %v, %v; want %s", tt.name, ids(acts), err, tt.want)
+		}
+	}
+	// A JSON file with a .csv name is read as CSV and says why it fails.
+	if _, err := Read("x.csv", bytes.NewReader(event), helsinki, LEOptions{}); err == nil {
+		t.Error("JSON read as CSV without problems")
+	}
+	_, err = Read("big.csv", io.LimitReader(zeros{}, MaxFileSize+1), helsinki, LEOptions{})
+	var ps Problems
+	if !errors.As(err, &ps) || ps[0].Code != CodeTooLong {
+		t.Errorf("got %v for a file over the limit", err)
+	}
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
+
+func TestLEEventTwice(t *testing.T) {
+	f, _ := os.ReadFile("testdata/linkedevents/cancelled.json")
+	got, err := ReadLinkedEvents(bytes.NewReader([]byte("["+string(f)+","+string(f)+"]")), leOpt)
+	if err != nil || len(got) != 1 {
+		t.Errorf("got %v, %v; want the event once", ids(got), err)
+	}
+}
