@@ -25,6 +25,9 @@ const (
 	KindContact                     // a shared contact
 	KindUnsupported                 // sticker, photo, voice, ...: anything we cannot read
 	KindEdited                      // an edited message
+	// KindFound is the adapter's answer to the Query of the step before,
+	// in the same transaction.
+	KindFound
 )
 
 // Input is one thing a person did, free of Telegram's types.
@@ -44,6 +47,8 @@ type Input struct {
 	OwnContact bool
 	// Media names what could not be read ("sticker", "photo", "voice", ...).
 	Media string
+	// Found is the answer to a Query (KindFound).
+	Found *Found
 	Now   time.Time
 }
 
@@ -101,6 +106,8 @@ type Button struct {
 	Payload string `json:"payload,omitempty"`
 	// Contact makes a reply keyboard button share the person's number.
 	Contact bool `json:"contact,omitempty"`
+	// URL makes an inline button open a web page (a map) instead.
+	URL string `json:"url,omitempty"`
 }
 
 // Reply is one message the bot sends, or an edit of one it sent.
@@ -115,6 +122,8 @@ type Reply struct {
 	Keyboard [][]Button `json:"keyboard,omitempty"`
 	// RemoveKeyboard removes a reply keyboard shown earlier.
 	RemoveKeyboard bool `json:"remove_keyboard,omitempty"`
+	// Calendar sends a calendar file of a sign-up after the text.
+	Calendar *Calendar `json:"calendar,omitempty"`
 }
 
 // Effect is something the adapter must do in the same transaction as
@@ -160,6 +169,9 @@ type Result struct {
 	// Toast is a short notice for the person: shown on the pressed button
 	// (answerCallbackQuery) or, for typed input, as a message.
 	Toast *Text
+	// Query asks the adapter for data the next step needs; it answers
+	// with an input of KindFound in the same transaction.
+	Query *Query
 }
 
 // Config is what a deployment decides about the flows.
@@ -171,4 +183,7 @@ type Config struct {
 	// ResumeAfter is the pause after which a returning person is asked
 	// whether to continue or start over.
 	ResumeAfter time.Duration
+	// Location is the deployment's time zone (weeks of browsing); UTC
+	// when nil.
+	Location *time.Location
 }

@@ -123,6 +123,9 @@ func New(cfg Config) *Engine {
 	if cfg.ResumeAfter == 0 {
 		cfg.ResumeAfter = 6 * time.Hour
 	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
 	return &Engine{cfg: cfg}
 }
 
@@ -167,6 +170,8 @@ type step struct {
 	m   *fsm.FSM
 	// keyboardGone is set once this step removed the reply keyboard.
 	keyboardGone bool
+	// fresh: the pressed activities button opens a new message.
+	fresh bool
 }
 
 // Step applies one input to a conversation. It never fails: anything it
@@ -196,6 +201,10 @@ func (e *Engine) Ask(c Conversation) Reply {
 }
 
 func (s *step) run() {
+	if s.in.Kind == KindFound {
+		s.found()
+		return
+	}
 	if s.idle() {
 		return
 	}
@@ -266,6 +275,12 @@ func (s *step) command() {
 		s.send(s.languagePicker())
 	case "privacy":
 		s.send(s.privacyInfo())
+	case "activities":
+		s.suggest(0)
+	case "mine":
+		s.query(Query{Kind: QueryMine, Screen: "a:m"})
+	case "settings":
+		s.query(Query{Kind: QueryReminders, Screen: "a:r"})
 	default:
 		s.say(T("input.unknown_command"))
 		s.reask()
@@ -304,6 +319,9 @@ func (s *step) button() {
 		return
 	case p == "P":
 		s.person()
+		return
+	case strings.HasPrefix(p, "a:") || strings.HasPrefix(p, "A:"):
+		s.activity(p)
 		return
 	}
 	seq, rest, ok := strings.Cut(p, ":")
@@ -519,7 +537,14 @@ func (s *step) answer(action string, args []string) bool {
 					s.effect(RequestPerson{Reason: "intake", Contact: a.Contact})
 				}
 			}
-			return s.fire("confirm")
+			if !s.fire("confirm") {
+				return false
+			}
+			// The first suggestions follow the thanks at once.
+			if slices.Contains(s.e.cfg.Municipalities, a.Municipality) {
+				s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: "a:s:0", Fresh: true})
+			}
+			return true
 		case action == "e" && slices.Contains(editable, arg(args, 0)):
 			s.c.Editing = true
 			return s.fire("edit_" + arg(args, 0))
@@ -858,6 +883,7 @@ func (s *step) menu() Reply {
 			[]Button{s.btn("menu.over", "menu", "over")})
 	}
 	rows = append(rows,
+		[]Button{{Label: T("menu.activities"), Payload: "A:s:0"}, {Label: T("menu.mine"), Payload: "A:m"}},
 		[]Button{s.btn("menu.person", "menu", "person")},
 		[]Button{s.btn("menu.language", "menu", "lang"), s.btn("menu.privacy", "menu", "privacy")})
 	return Reply{Text: []Text{T("menu.title")}, Inline: rows}
@@ -985,7 +1011,9 @@ func (s *step) ask() Reply {
 			t = append(t, T("done.contact_phone"))
 		}
 		t = append(t, T("done.next"))
-		return Reply{Text: t, Inline: [][]Button{{s.btn("done.change", "change")}, s.footer(false)}}
+		return Reply{Text: t, Inline: [][]Button{
+			{{Label: T("menu.activities"), Payload: "A:s:0"}},
+			{s.btn("done.change", "change")}, s.footer(false)}}
 	}
 	return Reply{Text: []Text{T("input.unknown_button")}}
 }

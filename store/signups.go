@@ -132,6 +132,9 @@ func (t *Tx) CancelSignUp(ctx context.Context, id int64, now time.Time, r polku.
 	if err != nil {
 		return polku.SignUp{}, wrap(err, "cancel sign-up")
 	}
+	if len(a.Sessions) > 0 && !a.Sessions[0].Start.After(now) {
+		return polku.SignUp{}, polku.Errorf(polku.EINVALID, "sign-up %d: the session has started", id)
+	}
 	// Under the session's lock the status can no longer change.
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE signups SET status = 'cancelled', cancelled_at = $2

@@ -1,0 +1,882 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"polku"
+)
+
+// The activities: suggestions, browsing, the activity card, signing up,
+// the family's own sign-ups, reminders and the attendance question.
+//
+// Unlike the intake, these screens keep no state in the conversation: every
+// button carries what its screen needs (an activity, a session, the party's
+// size, where Back leads), and each screen replaces the message it was
+// pressed on. So a list looked at yesterday still works today, two lists
+// open side by side do not disturb each other, and browsing stores nothing
+// about the person. Whatever a screen needs from the catalogue, or a change
+// whose outcome it shows (a sign-up, a cancellation), it asks as a Query;
+// the adapter answers in the same transaction with an input of KindFound.
+// The store checks every ID a button carries against the chat's own family,
+// so a forged one finds nothing.
+
+// QueryKind names what a Query asks for.
+type QueryKind string
+
+// The queries of the activities.
+const (
+	QuerySuggest   QueryKind = "suggest"   // the catalogue of the family's municipality, to match
+	QueryBrowse    QueryKind = "browse"    // the catalogue of Municipality
+	QueryActivity  QueryKind = "activity"  // one activity with its upcoming sessions
+	QuerySignUp    QueryKind = "signup"    // take seats (or a waiting-list place)
+	QueryMine      QueryKind = "mine"      // the family's sign-ups
+	QuerySignUpOne QueryKind = "signup_id" // one of the family's sign-ups
+	QueryCancel    QueryKind = "cancel"    // cancel one of the family's sign-ups
+	QueryReminders QueryKind = "reminders" // the reminder setting, changed when Set is given
+	QueryAttend    QueryKind = "attend"    // record the answer to "Did you make it?"
+)
+
+// Query asks the adapter for catalogue data, or for a change whose outcome
+// the conversation shows.
+type Query struct {
+	Kind         QueryKind
+	Municipality string
+	Activity     int64
+	Session      int64
+	SignUp       int64
+	Children     int
+	Adults       int
+	// Set changes the reminder setting.
+	Set        *bool
+	Attendance polku.Attendance
+	// Screen is what the engine shows with the answer; the adapter passes
+	// it back untouched.
+	Screen string
+	// Fresh draws the screen as a new message instead of replacing the
+	// pressed one.
+	Fresh bool
+}
+
+// Found is the adapter's answer to a Query.
+type Found struct {
+	Query Query
+	// Activities is the catalogue (QuerySuggest, QueryBrowse).
+	Activities []polku.Activity
+	// Card tells whether the family holds a valid wellbeing card.
+	Card     bool
+	Activity polku.Activity
+	Outcome  polku.SignUpOutcome
+	SignUp   polku.SignUp
+	SignUps  []polku.SignUp
+	// Reminders is the family's reminder setting.
+	Reminders bool
+	// Err is the error code of a query that failed for a reason the
+	// family should hear about (ENOTFOUND, ECONFLICT, EFORBIDDEN).
+	Err string
+}
+
+// When is a session's time, written by the adapter in the person's
+// language and the deployment's time zone.
+type When struct {
+	Start time.Time
+	End   time.Time
+	// Clock writes only the time of day, Day only the date.
+	Clock bool
+	Day   bool
+}
+
+// Money is an amount in euro cents, written in the person's language.
+type Money int
+
+// Calendar asks the adapter to send the sign-up's session as a calendar
+// file (.ics) after the reply's text.
+type Calendar struct {
+	SignUp polku.SignUp
+}
+
+// pageSize is how many suggestions one screen shows.
+const pageSize = 3
+
+// weeksAhead is how far browsing goes.
+const weeksAhead = 12
+
+// activity handles a press of an activities button: "a:..." replaces the
+// pressed message, "A:..." (a button on a message that is not an
+// activities screen: the menu, a reminder) opens a new one.
+func (s *step) activity(p string) {
+	if strings.HasPrefix(p, "A:") {
+		s.fresh = true
+		p = "a:" + p[2:]
+	}
+	args := strings.Split(strings.TrimPrefix(p, "a:"), ":")
+	action, args := args[0], args[1:]
+	id := func(i int) int64 {
+		n, err := strconv.ParseInt(arg(args, i), 10, 64)
+		if err != nil || n <= 0 {
+			return 0
+		}
+		return n
+	}
+	num := func(i int) int {
+		n, err := strconv.Atoi(arg(args, i))
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	switch action {
+	case "s":
+		if off := num(0); off >= 0 && off%pageSize == 0 {
+			s.suggest(off)
+			return
+		}
+	case "w":
+		s.browseStart()
+		return
+	case "wm":
+		if mi := num(0); mi >= 0 && mi < len(s.e.cfg.Municipalities) {
+			s.send(s.edit(s.categories(mi)))
+			return
+		}
+	case "wc":
+		mi, wk := num(0), num(2)
+		cat := arg(args, 1)
+		if mi >= 0 && mi < len(s.e.cfg.Municipalities) && wk >= 0 && wk <= weeksAhead && validCategory(cat) {
+			s.query(Query{Kind: QueryBrowse, Municipality: s.e.cfg.Municipalities[mi], Screen: p})
+			return
+		}
+	case "c", "t":
+		if a := id(0); a != 0 && s.validBack(arg(args, 1)) {
+			s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
+			return
+		}
+	case "p", "ok":
+		// The party's size ("x:x" until the family changes it), after
+		// agreeing to the notice when needed.
+		a, sess := id(0), id(1)
+		_, _, okParty := party(arg(args, 2), arg(args, 3))
+		if a == 0 || sess == 0 || !okParty || !s.validBack(arg(args, 4)) {
+			break
+		}
+		if action == "ok" {
+			if s.c.Consent != polku.PrivacyNoticeVersion {
+				s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: true, Referral: s.c.Referral})
+				s.c.Consent = polku.PrivacyNoticeVersion
+				if slices.Contains([]string{Welcome, Privacy, PrivacyMore, Declined}, s.m.Current()) {
+					// The family agreed: the intake need not ask again.
+					s.m.SetState(Municipality)
+					s.c.Seq++
+				}
+			}
+		}
+		s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
+		return
+	case "y":
+		a, sess := id(0), id(1)
+		c, n, ok := party(arg(args, 2), arg(args, 3))
+		if a == 0 || sess == 0 || !ok || c < 0 || c+n < 1 || len(args) != 4 {
+			break
+		}
+		if s.c.Consent == "" {
+			s.query(Query{Kind: QueryActivity, Activity: a, Screen: fmt.Sprintf("a:p:%d:%d:%d:%d:", a, sess, c, n)})
+			return
+		}
+		s.query(Query{Kind: QuerySignUp, Activity: a, Session: sess, Children: c, Adults: n, Screen: p})
+		return
+	case "m":
+		s.query(Query{Kind: QueryMine, Screen: p})
+		return
+	case "x":
+		if su := id(0); su != 0 {
+			s.query(Query{Kind: QuerySignUpOne, SignUp: su, Screen: p})
+			return
+		}
+	case "xx":
+		if su := id(0); su != 0 {
+			s.query(Query{Kind: QueryCancel, SignUp: su, Screen: p})
+			return
+		}
+	case "r":
+		q := Query{Kind: QueryReminders, Screen: p}
+		switch arg(args, 0) {
+		case "1", "0":
+			on := arg(args, 0) == "1"
+			q.Set = &on
+		case "":
+		default:
+			s.forged()
+			return
+		}
+		s.query(q)
+		return
+	case "privacy":
+		s.send(Reply{Text: []Text{T("privacy.full")}})
+		return
+	case "at":
+		att := map[string]polku.Attendance{"y": polku.Attended, "n": polku.NotAttended, "c": polku.CouldNotCome}[arg(args, 1)]
+		if su := id(0); su != 0 && att != "" {
+			s.query(Query{Kind: QueryAttend, SignUp: su, Attendance: att, Screen: p})
+			return
+		}
+	}
+	s.forged()
+}
+
+// party reads the party's size from a payload: "x", "x" is the default
+// (c and n are -1); otherwise 0–MaxPartySize people in all.
+func party(cs, ns string) (c, n int, ok bool) {
+	if cs == "x" && ns == "x" {
+		return -1, -1, true
+	}
+	c, err1 := strconv.Atoi(cs)
+	n, err2 := strconv.Atoi(ns)
+	if err1 != nil || err2 != nil || c < 0 || n < 0 || c+n > polku.MaxPartySize || len(cs) > 1 || len(ns) > 1 {
+		return 0, 0, false
+	}
+	return c, n, true
+}
+
+// query hands a query to the adapter; the screen is drawn when the answer
+// comes back.
+func (s *step) query(q Query) {
+	q.Fresh = q.Fresh || s.fresh
+	s.res.Query = &q
+}
+
+func validCategory(c string) bool {
+	return c == "all" || slices.Contains(polku.Categories, polku.Category(c))
+}
+
+// validBack checks where a Back button of a card leads: "" (nowhere),
+// "m" (the sign-ups), "s<offset>" (suggestions) or "w<m>.<category>.<week>"
+// (browsing). Every part is checked, so a card's buttons stay within
+// Telegram's 64 bytes and lead only where the engine goes.
+func (s *step) validBack(b string) bool {
+	small := func(v string, hi int) (int, bool) {
+		if v == "" || len(v) > 3 || (len(v) > 1 && v[0] == '0') {
+			return 0, false
+		}
+		n, err := strconv.Atoi(v)
+		return n, err == nil && n >= 0 && n <= hi
+	}
+	switch {
+	case b == "" || b == "m":
+		return true
+	case strings.HasPrefix(b, "s"):
+		n, ok := small(b[1:], 999)
+		return ok && n%pageSize == 0
+	case strings.HasPrefix(b, "w"):
+		parts := strings.Split(b[1:], ".")
+		if len(parts) != 3 || !validCategory(parts[1]) {
+			return false
+		}
+		_, okM := small(parts[0], len(s.e.cfg.Municipalities)-1)
+		_, okW := small(parts[2], weeksAhead)
+		return okM && okW
+	}
+	return false
+}
+
+// backPayload is the payload of the Back button of a card.
+func backPayload(b string) string {
+	switch {
+	case b == "m":
+		return "a:m"
+	case strings.HasPrefix(b, "s"):
+		return "a:s:" + b[1:]
+	case strings.HasPrefix(b, "w"):
+		return "a:wc:" + strings.ReplaceAll(b[1:], ".", ":")
+	}
+	return ""
+}
+
+// edit makes r replace the message whose button was pressed, when there
+// is one.
+func (s *step) edit(r Reply) Reply {
+	if s.fresh || s.in.Found != nil && s.in.Found.Query.Fresh {
+		return r
+	}
+	if s.in.MessageID != 0 && (s.in.Kind == KindButton || s.in.Kind == KindFound) {
+		r.Edit = s.in.MessageID
+	}
+	return r
+}
+
+// suggest shows the suggestions starting at off, or asks which
+// municipality to browse when there is no profile to match.
+func (s *step) suggest(off int) {
+	a := s.c.Answers
+	if !s.c.Profile || a.Validate() != nil || !slices.Contains(s.e.cfg.Municipalities, a.Municipality) {
+		s.browseStart()
+		return
+	}
+	s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: "a:s:" + strconv.Itoa(off)})
+}
+
+func (s *step) browseStart() {
+	if mi := slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality); mi >= 0 {
+		s.send(s.edit(s.categories(mi)))
+		return
+	}
+	var rows [][]Button
+	for i, m := range s.e.cfg.Municipalities {
+		rows = append(rows, []Button{{Label: Text{ID: "municipality.name", Data: map[string]any{"Name": m}}, Payload: "a:wm:" + strconv.Itoa(i)}})
+	}
+	rows = append(rows, s.actFooter(""))
+	s.send(s.edit(Reply{Text: []Text{T("act.browse.where")}, Inline: rows}))
+}
+
+func (s *step) categories(mi int) Reply {
+	var rows [][]Button
+	var row []Button
+	for _, c := range append(slices.Clone(polku.Categories), "all") {
+		row = append(row, Button{Label: T("category." + string(c)), Payload: fmt.Sprintf("a:wc:%d:%s:0", mi, c)})
+		if len(row) == 2 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if row != nil {
+		rows = append(rows, row)
+	}
+	back := ""
+	if len(s.e.cfg.Municipalities) > 1 {
+		back = "a:w"
+		if slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality) == mi {
+			back = ""
+		}
+	}
+	rows = append(rows, s.actFooter(back))
+	return Reply{Text: []Text{{ID: "act.browse.what", Data: map[string]any{"Municipality": s.e.cfg.Municipalities[mi]}}}, Inline: rows}
+}
+
+// actFooter is the last row of an activities screen: Back when it leads
+// somewhere, and talk to a person.
+func (s *step) actFooter(back string) []Button {
+	var row []Button
+	if back != "" {
+		row = append(row, Button{Label: T("button.back"), Payload: back})
+	}
+	return append(row, Button{Label: T("button.person"), Payload: "P"})
+}
+
+// found draws the screen a query was asked for.
+func (s *step) found() {
+	f := s.in.Found
+	if f == nil {
+		return
+	}
+	q := f.Query
+	args := strings.Split(strings.TrimPrefix(q.Screen, "a:"), ":")
+	action, args := args[0], args[1:]
+	switch f.Err {
+	case "":
+	case polku.ENOTFOUND:
+		s.send(s.edit(Reply{Text: []Text{T("act.gone")}, Inline: [][]Button{
+			{{Label: T("menu.activities"), Payload: "a:s:0"}, {Label: T("menu.mine"), Payload: "a:m"}},
+			s.actFooter(""),
+		}}))
+		return
+	case polku.ECONFLICT:
+		// Most often a double tap: the confirmation on the screen stays.
+		s.toast(T("act.cancel.already"))
+		return
+	case polku.EFORBIDDEN:
+		s.send(Reply{Text: []Text{T("act.need_consent")}})
+		return
+	case polku.EINVALID:
+		if q.Kind == QueryCancel {
+			s.toast(T("act.cancel.too_late"))
+			return
+		}
+		s.toast(T("input.unknown_button"))
+		return
+	default:
+		s.say(T("error.internal"))
+		return
+	}
+	switch q.Kind {
+	case QuerySuggest:
+		off, _ := strconv.Atoi(arg(args, 0))
+		s.suggestions(f, off)
+	case QueryBrowse:
+		mi, _ := strconv.Atoi(arg(args, 0))
+		wk, _ := strconv.Atoi(arg(args, 2))
+		s.browse(f, mi, polku.Category(arg(args, 1)), wk)
+	case QueryActivity:
+		switch action {
+		case "c":
+			s.card(f.Activity, 0, arg(args, 1))
+		case "t":
+			s.times(f.Activity, arg(args, 1))
+		case "p", "ok":
+			sess, _ := strconv.ParseInt(arg(args, 1), 10, 64)
+			c, n, _ := party(arg(args, 2), arg(args, 3))
+			if c < 0 {
+				c, n = s.defaultParty(f.Activity)
+			}
+			s.party(f.Activity, sess, c, n, arg(args, 4))
+		}
+	case QuerySignUp:
+		s.signedUp(f)
+	case QueryMine:
+		s.mine(f.SignUps)
+	case QuerySignUpOne:
+		su := f.SignUp
+		if su.Status == polku.Cancelled {
+			s.send(s.edit(Reply{Text: []Text{T("act.cancel.already")}, Inline: [][]Button{{{Label: T("menu.mine"), Payload: "a:m"}}}}))
+			return
+		}
+		if !su.Session().Start.After(s.in.Now) {
+			s.send(s.edit(Reply{Text: []Text{T("act.cancel.too_late")}, Inline: [][]Button{{{Label: T("menu.mine"), Payload: "a:m"}}}}))
+			return
+		}
+		s.send(s.edit(Reply{Text: []Text{{ID: "act.cancel.ask", Data: s.about(su.Activity, su.Session())}}, Inline: [][]Button{
+			{{Label: T("act.cancel.yes"), Payload: fmt.Sprintf("a:xx:%d", su.ID)}},
+			{{Label: T("act.cancel.no"), Payload: "a:m"}},
+		}}))
+	case QueryCancel:
+		s.send(s.edit(Reply{Text: []Text{{ID: "act.cancel.done", Data: s.about(f.SignUp.Activity, f.SignUp.Session())}}, Inline: [][]Button{
+			{{Label: T("menu.mine"), Payload: "a:m"}, {Label: T("menu.activities"), Payload: "a:s:0"}},
+		}}))
+	case QueryReminders:
+		s.reminders(f)
+	case QueryAttend:
+		id := "attend.thanks." + string(q.Attendance)
+		s.send(s.edit(Reply{Text: []Text{{ID: id, Data: s.about(f.SignUp.Activity, f.SignUp.Session())}}}))
+	}
+}
+
+// about is the template data naming an activity and one session.
+func (s *step) about(a polku.Activity, ses polku.Session) map[string]any {
+	return map[string]any{
+		"Title": a.Title.In(s.c.Lang),
+		"When":  When{Start: ses.Start, End: ses.End},
+		"Time":  When{Start: ses.Start, Clock: true},
+		"Place": a.Place.Name,
+	}
+}
+
+func (s *step) suggestions(f *Found, off int) {
+	p := polku.Profile{Answers: s.c.Answers, Card: f.Card}
+	all := polku.Match(p, f.Activities, s.in.Now)
+	if len(all) == 0 {
+		s.send(s.edit(Reply{Text: []Text{T("act.suggest.none")}, Inline: [][]Button{
+			{{Label: T("menu.activities_all"), Payload: "a:w"}},
+			s.actFooter(""),
+		}}))
+		return
+	}
+	if off >= len(all) {
+		off = 0
+	}
+	page := all[off:min(off+pageSize, len(all))]
+	texts := []Text{T("act.suggest.title")}
+	if off > 0 {
+		texts[0] = T("act.suggest.more_title")
+	}
+	var rows [][]Button
+	for i, sg := range page {
+		n := off + i + 1
+		texts = append(texts, s.item(n, sg.Activity, sg.Session, &sg.Reason))
+		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": n, "Title": sg.Activity.Title.In(s.c.Lang)}},
+			Payload: fmt.Sprintf("a:c:%d:s%d", sg.Activity.ID, off)}})
+	}
+	var nav []Button
+	if off > 0 {
+		nav = append(nav, Button{Label: T("act.prev"), Payload: "a:s:" + strconv.Itoa(off-pageSize)})
+	}
+	if off+pageSize < len(all) {
+		nav = append(nav, Button{Label: T("act.more"), Payload: "a:s:" + strconv.Itoa(off+pageSize)})
+	}
+	if nav != nil {
+		rows = append(rows, nav)
+	}
+	rows = append(rows, []Button{{Label: T("menu.activities_all"), Payload: "a:w"}})
+	rows = append(rows, s.actFooter(""))
+	s.send(s.edit(Reply{Text: texts, Inline: rows}))
+}
+
+// item is one activity in a list.
+func (s *step) item(n int, a polku.Activity, ses polku.Session, why *polku.Reason) Text {
+	data := s.about(a, ses)
+	data["N"] = n
+	data["Seats"] = s.seats(ses)
+	data["Reason"] = ""
+	if why != nil {
+		data["Reason"] = s.reason(*why)
+	}
+	return Text{ID: "act.item", Data: data}
+}
+
+func (s *step) reason(r polku.Reason) Text {
+	switch r.Kind {
+	case "interest":
+		return Text{ID: "reason.interest", Data: map[string]any{"Category": T("category." + r.Value)}}
+	case "near":
+		km := r.Value
+		if km == "0" {
+			km = "1"
+		}
+		return Text{ID: "reason.near", Data: map[string]any{"Km": km}}
+	}
+	return T("reason." + r.Kind)
+}
+
+// seats says how many seats are left, or that the time is full.
+func (s *step) seats(ses polku.Session) Text {
+	if n := ses.SeatsLeft(); n > 0 {
+		return Text{ID: "act.seats", Data: map[string]any{"Count": n}, Count: &n}
+	}
+	return T("act.full")
+}
+
+func (s *step) browse(f *Found, mi int, cat polku.Category, wk int) {
+	if mi < 0 || mi >= len(s.e.cfg.Municipalities) {
+		s.forged()
+		return
+	}
+	muni := s.e.cfg.Municipalities[mi]
+	c := cat
+	if cat == "all" {
+		c = ""
+	}
+	loc := s.e.cfg.Location
+	week := polku.WeekStart(s.in.Now, loc).AddDate(0, 0, 7*wk)
+	list := polku.Browse(f.Activities, muni, c, week, loc, s.in.Now)
+	_, isoWeek := week.ISOWeek()
+	texts := []Text{{ID: "act.browse.title", Data: map[string]any{
+		"Category": T("category." + string(cat)), "Municipality": muni, "Week": isoWeek,
+		"From": When{Start: week, Day: true}, "To": When{Start: week.AddDate(0, 0, 6), Day: true},
+	}}}
+	var rows [][]Button
+	back := fmt.Sprintf("w%d.%s.%d", mi, cat, wk)
+	for i, sg := range list {
+		if i == 8 {
+			texts = append(texts, Text{ID: "act.browse.more", Data: map[string]any{"Count": len(list) - i}})
+			break
+		}
+		texts = append(texts, s.item(i+1, sg.Activity, sg.Session, nil))
+		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": i + 1, "Title": sg.Activity.Title.In(s.c.Lang)}},
+			Payload: fmt.Sprintf("a:c:%d:%s", sg.Activity.ID, back)}})
+	}
+	if len(list) == 0 {
+		texts = append(texts, T("act.browse.none"))
+	}
+	var nav []Button
+	if wk > 0 {
+		nav = append(nav, Button{Label: T("act.week_prev"), Payload: fmt.Sprintf("a:wc:%d:%s:%d", mi, cat, wk-1)})
+	}
+	if wk < weeksAhead {
+		nav = append(nav, Button{Label: T("act.week_next"), Payload: fmt.Sprintf("a:wc:%d:%s:%d", mi, cat, wk+1)})
+	}
+	rows = append(rows, nav, s.actFooter("a:wm:"+strconv.Itoa(mi)))
+	s.send(s.edit(Reply{Text: texts, Inline: rows}))
+}
+
+// shown picks the session a card shows: the one asked for, else the
+// soonest open one with seats, else the soonest open one.
+func shown(a polku.Activity, id int64, now time.Time) (polku.Session, bool) {
+	open := a.Upcoming(now)
+	for _, ses := range open {
+		if ses.ID == id {
+			return ses, true
+		}
+	}
+	for _, ses := range open {
+		if ses.SeatsLeft() > 0 {
+			return ses, true
+		}
+	}
+	if len(open) > 0 {
+		return open[0], true
+	}
+	return polku.Session{}, false
+}
+
+// card is the activity card: what, when, where, for whom, price,
+// accessibility, seats; sign up, other times, map, back.
+func (s *step) card(a polku.Activity, sessID int64, back string) {
+	lang := s.c.Lang
+	texts := []Text{{ID: "act.card.title", Data: map[string]any{"Title": a.Title.In(lang)}}}
+	if d := a.Description.In(lang); d != "" {
+		texts = append(texts, Text{ID: "act.card.description", Data: map[string]any{"Description": d}})
+	}
+	ses, ok := shown(a, sessID, s.in.Now)
+	details := map[string]any{
+		"Place":    a.Place.Name,
+		"Address":  a.Place.Address,
+		"Audience": T("audience." + string(a.Audience)),
+		"AgeMin":   a.AgeMin, "AgeMax": a.AgeMax,
+		"Price":     s.price(a.Price),
+		"Languages": labels(langs(a), "spoken."),
+		"Organiser": a.Organiser,
+		"Contact":   a.Contact,
+	}
+	texts = append(texts, Text{ID: "act.card.details", Data: details})
+	if len(a.Access) > 0 {
+		texts = append(texts, Text{ID: "act.card.access", Data: map[string]any{"Access": labels(a.Access, "access.")}})
+	}
+	var rows [][]Button
+	switch {
+	case a.Status == polku.StatusCancelled:
+		texts = append(texts, T("act.card.cancelled"))
+	case !ok:
+		texts = append(texts, T("act.card.no_times"))
+	default:
+		texts = append(texts, Text{ID: "act.card.when", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses)}})
+		label := T("act.signup")
+		if ses.SeatsLeft() == 0 {
+			label = T("act.signup_waiting")
+		}
+		rows = append(rows, []Button{{Label: label, Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
+		if len(a.Upcoming(s.in.Now)) > 1 {
+			rows = append(rows, []Button{{Label: T("act.times"), Payload: fmt.Sprintf("a:t:%d:%s", a.ID, back)}})
+		}
+	}
+	if a.Place.Coords != nil {
+		rows = append(rows, []Button{{Label: T("act.map"), URL: fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.5f&mlon=%.5f#map=16/%.5f/%.5f",
+			a.Place.Coords.Lat, a.Place.Coords.Lon, a.Place.Coords.Lat, a.Place.Coords.Lon)}})
+	}
+	rows = append(rows, s.actFooter(backPayload(back)))
+	s.send(s.edit(Reply{Text: texts, Inline: rows}))
+}
+
+func langs(a polku.Activity) []string {
+	if len(a.Languages) == 0 {
+		return []string{"fi"}
+	}
+	var out []string
+	for _, l := range a.Languages {
+		if slices.Contains(polku.Spoken, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (s *step) price(p polku.Price) Text {
+	switch p.Kind {
+	case polku.PriceFree:
+		return T("price.free")
+	case polku.PriceCard:
+		if p.Cents == 0 {
+			return T("price.card_only")
+		}
+		return Text{ID: "price.card", Data: map[string]any{"Amount": Money(p.Cents)}}
+	}
+	if p.Cents == 0 {
+		// An import may know that a price is asked, but not how much.
+		return T("price.paid_unknown")
+	}
+	return Text{ID: "price.paid", Data: map[string]any{"Amount": Money(p.Cents)}}
+}
+
+// times lists the upcoming sessions of an activity to pick one.
+func (s *step) times(a polku.Activity, back string) {
+	open := a.Upcoming(s.in.Now)
+	var rows [][]Button
+	for i, ses := range open {
+		if i == 10 {
+			break
+		}
+		rows = append(rows, []Button{{Label: Text{ID: "act.time", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses)}},
+			Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
+	}
+	text := T("act.times.title")
+	if len(open) == 0 {
+		text = T("act.card.no_times")
+	}
+	rows = append(rows, s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)))
+	s.send(s.edit(Reply{Text: []Text{{ID: text.ID, Data: map[string]any{"Title": a.Title.In(s.c.Lang)}}}, Inline: rows}))
+}
+
+// defaultParty guesses who comes: the family's children of fitting ages
+// and one adult, as the activity's audience allows.
+func (s *step) defaultParty(a polku.Activity) (children, adults int) {
+	for band, n := range s.c.Answers.Children {
+		lo, hi := bandRange(band)
+		if n > 0 && lo <= a.AgeMax && hi >= a.AgeMin {
+			children += n
+		}
+	}
+	switch a.Audience {
+	case polku.AudienceChildren:
+		return min(max(children, 1), polku.MaxPartySize), 0
+	case polku.AudienceParents:
+		return 0, 1
+	}
+	return min(max(children, 1), polku.MaxPartySize-1), 1
+}
+
+func bandRange(b polku.AgeBand) (int, int) {
+	lo, hi, _ := strings.Cut(string(b), "-")
+	l, _ := strconv.Atoi(lo)
+	h, _ := strconv.Atoi(hi)
+	return l, h
+}
+
+// party asks how many children and adults come, or first for the
+// family's agreement to store the sign-up.
+func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
+	ses, ok := shown(a, sessID, s.in.Now)
+	if !ok || ses.ID != sessID {
+		s.send(s.edit(Reply{Text: []Text{T("act.closed")}, Inline: [][]Button{s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back))}}))
+		return
+	}
+	if s.c.Consent == "" {
+		s.send(s.edit(Reply{Text: []Text{T("act.consent")}, Inline: [][]Button{
+			{{Label: T("privacy.yes"), Payload: fmt.Sprintf("a:ok:%d:%d:x:x:%s", a.ID, ses.ID, back)}},
+			{{Label: T("privacy.more"), Payload: "a:privacy"}},
+			s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)),
+		}}))
+		return
+	}
+	c, n = min(max(c, 0), polku.MaxPartySize), min(max(n, 0), polku.MaxPartySize)
+	n = min(n, polku.MaxPartySize-c)
+	pay := func(c, n int) string { return fmt.Sprintf("a:p:%d:%d:%d:%d:%s", a.ID, ses.ID, c, n, back) }
+	counter := func(id string, count int, minus, plus string) []Button {
+		return []Button{
+			{Label: T("act.minus"), Payload: minus},
+			{Label: Text{ID: id, Data: map[string]any{"Count": count}}, Payload: pay(c, n)},
+			{Label: T("act.plus"), Payload: plus},
+		}
+	}
+	rows := [][]Button{
+		counter("act.party.children", c, pay(max(c-1, 0), n), pay(min(c+1, polku.MaxPartySize-n), n)),
+		counter("act.party.adults", n, pay(c, max(n-1, 0)), pay(c, min(n+1, polku.MaxPartySize-c))),
+	}
+	if c+n > 0 {
+		rows = append(rows, []Button{{Label: Text{ID: "act.party.confirm", Data: map[string]any{"Count": c + n}, Count: ptr(c + n)},
+			Payload: fmt.Sprintf("a:y:%d:%d:%d:%d", a.ID, ses.ID, c, n)}})
+	}
+	rows = append(rows, s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)))
+	data := s.about(a, ses)
+	data["Seats"] = s.seats(ses)
+	s.send(s.edit(Reply{Text: []Text{{ID: "act.party", Data: data}}, Inline: rows}))
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// signedUp shows the outcome of signing up; a confirmation carries the
+// calendar file.
+func (s *step) signedUp(f *Found) {
+	su := f.SignUp
+	data := s.about(su.Activity, su.Session())
+	mine := []Button{{Label: T("menu.mine"), Payload: "a:m"}, {Label: T("menu.activities"), Payload: "a:s:0"}}
+	switch f.Outcome {
+	case polku.OutcomeConfirmed:
+		texts := []Text{{ID: "act.signed", Data: data}}
+		if f.Reminders {
+			texts = append(texts, T("act.signed.reminders"))
+		} else {
+			texts = append(texts, T("act.signed.no_reminders"))
+		}
+		r := s.edit(Reply{Text: texts, Inline: [][]Button{mine, s.actFooter("")}})
+		r.Calendar = &Calendar{SignUp: su}
+		s.send(r)
+	case polku.OutcomeWaiting:
+		data["Position"] = su.Position
+		s.send(s.edit(Reply{Text: []Text{{ID: "act.waiting", Data: data}}, Inline: [][]Button{mine, s.actFooter("")}}))
+	case polku.OutcomeAlready:
+		// Most often a double tap: the confirmation on the screen stays.
+		s.toast(Text{ID: "act.already", Data: data})
+	case polku.OutcomeTooMany:
+		s.send(s.edit(Reply{Text: []Text{T("act.too_many")}, Inline: [][]Button{
+			{{Label: T("button.back"), Payload: fmt.Sprintf("a:p:%d:%d:x:x:", f.Query.Activity, f.Query.Session)}},
+		}}))
+	default:
+		s.send(s.edit(Reply{Text: []Text{T("act.closed")}, Inline: [][]Button{
+			{{Label: T("act.times"), Payload: fmt.Sprintf("a:t:%d:", f.Query.Activity)}}, s.actFooter(""),
+		}}))
+	}
+}
+
+// mine lists the family's sign-ups, each with a way to cancel.
+func (s *step) mine(list []polku.SignUp) {
+	if len(list) == 0 {
+		s.send(s.edit(Reply{Text: []Text{T("act.mine.none")}, Inline: [][]Button{
+			{{Label: T("menu.activities"), Payload: "a:s:0"}}, s.actFooter(""),
+		}}))
+		return
+	}
+	texts := []Text{T("act.mine.title")}
+	var rows [][]Button
+	for i, su := range list {
+		ses := su.Session()
+		data := s.about(su.Activity, ses)
+		data["N"] = i + 1
+		status := Text{ID: "act.status.confirmed", Data: map[string]any{"Count": su.Seats()}, Count: ptr(su.Seats())}
+		if su.Status == polku.Waiting {
+			status = Text{ID: "act.status.waiting", Data: map[string]any{"Position": su.Position}}
+		}
+		if !ses.Start.After(s.in.Now) {
+			status = T("act.status.past")
+		}
+		data["Status"] = status
+		texts = append(texts, Text{ID: "act.mine.item", Data: data})
+		row := []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": i + 1, "Title": su.Activity.Title.In(s.c.Lang)}},
+			Payload: fmt.Sprintf("a:c:%d:m", su.Activity.ID)}}
+		if ses.Start.After(s.in.Now) {
+			row = append(row, Button{Label: Text{ID: "act.cancel", Data: map[string]any{"N": i + 1}}, Payload: fmt.Sprintf("a:x:%d", su.ID)})
+		}
+		rows = append(rows, row)
+	}
+	rows = append(rows, []Button{{Label: T("menu.settings"), Payload: "a:r"}}, s.actFooter(""))
+	s.send(s.edit(Reply{Text: texts, Inline: rows}))
+}
+
+func (s *step) reminders(f *Found) {
+	if s.c.Consent == "" {
+		s.send(s.edit(Reply{Text: []Text{T("act.settings.none")}, Inline: [][]Button{
+			{{Label: T("menu.activities"), Payload: "a:s:0"}}, s.actFooter(""),
+		}}))
+		return
+	}
+	text, label, pay := "act.settings.on", "act.settings.turn_off", "a:r:0"
+	if !f.Reminders {
+		text, label, pay = "act.settings.off", "act.settings.turn_on", "a:r:1"
+	}
+	s.send(s.edit(Reply{Text: []Text{T(text)}, Inline: [][]Button{
+		{{Label: T(label), Payload: pay}},
+		{{Label: T("menu.mine"), Payload: "a:m"}}, s.actFooter(""),
+	}}))
+}
+
+// Notice is the message of a due job about a sign-up: a reminder, the
+// attendance question or a change. old is the earlier start of a moved
+// session.
+func (e *Engine) Notice(lang string, kind polku.JobKind, su polku.SignUp, old time.Time) Reply {
+	s := &step{e: e, c: Conversation{Lang: lang}}
+	data := s.about(su.Activity, su.Session())
+	data["Old"] = When{Start: old}
+	mine := []Button{{Label: T("menu.mine"), Payload: "A:m"}}
+	cant := []Button{{Label: T("notice.cannot_come"), Payload: fmt.Sprintf("A:x:%d", su.ID)}}
+	switch kind {
+	case polku.JobRemindDay:
+		return Reply{Text: []Text{{ID: "notice.remind_day", Data: data}}, Inline: [][]Button{cant, mine}}
+	case polku.JobRemindSoon:
+		return Reply{Text: []Text{{ID: "notice.remind_soon", Data: data}}, Inline: [][]Button{cant}}
+	case polku.JobFollowUp:
+		return Reply{Text: []Text{{ID: "notice.follow_up", Data: data}}, Inline: [][]Button{
+			{{Label: T("attend.yes"), Payload: fmt.Sprintf("a:at:%d:y", su.ID)}},
+			{{Label: T("attend.no"), Payload: fmt.Sprintf("a:at:%d:n", su.ID)}},
+			{{Label: T("attend.could_not"), Payload: fmt.Sprintf("a:at:%d:c", su.ID)}},
+		}}
+	case polku.JobCancelled:
+		return Reply{Text: []Text{{ID: "notice.cancelled", Data: data}}, Inline: [][]Button{
+			{{Label: T("menu.activities"), Payload: "A:s:0"}}, {{Label: T("button.person"), Payload: "P"}},
+		}}
+	case polku.JobMoved:
+		return Reply{Text: []Text{{ID: "notice.moved", Data: data}}, Inline: [][]Button{cant, mine}}
+	case polku.JobPromoted:
+		r := Reply{Text: []Text{{ID: "notice.promoted", Data: data}}, Inline: [][]Button{cant, mine}}
+		r.Calendar = &Calendar{SignUp: su}
+		return r
+	}
+	return Reply{Text: []Text{{ID: "notice.changed", Data: data}}, Inline: [][]Button{mine}}
+}
