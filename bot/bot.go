@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,17 @@ type Config struct {
 	Idle time.Duration
 	// MaxAttempts is how often one update is tried before it is given up.
 	MaxAttempts int
+	// Location is the deployment's time zone (Europe/Helsinki): dates are
+	// written and reminders planned in it.
+	Location *time.Location
+	// Reminders is when families are reminded and asked how it went.
+	Reminders polku.Reminders
+	// Operators are the Telegram user IDs allowed to send a catalogue
+	// file to the bot.
+	Operators []int64
+	// JobIdle is the longest the job runner sleeps before it looks for
+	// due jobs again (another process may have added some).
+	JobIdle time.Duration
 }
 
 func (c *Config) defaults() {
@@ -77,6 +89,15 @@ func (c *Config) defaults() {
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 3
 	}
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
+	if c.Reminders.Location == nil {
+		c.Reminders = polku.DefaultReminders(c.Location)
+	}
+	if c.JobIdle <= 0 {
+		c.JobIdle = 5 * time.Second
+	}
 }
 
 // Bot is the adapter.
@@ -93,6 +114,7 @@ type Bot struct {
 
 	applyWake chan struct{}
 	sendWake  chan struct{}
+	jobWake   chan struct{}
 	// answers carries answers to button presses, sent right after the
 	// update's commit; answering counts those not yet sent.
 	answers   chan out
@@ -112,10 +134,10 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		return nil, polku.Errorf(polku.EINVALID, "telegram client: %v", err)
 	}
 	return &Bot{
-		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc}, tg: tg,
+		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location}, tg: tg,
 		http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second},
 		log:  log, Now: time.Now,
-		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1),
+		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
 		answers: make(chan out, 1024),
 	}, nil
 }
@@ -132,9 +154,10 @@ func wake(c chan struct{}) {
 // handler) runs beside it.
 func (b *Bot) Run(ctx context.Context) error {
 	var wg, answering sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); b.applyLoop(ctx); close(b.answers) }()
 	go func() { defer wg.Done(); b.sendWhileHeld(ctx) }()
+	go func() { defer wg.Done(); b.jobLoop(ctx) }()
 	for range 4 {
 		answering.Add(1)
 		go func() { defer answering.Done(); b.answerLoop(ctx) }()
@@ -169,7 +192,7 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 			l = langs[0]
 		}
 		var cmds []models.BotCommand
-		for _, c := range []string{"start", "menu", "language", "privacy", "help"} {
+		for _, c := range []string{"start", "activities", "mine", "settings", "menu", "language", "privacy", "help"} {
 			cmds = append(cmds, models.BotCommand{Command: c, Description: b.render.loc.Message(l, "command."+c, nil, nil)})
 		}
 		if _, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang}); err != nil {
@@ -348,6 +371,9 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	} else if !conv.LangChosen && x.lang != "" {
 		conv.Lang = b.render.loc.Match(x.lang)
 	}
+	if x.document != nil && slices.Contains(b.cfg.Operators, x.from) {
+		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
+	}
 	in := x.in
 	in.Now = now
 	if in.Kind == flows.KindText {
@@ -358,6 +384,23 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	res := b.engine.Step(conv, in)
 	if err := b.effects(ctx, tx, p.ChatID, res); err != nil {
 		return nil, conv, err
+	}
+	if res.Query != nil {
+		// The step needs data: answer its query and let it draw the
+		// screen, in the same transaction.
+		found, err := b.query(ctx, tx, *res.Query, now)
+		if err != nil {
+			return nil, conv, err
+		}
+		more := b.engine.Step(res.Conv, flows.Input{Kind: flows.KindFound, Found: found, MessageID: in.MessageID, Now: now})
+		if err := b.effects(ctx, tx, p.ChatID, more); err != nil {
+			return nil, conv, err
+		}
+		res.Conv = more.Conv
+		res.Replies = append(res.Replies, more.Replies...)
+		if res.Toast == nil {
+			res.Toast = more.Toast
+		}
 	}
 	data, err = json.Marshal(res.Conv)
 	if err != nil {
@@ -422,4 +465,49 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 		}
 	}
 	return nil
+}
+
+// query answers a step's query in the update's transaction. Errors the
+// family should hear about (a forged or vanished ID, a sign-up already
+// cancelled) go back to the flows; others fail the update.
+func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.Time) (*flows.Found, error) {
+	f := &flows.Found{Query: q}
+	var err error
+	switch q.Kind {
+	case flows.QuerySuggest, flows.QueryBrowse:
+		f.Activities, err = tx.Catalogue(ctx, q.Municipality, now)
+	case flows.QueryActivity:
+		f.Activity, err = tx.Activity(ctx, q.Activity, now)
+	case flows.QuerySignUp:
+		f.Outcome, f.SignUp, err = tx.SignUp(ctx, q.Session, q.Children, q.Adults, now, b.cfg.Reminders)
+		if err == nil {
+			f.Reminders, err = tx.Reminders(ctx)
+		}
+	case flows.QueryMine:
+		f.SignUps, err = tx.SignUps(ctx, now)
+	case flows.QuerySignUpOne:
+		f.SignUp, err = tx.SignUpByID(ctx, q.SignUp)
+	case flows.QueryCancel:
+		f.SignUp, err = tx.CancelSignUp(ctx, q.SignUp, now, b.cfg.Reminders)
+	case flows.QueryReminders:
+		if q.Set != nil {
+			err = tx.SetReminders(ctx, *q.Set)
+		}
+		if err == nil {
+			f.Reminders, err = tx.Reminders(ctx)
+		}
+	case flows.QueryAttend:
+		err = tx.Attend(ctx, q.SignUp, q.Attendance, now)
+		if err == nil {
+			f.SignUp, err = tx.SignUpByID(ctx, q.SignUp)
+		}
+	}
+	switch code := polku.ErrorCode(err); code {
+	case "":
+	case polku.ENOTFOUND, polku.ECONFLICT, polku.EFORBIDDEN, polku.EINVALID:
+		f.Err = code
+	default:
+		return nil, err
+	}
+	return f, nil
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"polku"
+	"polku/catalog"
 	"polku/flows"
 	"polku/internal/pgtest"
 	"polku/internal/telegramtest"
@@ -43,17 +45,77 @@ func (c *clock) Add(d time.Duration) {
 // API.
 type harness struct {
 	t     testing.TB
+	pool  *pgxpool.Pool
 	fake  *telegramtest.Server
 	db    *store.DB
 	bot   *Bot
 	clock *clock
 	seen  int
+	// names are the families of a transcript: the main one ("") and
+	// the others, by chat.
+	names map[int64]string
+	// sampleAt is when the sample catalogue's dates were made.
+	sampleAt time.Time
+}
+
+// other is another family of a transcript, by name.
+func (h *harness) other(name, lang string) telegramtest.User {
+	for id, n := range h.names {
+		if n == name {
+			return telegramtest.User{ID: id, FirstName: name, LanguageCode: lang}
+		}
+	}
+	id := int64(5000 + len(h.names))
+	h.names[id] = name
+	return telegramtest.User{ID: id, FirstName: name, LanguageCode: lang}
+}
+
+// reimport imports the sample catalogue again with one activity (by its
+// Finnish or English title) cancelled or moved, as an operator would.
+func (h *harness) reimport(action string) {
+	h.t.Helper()
+	spec := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(action, "(cancel activity "), "(move activity "), ")")
+	var shift time.Duration
+	if strings.HasPrefix(action, "(move ") {
+		i := strings.LastIndex(spec, " ")
+		d, err := time.ParseDuration(spec[i+1:])
+		if err != nil {
+			h.t.Fatalf("%s: %v", action, err)
+		}
+		spec, shift = spec[:i], d
+	}
+	acts := catalog.Sample(h.sampleAt, helsinki)
+	found := false
+	for i, a := range acts {
+		if a.Title["fi"] != spec && a.Title["en"] != spec {
+			continue
+		}
+		found = true
+		if shift == 0 {
+			acts[i].Status = polku.StatusCancelled
+			continue
+		}
+		for j := range a.Sessions {
+			acts[i].Sessions[j].Start = a.Sessions[j].Start.Add(shift)
+			acts[i].Sessions[j].End = a.Sessions[j].End.Add(shift)
+		}
+	}
+	if !found {
+		h.t.Fatalf("%s: no such activity in the sample", action)
+	}
+	if _, err := h.db.ImportCatalogue(context.Background(), acts, h.clock.Now(), polku.DefaultReminders(helsinki)); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 type harnessOptions struct {
 	fake telegramtest.Options
 	cfg  Config
 }
+
+// operator is the transcripts' family's Telegram ID, allowed to send a
+// catalogue file.
+const operator = 4242
 
 // newHarness runs the adapter, polling included.
 func newHarness(t testing.TB, o harnessOptions) *harness {
@@ -77,7 +139,8 @@ func newBot(t testing.TB, db *store.DB, fake *telegramtest.Server, cfg Config) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages()})
+	cfg.Location = helsinki
+	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages(), Location: helsinki})
 	cfg.Token, cfg.APIURL = fake.Token(), fake.URL()
 	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = 2 * time.Second
@@ -120,6 +183,11 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	t.Cleanup(pool.Close)
 	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	db.Now = clk.Now
+	// The fictional sample catalogue, its dates relative to the test
+	// clock, as the console has it.
+	if _, err := db.ImportCatalogue(ctx, catalog.Sample(clk.now, helsinki), clk.now, polku.DefaultReminders(helsinki)); err != nil {
+		t.Fatal(err)
+	}
 	if o.fake.CallbackTimeout == 0 {
 		o.fake.CallbackTimeout = -1
 	}
@@ -136,14 +204,14 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 		go func() { defer wg.Done(); _ = b.Poll(runCtx) }()
 	}
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	return &rig{harness: &harness{t: t, fake: fake, db: db, bot: b, clock: clk}, url: url, pool: pool}
+	return &rig{harness: &harness{t: t, pool: pool, fake: fake, db: db, bot: b, clock: clk, sampleAt: clk.now}, url: url, pool: pool}
 }
 
 // fast is for conversation tests: Telegram's per-chat limit would only
 // make them slow; the sender's own tests keep the strict limits.
 var fast = harnessOptions{
 	fake: telegramtest.Options{PerChat: telegramtest.Limit{Rate: 1000, Burst: 1000}},
-	cfg:  Config{ChatRate: 1000, ChatBurst: 1000},
+	cfg:  Config{ChatRate: 1000, ChatBurst: 1000, Operators: []int64{operator}},
 }
 
 // settle waits until every update is applied and every message sent.
@@ -153,9 +221,16 @@ func (h *harness) settle() {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if h.fake.Pending() == 0 {
+			// Jobs first: a job done has its messages in the outbox in
+			// the same commit, so the outbox is counted after it.
+			next, err3 := h.db.NextJob(ctx)
 			a, err1 := h.db.Unapplied(ctx)
 			s, err2 := h.db.Unsent(ctx)
-			if err1 == nil && err2 == nil && a == 0 && s == 0 && h.fake.Pending() == 0 && h.bot.answering.Load() == 0 {
+			due := err3 == nil && !next.IsZero() && !next.After(h.clock.Now())
+			if due {
+				h.bot.WakeJobs()
+			}
+			if err1 == nil && err2 == nil && err3 == nil && a == 0 && s == 0 && !due && h.fake.Pending() == 0 && h.bot.answering.Load() == 0 {
 				return
 			}
 		}
@@ -174,17 +249,22 @@ func (h *harness) render(chat int64) string {
 	var notes, b strings.Builder
 	for _, e := range h.fake.Events(h.seen) {
 		h.seen = max(h.seen, e.Seq)
+		who := ""
 		if e.ChatID != chat {
-			continue
+			name, ok := h.names[e.ChatID]
+			if !ok {
+				continue
+			}
+			who = "@" + name + " "
 		}
 		switch e.Kind {
 		case "send":
-			writeMessage(&b, "<", e.Message)
+			writeMessage(&b, who+"<", e.Message)
 		case "edit":
-			writeMessage(&b, "<~", e.Message)
+			writeMessage(&b, who+"<~", e.Message)
 		case "answer":
 			if e.AnswerText != "" {
-				fmt.Fprintf(&notes, "  ! %s\n", e.AnswerText)
+				fmt.Fprintf(&notes, "  %s! %s\n", who, e.AnswerText)
 			}
 		default:
 			fmt.Fprintf(&b, "  (%s)\n", e.Kind)
@@ -194,6 +274,10 @@ func (h *harness) render(chat int64) string {
 }
 
 func writeMessage(b *strings.Builder, prefix string, m telegramtest.Message) {
+	if m.Media == "document" {
+		fmt.Fprintf(b, "%s (file %s, %s) %s\n", prefix, m.Document, m.MimeType, m.Caption)
+		return
+	}
 	for _, line := range strings.Split(m.Text, "\n") {
 		if line == "" {
 			b.WriteString(prefix + "\n")
@@ -204,6 +288,10 @@ func writeMessage(b *strings.Builder, prefix string, m telegramtest.Message) {
 	for _, row := range m.Inline {
 		var cells []string
 		for _, x := range row {
+			if x.URL != "" {
+				cells = append(cells, "["+x.Text+" → "+x.URL+"]")
+				continue
+			}
 			cells = append(cells, "["+x.Text+"]")
 		}
 		b.WriteString("  " + strings.Join(cells, " ") + "\n")
@@ -254,5 +342,42 @@ func (h *harness) stored(chat int64) string {
 	for _, r := range reqs {
 		fmt.Fprintf(&b, "= contact request: %s\n", r)
 	}
+	rows, err := h.pool.Query(ctx, `
+		SELECT a.data->'title'->>'fi', se.starts_at, s.status, s.children, s.adults, COALESCE(s.attendance, ''),
+			COALESCE((SELECT string_agg(j.kind || ' ' || to_char(j.due_at AT TIME ZONE 'Europe/Helsinki', 'DD.MM. HH24:MI'), ', ' ORDER BY j.due_at)
+			          FROM jobs j WHERE j.signup_id = s.id AND j.done_at IS NULL), '')
+		FROM signups s JOIN families f ON f.id = s.family_id JOIN sessions se ON se.id = s.session_id JOIN activities a ON a.id = se.activity_id
+		WHERE f.chat_id = $1 ORDER BY s.id`, chat)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var title, status, att, jobs string
+		var start time.Time
+		var children, adults int
+		if err := rows.Scan(&title, &start, &status, &children, &adults, &att, &jobs); err != nil {
+			h.t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "= sign-up: %s, %s: %s, children+adults %d+%d", title, start.In(helsinki).Format("02.01. 15:04"), status, children, adults)
+		if att != "" {
+			fmt.Fprintf(&b, ", attended: %s", att)
+		}
+		if jobs != "" {
+			fmt.Fprintf(&b, "; to send: %s", jobs)
+		}
+		b.WriteString("\n")
+	}
+	if err := rows.Err(); err != nil {
+		h.t.Fatal(err)
+	}
 	return b.String()
 }
+
+var helsinki = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()

@@ -1,13 +1,18 @@
 package bot
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf16"
 
+	"polku"
 	"polku/flows"
+	"polku/internal/ical"
 	"polku/locales"
 )
 
@@ -25,11 +30,16 @@ type out struct {
 	Remove    bool             `json:"remove,omitempty"`
 	// Callback is the callback query to answer.
 	Callback string `json:"cb,omitempty"`
+	// FileName and File are a document to send ("document"), with Text
+	// as its caption.
+	FileName string `json:"fn,omitempty"`
+	File     []byte `json:"file,omitempty"`
 }
 
 type inlineButton struct {
 	Text string `json:"t"`
-	Data string `json:"d"`
+	Data string `json:"d,omitempty"`
+	URL  string `json:"u,omitempty"`
 }
 
 type keyButton struct {
@@ -43,6 +53,8 @@ const maxText = 4096
 // renderer localizes the flows' replies.
 type renderer struct {
 	loc *locales.Bundle
+	// tz is the deployment's time zone: times are written in it.
+	tz *time.Location
 }
 
 // text localizes a Text, localizing nested Text values of its data first.
@@ -71,8 +83,39 @@ func (r renderer) value(lang string, v any) any {
 			parts[i] = r.text(lang, t)
 		}
 		return strings.Join(parts, ", ")
+	case flows.When:
+		return r.when(lang, v)
+	case flows.Money:
+		return r.loc.Message(lang, "money", map[string]any{"Euros": int(v) / 100, "Cents": fmt.Sprintf("%02d", int(v)%100)}, nil)
 	}
 	return v
+}
+
+// when writes a time in the language's own way, in the deployment's
+// time zone.
+func (r renderer) when(lang string, w flows.When) string {
+	tz := r.tz
+	if tz == nil {
+		tz = time.UTC
+	}
+	start := w.Start.In(tz)
+	clock := func(t time.Time) string {
+		return r.loc.Message(lang, "time.clock", map[string]any{"Hour": t.Hour(), "Minute": fmt.Sprintf("%02d", t.Minute())}, nil)
+	}
+	if w.Clock {
+		return clock(start)
+	}
+	date := r.loc.Message(lang, "time.date", map[string]any{
+		"Weekday": r.loc.Message(lang, "time.weekday."+strconv.Itoa(int(start.Weekday())), nil, nil),
+		"Day":     start.Day(), "Month": int(start.Month()),
+	}, nil)
+	if w.Day {
+		return date
+	}
+	if !w.End.After(w.Start) {
+		return r.loc.Message(lang, "time.at", map[string]any{"Date": date, "From": clock(start)}, nil)
+	}
+	return r.loc.Message(lang, "time.span", map[string]any{"Date": date, "From": clock(start), "To": clock(w.End.In(tz))}, nil)
 }
 
 func (r renderer) paragraphs(lang string, ts []flows.Text) string {
@@ -110,9 +153,11 @@ func (r renderer) replies(lang string, chat int64, callback string, res flows.Re
 		for _, row := range rep.Inline {
 			var rr []inlineButton
 			for _, b := range row {
-				rr = append(rr, inlineButton{Text: r.text(lang, b.Label), Data: b.Payload})
+				rr = append(rr, inlineButton{Text: r.text(lang, b.Label), Data: b.Payload, URL: b.URL})
 			}
-			o.Inline = append(o.Inline, rr)
+			if rr != nil {
+				o.Inline = append(o.Inline, rr)
+			}
 		}
 		for _, row := range rep.Keyboard {
 			var rr []keyButton
@@ -122,8 +167,36 @@ func (r renderer) replies(lang string, chat int64, callback string, res flows.Re
 			o.Keyboard = append(o.Keyboard, rr)
 		}
 		outs = append(outs, split(o)...)
+		if rep.Calendar != nil {
+			outs = append(outs, r.calendar(lang, chat, rep.Calendar.SignUp))
+		}
 	}
 	return outs
+}
+
+// calendar is a sign-up's session as a calendar file (.ics).
+func (r renderer) calendar(lang string, chat int64, su polku.SignUp) out {
+	a, ses := su.Activity, su.Session()
+	place := a.Place.Name
+	if a.Place.Address != "" {
+		place += ", " + a.Place.Address
+	}
+	desc := a.Description.In(lang)
+	if a.Contact != "" {
+		desc = strings.TrimSpace(desc + "\n\n" + a.Organiser + ": " + a.Contact)
+	}
+	var b bytes.Buffer
+	err := ical.Write(&b, r.tz, ical.Event{
+		UID:   fmt.Sprintf("polku-signup-%d@polku", su.ID),
+		Start: ses.Start, End: ses.End,
+		Summary: a.Title.In(lang), Description: desc, Location: place,
+		URL: a.InfoURL, Status: "CONFIRMED", Created: su.Created,
+	})
+	if err != nil {
+		panic(fmt.Sprintf("write calendar: %v", err)) // writes to memory: cannot fail
+	}
+	return out{Method: "document", ChatID: chat, FileName: fmt.Sprintf("polku-%d.ics", su.ID), File: b.Bytes(),
+		Text: r.loc.Message(lang, "act.calendar", map[string]any{"Title": a.Title.In(lang)}, nil)}
 }
 
 // split cuts a message longer than Telegram allows at paragraph or line

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -216,6 +217,9 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 			params.ReplyMarkup = kb
 		}
 		msg, err = b.tg.EditMessageText(ctx, params)
+	case "document":
+		msg, err = b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: o.ChatID, Caption: truncate(o.Text, 1024),
+			Document: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)}})
 	default:
 		return store.Outcome{Drop: "unknown method"}
 	}
@@ -263,7 +267,7 @@ func markup(o out) models.ReplyMarkup {
 		kb := &models.InlineKeyboardMarkup{InlineKeyboard: make([][]models.InlineKeyboardButton, len(o.Inline))}
 		for i, row := range o.Inline {
 			for _, btn := range row {
-				kb.InlineKeyboard[i] = append(kb.InlineKeyboard[i], models.InlineKeyboardButton{Text: btn.Text, CallbackData: btn.Data})
+				kb.InlineKeyboard[i] = append(kb.InlineKeyboard[i], models.InlineKeyboardButton{Text: btn.Text, CallbackData: btn.Data, URL: btn.URL})
 			}
 		}
 		return kb

@@ -440,11 +440,11 @@ func TestSetCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"":   {"start Aloita tai jatka", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
-		"fi": {"start Aloita tai jatka", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
-		"sv": {"start Börja eller fortsätt", "menu Meny", "language Byt språk", "privacy Dataskydd och dina uppgifter", "help Så här fungerar det"},
-		"en": {"start Start or continue", "menu Menu", "language Change the language", "privacy Your privacy and data", "help How this works"},
-		"uk": {"start Почати або продовжити", "menu Меню", "language Змінити мову", "privacy Конфіденційність і Ваші дані", "help Як це працює"},
+		"":   {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "settings Muistutukset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
+		"fi": {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "settings Muistutukset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
+		"sv": {"start Börja eller fortsätt", "activities Hitta aktiviteter", "mine Mina anmälningar", "settings Påminnelser på eller av", "menu Meny", "language Byt språk", "privacy Dataskydd och dina uppgifter", "help Så här fungerar det"},
+		"en": {"start Start or continue", "activities Find activities", "mine My sign-ups", "settings Reminders on or off", "menu Menu", "language Change the language", "privacy Your privacy and data", "help How this works"},
+		"uk": {"start Почати або продовжити", "activities Знайти заняття", "mine Мої записи", "settings Увімкнути або вимкнути нагадування", "menu Меню", "language Змінити мову", "privacy Конфіденційність і Ваші дані", "help Як це працює"},
 	}
 	for lang, w := range want {
 		var got []string

@@ -32,6 +32,11 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> (forged DATA)             press the newest keyboard with made-up callback data
 //	> (wait 2d)                 the family comes back later (h, m or d)
 //	> (stored)                  what PostgreSQL holds about the family
+//	> @Name action              another family (Name) does the action
+//	> (file NAME)               send testdata/files/NAME as a document
+//	> (cancel activity TITLE)   the operator re-imports the sample catalogue
+//	> (move activity TITLE +2h)   with that activity cancelled, or moved
+//	< a line to another family starts with @Name
 //	< a line of the bot's message (<~ for an edited message)
 //	  [a button] [another]      its inline buttons, a row a line; {x} a reply keyboard
 //	  ! text                    the notice shown on a pressed button
@@ -87,22 +92,37 @@ func replay(t *testing.T, file string) {
 	for _, l := range header {
 		out.WriteString(l + "\n")
 	}
+	h.names = map[int64]string{user.ID: ""}
+	done := 0
+	if *update {
+		// Written even when a step fails, to show how far it got; the
+		// steps not reached are kept as they were.
+		t.Cleanup(func() {
+			for _, s := range steps[done:] {
+				fmt.Fprintf(&out, "\n> %s\n", s.action)
+			}
+			if err := os.WriteFile(file, []byte(out.String()), 0o644); err != nil {
+				t.Error(err)
+			}
+		})
+	}
 	failed := false
 	for i, s := range steps {
-		got := h.act(user, s.action)
+		done = i
+		u, action := user, s.action
+		if name, rest, ok := strings.Cut(strings.TrimPrefix(action, "@"), " "); strings.HasPrefix(action, "@") && ok {
+			u, action = h.other(name, user.LanguageCode), rest
+		}
+		got := h.act(u, action)
 		if got == "" {
 			h.settle()
 			got = h.render(user.ID)
 		}
 		fmt.Fprintf(&out, "\n> %s\n%s", s.action, got)
+		done = i + 1
 		if got != s.want && !*update && !failed {
 			t.Errorf("%s, step %d (> %s):\n--- want\n%s--- got\n%s", file, i+1, s.action, s.want, got)
 			failed = true
-		}
-	}
-	if *update {
-		if err := os.WriteFile(file, []byte(out.String()), 0o644); err != nil {
-			t.Fatal(err)
 		}
 	}
 }
@@ -146,7 +166,20 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		}
 		unit := map[byte]time.Duration{'m': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour}[d[len(d)-1]]
 		h.clock.Add(time.Duration(n) * unit)
-		return "  (" + d + " later)\n"
+		// Reminders that fell due meanwhile go out now.
+		h.bot.WakeJobs()
+		h.settle()
+		return "  (" + d + " later)\n" + h.render(u.ID)
+	case strings.HasPrefix(action, "(file "):
+		name := strings.TrimSuffix(strings.TrimPrefix(action, "(file "), ")")
+		data, err := os.ReadFile(filepath.Join("testdata", "files", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.fake.SendFile(u, name, data, "")
+	case strings.HasPrefix(action, "(cancel activity "), strings.HasPrefix(action, "(move activity "):
+		h.reimport(action)
+		h.bot.WakeJobs()
 	case strings.HasPrefix(action, "(forged "):
 		data := strings.TrimSuffix(strings.TrimPrefix(action, "(forged "), ")")
 		id, _ := h.button(u.ID, "", true)

@@ -75,6 +75,9 @@ type incoming struct {
 	private bool
 	// blocked is set when the person blocked (true) or unblocked the bot.
 	blocked *bool
+	// from is the sender's user ID; document a file they sent.
+	from     int64
+	document *models.Document
 }
 
 // parse turns an update into an input for the flows.
@@ -86,8 +89,10 @@ func parse(u *models.Update) incoming {
 		x.private = m.Chat.Type == models.ChatTypePrivate
 		if m.From != nil {
 			x.lang = m.From.LanguageCode
+			x.from = m.From.ID
 		}
 		x.in = message(m)
+		x.document = m.Document
 	case u.EditedMessage != nil:
 		m := u.EditedMessage
 		x.private = m.Chat.Type == models.ChatTypePrivate

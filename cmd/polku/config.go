@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"polku"
 	"polku/locales"
 )
 
@@ -31,6 +32,9 @@ type config struct {
 	Retention      time.Duration
 	LogFormat      string
 	LogLevel       string
+	Location       *time.Location
+	Reminders      polku.Reminders
+	Operators      []int64
 	// ConsoleAnyDatabase lets the console write its demo data to a
 	// database that is not on this computer.
 	ConsoleAnyDatabase bool
@@ -57,6 +61,12 @@ var variables = []variable{
 	{"POLKU_WORKERS", "8", "Chats applied in parallel by one process."},
 	{"POLKU_RESUME_AFTER", "6h", "After this pause a returning family is asked to continue or start over."},
 	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
+	{"POLKU_TIMEZONE", "Europe/Helsinki", "Time zone of dates shown to families and of reminders."},
+	{"POLKU_REMIND_DAY_BEFORE_AT", "18:00", "Local time of the reminder the day before a session, or off."},
+	{"POLKU_REMIND_BEFORE", "2h", "How long before a session the second reminder comes, or off."},
+	{"POLKU_FOLLOW_UP_AFTER", "1h", "How long after a session \"Did you make it?\" is asked."},
+	{"POLKU_QUIET_HOURS", "21:00-08:00", "Local night: no reminder is sent in it (a follow-up waits for the morning)."},
+	{"POLKU_OPERATORS", "", "Telegram user IDs (comma-separated) allowed to import the catalogue by sending a file to the bot."},
 	{"POLKU_LOG_FORMAT", "json (serve), text (console)", "Log format: json or text."},
 	{"POLKU_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
 	{"POLKU_CONSOLE_ANY_DATABASE", "", "Set to 1 to let the console write its demo referral code and families to a database that is not on this computer; by default it refuses."},
@@ -103,6 +113,15 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		ResumeAfter:   dur("POLKU_RESUME_AFTER", "6h"),
 		Retention:     dur("POLKU_RETENTION", "72h"),
 		LogLevel:      get("POLKU_LOG_LEVEL", "info"),
+	}
+	c.Location, c.Reminders = reminders(get, &errs)
+	for _, f := range strings.FieldsFunc(get("POLKU_OPERATORS", ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			errs = append(errs, fmt.Errorf("POLKU_OPERATORS: want Telegram user IDs, got %q", f))
+			continue
+		}
+		c.Operators = append(c.Operators, id)
 	}
 	if c.Retention > 6*24*time.Hour {
 		// Telegram may restart update IDs after a quiet week; an update
@@ -166,4 +185,60 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		errs = append(errs, fmt.Errorf("POLKU_LOG_LEVEL: debug, info, warn or error, got %q", c.LogLevel))
 	}
 	return c, errors.Join(errs...)
+}
+
+// reminders reads the time zone and the reminder settings.
+func reminders(get func(name, def string) string, errs *[]error) (*time.Location, polku.Reminders) {
+	loc, err := time.LoadLocation(get("POLKU_TIMEZONE", "Europe/Helsinki"))
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("POLKU_TIMEZONE: unknown time zone %q", get("POLKU_TIMEZONE", "")))
+		loc = time.UTC
+	}
+	r := polku.DefaultReminders(loc)
+	clock := func(name, v string) (time.Duration, bool) {
+		h, m, ok := strings.Cut(strings.ReplaceAll(v, ".", ":"), ":")
+		hh, err1 := strconv.Atoi(h)
+		mm, err2 := strconv.Atoi(m)
+		if !ok || err1 != nil || err2 != nil || hh < 0 || hh > 23 || mm < 0 || mm > 59 {
+			*errs = append(*errs, fmt.Errorf("%s: want a time of day such as 18:00, got %q", name, v))
+			return 0, false
+		}
+		return time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute, true
+	}
+	quiet := get("POLKU_QUIET_HOURS", "21:00-08:00")
+	from, until, ok := strings.Cut(quiet, "-")
+	if !ok {
+		*errs = append(*errs, fmt.Errorf("POLKU_QUIET_HOURS: want a range such as 21:00-08:00, got %q", quiet))
+	} else if f, ok1 := clock("POLKU_QUIET_HOURS", strings.TrimSpace(from)); ok1 {
+		if u, ok2 := clock("POLKU_QUIET_HOURS", strings.TrimSpace(until)); ok2 {
+			r.QuietFrom, r.QuietUntil = f, u
+		}
+	}
+	if v := get("POLKU_REMIND_DAY_BEFORE_AT", "18:00"); v == "off" {
+		r.DayBeforeAt = -1
+	} else if d, ok := clock("POLKU_REMIND_DAY_BEFORE_AT", v); ok {
+		r.DayBeforeAt = d
+		day := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
+		if r.Quiet(day.Add(d)) {
+			*errs = append(*errs, fmt.Errorf("POLKU_REMIND_DAY_BEFORE_AT: %s is inside the quiet hours %s", v, quiet))
+		}
+	}
+	period := func(name, def string) time.Duration {
+		v := get(name, def)
+		if v == "off" {
+			return -1
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > 7*24*time.Hour {
+			*errs = append(*errs, fmt.Errorf("%s: want a duration such as 2h, or off, got %q", name, v))
+			return time.Hour
+		}
+		return d
+	}
+	r.Before = period("POLKU_REMIND_BEFORE", "2h")
+	if r.FollowUpAfter = period("POLKU_FOLLOW_UP_AFTER", "1h"); r.FollowUpAfter < 0 {
+		*errs = append(*errs, errors.New("POLKU_FOLLOW_UP_AFTER: the attendance question cannot be turned off; give a duration"))
+		r.FollowUpAfter = time.Hour
+	}
+	return loc, r
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"polku/bot"
+	"polku/catalog"
 	"polku/internal/telegramtest"
 	"polku/store"
 )
@@ -29,7 +32,8 @@ const banner = `
 │ Console commands: :photo :sticker :voice (send media), :edit (edit   │
 │ your last message), :contact (share a fictional phone number),       │
 │ :lang CODE (your Telegram language, e.g. sv-FI), :new (become a new  │
-│ family), :quit.                                                      │
+│ family), :later 1d (move the clock on: see reminders; m, h or d),    │
+│ :file PATH (send a catalogue file, as an operator may), :quit.       │
 └──────────────────────────────────────────────────────────────────────┘
 `
 
@@ -96,6 +100,11 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	if err := db.AddReferralCode(ctx, "demo-school", "Sample school (fictional)"); err != nil {
 		return err
 	}
+	if err := sampleCatalogue(ctx, db, cfg); err != nil {
+		return err
+	}
+	// The console's family may send a catalogue file, as an operator.
+	cfg.Operators = append(cfg.Operators, consoleUser)
 	// Update IDs go on from where the last console run's left off, as
 	// Telegram's do, so the inbox never mistakes them for old ones.
 	fake := telegramtest.New(telegramtest.Options{FirstUpdateID: time.Now().UnixMilli()})
@@ -107,6 +116,16 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	if err := b.SetCommands(ctx); err != nil {
 		return err
 	}
+	// :later moves the bot's clock (and the database's idea of "now"
+	// for the jobs) on, to show reminders without waiting for them.
+	var skew time.Duration
+	var skewMu sync.Mutex
+	b.Now = func() time.Time {
+		skewMu.Lock()
+		defer skewMu.Unlock()
+		return time.Now().Add(skew)
+	}
+	db.Now = b.Now
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -121,7 +140,13 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	if cfg.Languages[0] != "" {
 		lang = cfg.Languages[0]
 	}
-	c := &consoleState{fake: fake, db: db, out: stdout, now: time.Now, user: telegramtest.User{ID: consoleUser, FirstName: "Console", LanguageCode: lang}}
+	c := &consoleState{fake: fake, db: db, bot: b, out: stdout, now: time.Now, user: telegramtest.User{ID: consoleUser, FirstName: "Console", LanguageCode: lang}}
+	c.later = func(d time.Duration) {
+		skewMu.Lock()
+		skew += d
+		skewMu.Unlock()
+		b.WakeJobs()
+	}
 	fmt.Fprint(stdout, banner)
 	fmt.Fprintf(stdout, "You are family #%d, Telegram language %q. Try /start or the demo referral link: /start demo-school\n\n", c.user.ID, c.user.LanguageCode)
 
@@ -158,10 +183,13 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 type consoleState struct {
 	fake *telegramtest.Server
 	db   *store.DB
-	out  io.Writer
-	now  func() time.Time
-	user telegramtest.User
-	seen int
+	bot  *bot.Bot
+	// later moves the bot's clock on.
+	later func(time.Duration)
+	out   io.Writer
+	now   func() time.Time
+	user  telegramtest.User
+	seen  int
 	// lastUser is the console family's last message, for :edit.
 	lastUser int
 	// buttons are the numbered buttons of the latest keyboard.
@@ -203,6 +231,21 @@ func (c *consoleState) handle(line string) bool {
 		fmt.Fprintf(c.out, "(you are now family #%d)\n", c.user.ID)
 	case ":help":
 		fmt.Fprint(c.out, banner)
+	case ":later":
+		d, err := laterDuration(arg)
+		if err != nil {
+			fmt.Fprintln(c.out, "(say how much later, e.g. :later 20h or :later 2d)")
+			return false
+		}
+		c.later(d)
+		fmt.Fprintf(c.out, "(the clock is now %s later)\n", arg)
+	case ":file":
+		data, err := os.ReadFile(arg)
+		if err != nil || len(data) == 0 {
+			fmt.Fprintf(c.out, "(cannot read %q)\n", arg)
+			return false
+		}
+		c.fake.SendFile(c.user, filepath.Base(arg), data, "")
 	default:
 		if n, err := strconv.Atoi(cmd); err == nil && arg == "" {
 			c.press(n)
@@ -227,6 +270,8 @@ func (c *consoleState) noteUser() {
 // press presses button n: inline buttons first, then the reply keyboard.
 func (c *consoleState) press(n int) {
 	switch {
+	case n >= 1 && n <= len(c.inline) && c.inline[n-1].URL != "":
+		fmt.Fprintf(c.out, "(in Telegram this opens %s)\n", c.inline[n-1].URL)
 	case n >= 1 && n <= len(c.inline):
 		if _, err := c.fake.Press(c.user, c.inMsg, c.inline[n-1].Data); err != nil {
 			fmt.Fprintf(c.out, "(that button is gone: %v)\n", err)
@@ -281,6 +326,10 @@ func (c *consoleState) print() {
 }
 
 func (c *consoleState) show(m telegramtest.Message, note string) {
+	if m.Media == "document" {
+		fmt.Fprintf(c.out, "\nPolku %s────\n📎 %s (%s)\n%s\n\n", note, m.Document, m.MimeType, m.Caption)
+		return
+	}
 	fmt.Fprintf(c.out, "\nPolku %s────\n%s\n", note, m.Text)
 	if len(m.Inline) > 0 {
 		c.inline, c.inMsg = nil, m.ID
@@ -288,6 +337,10 @@ func (c *consoleState) show(m telegramtest.Message, note string) {
 			var cells []string
 			for _, b := range row {
 				c.inline = append(c.inline, b)
+				if b.URL != "" {
+					cells = append(cells, fmt.Sprintf("[%d] %s (%s)", len(c.inline), b.Text, b.URL))
+					continue
+				}
 				cells = append(cells, fmt.Sprintf("[%d] %s", len(c.inline), b.Text))
 			}
 			fmt.Fprintln(c.out, "  "+strings.Join(cells, "   "))
@@ -308,4 +361,44 @@ func (c *consoleState) show(m telegramtest.Message, note string) {
 		c.keys = nil
 	}
 	fmt.Fprintln(c.out)
+}
+
+// laterDuration reads "20m", "3h" or "2d".
+func laterDuration(s string) (time.Duration, error) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		d, err := strconv.Atoi(n)
+		if err != nil || d <= 0 || d > 365 {
+			return 0, fmt.Errorf("bad duration %q", s)
+		}
+		return time.Duration(d) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("bad duration %q", s)
+	}
+	return d, nil
+}
+
+// sampleCatalogue loads the fictional sample catalogue into the console's
+// database when it has no catalogue, or when the sample's dates (relative
+// to the day it was loaded) are running out.
+func sampleCatalogue(ctx context.Context, db *store.DB, cfg config) error {
+	now := time.Now()
+	acts, err := db.Catalogue(ctx, "", now)
+	if err != nil {
+		return err
+	}
+	last := time.Time{}
+	for _, a := range acts {
+		for _, s := range a.Sessions {
+			if s.Start.After(last) {
+				last = s.Start
+			}
+		}
+	}
+	if last.After(now.AddDate(0, 0, 45)) {
+		return nil
+	}
+	_, err = db.ImportCatalogue(ctx, catalog.Sample(now, cfg.Location), now, cfg.Reminders)
+	return err
 }

@@ -46,6 +46,9 @@ Commands:
   serve      run the bot on Telegram (webhook or long polling)
   console    try Polku in this terminal against a local fake Telegram
   migrate    bring the database schema up to date
+  import FILE|URL  import the activity catalogue: a CSV file (docs/catalogue.md),
+             a Linked Events JSON file, or a Linked Events API URL
+  import -sample   import the fictional sample catalogue (dates from today)
   flows [DIR]  print each flow as a Mermaid diagram, or write them to DIR
   load       the load benchmark: simulated families through the intake
   help       this text
@@ -99,6 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return console(ctx, cfg, log, stdin, stdout)
 	case "load":
 		return load(ctx, cfg, args, stdout)
+	case "import":
+		return importCatalogue(ctx, cfg, args, stdout)
 	}
 	return fmt.Errorf("unknown command %q; try `polku help`", cmd)
 }
@@ -123,6 +128,9 @@ func openDB(ctx context.Context, cfg config, conns int32) (*store.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	// Seats freed by a family who erases its data go to the waiting list
+	// with reminders planned as configured.
+	db.Reminders = cfg.Reminders
 	return db, nil
 }
 
@@ -132,10 +140,11 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	if err != nil {
 		return nil, err
 	}
-	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter})
+	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location})
 	return bot.New(bot.Config{
 		Token: token, APIURL: apiURL, Workers: cfg.Workers,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst,
+		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators,
 	}, db, engine, loc, log)
 }
 

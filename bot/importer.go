@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"polku"
+	"polku/catalog"
+	"polku/flows"
+	"polku/store"
+)
+
+// maxImport is the largest catalogue file the bot takes, in bytes.
+const maxImport = 10 << 20
+
+// maxProblems is how many problems of a broken file one answer lists.
+const maxProblems = 30
+
+// importDocument imports a catalogue file an operator sent to the bot and
+// answers with what it did, or with every problem of the file (then
+// nothing is imported). The import is its own transaction and idempotent,
+// so a retried update imports the same catalogue again and changes
+// nothing.
+func (b *Bot) importDocument(ctx context.Context, tx *store.Tx, chat int64, conv flows.Conversation, doc *models.Document) error {
+	lang := conv.Lang
+	var texts []flows.Text
+	data, err := b.download(ctx, doc)
+	switch {
+	case errors.Is(err, errTooBig):
+		texts = []flows.Text{{ID: "import.too_big", Data: map[string]any{"MaxMB": maxImport >> 20}}}
+	case err != nil:
+		return err
+	default:
+		texts, err = b.importData(ctx, lang, doc.FileName, data)
+		if err != nil {
+			return err
+		}
+	}
+	raw, err := json.Marshal(conv)
+	if err != nil {
+		return err
+	}
+	calls := b.render.replies(lang, chat, "", flows.Result{Replies: []flows.Reply{{Text: texts}}})
+	outs := make([]store.Out, len(calls))
+	for i, c := range calls {
+		outs[i] = store.Out{ChatID: chat, Priority: 0, Payload: encode(c)}
+	}
+	return tx.Save(ctx, raw, outs)
+}
+
+var errTooBig = errors.New("file too big")
+
+// download fetches a file a person sent, through the Bot API.
+func (b *Bot) download(ctx context.Context, doc *models.Document) ([]byte, error) {
+	if doc.FileSize > maxImport {
+		return nil, errTooBig
+	}
+	f, err := b.tg.GetFile(ctx, &tgbot.GetFileParams{FileID: doc.FileID})
+	if errors.Is(err, tgbot.ErrorBadRequest) {
+		return nil, errTooBig // Telegram serves bots files up to 20 MB only
+	}
+	if err != nil {
+		return nil, polku.Errorf(polku.EUNAVAILABLE, "getFile: %v", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.tg.FileDownloadLink(f), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := b.http.Do(req)
+	if err != nil {
+		return nil, polku.Errorf(polku.EUNAVAILABLE, "download file: %v", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, polku.Errorf(polku.EUNAVAILABLE, "download file: %s", resp.Status)
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxImport+1))
+	if err != nil {
+		return nil, polku.Errorf(polku.EUNAVAILABLE, "download file: %v", err)
+	}
+	if len(data) > maxImport {
+		return nil, errTooBig
+	}
+	return data, nil
+}
+
+// notACatalogue tells a file that is no catalogue at all (most required
+// columns missing from the first line) from a catalogue with mistakes.
+func notACatalogue(problems catalog.Problems) bool {
+	missing := 0
+	for _, p := range problems {
+		if p.Line <= 1 && p.Code == catalog.CodeColumns {
+			missing++
+		}
+	}
+	return missing >= 5
+}
+
+// importData reads and imports a catalogue file and says what happened.
+func (b *Bot) importData(ctx context.Context, lang, name string, data []byte) ([]flows.Text, error) {
+	acts, err := catalog.Read(name, bytes.NewReader(data), b.cfg.Location, catalog.LEOptions{})
+	var problems catalog.Problems
+	switch {
+	case errors.As(err, &problems):
+		if notACatalogue(problems) {
+			return []flows.Text{flows.T("import.unreadable")}, nil
+		}
+		n := len(problems)
+		lines := make([]string, 0, min(n, maxProblems))
+		for i, p := range problems {
+			if i == maxProblems {
+				lines = append(lines, "…")
+				break
+			}
+			lines = append(lines, b.render.text(lang, flows.Text{ID: "import.problem", Data: map[string]any{
+				"Line": p.Line, "Column": p.Column, "Problem": flows.T("import.problem." + p.Code),
+			}}))
+		}
+		return []flows.Text{
+			{ID: "import.failed", Data: map[string]any{"Count": n}, Count: &n},
+			{ID: "import.lines", Data: map[string]any{"Lines": strings.Join(lines, "\n")}},
+		}, nil
+	case err != nil:
+		return []flows.Text{flows.T("import.unreadable")}, nil
+	}
+	res, err := b.db.ImportCatalogue(ctx, acts, b.Now(), b.cfg.Reminders)
+	if err != nil {
+		return nil, err
+	}
+	b.count.imports.Add(1)
+	b.log.Info("catalogue imported", "activities", res.Activities, "sessions", res.Sessions, "added", res.Added, "changed", res.Changed, "notices", res.Notices)
+	b.WakeJobs()
+	return []flows.Text{{ID: "import.done", Data: map[string]any{
+		"Activities": res.Activities, "Sessions": res.Sessions, "Added": res.Added,
+		"Changed": res.Changed, "Unchanged": res.Unchanged, "Notices": res.Notices,
+	}}}, nil
+}

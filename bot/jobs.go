@@ -1,0 +1,75 @@
+package bot
+
+import (
+	"context"
+	"time"
+
+	"polku"
+	"polku/flows"
+	"polku/store"
+)
+
+// jobBatch is how many due jobs one transaction claims.
+const jobBatch = 200
+
+// jobLoop turns due jobs (reminders, "Did you make it?", notices of
+// changes) into outbox messages. Jobs are claimed with SKIP LOCKED, so
+// every process may run this loop and each job is still done once; the
+// messages go through the one rate-limited sender, after the replies.
+func (b *Bot) jobLoop(ctx context.Context) {
+	for ctx.Err() == nil {
+		n, err := b.db.RunJobs(ctx, b.Now(), jobBatch, b.renderJob)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			b.log.Error("run jobs", "err", err)
+		case n > 0:
+			b.count.jobs.Add(int64(n))
+			wake(b.sendWake)
+			continue
+		}
+		wait := b.cfg.JobIdle
+		if err == nil {
+			if next, nerr := b.db.NextJob(ctx); nerr == nil && !next.IsZero() {
+				wait = min(wait, max(next.Sub(b.Now()), 10*time.Millisecond))
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-b.jobWake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// WakeJobs makes the job runner look for due jobs now (after the clock
+// was moved, or a job was added by another process).
+func (b *Bot) WakeJobs() { wake(b.jobWake) }
+
+// renderJob writes the message of one due job in the family's language.
+// Reminders and the follow-up question respect the family's setting;
+// notices of a cancelled or moved activity always go. Nothing goes to a
+// chat that blocked the bot.
+func (b *Bot) renderJob(_ context.Context, j store.Job) ([]store.Out, error) {
+	if j.Blocked {
+		return nil, nil
+	}
+	switch j.Kind {
+	case polku.JobRemindDay, polku.JobRemindSoon, polku.JobFollowUp:
+		if !j.Reminders {
+			return nil, nil
+		}
+	}
+	lang := j.Lang
+	if lang == "" {
+		lang = b.render.loc.Languages()[0]
+	}
+	rep := b.engine.Notice(lang, j.Kind, j.SignUp, j.OldStart)
+	calls := b.render.replies(lang, j.ChatID, "", flows.Result{Replies: []flows.Reply{rep}})
+	outs := make([]store.Out, len(calls))
+	for i, c := range calls {
+		outs[i] = store.Out{ChatID: j.ChatID, Priority: 1, Payload: encode(c)}
+	}
+	return outs, nil
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"polku"
+	"polku/catalog"
+)
+
+// importCatalogue imports a catalogue file, a Linked Events API URL or the
+// sample catalogue. A file with problems imports nothing: every problem is
+// listed with its line.
+func importCatalogue(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: polku import FILE|URL|-sample")
+	}
+	src := args[0]
+	var acts []polku.Activity
+	var err error
+	switch {
+	case src == "-sample":
+		acts = catalog.Sample(time.Now(), cfg.Location)
+	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
+		acts, err = catalog.FetchLinkedEvents(ctx, &http.Client{Timeout: time.Minute}, src, catalog.LEOptions{})
+	default:
+		var f *os.File
+		if f, err = os.Open(src); err != nil {
+			return err
+		}
+		defer f.Close()
+		acts, err = catalog.Read(src, f, cfg.Location, catalog.LEOptions{})
+	}
+	var problems catalog.Problems
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Fprintln(stdout, p.String())
+		}
+		return fmt.Errorf("%s: %d problem(s); nothing was imported", src, len(problems))
+	}
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, 2)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	res, err := db.ImportCatalogue(ctx, acts, time.Now(), cfg.Reminders)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d activities, %d sessions (%d new, %d changed, %d unchanged); %d families will be told of changes\n",
+		res.Activities, res.Sessions, res.Added, res.Changed, res.Unchanged, res.Notices)
+	return nil
+}
