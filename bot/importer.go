@@ -120,9 +120,16 @@ func (b *Bot) importData(ctx context.Context, lang, name string, data []byte) ([
 				lines = append(lines, "…")
 				break
 			}
-			lines = append(lines, b.render.text(lang, flows.Text{ID: "import.problem", Data: map[string]any{
+			t := flows.Text{ID: "import.problem", Data: map[string]any{
 				"Line": p.Line, "Column": p.Column, "Problem": flows.T("import.problem." + p.Code),
-			}}))
+			}}
+			if p.Line == 0 {
+				// A Linked Events event has no line: it is named by its ID.
+				t = flows.Text{ID: "import.problem_event", Data: map[string]any{
+					"Event": p.Column, "Problem": flows.T("import.problem." + p.Code),
+				}}
+			}
+			lines = append(lines, b.render.text(lang, t))
 		}
 		return []flows.Text{
 			{ID: "import.failed", Data: map[string]any{"Count": n}, Count: &n},
