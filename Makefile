@@ -12,7 +12,7 @@ SHELL := bash
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PG := scripts/pg.sh
 
-.PHONY: help run test lint bench fuzz flows build clean pg-start pg-stop pg-destroy
+.PHONY: help run test lint bench bench-reminders fuzz flows build clean pg-start pg-stop pg-destroy
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +32,9 @@ lint: ## go mod tidy check, go vet, gofmt and staticcheck
 
 bench: ## load test: updates per second and reply latency
 	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go run ./cmd/polku load
+
+bench-reminders: ## 10,000 reminders due at once at Telegram's 30 msg/s, bot killed half-way (~6 min)
+	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go run ./cmd/polku load -reminders 10000 -kill
 
 fuzz: ## fuzz update handling for 60s
 	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go test -run='^$$' -fuzz=FuzzUpdate -fuzztime=60s ./bot/

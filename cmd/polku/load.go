@@ -25,6 +25,9 @@ import (
 // against the fake Bot API and the real database, and prints throughput,
 // reply latency and peak memory.
 func load(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	if reminderFlag(args) { // the reminder dispatch benchmark (reminders.go)
+		return loadReminders(ctx, cfg, args, stdout)
+	}
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	families := fs.Int("families", 200, "concurrent simulated families")
 	limits := fs.Bool("limits", false, "enforce Telegram's rate limits (30 msg/s in total, 1/s per chat) in the fake and the sender")
