@@ -90,6 +90,9 @@ type reminderResult struct {
 	// CPU is each child's user and system time.
 	CPU  []time.Duration
 	Logs []string
+	// Unfinished says why the run ended before every family had its
+	// reminder; "" when it did not.
+	Unfinished string
 }
 
 // reminderFlag says whether load's arguments ask for this benchmark.
@@ -137,6 +140,9 @@ func loadReminders(ctx context.Context, cfg config, args []string, stdout io.Wri
 	}
 	printReminders(stdout, o, r)
 	var fails []string
+	if r.Unfinished != "" {
+		fails = append(fails, r.Unfinished)
+	}
 	if r.Lost > 0 {
 		fails = append(fails, fmt.Sprintf("%d reminders lost", r.Lost))
 	}
@@ -267,34 +273,51 @@ func runReminders(ctx context.Context, cfg config, o reminderOpts) (reminderResu
 	}
 	started := cur.started
 	var restarted time.Time
+	// If time runs out, or a bot stops by itself, the figures say what
+	// was lost.
+	unfinished := func(err error) error {
+		if ctx.Err() != nil {
+			return err
+		}
+		res.Unfinished = err.Error()
+		return nil
+	}
 	if o.Kill {
 		if err := b.await(runCtx, cur, func() bool { return len(b.sends) >= max(1, o.N/2) }); err != nil {
-			return res, err
+			if err := unfinished(err); err != nil {
+				return res, err
+			}
+		} else {
+			if err := cur.cmd.Process.Kill(); err != nil {
+				return res, err
+			}
+			<-cur.done
+			res.KilledAfter = b.quiesce()
+			d, err := db.ReadDispatch(ctx)
+			if err != nil {
+				return res, err
+			}
+			// Before the restart every delivery went to a family of its
+			// own.
+			res.InFlight = len(b.got) - d.Sent
+			b.progress(fmt.Sprintf("killed bot 1 after %d deliveries (%d in flight); starting bot 2", res.KilledAfter, res.InFlight))
+			if cur, err = b.start(runCtx); err != nil {
+				return res, err
+			}
+			restarted = cur.started
 		}
-		if err := cur.cmd.Process.Kill(); err != nil {
-			return res, err
+	}
+	// Until everyone has theirs, and the bot recorded every send, so that
+	// any message it would repeat has been repeated.
+	if res.Unfinished == "" {
+		if err := b.await(runCtx, cur, func() bool { return len(b.got) == o.N }); err != nil {
+			if err := unfinished(err); err != nil {
+				return res, err
+			}
 		}
-		<-cur.done
-		res.KilledAfter = b.quiesce()
+	}
+	for res.Unfinished == "" {
 		d, err := db.ReadDispatch(ctx)
-		if err != nil {
-			return res, err
-		}
-		// Before the restart every delivery went to a family of its own.
-		res.InFlight = len(b.got) - d.Sent
-		b.progress(fmt.Sprintf("killed bot 1 after %d deliveries (%d in flight); starting bot 2", res.KilledAfter, res.InFlight))
-		if cur, err = b.start(runCtx); err != nil {
-			return res, err
-		}
-		restarted = cur.started
-	}
-	if err := b.await(runCtx, cur, func() bool { return len(b.got) == o.N }); err != nil {
-		return res, err
-	}
-	// Everyone has theirs; wait until the bot recorded every send, so
-	// that any message it would repeat has been repeated.
-	for {
-		d, err := db.ReadDispatch(runCtx)
 		if err != nil {
 			return res, err
 		}
@@ -303,15 +326,18 @@ func runReminders(ctx context.Context, cfg config, o reminderOpts) (reminderResu
 		}
 		select {
 		case <-cur.done:
-			return res, fmt.Errorf("bot %d exited with %d messages unsent: %v (log: %s)", len(b.children), d.Unsent, cur.err, cur.log)
+			res.Unfinished = fmt.Sprintf("bot %d exited with %d messages unsent: %v (log: %s)", len(b.children), d.Unsent, cur.err, cur.log)
 		case <-runCtx.Done():
-			return res, fmt.Errorf("%d messages still unsent: %w", d.Unsent, runCtx.Err())
+			res.Unfinished = fmt.Sprintf("%d messages still unsent after %v", d.Unsent, o.Timeout)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	if err := b.stop(cur); err != nil {
-		return res, err
+	if res.Unfinished == "" {
+		if err := b.stop(cur); err != nil {
+			return res, err
+		}
 	}
+	b.killAll()
 	b.quiesce()
 
 	// The figures.
@@ -329,6 +355,9 @@ func runReminders(ctx context.Context, cfg config, o reminderOpts) (reminderResu
 	res.Dropped, res.JobsLeft = d.Dropped, d.JobsLeft
 	res.TooMany = fake.TooManyRequests()
 	res.TooManyAfterFirst = max(0, res.TooMany-1)
+	if len(b.sends) == 0 {
+		return res, nil
+	}
 	first, last := b.sends[0], b.sends[len(b.sends)-1]
 	res.Span = last.Sub(first)
 	res.FirstAfter, res.Done = first.Sub(started), last.Sub(due)
