@@ -119,6 +119,20 @@ var bandAges = map[AgeBand][2]int{
 	Age13to17: {13, 17},
 }
 
+// Ages returns the youngest and oldest age of the band, inclusive; ok is
+// false for a band Polku does not know.
+func (b AgeBand) Ages() (lo, hi int, ok bool) {
+	r, ok := bandAges[b]
+	return r[0], r[1], ok
+}
+
+// Fits reports whether a child of the band is of an age the activity
+// takes.
+func (b AgeBand) Fits(a Activity) bool {
+	lo, hi, ok := b.Ages()
+	return ok && lo <= a.AgeMax && hi >= a.AgeMin
+}
+
 // family is a Profile prepared once for many activities.
 type family struct {
 	p            *Profile

@@ -163,14 +163,12 @@ func (s *step) activity(p string) {
 			break
 		}
 		if action == "ok" {
-			if s.c.Consent != polku.PrivacyNoticeVersion {
-				s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: true, Referral: s.c.Referral})
-				s.c.Consent = polku.PrivacyNoticeVersion
-				if slices.Contains([]string{Welcome, Privacy, PrivacyMore, Declined}, s.m.Current()) {
-					// The family agreed: the intake need not ask again.
-					s.m.SetState(Municipality)
-					s.c.Seq++
-				}
+			agreed := s.c.Consent == polku.PrivacyNoticeVersion
+			s.agree()
+			if !agreed && slices.Contains([]string{Welcome, Privacy, PrivacyMore, Declined}, s.m.Current()) {
+				// The family agreed: the intake need not ask again.
+				s.m.SetState(Municipality)
+				s.c.Seq++
 			}
 		}
 		s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
@@ -699,8 +697,7 @@ func (s *step) times(a polku.Activity, back string) {
 // and one adult, as the activity's audience allows.
 func (s *step) defaultParty(a polku.Activity) (children, adults int) {
 	for band, n := range s.c.Answers.Children {
-		lo, hi := bandRange(band)
-		if n > 0 && lo <= a.AgeMax && hi >= a.AgeMin {
+		if band.Fits(a) {
 			children += n
 		}
 	}
@@ -711,13 +708,6 @@ func (s *step) defaultParty(a polku.Activity) (children, adults int) {
 		return 0, 1
 	}
 	return min(max(children, 1), polku.MaxPartySize-1), 1
-}
-
-func bandRange(b polku.AgeBand) (int, int) {
-	lo, hi, _ := strings.Cut(string(b), "-")
-	l, _ := strconv.Atoi(lo)
-	h, _ := strconv.Atoi(hi)
-	return l, h
 }
 
 // party asks how many children and adults come, or first for the

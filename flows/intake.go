@@ -447,10 +447,7 @@ func (s *step) answer(action string, args []string) bool {
 		case "more":
 			return s.fire("more")
 		case "yes":
-			if s.c.Consent != polku.PrivacyNoticeVersion {
-				s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: true, Referral: s.c.Referral})
-			}
-			s.c.Consent = polku.PrivacyNoticeVersion
+			s.agree()
 			if s.c.Profile {
 				return s.fire("restart")
 			}
@@ -667,6 +664,15 @@ func (s *step) resume(choice string) {
 		s.startOver()
 	default:
 		s.forged()
+	}
+}
+
+// agree records that the family agreed to the current privacy notice,
+// once per version.
+func (s *step) agree() {
+	if s.c.Consent != polku.PrivacyNoticeVersion {
+		s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: true, Referral: s.c.Referral})
+		s.c.Consent = polku.PrivacyNoticeVersion
 	}
 }
 
