@@ -15,7 +15,7 @@ PG := scripts/pg.sh
 .PHONY: help run test lint bench bench-reminders fuzz flows build clean pg-start pg-stop pg-destroy
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-11s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 run: ## the bot: a console when TELEGRAM_BOT_TOKEN is unset, Telegram when set
 	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go run ./cmd/polku
