@@ -52,11 +52,14 @@ type Message struct {
 	RemoveKeyboard bool
 	ForceReply     bool
 
-	// Media is "photo", "document", "sticker", "voice" or "contact" for such
-	// messages. Document and Photo are the file names of a document or an
-	// uploaded photo; FileID is the Telegram file_id of the media (the
-	// largest size of a photo), whose bytes [Server.File] returns; MimeType
-	// and FileSize are as Telegram reports them.
+	// Media is the kind of a message that is not text: "photo", "video",
+	// "video_note", "audio", "animation", "document", "sticker", "voice",
+	// "location", "venue" or "contact". Document and Photo are the file
+	// names of a document or an uploaded photo; FileID is the Telegram
+	// file_id of the media (the largest size of a photo), whose bytes
+	// [Server.File] returns; MimeType and FileSize are as Telegram reports
+	// them. Location is set for a location and a venue, Venue for a venue,
+	// Contact for a contact.
 	Media    string
 	Document string
 	Photo    string
@@ -64,14 +67,20 @@ type Message struct {
 	MimeType string
 	FileSize int
 	Contact  *models.Contact
+	Location *models.Location
+	Venue    *models.Venue
 
 	ReplyTo   int // the message this one replies to, 0 when none
 	EditCount int
 	Deleted   bool
+	Pinned    bool // pinned with pinChatMessage and not unpinned since
 
-	// Topic is the name of the forum topic a service message created; such
-	// messages are left out of Messages and LastMessage.
-	Topic string
+	// Topic is the name of the forum topic a service message created.
+	// PinnedID is the message a pinned_message service message announces.
+	// Service messages are left out of Messages and LastMessage; Message
+	// and Events show them.
+	Topic    string
+	PinnedID int
 }
 
 // Event is something the bot did successfully.
@@ -79,15 +88,17 @@ type Event struct {
 	Seq int
 	// Kind is "send" (send* and copyMessage), "edit", "delete", "answer"
 	// (answerCallbackQuery), "action" (sendChatAction), "commands" (set or
-	// delete), "topic" (create, edit, close or reopen a forum topic) or
-	// "webhook" (set or delete).
+	// delete), "topic" (create, edit, close or reopen a forum topic), "pin"
+	// (pinChatMessage), "unpin" (unpinChatMessage) or "webhook" (set or
+	// delete).
 	Kind   string
 	Method string
 	ChatID int64
 	// Message is the message after the action: the new message of a send,
 	// the edited one, the deleted one (Deleted set), for an answer the
 	// message whose button was pressed, for a topic the service message that
-	// created it (Topic is its name now).
+	// created it (Topic is its name now), for a pin or an unpin the message
+	// pinned or unpinned.
 	Message Message
 
 	QueryID    string // answer
@@ -117,6 +128,9 @@ type chat struct {
 	keyboard *markup // the reply keyboard shown now, nil when none
 	blocked  bool
 	instance string // chat_instance of callback queries
+	// members are the standing of users, and of the bot, in a group; a
+	// user missing here has left it, or never joined.
+	members map[int64]*member
 }
 
 type message struct {
@@ -134,21 +148,48 @@ type message struct {
 	captionEntities []models.MessageEntity
 	media           *file
 	contact         *models.Contact
+	location        *models.Location // also set for a venue
+	venue           *models.Venue
 	markup          *markup
 	replyTo         int
 	deleted         bool
-	topic           *topic // the topic a forum_topic_created service message created
+	pinned          bool
+	topic           *topic   // the topic a forum_topic_created service message created
+	pinOf           *message // the message a pinned_message service message announces
+	// topicChange is "edited" (to the name topicName), "closed" or
+	// "reopened" for the service message of such a change to a topic.
+	topicChange string
+	topicName   string
+}
+
+// isService tells whether m is a service message: Telegram's record of an
+// action, which cannot be copied, edited or pinned.
+func (m *message) isService() bool { return m.topic != nil || m.pinOf != nil || m.topicChange != "" }
+
+// captionable tells whether m is media that carries a caption.
+func (m *message) captionable() bool {
+	if m.media == nil {
+		return false
+	}
+	switch m.media.kind {
+	case "photo", "video", "audio", "document", "animation", "voice":
+		return true
+	}
+	return false
 }
 
 type file struct {
 	id, uniqueID string
-	kind         string // "photo", "document", "sticker", "voice"
-	name, mime   string
-	size         int
-	width        int
-	height       int
-	thumb        *file // the small size of a photo
-	emoji        string
+	// kind is "photo", "video", "video_note", "audio", "animation",
+	// "document", "sticker" or "voice".
+	kind       string
+	name, mime string
+	size       int
+	width      int // a video note's length
+	height     int
+	duration   int   // seconds, for videos, video notes, audio and voice
+	thumb      *file // the small size of a photo
+	emoji      string
 	// data is the content; nil until needed for a placeholder (see
 	// contentLocked). It is never changed once set.
 	data []byte
@@ -182,6 +223,7 @@ func (s *Server) userChatLocked(u User) *chat {
 		c = s.newChatLocked(u.ID, "private")
 	}
 	c.user = u
+	s.seeLocked(u)
 	return c
 }
 
@@ -239,10 +281,17 @@ func (s *Server) nextIDLocked() uint64 {
 	return h.Sum64()
 }
 
+// filePrefixes begin file_ids as Telegram's begin for each kind of file.
+var filePrefixes = map[string]string{
+	"photo": "AgACAgIAAxkBAAI", "document": "BQACAgIAAxkBAAI", "sticker": "CAACAgIAAxkBAAI",
+	"voice": "AwACAgIAAxkBAAI", "video": "BAACAgIAAxkBAAI", "video_note": "DQACAgIAAxkBAAI",
+	"audio": "CQACAgIAAxkBAAI", "animation": "CgACAgIAAxkBAAI",
+}
+
 // newFileLocked registers a file and gives it a file_id shaped like
 // Telegram's, so the bot can send it again by file_id.
 func (s *Server) newFileLocked(kind, name, mime string, size int) *file {
-	prefix := map[string]string{"photo": "AgACAgIAAxkBAAI", "document": "BQACAgIAAxkBAAI", "sticker": "CAACAgIAAxkBAAI", "voice": "AwACAgIAAxkBAAI"}[kind]
+	prefix := filePrefixes[kind]
 	var b [16]byte
 	binary.BigEndian.PutUint64(b[:8], uint64(s.seq+1))
 	binary.BigEndian.PutUint64(b[8:], s.nextIDLocked())
@@ -270,7 +319,7 @@ func (s *Server) Messages(chatID int64) []Message {
 	}
 	out := make([]Message, 0, len(c.msgs))
 	for _, m := range c.msgs {
-		if !m.deleted && m.topic == nil {
+		if !m.deleted && !m.isService() {
 			out = append(out, s.public(m))
 		}
 	}
@@ -297,7 +346,7 @@ func (s *Server) LastMessage(chatID int64) (Message, bool) {
 		return Message{}, false
 	}
 	for i := len(c.msgs) - 1; i >= 0; i-- {
-		if !c.msgs[i].deleted && c.msgs[i].topic == nil {
+		if !c.msgs[i].deleted && !c.msgs[i].isService() {
 			return s.public(c.msgs[i]), true
 		}
 	}
@@ -351,9 +400,12 @@ func (s *Server) public(m *message) Message {
 		Caption:         m.caption,
 		CaptionEntities: m.captionEntities,
 		Contact:         m.contact,
+		Location:        m.location,
+		Venue:           m.venue,
 		ReplyTo:         m.replyTo,
 		EditCount:       m.edits,
 		Deleted:         m.deleted,
+		Pinned:          m.pinned,
 	}
 	if m.fromBot {
 		p.From = s.botID
@@ -370,11 +422,19 @@ func (s *Server) public(m *message) Message {
 			p.Photo = f.name
 		}
 	}
-	if m.contact != nil {
+	switch {
+	case m.contact != nil:
 		p.Media = "contact"
+	case m.venue != nil:
+		p.Media = "venue"
+	case m.location != nil:
+		p.Media = "location"
 	}
 	if m.topic != nil {
 		p.Topic = m.topic.name
+	}
+	if m.pinOf != nil {
+		p.PinnedID = m.pinOf.id
 	}
 	if mk := m.markup; mk != nil {
 		p.Inline = mk.buttons()
@@ -438,9 +498,68 @@ type (
 		FileUniqueID string `json:"file_unique_id"`
 		FileSize     int    `json:"file_size,omitempty"`
 	}
+	wireVideo struct {
+		Duration     int    `json:"duration"`
+		Width        int    `json:"width"`
+		Height       int    `json:"height"`
+		FileName     string `json:"file_name,omitempty"`
+		MimeType     string `json:"mime_type,omitempty"`
+		FileID       string `json:"file_id"`
+		FileUniqueID string `json:"file_unique_id"`
+		FileSize     int    `json:"file_size,omitempty"`
+	}
+	wireVideoNote struct {
+		Duration     int    `json:"duration"`
+		Length       int    `json:"length"`
+		FileID       string `json:"file_id"`
+		FileUniqueID string `json:"file_unique_id"`
+		FileSize     int    `json:"file_size,omitempty"`
+	}
+	wireAudio struct {
+		Duration     int    `json:"duration"`
+		FileName     string `json:"file_name,omitempty"`
+		MimeType     string `json:"mime_type,omitempty"`
+		FileID       string `json:"file_id"`
+		FileUniqueID string `json:"file_unique_id"`
+		FileSize     int    `json:"file_size,omitempty"`
+	}
+	wireAnimation struct {
+		Width        int    `json:"width"`
+		Height       int    `json:"height"`
+		Duration     int    `json:"duration"`
+		FileName     string `json:"file_name,omitempty"`
+		MimeType     string `json:"mime_type,omitempty"`
+		FileID       string `json:"file_id"`
+		FileUniqueID string `json:"file_unique_id"`
+		FileSize     int    `json:"file_size,omitempty"`
+	}
+	wireLocation struct {
+		Latitude           float64 `json:"latitude"`
+		Longitude          float64 `json:"longitude"`
+		HorizontalAccuracy float64 `json:"horizontal_accuracy,omitempty"`
+	}
+	wireVenue struct {
+		Location        wireLocation `json:"location"`
+		Title           string       `json:"title"`
+		Address         string       `json:"address"`
+		FoursquareID    string       `json:"foursquare_id,omitempty"`
+		FoursquareType  string       `json:"foursquare_type,omitempty"`
+		GooglePlaceID   string       `json:"google_place_id,omitempty"`
+		GooglePlaceType string       `json:"google_place_type,omitempty"`
+	}
 	wireTopicCreated struct {
 		Name      string `json:"name"`
 		IconColor int    `json:"icon_color"`
+	}
+	wireTopicEdited struct {
+		Name string `json:"name,omitempty"`
+	}
+	// wireInaccessible is a message the bot can no longer see, as
+	// Telegram shows it in a callback query or a pinned_message.
+	wireInaccessible struct {
+		Chat      wireChat `json:"chat"`
+		MessageID int      `json:"message_id"`
+		Date      int      `json:"date"`
 	}
 	wireMessage struct {
 		MessageID         int                    `json:"message_id"`
@@ -452,18 +571,32 @@ type (
 		IsTopicMessage    bool                   `json:"is_topic_message,omitempty"`
 		ReplyToMessage    *wireMessage           `json:"reply_to_message,omitempty"`
 		ForumTopicCreated *wireTopicCreated      `json:"forum_topic_created,omitempty"`
+		ForumTopicEdited  *wireTopicEdited       `json:"forum_topic_edited,omitempty"`
+		ForumTopicClosed  *struct{}              `json:"forum_topic_closed,omitempty"`
+		ForumTopicReopen  *struct{}              `json:"forum_topic_reopened,omitempty"`
 		Text              string                 `json:"text,omitempty"`
 		Entities          []models.MessageEntity `json:"entities,omitempty"`
-		Photo             []wirePhotoSize        `json:"photo,omitempty"`
+		Animation         *wireAnimation         `json:"animation,omitempty"`
+		Audio             *wireAudio             `json:"audio,omitempty"`
 		Document          *wireDocument          `json:"document,omitempty"`
+		Photo             []wirePhotoSize        `json:"photo,omitempty"`
 		Sticker           *wireSticker           `json:"sticker,omitempty"`
+		Video             *wireVideo             `json:"video,omitempty"`
+		VideoNote         *wireVideoNote         `json:"video_note,omitempty"`
 		Voice             *wireVoice             `json:"voice,omitempty"`
 		Caption           string                 `json:"caption,omitempty"`
 		CaptionEntities   []models.MessageEntity `json:"caption_entities,omitempty"`
 		Contact           *models.Contact        `json:"contact,omitempty"`
+		Location          *wireLocation          `json:"location,omitempty"`
+		Venue             *wireVenue             `json:"venue,omitempty"`
+		PinnedMessage     any                    `json:"pinned_message,omitempty"`
 		ReplyMarkup       json.RawMessage        `json:"reply_markup,omitempty"`
 	}
 )
+
+func wireLocationOf(l *models.Location) *wireLocation {
+	return &wireLocation{Latitude: l.Latitude, Longitude: l.Longitude, HorizontalAccuracy: l.HorizontalAccuracy}
+}
 
 func (s *Server) botUser() *wireUser {
 	return &wireUser{ID: s.botID, IsBot: true, FirstName: s.opts.BotName, Username: s.opts.BotUsername}
@@ -507,6 +640,14 @@ func (s *Server) wire(m *message, withReply bool) *wireMessage {
 		w.MessageThreadID, w.IsTopicMessage = t.id, true
 		w.ForumTopicCreated = &wireTopicCreated{Name: t.name, IconColor: t.iconColor}
 	}
+	switch m.topicChange {
+	case "edited":
+		w.ForumTopicEdited = &wireTopicEdited{Name: m.topicName}
+	case "closed":
+		w.ForumTopicClosed = &struct{}{}
+	case "reopened":
+		w.ForumTopicReopen = &struct{}{}
+	}
 	// In a forum topic, a message that replies to nothing else replies to
 	// the message that created the topic, as Telegram shows it.
 	replyTo := m.replyTo
@@ -530,7 +671,36 @@ func (s *Server) wire(m *message, withReply bool) *wireMessage {
 		case "sticker":
 			w.Sticker = &wireSticker{Width: 512, Height: 512, Emoji: f.emoji, Type: "regular", FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size}
 		case "voice":
-			w.Voice = &wireVoice{Duration: 3, MimeType: "audio/ogg", FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size}
+			w.Voice = &wireVoice{Duration: max(f.duration, 1), MimeType: "audio/ogg", FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size}
+		case "video":
+			w.Video = &wireVideo{Duration: f.duration, Width: f.width, Height: f.height, FileName: f.name, MimeType: f.mime, FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size}
+		case "video_note":
+			w.VideoNote = &wireVideoNote{Duration: f.duration, Length: f.width, FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size}
+		case "audio":
+			w.Audio = &wireAudio{Duration: f.duration, FileName: f.name, MimeType: f.mime, FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size}
+		case "animation":
+			// Telegram sends an animation as a document too, for bots
+			// written before animations existed.
+			w.Animation = &wireAnimation{Width: f.width, Height: f.height, Duration: f.duration, FileName: f.name, MimeType: f.mime, FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size}
+			w.Document = &wireDocument{FileName: f.name, MimeType: f.mime, FileID: f.id, FileUniqueID: f.uniqueID, FileSize: f.size}
+		}
+	}
+	if m.location != nil {
+		w.Location = wireLocationOf(m.location)
+	}
+	if v := m.venue; v != nil {
+		w.Venue = &wireVenue{Location: *wireLocationOf(&v.Location), Title: v.Title, Address: v.Address,
+			FoursquareID: v.FoursquareID, FoursquareType: v.FoursquareType, GooglePlaceID: v.GooglePlaceID, GooglePlaceType: v.GooglePlaceType}
+	}
+	if p := m.pinOf; p != nil {
+		// The pinned message is shown without its own reply; once deleted
+		// it is inaccessible, and left out where the service message is
+		// itself a reply.
+		switch {
+		case !p.deleted:
+			w.PinnedMessage = s.wire(p, false)
+		case withReply:
+			w.PinnedMessage = wireInaccessible{Chat: p.chat.wire(), MessageID: p.id}
 		}
 	}
 	if m.markup != nil && m.markup.inline != nil {

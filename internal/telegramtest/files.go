@@ -25,10 +25,14 @@ const (
 // folders are where Telegram puts each kind of file in a file_path, and the
 // extension it gives files whose own name does not decide it.
 var folders = map[string]struct{ dir, ext string }{
-	"photo":    {"photos", ".jpg"},
-	"document": {"documents", ""},
-	"sticker":  {"stickers", ".webp"},
-	"voice":    {"voice", ".oga"},
+	"photo":      {"photos", ".jpg"},
+	"document":   {"documents", ""},
+	"sticker":    {"stickers", ".webp"},
+	"voice":      {"voice", ".oga"},
+	"video":      {"videos", ".mp4"},
+	"video_note": {"video_notes", ".mp4"},
+	"audio":      {"music", ""},
+	"animation":  {"animations", ".mp4"},
 }
 
 // mimeTypes are the MIME types Telegram gives documents by extension. The
@@ -222,12 +226,5 @@ func (s *Server) SendFile(u User, name string, data []byte, caption string) int6
 	if len(data) == 0 {
 		return 0
 	}
-	if name = path.Base(name); name == "." || name == "/" {
-		name = ""
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.newFileLocked("document", name, mimeOf(name, data), len(data))
-	f.data = bytes.Clone(data)
-	return s.userMessageLocked(u, &message{media: f, caption: caption})
+	return s.Send(u.ID, 0, u, Content{Kind: "document", FileName: name, Data: data, Caption: caption})
 }

@@ -19,13 +19,17 @@ type topic struct {
 const defaultTopicColor = 7322096
 
 // AddGroup makes the fake know a supergroup (id must be negative, such as
-// -1001234567890) with the bot as an administrator; forum turns topics on.
+// -1001234567890); forum turns topics on. A new group has the bot as an
+// administrator with FullRights, as if it had been added and promoted
+// before the test began (no update tells of it), and no other members:
+// add them with SetMember. Calling AddGroup again changes only the title
+// and forum.
 func (s *Server) AddGroup(id int64, title string, forum bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.chats[id]
 	if c == nil {
-		c = s.newChatLocked(id, "supergroup")
+		c = s.newGroupLocked(id, "supergroup")
 	}
 	c.title, c.isForum = title, forum
 	s.notifyLocked()
@@ -33,20 +37,9 @@ func (s *Server) AddGroup(id int64, title string, forum bool) {
 
 // SendGroupText sends text from u in group chatID, in the forum topic
 // threadID (0 for none or the General topic), and returns the update_id. It
-// returns 0 when the chat is not a known group or has no such topic.
+// returns 0 when Telegram would refuse it, as [Server.Send] does.
 func (s *Server) SendGroupText(chatID int64, threadID int, u User, text string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.chats[chatID]
-	if c == nil || c.typ == "private" {
-		return 0
-	}
-	if threadID != 0 && c.topic(threadID) == nil {
-		return 0
-	}
-	m := &message{from: u, text: text, entities: commandEntities(text), threadID: threadID}
-	s.addLocked(c, m)
-	return s.enqueueLocked("message", s.messageJSON(m), updateTTL)
+	return s.Send(chatID, threadID, u, Content{Text: text})
 }
 
 // Topics returns the forum topics of a group in order of creation.
@@ -86,7 +79,7 @@ func threadOf(c *chat, r *request) (int, *apiError) {
 }
 
 func (s *Server) forumLocked(r *request) (*chat, *apiError) {
-	c, aerr := s.chatLocked(r.arg("chat_id"))
+	c, aerr := s.writableLocked(r.arg("chat_id"))
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -114,6 +107,9 @@ func (s *Server) createForumTopic(r *request) (any, *apiError) {
 	m := &message{fromBot: true, topic: &topic{name: name, iconColor: color}}
 	s.addLocked(c, m)
 	m.topic.id = m.id
+	// Telegram delivers the bot its own forum_topic_created message, as
+	// it does the messages of its changes to topics and its pins.
+	s.enqueueLocked("message", s.messageJSON(m), updateTTL)
 	s.eventLocked(Event{Kind: "topic", Method: r.method, ChatID: c.id, Message: s.public(m)})
 	return struct {
 		MessageThreadID int    `json:"message_thread_id"`
@@ -148,8 +144,17 @@ func (s *Server) editForumTopic(r *request) (any, *apiError) {
 		return nil, badRequest("TOPIC_NOT_MODIFIED")
 	}
 	m.topic.name = name
+	s.topicChangedLocked(c, m, &message{topicChange: "edited", topicName: name})
 	s.eventLocked(Event{Kind: "topic", Method: r.method, ChatID: c.id, Message: s.public(m)})
 	return true, nil
+}
+
+// topicChangedLocked adds the service message of a change to the topic
+// created by m, which Telegram delivers to the bot that made the change.
+func (s *Server) topicChangedLocked(c *chat, m, svc *message) {
+	svc.fromBot, svc.threadID = true, m.topic.id
+	s.addLocked(c, svc)
+	s.enqueueLocked("message", s.messageJSON(svc), updateTTL)
 }
 
 func (s *Server) closeForumTopic(r *request) (any, *apiError) { return s.setTopicClosed(r, true) }
@@ -167,12 +172,26 @@ func (s *Server) setTopicClosed(r *request, closed bool) (any, *apiError) {
 		return nil, badRequest("TOPIC_NOT_MODIFIED")
 	}
 	m.topic.closed = closed
+	change := "reopened"
+	if closed {
+		change = "closed"
+	}
+	s.topicChangedLocked(c, m, &message{topicChange: change})
 	s.eventLocked(Event{Kind: "topic", Method: r.method, ChatID: c.id, Message: s.public(m)})
 	return true, nil
 }
 
+// copyMessage copies any message but a service message, without a link to
+// the original: the copy is the bot's. The caption parameter replaces the
+// caption of media that have one and is ignored for other messages, as
+// TDLib's copy options are.
 func (s *Server) copyMessage(r *request) (any, *apiError) {
 	mk, aerr := parseMarkup(r.arg("reply_markup"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	_, replaceCaption := r.args["caption"]
+	capt, aerr := parseText(r.arg("caption"), r.arg("parse_mode"), r.arg("caption_entities"))
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -182,11 +201,17 @@ func (s *Server) copyMessage(r *request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	// The bot reads the messages of groups it is in; the fake's groups
+	// are private, so a group it left shows it nothing.
+	bot := from.members[s.botID]
+	if from.typ != "private" && bot != nil && bot.status == StatusKicked {
+		return nil, s.accessLocked(from)
+	}
 	orig := from.message(int(r.intArg("message_id", 0)))
-	if orig == nil {
+	if orig == nil || (from.typ != "private" && !bot.inChat()) {
 		return nil, badRequest("message to copy not found")
 	}
-	if orig.topic != nil {
+	if orig.isService() {
 		return nil, badRequest("the message can't be copied")
 	}
 	c, thread, replyTo, aerr := s.targetLocked(r)
@@ -195,17 +220,14 @@ func (s *Server) copyMessage(r *request) (any, *apiError) {
 	}
 	m := &message{
 		text: orig.text, entities: orig.entities, caption: orig.caption, captionEntities: orig.captionEntities,
-		media: orig.media, contact: orig.contact, markup: mk, replyTo: replyTo, threadID: thread,
+		media: orig.media, contact: orig.contact, location: orig.location, venue: orig.venue,
+		markup: mk, replyTo: replyTo, threadID: thread,
 	}
-	if _, ok := r.args["caption"]; ok && orig.media != nil {
-		capt, aerr := parseText(r.arg("caption"), r.arg("parse_mode"), r.arg("caption_entities"))
-		if aerr != nil {
-			return nil, aerr
-		}
+	if replaceCaption && orig.captionable() {
 		if utf16Len(capt.text) > maxCaptionLength {
 			return nil, badRequest("Message caption is too long")
 		}
-		m.caption, m.captionEntities = capt.text, capt.entities
+		m.caption, m.captionEntities = capt.text, s.mentionsLocked(capt.entities)
 	}
 	if aerr := mk.check(); aerr != nil {
 		return nil, aerr
@@ -217,4 +239,30 @@ func (s *Server) copyMessage(r *request) (any, *apiError) {
 	return struct {
 		MessageID int `json:"message_id"`
 	}{m.id}, nil
+}
+
+// deleteForumTopic deletes a topic with all its messages, as Telegram
+// does; the bot needs the right to delete messages.
+func (s *Server) deleteForumTopic(r *request) (any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, m, aerr := s.topicLocked(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.accessLocked(c); aerr != nil {
+		return nil, aerr
+	}
+	if bot := c.members[s.botID]; bot == nil || !(bot.status == StatusCreator || bot.status == StatusAdministrator && bot.rights.DeleteMessages) {
+		return nil, badRequest("not enough rights to delete a topic")
+	}
+	for _, x := range c.msgs {
+		if x.threadID == m.topic.id && !x.deleted {
+			x.deleted = true
+			x.pinned = false
+		}
+	}
+	m.deleted = true
+	s.eventLocked(Event{Kind: "topic", Method: r.method, ChatID: c.id, Message: s.public(m)})
+	return true, nil
 }

@@ -39,11 +39,10 @@ func (s *Server) sendLocked(c *chat, m *message, method string) {
 	s.eventLocked(Event{Kind: "send", Method: method, ChatID: c.id, Message: s.public(m)})
 }
 
-// replyLocked reads reply_parameters or reply_to_message_id.
 // targetLocked resolves where a message goes: the chat, the forum topic
 // and the message it replies to.
 func (s *Server) targetLocked(r *request) (*chat, int, int, *apiError) {
-	c, aerr := s.chatLocked(r.arg("chat_id"))
+	c, aerr := s.writableLocked(r.arg("chat_id"))
 	if aerr != nil {
 		return nil, 0, 0, aerr
 	}
@@ -58,6 +57,45 @@ func (s *Server) targetLocked(r *request) (*chat, int, int, *apiError) {
 	return c, thread, replyTo, nil
 }
 
+// writableLocked finds the chat of a chat_id parameter and checks the bot
+// may write there.
+func (s *Server) writableLocked(arg string) (*chat, *apiError) {
+	c, aerr := s.chatLocked(arg)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.accessLocked(c); aerr != nil {
+		return nil, aerr
+	}
+	return c, nil
+}
+
+// mentionsLocked fills in the user of each text_mention entity, as
+// Telegram shows a mentioned user: with the name it knows.
+func (s *Server) mentionsLocked(ents []models.MessageEntity) []models.MessageEntity {
+	var out []models.MessageEntity
+	for i, e := range ents {
+		if e.Type != models.MessageEntityTypeTextMention || e.User == nil {
+			continue
+		}
+		if out == nil {
+			out = append([]models.MessageEntity(nil), ents...)
+		}
+		u := models.User{ID: e.User.ID}
+		if e.User.ID == s.botID {
+			u = models.User{ID: s.botID, IsBot: true, FirstName: s.opts.BotName, Username: s.opts.BotUsername}
+		} else if k, ok := s.users[e.User.ID]; ok {
+			u = models.User{ID: k.ID, FirstName: k.firstName(), LastName: k.LastName, Username: k.Username, LanguageCode: k.LanguageCode}
+		}
+		out[i].User = &u
+	}
+	if out == nil {
+		return ents
+	}
+	return out
+}
+
+// replyLocked reads reply_parameters or reply_to_message_id.
 func (s *Server) replyLocked(c *chat, r *request) (int, *apiError) {
 	id := r.intArg("reply_to_message_id", 0)
 	allow := r.boolArg("allow_sending_without_reply")
@@ -122,7 +160,7 @@ func (s *Server) sendMessage(r *request) (any, *apiError) {
 	if aerr := s.sendableLocked(c); aerr != nil {
 		return nil, aerr
 	}
-	m := &message{text: f.text, entities: f.entities, markup: mk, replyTo: replyTo, threadID: thread}
+	m := &message{text: f.text, entities: s.mentionsLocked(f.entities), markup: mk, replyTo: replyTo, threadID: thread}
 	s.sendLocked(c, m, r.method)
 	return s.messageJSON(m), nil
 }
@@ -276,7 +314,7 @@ func (s *Server) sendFile(r *request, kind string) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	m := &message{caption: capt.text, captionEntities: capt.entities, media: f, markup: mk, replyTo: replyTo, threadID: thread}
+	m := &message{caption: capt.text, captionEntities: s.mentionsLocked(capt.entities), media: f, markup: mk, replyTo: replyTo, threadID: thread}
 	s.sendLocked(c, m, r.method)
 	return s.messageJSON(m), nil
 }
@@ -291,7 +329,7 @@ var chatActions = map[string]bool{
 func (s *Server) sendChatAction(r *request) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, aerr := s.chatLocked(r.arg("chat_id"))
+	c, aerr := s.writableLocked(r.arg("chat_id"))
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -314,7 +352,7 @@ func (s *Server) editTargetLocked(r *request) (*message, *apiError) {
 	if strings.TrimSpace(r.arg("chat_id")) == "" && r.intArg("message_id", 0) == 0 {
 		return nil, badRequest("Message identifier is not specified")
 	}
-	c, aerr := s.chatLocked(r.arg("chat_id"))
+	c, aerr := s.writableLocked(r.arg("chat_id"))
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -322,7 +360,7 @@ func (s *Server) editTargetLocked(r *request) (*message, *apiError) {
 	if m == nil {
 		return nil, badRequest("message to edit not found")
 	}
-	if !m.fromBot || m.topic != nil || (m.markup != nil && !m.markup.isInline()) {
+	if !m.fromBot || m.isService() || (m.markup != nil && !m.markup.isInline()) {
 		return nil, badRequest("message can't be edited")
 	}
 	return m, nil
@@ -379,7 +417,7 @@ func (s *Server) editMessageText(r *request) (any, *apiError) {
 	if aerr := s.allowLocked(m.chat.id); aerr != nil {
 		return nil, aerr
 	}
-	m.text, m.entities, m.markup = f.text, f.entities, mk
+	m.text, m.entities, m.markup = f.text, s.mentionsLocked(f.entities), mk
 	s.editedLocked(m, r.method)
 	return s.messageJSON(m), nil
 }
@@ -415,7 +453,7 @@ func (s *Server) editMessageReplyMarkup(r *request) (any, *apiError) {
 func (s *Server) deleteMessage(r *request) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, aerr := s.chatLocked(r.arg("chat_id"))
+	c, aerr := s.writableLocked(r.arg("chat_id"))
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -426,7 +464,8 @@ func (s *Server) deleteMessage(r *request) (any, *apiError) {
 	if s.now().Sub(m.date) > deleteWindow || m.topic != nil {
 		return nil, badRequest("message can't be deleted")
 	}
-	m.deleted = true
+	// A deleted message leaves the pinned messages.
+	m.deleted, m.pinned = true, false
 	s.eventLocked(Event{Kind: "delete", Method: r.method, ChatID: c.id, Message: s.public(m)})
 	return true, nil
 }

@@ -16,10 +16,12 @@
 // serve them with Telegram's limits (50 MB up, 20 MB down, links valid for
 // an hour).
 //
-// Simulated users act through methods such as [Server.SendText] and
-// [Server.Press]; tests observe what the bot did through [Server.Messages],
-// [Server.Events], [Server.File] and [Server.Calls], and wait with
-// [Server.Wait] instead of sleeping.
+// Simulated users act through methods such as [Server.Send],
+// [Server.SendText] and [Server.Press], in private chats and in groups with
+// forum topics, where [Server.SetMember] decides who may post and what
+// getChatMember answers; tests observe what the bot did through
+// [Server.Messages], [Server.Events], [Server.File] and [Server.Calls], and
+// wait with [Server.Wait] instead of sleeping.
 //
 // The package imports only the standard library and go-telegram/bot's models;
 // it must never import Polku's own packages, since it stands in for Telegram.
@@ -129,6 +131,7 @@ type Server struct {
 	wg      sync.WaitGroup
 
 	chats    map[int64]*chat
+	users    map[int64]User // the users the bot has met, by ID
 	files    map[string]*file
 	paths    map[string]*file // by file_path, once getFile gave one
 	pathSeq  map[string]int   // the next file_N in each folder
@@ -187,6 +190,7 @@ func New(opts Options) *Server {
 		queued:   make(chan struct{}),
 		done:     make(chan struct{}),
 		chats:    make(map[int64]*chat),
+		users:    make(map[int64]User),
 		files:    make(map[string]*file),
 		paths:    make(map[string]*file),
 		pathSeq:  make(map[string]int),
@@ -406,6 +410,10 @@ func init() {
 	register("editForumTopic", (*Server).editForumTopic)
 	register("closeForumTopic", (*Server).closeForumTopic)
 	register("reopenForumTopic", (*Server).reopenForumTopic)
+	register("deleteForumTopic", (*Server).deleteForumTopic)
+	register("pinChatMessage", (*Server).pinChatMessage)
+	register("unpinChatMessage", (*Server).unpinChatMessage)
+	register("getChatMember", (*Server).getChatMember)
 }
 
 // ServeHTTP serves /bot<token>/<method> as the Bot API does, and files at

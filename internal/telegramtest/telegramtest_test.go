@@ -1013,6 +1013,7 @@ func TestForumTopics(t *testing.T) {
 	const group = -1001234567890
 	coordinator := User{ID: 501, FirstName: "Kaisa", LanguageCode: "fi"}
 	s.AddGroup(group, "Koordinaattorit", true)
+	s.SetMember(group, coordinator, StatusMember)
 	s.SendText(alice, "Haluan puhua ihmisen kanssa")
 
 	topic, err := b.CreateForumTopic(ctx, &bot.CreateForumTopicParams{ChatID: group, Name: "Tapaus 17"})

@@ -1,6 +1,7 @@
 package telegramtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -72,24 +73,104 @@ func parseText(text, parseMode, entitiesArg string) (formatted, *apiError) {
 			return formatted{}, badRequest("Unsupported parse_mode")
 		}
 	default:
-		f = formatted{text: text}
-		if strings.TrimSpace(entitiesArg) != "" {
-			var raw []json.RawMessage
-			if json.Unmarshal([]byte(entitiesArg), &raw) == nil {
-				for _, r := range raw {
-					var e models.MessageEntity
-					if err := json.Unmarshal(r, &e); err != nil {
-						return formatted{}, badRequest("Can't parse MessageEntity: " + err.Error())
+		ents, msg := parseEntities(entitiesArg)
+		if msg != "" {
+			return formatted{}, badRequest("Can't parse MessageEntity: " + msg)
+		}
+		f = formatted{text, ents}
+	}
+	return f.trim(), nil
+}
+
+// parseEntities reads an entities or caption_entities parameter as the Bot
+// API does: a parameter that is not a JSON array is ignored, and each
+// entity needs its offset, length and type, and the fields its type needs.
+// msg is the reason an entity is refused.
+func parseEntities(arg string) (ents []models.MessageEntity, msg string) {
+	data := []byte(strings.TrimSpace(arg))
+	if len(data) == 0 || !json.Valid(data) {
+		return nil, ""
+	}
+	items, ok := asArray(data)
+	if !ok {
+		return nil, ""
+	}
+	for _, it := range items {
+		if jsonKind(it) != '{' {
+			return nil, "expected an Object"
+		}
+		fields, _ := objectFields(it)
+		m := fieldMap(fields)
+		var e models.MessageEntity
+		if e.Offset, msg = intField(m, "offset"); msg != "" {
+			return nil, msg
+		}
+		if e.Length, msg = intField(m, "length"); msg != "" {
+			return nil, msg
+		}
+		typ, msg := stringField(m, "type", true)
+		switch {
+		case msg != "":
+			return nil, msg
+		case typ == "":
+			return nil, "Type is not specified"
+		case !knownEntity[models.MessageEntityType(typ)]:
+			return nil, "Unsupported type specified"
+		}
+		e.Type = models.MessageEntityType(typ)
+		switch e.Type {
+		case models.MessageEntityTypePre:
+			e.Language, msg = stringField(m, "language", false)
+		case models.MessageEntityTypeTextLink:
+			e.URL, msg = stringField(m, "url", true)
+		case models.MessageEntityTypeCustomEmoji:
+			e.CustomEmojiID, msg = stringField(m, "custom_emoji_id", true)
+		case models.MessageEntityTypeTextMention:
+			raw, ok := m["user"]
+			switch {
+			case !ok:
+				msg = `Can't find field "user"`
+			case jsonKind(raw) != '{':
+				msg = `Field "user" must be of type Object`
+			default:
+				uf, _ := objectFields(raw)
+				var id string
+				if id, msg = stringField(fieldMap(uf), "id", true); msg == "" {
+					uid, err := strconv.ParseInt(id, 10, 64)
+					if err != nil {
+						msg = `Field "id" must be a Number`
 					}
-					if !knownEntity[e.Type] {
-						return formatted{}, badRequest("Can't parse MessageEntity: Unsupported type specified")
-					}
-					f.entities = append(f.entities, e)
+					e.User = &models.User{ID: uid}
 				}
 			}
 		}
+		if msg != "" {
+			return nil, msg
+		}
+		ents = append(ents, e)
 	}
-	return f.trim(), nil
+	return ents, ""
+}
+
+// intField reads a required integer field as TDLib does: a number, or a
+// string holding one.
+func intField(m map[string]json.RawMessage, name string) (int, string) {
+	raw, ok := m[name]
+	if !ok {
+		return 0, `Can't find field "` + name + `"`
+	}
+	var v string
+	switch jsonKind(raw) {
+	case '"':
+		_ = json.Unmarshal(raw, &v)
+	case '0':
+		v = string(bytes.TrimSpace(raw))
+	}
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil {
+		return 0, `Field "` + name + `" must be a Number`
+	}
+	return int(n), ""
 }
 
 var knownEntity = map[models.MessageEntityType]bool{

@@ -45,44 +45,31 @@ func (s *Server) userMessageLocked(u User, m *message) int64 {
 }
 
 // SendText sends text from u to the bot and returns the update_id (0 when
-// allowed_updates filters messages out). Bot commands in the text get
-// bot_command entities as Telegram gives them.
+// allowed_updates filters messages out, or for an empty text). Bot commands
+// in the text get bot_command entities as Telegram gives them.
 func (s *Server) SendText(u User, text string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.userMessageLocked(u, &message{text: text, entities: commandEntities(text)})
+	return s.Send(u.ID, 0, u, Content{Text: text})
 }
 
-// Reply sends text from u as a reply to message replyTo of their chat.
+// Reply sends text from u as a reply to message replyTo of their chat; 0
+// when the chat has no such message.
 func (s *Server) Reply(u User, replyTo int, text string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.userMessageLocked(u, &message{text: text, entities: commandEntities(text), replyTo: replyTo})
+	return s.Send(u.ID, 0, u, Content{Text: text, ReplyTo: replyTo})
 }
 
 // SendSticker sends a sticker from u.
 func (s *Server) SendSticker(u User) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.newFileLocked("sticker", "sticker.webp", "image/webp", 24000)
-	f.emoji = "👍"
-	return s.userMessageLocked(u, &message{media: f})
+	return s.Send(u.ID, 0, u, Content{Kind: "sticker"})
 }
 
 // SendPhoto sends a photo with a caption from u.
 func (s *Server) SendPhoto(u User, caption string) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.newPhotoLocked("photo.jpg", 120000, 1280, 960)
-	return s.userMessageLocked(u, &message{media: f, caption: caption})
+	return s.Send(u.ID, 0, u, Content{Kind: "photo", Caption: caption})
 }
 
 // SendVoice sends a voice message from u.
 func (s *Server) SendVoice(u User) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.newFileLocked("voice", "voice.ogg", "audio/ogg", 9000)
-	return s.userMessageLocked(u, &message{media: f})
+	return s.Send(u.ID, 0, u, Content{Kind: "voice"})
 }
 
 // SendDocument sends a file named name with a caption from u; its content
@@ -94,13 +81,11 @@ func (s *Server) SendDocument(u User, name, caption string) int64 {
 // SendContact sends a contact from u, as the share-contact button does when
 // contactUserID is u.ID; another contactUserID shares someone else's card.
 func (s *Server) SendContact(u User, phone string, contactUserID int64) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	ct := &models.Contact{PhoneNumber: phone, FirstName: "Contact", UserID: contactUserID}
 	if contactUserID == u.ID {
 		ct.FirstName, ct.LastName = u.firstName(), u.LastName
 	}
-	return s.userMessageLocked(u, &message{contact: ct})
+	return s.Send(u.ID, 0, u, Content{Contact: ct})
 }
 
 // PressKey taps a button of the reply keyboard u's chat shows: the button's
@@ -159,7 +144,8 @@ func (s *Server) Press(u User, messageID int, data string) (int64, error) {
 	return s.PressIn(u.ID, u, messageID, data)
 }
 
-// PressIn is Press in any chat, such as a group where u is a member.
+// PressIn is Press in any chat, such as a group where u is a member; it
+// fails in a group u is not in, whose messages u cannot see.
 func (s *Server) PressIn(chatID int64, u User, messageID int, data string) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -169,6 +155,8 @@ func (s *Server) PressIn(chatID int64, u User, messageID int, data string) (int6
 	}
 	m := c.message(messageID)
 	switch {
+	case c.typ != "private" && !c.members[u.ID].inChat():
+		return 0, fmt.Errorf("telegramtest: user %d is not a member of chat %d", u.ID, chatID)
 	case m == nil:
 		return 0, fmt.Errorf("telegramtest: no message %d in chat %d", messageID, chatID)
 	case !m.fromBot:
@@ -196,11 +184,7 @@ func (s *Server) pressLocked(u User, c *chat, messageID int, data string) int64 
 	} else {
 		// A message the bot can no longer see arrives as an
 		// InaccessibleMessage, with date 0.
-		msg = struct {
-			Chat      wireChat `json:"chat"`
-			MessageID int      `json:"message_id"`
-			Date      int      `json:"date"`
-		}{c.wire(), messageID, 0}
+		msg = wireInaccessible{Chat: c.wire(), MessageID: messageID}
 	}
 	payload, _ := json.Marshal(struct {
 		ID           string    `json:"id"`
@@ -345,7 +329,11 @@ func (s *Server) injectChatLocked(ic injectedChat, from User) *chat {
 				typ = "supergroup"
 			}
 		}
-		c = s.newChatLocked(ic.ID, typ)
+		if typ == "private" {
+			c = s.newChatLocked(ic.ID, typ)
+		} else {
+			c = s.newGroupLocked(ic.ID, typ)
+		}
 	}
 	if c.typ == "private" {
 		u := from
@@ -353,8 +341,14 @@ func (s *Server) injectChatLocked(ic injectedChat, from User) *chat {
 			u = User{ID: ic.ID, FirstName: ic.FirstName, LastName: ic.LastName, Username: ic.Username}
 		}
 		c.user = u
+		s.seeLocked(u)
 	} else {
 		c.title, c.isForum = ic.Title, ic.IsForum
+		// Who wrote in a group is in it.
+		if from.ID != 0 && c.members[from.ID] == nil {
+			c.members[from.ID] = &member{user: from, status: StatusMember}
+			s.seeLocked(from)
+		}
 	}
 	return c
 }
