@@ -87,6 +87,18 @@ func (t *Tx) RequestPerson(ctx context.Context, reason string, contact polku.Con
 	return wrap(err, "request person")
 }
 
+// CallRequested is the number the family of chat asked to be called at in
+// the intake, "" when it did not.
+func (t *Tx) CallRequested(ctx context.Context, chat int64) (string, error) {
+	var phone string
+	err := t.tx.QueryRow(ctx, `
+		SELECT COALESCE(phone, '') FROM contact_requests WHERE chat_id = $1 AND status = 'open' AND contact = 'phone'`, chat).Scan(&phone)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return phone, wrap(err, "call requested")
+}
+
 // WithdrawRequest withdraws the open request the intake made, when the
 // family no longer wants to be contacted; the number goes with it.
 func (t *Tx) WithdrawRequest(ctx context.Context) error {
@@ -106,6 +118,11 @@ func (t *Tx) Decline(ctx context.Context) error {
 	}
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE contact_requests SET family_id = NULL, phone = NULL WHERE chat_id = $1 AND status = 'open'`, t.chat)
+	// The case stays (the family may still talk to a person), but no
+	// longer shows its answers; a card says the family was found to need
+	// support, so it goes.
+	b.Queue(`UPDATE cases SET shared = false, municipality = '', bands = '' WHERE chat_id = $1`, t.chat)
+	b.Queue(`DELETE FROM cards WHERE chat_id = $1`, t.chat)
 	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1 AND status <> 'open'`, t.chat)
 	b.Queue(`DELETE FROM families WHERE chat_id = $1`, t.chat)
 	b.Queue(`DELETE FROM outbox WHERE chat_id = $1 AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, t.chat)
@@ -123,6 +140,8 @@ func (t *Tx) Erase(ctx context.Context) error {
 	}
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1`, t.chat)
+	b.Queue(`DELETE FROM cases WHERE chat_id = $1`, t.chat)
+	b.Queue(`DELETE FROM cards WHERE chat_id = $1`, t.chat)
 	b.Queue(`DELETE FROM families WHERE chat_id = $1`, t.chat)
 	b.Queue(`DELETE FROM outbox WHERE chat_id = $1 AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, t.chat)
 	return wrap(t.tx.SendBatch(ctx, b).Close(), "erase")
@@ -143,6 +162,15 @@ func (db *DB) Export(ctx context.Context, chat int64) ([]byte, error) {
 				FROM signups su JOIN sessions s ON s.id = su.session_id JOIN activities a ON a.id = s.activity_id
 				WHERE su.family_id = f.id), '[]'),
 			'reminders', f.reminders,
+			'case', (SELECT json_build_object('id', c.id, 'status', c.status, 'opened_at', c.opened_at, 'closed_at', c.closed_at,
+					'outcome', c.outcome, 'shared', c.shared,
+					'notes', COALESCE((SELECT json_agg(json_build_object('text', n.text, 'at', n.created_at) ORDER BY n.id) FROM case_notes n WHERE n.case_id = c.id), '[]'),
+					'feedback', COALESCE((SELECT json_agg(json_build_object('score', x.score, 'at', x.given_at) ORDER BY x.id) FROM case_feedback x WHERE x.case_id = c.id), '[]'))
+				FROM cases c WHERE c.chat_id = f.chat_id),
+			'cards', COALESCE((SELECT json_agg(json_build_object('code', k.code, 'valid_from', k.valid_from, 'valid_until', k.valid_until,
+					'visits', k.visits, 'revoked_at', k.revoked_at,
+					'used', (SELECT count(*) FROM card_visits v WHERE v.card_id = k.id)) ORDER BY k.id)
+				FROM cards k WHERE k.chat_id = f.chat_id), '[]'),
 			'conversation', (SELECT data FROM conversations WHERE chat_id = f.chat_id))
 		FROM families f WHERE f.chat_id = $1`, chat).Scan(&doc)
 	return doc, wrap(err, "export")
@@ -150,11 +178,19 @@ func (db *DB) Export(ctx context.Context, chat int64) ([]byte, error) {
 
 // Family returns the family of the chat, or ENOTFOUND.
 func (db *DB) Family(ctx context.Context, chat int64) (polku.Family, error) {
+	return familyOf(ctx, db.pool, chat)
+}
+
+func (t *Tx) familyByChat(ctx context.Context, chat int64) (polku.Family, error) {
+	return familyOf(ctx, t.tx, chat)
+}
+
+func familyOf(ctx context.Context, db querier, chat int64) (polku.Family, error) {
 	var f polku.Family
 	var referral *string
 	var answers []byte
 	var profileAt *time.Time
-	err := db.pool.QueryRow(ctx, `
+	err := db.QueryRow(ctx, `
 		SELECT id, chat_id, lang, referral, consent_version, consent_at, answers, profile_at
 		FROM families WHERE chat_id = $1`, chat).Scan(&f.ID, &f.ChatID, &f.Lang, &referral, &f.ConsentVersion, &f.ConsentAt, &answers, &profileAt)
 	if err != nil {
@@ -172,7 +208,7 @@ func (db *DB) Family(ctx context.Context, chat int64) (polku.Family, error) {
 		}
 	}
 	var scores []int
-	err = db.pool.QueryRow(ctx, `SELECT scores FROM wellbeing WHERE family_id = $1 AND kind = 'baseline'`, f.ID).Scan(&scores)
+	err = db.QueryRow(ctx, `SELECT scores FROM wellbeing WHERE family_id = $1 AND kind = 'baseline'`, f.ID).Scan(&scores)
 	if err == nil {
 		f.Answers.Wellbeing = scores
 	} else if !errors.Is(err, pgx.ErrNoRows) {

@@ -207,6 +207,8 @@ type Gauges struct {
 	UpdatesWaiting  int64
 	MessagesWaiting int64
 	RequestsOpen    int64
+	CasesOpen       int64
+	CasesUnclaimed  int64
 	ChatsBlocked    int64
 	Families        int64
 }
@@ -219,6 +221,9 @@ func (db *DB) ReadGauges(ctx context.Context) (Gauges, error) {
 		       (SELECT count(*) FROM outbox WHERE sent_at IS NULL AND dropped IS NULL),
 		       (SELECT count(*) FROM contact_requests WHERE status = 'open'),
 		       (SELECT count(*) FROM conversations WHERE blocked_at IS NOT NULL),
-		       (SELECT count(*) FROM families)`).Scan(&g.UpdatesWaiting, &g.MessagesWaiting, &g.RequestsOpen, &g.ChatsBlocked, &g.Families)
+		       (SELECT count(*) FROM families),
+		       (SELECT count(*) FROM cases WHERE status = 'open'),
+		       (SELECT count(*) FROM cases WHERE status = 'open' AND claimed_by IS NULL)`).Scan(
+		&g.UpdatesWaiting, &g.MessagesWaiting, &g.RequestsOpen, &g.ChatsBlocked, &g.Families, &g.CasesOpen, &g.CasesUnclaimed)
 	return g, wrap(err, "gauges")
 }

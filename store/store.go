@@ -11,6 +11,7 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
 	"errors"
 	"fmt"
@@ -42,6 +43,9 @@ type DB struct {
 	// when another family's erasure frees seats (Erase and Decline take
 	// no plan of their own).
 	Reminders polku.Reminders
+	// Random draws card, referral and provider link codes: crypto/rand,
+	// or a fixed sequence in tests.
+	Random io.Reader
 }
 
 // Open connects to the database at url. maxConns bounds the pool (0 means
@@ -58,7 +62,7 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	if err != nil {
 		return nil, wrap(err, "open database")
 	}
-	return &DB{pool: pool, Now: time.Now, Reminders: polku.DefaultReminders(helsinki)}, nil
+	return &DB{pool: pool, Now: time.Now, Reminders: polku.DefaultReminders(helsinki), Random: rand.Reader}, nil
 }
 
 // Close closes every connection.

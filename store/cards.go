@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"polku"
+)
+
+const cardCols = `k.id, k.chat_id, k.code, k.valid_from, k.valid_until, k.visits,
+	(SELECT count(*) FROM card_visits v WHERE v.card_id = k.id), k.revoked_at IS NOT NULL`
+
+func scanCard(row pgx.Row) (polku.Card, error) {
+	var c polku.Card
+	err := row.Scan(&c.ID, &c.ChatID, &c.Code, &c.ValidFrom, &c.ValidUntil, &c.Visits, &c.Used, &c.Revoked)
+	return c, err
+}
+
+// CardTerms is what a coordinator decides when issuing a card.
+type CardTerms struct {
+	// Days the card is valid from today.
+	Days int
+	// Visits is the number of free visits, 0 for unlimited.
+	Visits int
+}
+
+// IssueCard gives a case's family a wellbeing card with a new code; a card
+// it had is revoked.
+func (t *Tx) IssueCard(ctx context.Context, c polku.Case, by int64, terms CardTerms) (polku.Card, error) {
+	if terms.Days < 1 || terms.Days > 3660 || terms.Visits < 0 || terms.Visits > 1000 {
+		return polku.Card{}, polku.Errorf(polku.EINVALID, "card terms %+v", terms)
+	}
+	now := t.db.Now()
+	if _, err := t.tx.Exec(ctx, `UPDATE cards SET revoked_at = $2, revoked_by = $3 WHERE chat_id = $1 AND revoked_at IS NULL`, c.ChatID, now, by); err != nil {
+		return polku.Card{}, wrap(err, "issue card")
+	}
+	until := now.AddDate(0, 0, terms.Days)
+	for range 5 {
+		code, err := polku.NewCode(t.db.Random, polku.CardCodeLen)
+		if err != nil {
+			return polku.Card{}, polku.Errorf(polku.EINTERNAL, "card code: %v", err)
+		}
+		card, err := scanCard(t.tx.QueryRow(ctx, `
+			INSERT INTO cards AS k (chat_id, case_id, code, valid_from, valid_until, visits, issued_by, issued_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $4) ON CONFLICT (code) DO NOTHING RETURNING `+cardCols,
+			c.ChatID, c.ID, code, now, until, terms.Visits, by))
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue // the code was taken: draw another
+		}
+		return card, wrap(err, "issue card")
+	}
+	return polku.Card{}, polku.Errorf(polku.EINTERNAL, "no free card code")
+}
+
+// RevokeCard revokes the chat's card; ENOTFOUND when it has none.
+func (t *Tx) RevokeCard(ctx context.Context, chat, by int64) (polku.Card, error) {
+	card, err := scanCard(t.tx.QueryRow(ctx, `
+		UPDATE cards k SET revoked_at = $2, revoked_by = $3 WHERE chat_id = $1 AND revoked_at IS NULL RETURNING `+cardCols,
+		chat, t.db.Now(), by))
+	return card, wrap(err, "revoke card")
+}
+
+// ChatCard returns the chat's card: the one not revoked, else the last
+// revoked one; ENOTFOUND when it never had one.
+func (t *Tx) ChatCard(ctx context.Context, chat int64) (polku.Card, error) {
+	card, err := scanCard(t.tx.QueryRow(ctx, `
+		SELECT `+cardCols+` FROM cards k WHERE chat_id = $1 ORDER BY revoked_at IS NULL DESC, issued_at DESC LIMIT 1`, chat))
+	return card, wrap(err, "card")
+}
+
+// CardByCode returns the card with a code, or ENOTFOUND.
+func (t *Tx) CardByCode(ctx context.Context, code string) (polku.Card, error) {
+	card, err := scanCard(t.tx.QueryRow(ctx, `SELECT `+cardCols+` FROM cards k WHERE code = $1`, code))
+	return card, wrap(err, "card by code")
+}
+
+// Card returns the card of the update's chat (see ChatCard).
+func (t *Tx) Card(ctx context.Context) (polku.Card, error) { return t.ChatCard(ctx, t.chat) }
+
+// HasValidCard reports whether the update's chat holds a card valid now
+// with visits left: "free with the card" activities are then suggested.
+func (t *Tx) HasValidCard(ctx context.Context, now time.Time) (bool, error) {
+	card, err := t.Card(ctx)
+	if polku.ErrorCode(err) == polku.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return card.State(now) == polku.CardValid, nil
+}
+
+// VerifyCard checks a card for a provider and, when it is valid, records
+// one visit to the activity (0 when none was named). The card is locked
+// while its visits are counted, so two providers checking at once never
+// use one visit twice. A second check of the same card by the same
+// provider for the same activity on the same day records nothing and
+// reports again: a scan repeated by mistake does not use a visit. It
+// returns the card as it is after the visit.
+func (t *Tx) VerifyCard(ctx context.Context, code string, provider, activity int64) (card polku.Card, state polku.CardState, again bool, err error) {
+	now := t.db.Now()
+	var id int64
+	if err := t.tx.QueryRow(ctx, `SELECT id FROM cards WHERE code = $1 FOR UPDATE`, code).Scan(&id); err != nil {
+		return card, "", false, wrap(err, "verify card")
+	}
+	card, err = scanCard(t.tx.QueryRow(ctx, `SELECT `+cardCols+` FROM cards k WHERE id = $1`, id))
+	if err != nil {
+		return card, "", false, wrap(err, "verify card")
+	}
+	local := now.In(helsinki)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, helsinki)
+	err = t.tx.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM card_visits WHERE card_id = $1 AND provider_id = $2
+			AND activity_id IS NOT DISTINCT FROM $3 AND visited_at >= $4)`,
+		id, provider, nullID(activity), day).Scan(&again)
+	if err != nil {
+		return card, "", false, wrap(err, "verify card")
+	}
+	if again {
+		return card, polku.CardValid, true, nil
+	}
+	state = card.State(now)
+	if state != polku.CardValid {
+		return card, state, false, nil
+	}
+	if _, err := t.tx.Exec(ctx, `INSERT INTO card_visits (card_id, provider_id, activity_id, visited_at) VALUES ($1, $2, $3, $4)`,
+		id, provider, nullID(activity), now); err != nil {
+		return card, state, false, wrap(err, "card visit")
+	}
+	card.Used++
+	return card, state, false, nil
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// AddProvider registers a provider for an organiser of the catalogue. The
+// organiser is named by a part of its name; ENOTFOUND when no organiser
+// matches, EINVALID (with the candidates) when several do.
+func (t *Tx) AddProvider(ctx context.Context, organiser, name string, by int64) (polku.Provider, []string, error) {
+	rows, err := t.tx.Query(ctx, `
+		SELECT DISTINCT organiser FROM activities
+		WHERE organiser ILIKE '%' || $1 || '%' OR lower(organiser) = lower($1) ORDER BY organiser`, escapeLike(organiser))
+	if err != nil {
+		return polku.Provider{}, nil, wrap(err, "add provider")
+	}
+	orgs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return polku.Provider{}, nil, wrap(err, "add provider")
+	}
+	switch len(orgs) {
+	case 0:
+		return polku.Provider{}, nil, polku.Errorf(polku.ENOTFOUND, "no organiser %q", organiser)
+	case 1:
+	default:
+		return polku.Provider{}, orgs, polku.Errorf(polku.EINVALID, "several organisers")
+	}
+	for range 5 {
+		code, err := polku.NewCode(t.db.Random, polku.LinkCodeLen)
+		if err != nil {
+			return polku.Provider{}, nil, polku.Errorf(polku.EINTERNAL, "provider code: %v", err)
+		}
+		p := polku.Provider{Organiser: orgs[0], Name: name, LinkCode: code}
+		err = t.tx.QueryRow(ctx, `
+			INSERT INTO providers (organiser, name, link_code, added_by, added_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (link_code) DO NOTHING RETURNING id`, p.Organiser, name, code, by, t.db.Now()).Scan(&p.ID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			continue
+		}
+		return p, nil, wrap(err, "add provider")
+	}
+	return polku.Provider{}, nil, polku.Errorf(polku.EINTERNAL, "no free provider code")
+}
+
+func escapeLike(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if r == '%' || r == '_' || r == '\\' {
+			out = append(out, '\\')
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// LinkProvider links the Telegram user who opened a provider's one-time
+// link; the link then stops working. ENOTFOUND for an unknown or used
+// link, ECONFLICT when the user is already another provider.
+func (t *Tx) LinkProvider(ctx context.Context, code string, user int64) (polku.Provider, error) {
+	var p polku.Provider
+	err := t.tx.QueryRow(ctx, `
+		UPDATE providers SET user_id = $2, link_code = NULL, linked_at = $3
+		WHERE link_code = $1 RETURNING id, organiser, name, user_id`, code, user, t.db.Now()).Scan(&p.ID, &p.Organiser, &p.Name, &p.UserID)
+	return p, wrap(err, "link provider")
+}
+
+// ProviderByUser returns the provider a Telegram user is, or ENOTFOUND.
+func (t *Tx) ProviderByUser(ctx context.Context, user int64) (polku.Provider, error) {
+	var p polku.Provider
+	err := t.tx.QueryRow(ctx, `SELECT id, organiser, name, user_id FROM providers WHERE user_id = $1`, user).Scan(&p.ID, &p.Organiser, &p.Name, &p.UserID)
+	return p, wrap(err, "provider")
+}
+
+// Providers lists the providers, linked or not.
+func (t *Tx) Providers(ctx context.Context) ([]polku.Provider, error) {
+	rows, err := t.tx.Query(ctx, `SELECT id, organiser, name, COALESCE(user_id, 0), COALESCE(link_code, '') FROM providers ORDER BY organiser, name, id`)
+	if err != nil {
+		return nil, wrap(err, "providers")
+	}
+	ps, err := pgx.CollectRows(rows, pgx.RowToStructByPos[polku.Provider])
+	return ps, wrap(err, "providers")
+}
+
+// ProviderActivities lists an organiser's scheduled activities, those with
+// a session today first: where a card visit is recorded.
+func (t *Tx) ProviderActivities(ctx context.Context, organiser string, now time.Time) ([]polku.Activity, error) {
+	day := time.Date(now.In(helsinki).Year(), now.In(helsinki).Month(), now.In(helsinki).Day(), 0, 0, 0, 0, helsinki)
+	rows, err := t.tx.Query(ctx, `
+		SELECT a.id, a.data->'title' FROM activities a
+		WHERE a.organiser = $1 AND a.status = 'scheduled'
+		ORDER BY NOT EXISTS (SELECT 1 FROM sessions s WHERE s.activity_id = a.id AND s.status = 'scheduled'
+		                     AND s.starts_at >= $2 AND s.starts_at < $3), a.id
+		LIMIT 8`, organiser, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return nil, wrap(err, "provider activities")
+	}
+	acts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (polku.Activity, error) {
+		var a polku.Activity
+		err := r.Scan(&a.ID, &a.Title)
+		return a, err
+	})
+	return acts, wrap(err, "provider activities")
+}
+
+// AddReferral registers a referral code for an organisation with a new
+// code; it returns the code.
+func (t *Tx) AddReferral(ctx context.Context, organisation string, by int64) (string, error) {
+	for range 5 {
+		c, err := polku.NewCode(t.db.Random, 6)
+		if err != nil {
+			return "", polku.Errorf(polku.EINTERNAL, "referral code: %v", err)
+		}
+		code := "r" + c
+		tag, err := t.tx.Exec(ctx, `
+			INSERT INTO referral_codes (code, organisation, created_by, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (code) DO NOTHING`, code, organisation, by, t.db.Now())
+		if err != nil {
+			return "", wrap(err, "add referral")
+		}
+		if tag.RowsAffected() == 1 {
+			return code, nil
+		}
+	}
+	return "", polku.Errorf(polku.EINTERNAL, "no free referral code")
+}
+
+// Referrals lists the referral codes with how many families started from
+// each and how many finished the intake: counts only.
+func (t *Tx) Referrals(ctx context.Context) ([]polku.Referral, error) {
+	rows, err := t.tx.Query(ctx, `
+		SELECT r.code, r.organisation,
+			COALESCE(sum(s.count) FILTER (WHERE s.kind = 'referral_started'), 0),
+			COALESCE(sum(s.count) FILTER (WHERE s.kind = 'intake_completed'), 0)
+		FROM referral_codes r LEFT JOIN stats s ON s.referral = r.code
+		GROUP BY r.code, r.organisation, r.created_at ORDER BY r.created_at, r.code`)
+	if err != nil {
+		return nil, wrap(err, "referrals")
+	}
+	refs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[polku.Referral])
+	return refs, wrap(err, "referrals")
+}
+
+// Started counts a family starting from a referral link, when the code is
+// a registered one (anything else counts as a self-referral, unrecorded).
+func (t *Tx) Started(ctx context.Context, code string) error {
+	_, err := t.tx.Exec(ctx, `
+		INSERT INTO stats (day, kind, municipality, referral, count)
+		SELECT $1, 'referral_started', '', code, 1 FROM referral_codes WHERE code = $2
+		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + 1`,
+		t.db.Now().In(helsinki).Format("2006-01-02"), code)
+	return wrap(err, "count start")
+}

@@ -1,0 +1,345 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"polku"
+)
+
+const caseCols = `c.id, c.chat_id, c.shared, c.status, c.urgent, c.municipality, c.bands,
+	COALESCE(c.thread_id, 0), COALESCE(c.summary_id, 0), COALESCE(c.claimed_by, 0), COALESCE(c.claimed_name, ''),
+	COALESCE(c.outcome, ''), c.opened_at, c.family_at, c.closed_at`
+
+func scanCase(row pgx.Row) (polku.Case, error) {
+	var c polku.Case
+	var status, outcome string
+	var familyAt, closed *time.Time
+	err := row.Scan(&c.ID, &c.ChatID, &c.Shared, &status, &c.Urgent, &c.Municipality, &c.Bands,
+		&c.Thread, &c.Summary, &c.ClaimedBy, &c.ClaimedName, &outcome, &c.Opened, &familyAt, &closed)
+	c.Status, c.Outcome = polku.CaseStatus(status), polku.Outcome(outcome)
+	if familyAt != nil {
+		c.FamilyAt = *familyAt
+	}
+	if closed != nil {
+		c.Closed = *closed
+	}
+	return c, err
+}
+
+// CaseRequest is a family's wish to talk to a person.
+type CaseRequest struct {
+	// Share says the family agreed to show its answers to the
+	// coordinators; a case once shared stays shared until the family
+	// declines the privacy notice.
+	Share bool
+	// Urgent marks the case urgent (a safety word).
+	Urgent bool
+	// Municipality and Bands name the topic.
+	Municipality string
+	Bands        string
+}
+
+// Opening is what OpenCase did.
+type Opening int
+
+// What opening a case did.
+const (
+	// CaseWasOpen: the case was open already (it may have been updated).
+	CaseWasOpen Opening = iota
+	// CaseNew: a new case.
+	CaseNew
+	// CaseReopened: a closed case opened again.
+	CaseReopened
+)
+
+// OpenCase opens the chat's case: a new one, the closed one again, or the
+// open one updated (shared, urgent, the family's last message). A reopened
+// case keeps its coordinator and topic.
+func (t *Tx) OpenCase(ctx context.Context, r CaseRequest) (polku.Case, Opening, error) {
+	now := t.db.Now()
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE chat_id = $1 FOR UPDATE`, t.chat))
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		c, err = scanCase(t.tx.QueryRow(ctx, `
+			INSERT INTO cases AS c (chat_id, shared, urgent, municipality, bands, opened_at, family_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING `+caseCols,
+			t.chat, r.Share, r.Urgent, r.Municipality, r.Bands, now))
+		return c, CaseNew, wrap(err, "open case")
+	case err != nil:
+		return c, CaseWasOpen, wrap(err, "open case")
+	}
+	did := CaseWasOpen
+	if c.Status == polku.CaseClosed {
+		did = CaseReopened
+	}
+	c, err = scanCase(t.tx.QueryRow(ctx, `
+		UPDATE cases c SET
+			shared = c.shared OR $2,
+			urgent = CASE WHEN c.status = 'closed' THEN $3 ELSE c.urgent OR $3 END,
+			municipality = CASE WHEN $4 <> '' THEN $4 ELSE c.municipality END,
+			bands = CASE WHEN $5 <> '' THEN $5 ELSE c.bands END,
+			opened_at = CASE WHEN c.status = 'closed' THEN $6 ELSE c.opened_at END,
+			nudged_at = CASE WHEN c.status = 'closed' THEN NULL ELSE c.nudged_at END,
+			status = 'open', outcome = NULL, closed_at = NULL, family_at = $6
+		WHERE c.id = $1 RETURNING `+caseCols, c.ID, r.Share, r.Urgent, r.Municipality, r.Bands, now))
+	return c, did, wrap(err, "open case")
+}
+
+// FamilyCase returns the chat's case, or ENOTFOUND.
+func (t *Tx) FamilyCase(ctx context.Context) (polku.Case, error) {
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE chat_id = $1`, t.chat))
+	return c, wrap(err, "case")
+}
+
+// Feedback stores the family's answer to the feedback question of its
+// closed case: one answer per closing, later presses are ECONFLICT.
+func (t *Tx) Feedback(ctx context.Context, caseID int64, score int) error {
+	if score < 1 || score > 5 {
+		return polku.Errorf(polku.EINVALID, "feedback %d", score)
+	}
+	tag, err := t.tx.Exec(ctx, `
+		WITH asked AS (
+			UPDATE cases SET feedback_asked_at = NULL
+			WHERE id = $1 AND chat_id = $2 AND feedback_asked_at IS NOT NULL RETURNING id)
+		INSERT INTO case_feedback (case_id, score, given_at) SELECT id, $3, $4 FROM asked`,
+		caseID, t.chat, score, t.db.Now())
+	if err != nil {
+		return wrap(err, "feedback")
+	}
+	if tag.RowsAffected() == 0 {
+		var exists bool
+		if err := t.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cases WHERE id = $1 AND chat_id = $2)`, caseID, t.chat).Scan(&exists); err != nil {
+			return wrap(err, "feedback")
+		}
+		if !exists {
+			return polku.Errorf(polku.ENOTFOUND, "feedback on case %d", caseID)
+		}
+		return polku.Errorf(polku.ECONFLICT, "feedback already given")
+	}
+	return nil
+}
+
+// Case returns a case for a coordinator's action, locked until the end
+// of the transaction, or ENOTFOUND.
+func (t *Tx) Case(ctx context.Context, id int64) (polku.Case, error) {
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE id = $1 FOR UPDATE`, id))
+	return c, wrap(err, "case")
+}
+
+// CaseByThread returns the case of a forum topic, or ENOTFOUND.
+func (t *Tx) CaseByThread(ctx context.Context, thread int) (polku.Case, error) {
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE thread_id = $1 FOR UPDATE`, thread))
+	return c, wrap(err, "case by topic")
+}
+
+// Claim assigns the case to a coordinator. When another coordinator has
+// it, it returns the case with ECONFLICT.
+func (t *Tx) Claim(ctx context.Context, id, user int64, name string) (polku.Case, error) {
+	c, err := t.Case(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if c.ClaimedBy != 0 && c.ClaimedBy != user {
+		return c, polku.Errorf(polku.ECONFLICT, "case claimed by another")
+	}
+	c, err = scanCase(t.tx.QueryRow(ctx, `
+		UPDATE cases c SET claimed_by = $2, claimed_name = $3, claimed_at = $4 WHERE id = $1 RETURNING `+caseCols,
+		id, user, name, t.db.Now()))
+	return c, wrap(err, "claim")
+}
+
+// Release takes the case off its coordinator, so another can claim it.
+func (t *Tx) Release(ctx context.Context, id int64) (polku.Case, error) {
+	c, err := scanCase(t.tx.QueryRow(ctx, `
+		UPDATE cases c SET claimed_by = NULL, claimed_name = NULL, claimed_at = NULL WHERE id = $1 RETURNING `+caseCols, id))
+	return c, wrap(err, "release")
+}
+
+// CloseCase closes an open case with an outcome and marks the family to be
+// asked for feedback. A closed case is ECONFLICT.
+func (t *Tx) CloseCase(ctx context.Context, id int64, outcome polku.Outcome) (polku.Case, error) {
+	if !polku.ValidOutcome(outcome) {
+		return polku.Case{}, polku.Errorf(polku.EINVALID, "outcome %q", outcome)
+	}
+	now := t.db.Now()
+	c, err := scanCase(t.tx.QueryRow(ctx, `
+		UPDATE cases c SET status = 'closed', outcome = $2, closed_at = $3, feedback_asked_at = $3, urgent = false
+		WHERE id = $1 AND status = 'open' RETURNING `+caseCols, id, string(outcome), now))
+	if errors.Is(err, pgx.ErrNoRows) {
+		if c, err := t.Case(ctx, id); err != nil {
+			return c, err
+		}
+		return c, polku.Errorf(polku.ECONFLICT, "case already closed")
+	}
+	return c, wrap(err, "close case")
+}
+
+// OpenCases lists the open cases, the longest waiting first.
+func (t *Tx) OpenCases(ctx context.Context) ([]polku.Case, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+caseCols+` FROM cases c WHERE status = 'open' ORDER BY urgent DESC, opened_at, id`)
+	if err != nil {
+		return nil, wrap(err, "open cases")
+	}
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (polku.Case, error) { return scanCase(r) })
+	return cs, wrap(err, "open cases")
+}
+
+// AddNote stores a coordinator's private note on a case.
+func (t *Tx) AddNote(ctx context.Context, caseID, coordinator int64, text string) error {
+	_, err := t.tx.Exec(ctx, `INSERT INTO case_notes (case_id, coordinator, text, created_at) VALUES ($1, $2, $3, $4)`,
+		caseID, coordinator, text, t.db.Now())
+	return wrap(err, "note")
+}
+
+// Audit records a coordinator's action. detail names what was done (an
+// outcome, a template's name), never what anyone wrote.
+func (t *Tx) Audit(ctx context.Context, coordinator int64, action string, caseID int64, detail string) error {
+	var c *int64
+	if caseID != 0 {
+		c = &caseID
+	}
+	_, err := t.tx.Exec(ctx, `INSERT INTO audit (at, coordinator, action, case_id, detail) VALUES ($1, $2, $3, $4, $5)`,
+		t.db.Now(), coordinator, action, c, detail)
+	return wrap(err, "audit")
+}
+
+// SeeCoordinator remembers a coordinator's first name, for claims and the
+// duty list.
+func (t *Tx) SeeCoordinator(ctx context.Context, user int64, firstName string) error {
+	_, err := t.tx.Exec(ctx, `
+		INSERT INTO coordinators (user_id, first_name, seen_at) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id) DO UPDATE SET first_name = $2, seen_at = $3`, user, firstName, t.db.Now())
+	return wrap(err, "coordinator")
+}
+
+// SetDuty puts a coordinator on duty or off.
+func (t *Tx) SetDuty(ctx context.Context, user int64, on bool) error {
+	_, err := t.tx.Exec(ctx, `UPDATE coordinators SET on_duty = $2 WHERE user_id = $1`, user, on)
+	return wrap(err, "duty")
+}
+
+// OnDuty lists the coordinators on duty.
+func (t *Tx) OnDuty(ctx context.Context) ([]polku.Coordinator, error) {
+	rows, err := t.tx.Query(ctx, `SELECT user_id, first_name, on_duty FROM coordinators WHERE on_duty ORDER BY first_name, user_id`)
+	if err != nil {
+		return nil, wrap(err, "on duty")
+	}
+	cs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[polku.Coordinator])
+	return cs, wrap(err, "on duty")
+}
+
+// FamilyOf returns the stored answers of a case's family when it agreed to
+// share them: ok is false otherwise.
+func (t *Tx) FamilyOf(ctx context.Context, c polku.Case) (a polku.Answers, ok bool, err error) {
+	if !c.Shared {
+		return a, false, nil
+	}
+	f, err := t.familyByChat(ctx, c.ChatID)
+	if polku.ErrorCode(err) == polku.ENOTFOUND {
+		return a, false, nil
+	}
+	return f.Answers, err == nil, err
+}
+
+// FamilyChat is how a case's family can be written to: its language,
+// whether it talks to a person now, and whether it blocked the bot.
+type FamilyChat struct {
+	Lang    string
+	Talk    bool
+	Blocked bool
+}
+
+// FamilyChat returns the state of a family's chat, as its conversation
+// has it.
+func (t *Tx) FamilyChat(ctx context.Context, chat int64) (FamilyChat, error) {
+	var f FamilyChat
+	err := t.tx.QueryRow(ctx, `
+		SELECT COALESCE(data->>'lang', ''), COALESCE((data->>'talk')::boolean, false), blocked_at IS NOT NULL
+		FROM conversations WHERE chat_id = $1`, chat).Scan(&f.Lang, &f.Talk, &f.Blocked)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return f, nil
+	}
+	return f, wrap(err, "family chat")
+}
+
+// CaseTopic returns a case for the sender, which needs its topic.
+func (db *DB) CaseTopic(ctx context.Context, id int64) (polku.Case, error) {
+	c, err := scanCase(db.pool.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE id = $1`, id))
+	return c, wrap(err, "case topic")
+}
+
+// SetThread records the forum topic Telegram made for a case.
+func (db *DB) SetThread(ctx context.Context, id int64, thread int) error {
+	_, err := db.pool.Exec(ctx, `UPDATE cases SET thread_id = $2 WHERE id = $1`, id, thread)
+	return wrap(err, "set topic")
+}
+
+// SetSummary records the case's pinned summary message.
+func (db *DB) SetSummary(ctx context.Context, id int64, message int) error {
+	_, err := db.pool.Exec(ctx, `UPDATE cases SET summary_id = $2 WHERE id = $1`, id, message)
+	return wrap(err, "set summary")
+}
+
+// Nudge finds open cases nobody claimed for longer than after, not nudged
+// within after, and queues what build makes of each, marking them nudged,
+// in one transaction; several processes never nudge the same case twice.
+func (db *DB) Nudge(ctx context.Context, after time.Duration, build func(polku.Case) []Out) (int, error) {
+	n := 0
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		now := db.Now()
+		rows, err := tx.Query(ctx, `
+			SELECT `+caseCols+` FROM cases c
+			WHERE status = 'open' AND claimed_by IS NULL AND opened_at <= $1
+			  AND (nudged_at IS NULL OR nudged_at <= $1)
+			ORDER BY opened_at LIMIT 50 FOR UPDATE SKIP LOCKED`, now.Add(-after))
+		if err != nil {
+			return err
+		}
+		cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (polku.Case, error) { return scanCase(r) })
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for _, c := range cs {
+			for _, o := range build(c) {
+				b.Queue(`INSERT INTO outbox (chat_id, priority, payload) VALUES ($1, $2, $3)`, o.ChatID, o.Priority, o.Payload)
+			}
+			b.Queue(`UPDATE cases SET nudged_at = $2 WHERE id = $1`, c.ID, now)
+		}
+		n = len(cs)
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return n, wrap(err, "nudge")
+}
+
+// NextNudge is when the next unclaimed case falls due for a nudge, zero
+// when none will.
+func (db *DB) NextNudge(ctx context.Context, after time.Duration) (time.Time, error) {
+	var at *time.Time
+	err := db.pool.QueryRow(ctx, `
+		SELECT min(GREATEST(opened_at, COALESCE(nudged_at, opened_at))) FROM cases
+		WHERE status = 'open' AND claimed_by IS NULL`).Scan(&at)
+	if err != nil || at == nil {
+		return time.Time{}, wrap(err, "next nudge")
+	}
+	return at.Add(after), nil
+}
+
+// Finish queues messages and marks the update applied without touching a
+// conversation: for updates of the coordinators' group, which has none.
+func (t *Tx) Finish(ctx context.Context, out []Out) error {
+	b := &pgx.Batch{}
+	for _, o := range out {
+		b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id) VALUES ($1, $2, $3, $4)`, o.ChatID, o.Priority, o.Payload, t.update)
+	}
+	b.Queue(`UPDATE inbox SET applied_at = now(), payload = NULL WHERE update_id = $1`, t.update)
+	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
+		return wrap(err, "finish update")
+	}
+	t.marked = true
+	return nil
+}
