@@ -44,6 +44,10 @@ type Config struct {
 	GlobalRate float64
 	ChatRate   float64
 	ChatBurst  int
+	// GroupRate and GroupBurst limit one group (Telegram allows 20
+	// messages a minute).
+	GroupRate  float64
+	GroupBurst int
 	// PollTimeout is the long-polling timeout of getUpdates.
 	PollTimeout time.Duration
 	// Idle is how often workers look for work they were not told about
@@ -62,6 +66,32 @@ type Config struct {
 	// JobIdle is the longest the job runner sleeps before it looks for
 	// due jobs again (another process may have added some).
 	JobIdle time.Duration
+
+	// Group is the coordinators' supergroup (forum topics on): every
+	// case gets a topic there. 0 leaves the coordinators' side off;
+	// cases are still stored.
+	Group int64
+	// GroupLang is the language the bot speaks in the group.
+	GroupLang string
+	// ShowNames shows the family a coordinator's first name.
+	ShowNames bool
+	// NudgeAfter is how long a case waits unclaimed, within office
+	// hours, before the group is reminded of it.
+	NudgeAfter time.Duration
+	// Hours are the coordinators' office hours: nudges wait for them.
+	Hours polku.OfficeHours
+	// Card are the terms of a card issued with the case's button.
+	Card store.CardTerms
+	// Templates returns the coordinators' reply templates (/t NAME):
+	// name, then language, then text. It is asked on every use, so an
+	// edited file takes effect at once.
+	Templates func() map[string]map[string]string
+	// MemberCache is how long a membership check of the group is
+	// trusted.
+	MemberCache time.Duration
+	// Username is the bot's username for links; asked from Telegram
+	// when empty.
+	Username string
 }
 
 func (c *Config) defaults() {
@@ -80,6 +110,12 @@ func (c *Config) defaults() {
 	if c.ChatBurst <= 0 {
 		c.ChatBurst = 3
 	}
+	if c.GroupRate <= 0 {
+		c.GroupRate = 18.0 / 60
+	}
+	if c.GroupBurst <= 0 {
+		c.GroupBurst = 10
+	}
 	if c.PollTimeout <= 0 {
 		c.PollTimeout = 25 * time.Second
 	}
@@ -97,6 +133,18 @@ func (c *Config) defaults() {
 	}
 	if c.JobIdle <= 0 {
 		c.JobIdle = 5 * time.Second
+	}
+	if c.GroupLang == "" {
+		c.GroupLang = "fi"
+	}
+	if c.NudgeAfter <= 0 {
+		c.NudgeAfter = 2 * time.Hour
+	}
+	if c.Card.Days <= 0 {
+		c.Card.Days = 180
+	}
+	if c.MemberCache <= 0 {
+		c.MemberCache = 5 * time.Minute
 	}
 }
 
@@ -120,6 +168,10 @@ type Bot struct {
 	answers   chan out
 	answering atomic.Int64
 	count     counters
+
+	members members
+	me      sync.Once
+	user    string
 }
 
 // New builds the adapter. It does not talk to Telegram yet.
@@ -192,7 +244,7 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 			l = langs[0]
 		}
 		var cmds []models.BotCommand
-		for _, c := range []string{"start", "activities", "mine", "settings", "menu", "language", "privacy", "help"} {
+		for _, c := range []string{"start", "activities", "mine", "card", "settings", "menu", "language", "privacy", "help"} {
 			cmds = append(cmds, models.BotCommand{Command: c, Description: b.render.loc.Message(l, "command."+c, nil, nil)})
 		}
 		if _, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang}); err != nil {
@@ -361,6 +413,10 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	if x.blocked != nil {
 		return nil, conv, tx.SetBlocked(ctx, *x.blocked)
 	}
+	if b.cfg.Group != 0 && x.chat == b.cfg.Group {
+		answer, err := b.coordinate(ctx, tx, x)
+		return answer, conv, err
+	}
 	if !x.private || x.in.Kind == 0 {
 		return nil, conv, nil
 	}
@@ -374,15 +430,19 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	if x.document != nil && slices.Contains(b.cfg.Operators, x.from) {
 		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
 	}
+	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {
+		return answer, conv, err
+	}
 	in := x.in
 	in.Now = now
-	if in.Kind == flows.KindText {
+	if in.Kind == flows.KindText && !conv.Talk {
 		if payload, ok := b.render.typedButton(conv.Lang, b.engine.Ask(conv), in.Text); ok {
 			in = flows.Input{Kind: flows.KindButton, Payload: payload, Now: now}
 		}
 	}
 	res := b.engine.Step(conv, in)
-	if err := b.effects(ctx, tx, p.ChatID, res); err != nil {
+	extra, err := b.effects(ctx, tx, p.ChatID, res)
+	if err != nil {
 		return nil, conv, err
 	}
 	if res.Query != nil {
@@ -393,9 +453,11 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 			return nil, conv, err
 		}
 		more := b.engine.Step(res.Conv, flows.Input{Kind: flows.KindFound, Found: found, MessageID: in.MessageID, Now: now})
-		if err := b.effects(ctx, tx, p.ChatID, more); err != nil {
+		more2, err := b.effects(ctx, tx, p.ChatID, more)
+		if err != nil {
 			return nil, conv, err
 		}
+		extra = append(extra, more2...)
 		res.Conv = more.Conv
 		res.Replies = append(res.Replies, more.Replies...)
 		if res.Toast == nil {
@@ -407,18 +469,32 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		return nil, conv, err
 	}
 	calls := b.render.replies(res.Conv.Lang, p.ChatID, x.callback, res)
-	outs := make([]store.Out, len(calls))
+	for i, c := range calls {
+		if c.card != nil {
+			photo, err := b.cardPhoto(ctx, res.Conv.Lang, p.ChatID, *c.card, nil)
+			if err != nil {
+				return nil, conv, err
+			}
+			photo.Text, photo.Inline = c.Text, c.Inline
+			calls[i] = photo
+		}
+	}
+	outs := make([]store.Out, len(calls), len(calls)+len(extra))
 	for i, c := range calls {
 		outs[i] = store.Out{ChatID: p.ChatID, Priority: 0, Payload: encode(c)}
 	}
+	outs = append(outs, extra...)
 	return b.render.answer(res.Conv.Lang, p.ChatID, x.callback, res), res.Conv, tx.Save(ctx, data, outs)
 }
 
-// effects stores what the step asked for, in the same transaction.
-func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.Result) error {
+// effects stores what the step asked for, in the same transaction, and
+// returns the messages it makes for others (the coordinators).
+func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.Result) ([]store.Out, error) {
 	c := res.Conv
+	var outs []store.Out
 	for _, e := range res.Effects {
 		var err error
+		var more []store.Out
 		switch e := e.(type) {
 		case flows.RecordConsent:
 			if e.Agreed {
@@ -430,6 +506,9 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 				// Declining takes back any earlier consent: nothing
 				// personal is kept but a request to talk to a person.
 				err = tx.Count(ctx, "consent_declined", "")
+				if err == nil {
+					more, err = b.withdraw(ctx, tx, false)
+				}
 				if err == nil {
 					err = tx.Decline(ctx)
 				}
@@ -452,19 +531,27 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			if err == nil {
 				err = tx.Count(ctx, "person_requested", c.Answers.Municipality)
 			}
-			// Operators see that requests wait; no one else reads them yet.
-			b.log.Info("contact request stored", "chat_id", chat, "reason", e.Reason)
+		case flows.OpenCase:
+			_, more, err = b.openCase(ctx, tx, c, e.Share, e.Urgent)
+		case flows.Relay:
+			more, err = b.relay(ctx, tx, chat, c, e)
+		case flows.Started:
+			err = tx.Started(ctx, e.Referral)
 		case flows.Erase:
-			err = tx.Erase(ctx)
+			more, err = b.withdraw(ctx, tx, true)
+			if err == nil {
+				err = tx.Erase(ctx)
+			}
 			if err == nil {
 				err = tx.Count(ctx, "erased", "")
 			}
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
+		outs = append(outs, more...)
 	}
-	return nil
+	return outs, nil
 }
 
 // query answers a step's query in the update's transaction. Errors the
@@ -476,6 +563,22 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 	switch q.Kind {
 	case flows.QuerySuggest, flows.QueryBrowse:
 		f.Activities, err = tx.Catalogue(ctx, q.Municipality, now)
+		if err == nil {
+			f.ValidCard, err = tx.HasValidCard(ctx, now)
+		}
+	case flows.QueryCard:
+		var card polku.Card
+		card, err = tx.Card(ctx)
+		if err == nil {
+			f.Card = &card
+		} else if polku.ErrorCode(err) == polku.ENOTFOUND {
+			err = nil
+		}
+	case flows.QueryFeedback:
+		err = tx.Feedback(ctx, q.Case, q.Score)
+		if err == nil {
+			err = tx.Count(ctx, fmt.Sprintf("feedback_%d", q.Score), "")
+		}
 	case flows.QueryActivity:
 		f.Activity, err = tx.Activity(ctx, q.Activity, now)
 	case flows.QuerySignUp:

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +57,8 @@ type harness struct {
 	names map[int64]string
 	// sampleAt is when the sample catalogue's dates were made.
 	sampleAt time.Time
+	// family is the transcript's family's chat.
+	family int64
 }
 
 // other is another family of a transcript, by name.
@@ -111,6 +114,33 @@ func (h *harness) reimport(action string) {
 type harnessOptions struct {
 	fake telegramtest.Options
 	cfg  Config
+	// hours are the coordinators' office hours (always open when empty).
+	hours string
+}
+
+// The coordinators' group of the tests, and its members.
+const group = -1001000000001
+
+var (
+	anna = telegramtest.User{ID: 7001, FirstName: "Anna", LanguageCode: "fi"}
+	ben  = telegramtest.User{ID: 7002, FirstName: "Ben", LanguageCode: "fi"}
+)
+
+// codes is a fixed sequence of "random" bytes, so card, referral and
+// provider codes are the same on every run.
+type codes struct {
+	mu sync.Mutex
+	n  byte
+}
+
+func (c *codes) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range p {
+		c.n = c.n*31 + 17
+		p[i] = c.n
+	}
+	return len(p), nil
 }
 
 // operator is the transcripts' family's Telegram ID, allowed to send a
@@ -135,12 +165,24 @@ type rig struct {
 // without running it.
 func newBot(t testing.TB, db *store.DB, fake *telegramtest.Server, cfg Config) *Bot {
 	t.Helper()
+	return newBotWith(t, db, fake, harnessOptions{cfg: cfg})
+}
+
+func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harnessOptions) *Bot {
+	t.Helper()
+	cfg := o.cfg
 	loc, err := locales.Load("fi", "sv", "en", "uk")
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.Location = helsinki
-	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages(), Location: helsinki})
+	hours, err := polku.ParseOfficeHours(o.hours, "", helsinki)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Hours = hours
+	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages(), Location: helsinki,
+		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}})
 	cfg.Token, cfg.APIURL = fake.Token(), fake.URL()
 	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = 2 * time.Second
@@ -183,6 +225,7 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	t.Cleanup(pool.Close)
 	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	db.Now = clk.Now
+	db.Random = &codes{}
 	// The fictional sample catalogue, its dates relative to the test
 	// clock, as the console has it.
 	if _, err := db.ImportCatalogue(ctx, catalog.Sample(clk.now, helsinki), clk.now, polku.DefaultReminders(helsinki)); err != nil {
@@ -193,7 +236,11 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	}
 	fake := telegramtest.New(o.fake)
 	t.Cleanup(fake.Close)
-	b := newBot(t, db, fake, o.cfg)
+	fake.AddGroup(group, "Koordinaattorit", true)
+	fake.SetMember(group, anna, telegramtest.StatusMember)
+	fake.SetMember(group, ben, telegramtest.StatusMember)
+	o.cfg.Group = group
+	b := newBotWith(t, db, fake, o)
 	b.Now = clk.Now
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -210,8 +257,9 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 // fast is for conversation tests: Telegram's per-chat limit would only
 // make them slow; the sender's own tests keep the strict limits.
 var fast = harnessOptions{
-	fake: telegramtest.Options{PerChat: telegramtest.Limit{Rate: 1000, Burst: 1000}},
-	cfg:  Config{ChatRate: 1000, ChatBurst: 1000, Operators: []int64{operator}},
+	fake: telegramtest.Options{PerChat: telegramtest.Limit{Rate: 1000, Burst: 1000}, PerGroup: telegramtest.Limit{Rate: 1000, Burst: 1000}},
+	cfg: Config{ChatRate: 1000, ChatBurst: 1000, GroupRate: 1000, GroupBurst: 1000, Operators: []int64{operator}, ShowNames: true,
+		Card: store.CardTerms{Days: 180, Visits: 10}},
 }
 
 // settle waits until every update is applied and every message sent.
@@ -227,6 +275,9 @@ func (h *harness) settle() {
 			a, err1 := h.db.Unapplied(ctx)
 			s, err2 := h.db.Unsent(ctx)
 			due := err3 == nil && !next.IsZero() && !next.After(h.clock.Now())
+			if nudge, err := h.db.NextNudge(ctx, h.bot.cfg.NudgeAfter); err == nil && !nudge.IsZero() && !nudge.After(h.clock.Now()) && h.bot.cfg.Hours.Open(h.clock.Now()) {
+				due = true
+			}
 			if due {
 				h.bot.WakeJobs()
 			}
@@ -245,40 +296,88 @@ func (h *harness) settle() {
 // transcripts show it.
 func (h *harness) render(chat int64) string {
 	// A button's answer goes out beside the outbox, so it may come before
-	// or after the messages: it is shown first, to be the same every time.
-	var notes, b strings.Builder
+	// or after the messages: the answers are shown first, sorted. Chats
+	// get their messages in order, but the messages of different chats
+	// go out in parallel: so the family's come first, then the other
+	// families', then the coordinators' group's.
+	var notes []string
+	parts := map[int64]*strings.Builder{}
 	for _, e := range h.fake.Events(h.seen) {
 		h.seen = max(h.seen, e.Seq)
 		who := ""
-		if e.ChatID != chat {
+		switch {
+		case e.ChatID == chat:
+		case e.ChatID == group:
+			who = "#"
+		default:
 			name, ok := h.names[e.ChatID]
 			if !ok {
 				continue
 			}
 			who = "@" + name + " "
 		}
+		b := parts[e.ChatID]
+		if b == nil {
+			b = &strings.Builder{}
+			parts[e.ChatID] = b
+		}
 		switch e.Kind {
 		case "send":
-			writeMessage(&b, who+"<", e.Message)
+			writeMessage(b, who+"<", e.Message)
 		case "edit":
-			writeMessage(&b, who+"<~", e.Message)
+			writeMessage(b, who+"<~", e.Message)
 		case "answer":
 			if e.AnswerText != "" {
-				fmt.Fprintf(&notes, "  %s! %s\n", who, e.AnswerText)
+				notes = append(notes, fmt.Sprintf("  %s! %s\n", who, e.AnswerText))
 			}
+		case "topic":
+			what := map[string]string{"createForumTopic": "new topic", "editForumTopic": "topic renamed", "closeForumTopic": "topic closed",
+				"reopenForumTopic": "topic reopened", "deleteForumTopic": "topic deleted"}[e.Method]
+			fmt.Fprintf(b, "  %s(%s: %s)\n", who, what, e.Message.Topic)
+		case "pin":
+			fmt.Fprintf(b, "  %s(pinned)\n", who)
 		default:
-			fmt.Fprintf(&b, "  (%s)\n", e.Kind)
+			fmt.Fprintf(b, "  %s(%s)\n", who, e.Kind)
 		}
 	}
-	return notes.String() + b.String()
+	sort.Strings(notes)
+	out := strings.Join(notes, "")
+	chats := make([]int64, 0, len(parts))
+	for c := range parts {
+		chats = append(chats, c)
+	}
+	order := func(c int64) string {
+		switch {
+		case c == chat:
+			return "0"
+		case c == group:
+			return "2"
+		}
+		return "1" + h.names[c]
+	}
+	sort.Slice(chats, func(i, j int) bool { return order(chats[i]) < order(chats[j]) })
+	for _, c := range chats {
+		out += parts[c].String()
+	}
+	return out
 }
 
 func writeMessage(b *strings.Builder, prefix string, m telegramtest.Message) {
-	if m.Media == "document" {
-		fmt.Fprintf(b, "%s (file %s, %s) %s\n", prefix, m.Document, m.MimeType, m.Caption)
-		return
+	text := m.Text
+	switch m.Media {
+	case "":
+	case "document":
+		fmt.Fprintf(b, "%s (file %s, %s)\n", prefix, m.Document, m.MimeType)
+		text = m.Caption
+	default:
+		fmt.Fprintf(b, "%s (%s)\n", prefix, m.Media)
+		text = m.Caption
 	}
-	for _, line := range strings.Split(m.Text, "\n") {
+	var lines []string
+	if text != "" || m.Media == "" {
+		lines = strings.Split(text, "\n")
+	}
+	for _, line := range lines {
 		if line == "" {
 			b.WriteString(prefix + "\n")
 			continue
@@ -342,6 +441,38 @@ func (h *harness) stored(chat int64) string {
 	for _, r := range reqs {
 		fmt.Fprintf(&b, "= contact request: %s\n", r)
 	}
+	var caseLine string
+	err = h.pool.QueryRow(ctx, `
+		SELECT '#' || c.id || ': ' || c.status || CASE WHEN c.shared THEN ', answers shared' ELSE ', answers not shared' END ||
+			CASE WHEN c.urgent THEN ', urgent' ELSE '' END ||
+			COALESCE(', claimed by ' || c.claimed_name, '') || COALESCE(', outcome ' || c.outcome, '') ||
+			COALESCE(', notes ' || NULLIF((SELECT count(*) FROM case_notes n WHERE n.case_id = c.id), 0), '') ||
+			COALESCE(', feedback ' || (SELECT string_agg(score::text, ',' ORDER BY id) FROM case_feedback x WHERE x.case_id = c.id), '')
+		FROM cases c WHERE c.chat_id = $1`, chat).Scan(&caseLine)
+	if err == nil {
+		fmt.Fprintf(&b, "= case %s\n", caseLine)
+	}
+	cards, err := h.pool.Query(ctx, `
+		SELECT k.code, to_char(k.valid_until AT TIME ZONE 'Europe/Helsinki', 'DD.MM.YYYY'), k.visits,
+			(SELECT count(*) FROM card_visits v WHERE v.card_id = k.id), k.revoked_at IS NOT NULL
+		FROM cards k WHERE k.chat_id = $1 ORDER BY k.id`, chat)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for cards.Next() {
+		var code, until string
+		var visits, used int
+		var revoked bool
+		if err := cards.Scan(&code, &until, &visits, &used, &revoked); err != nil {
+			h.t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "= card %s: until %s, visits used %d of %d (0: unlimited)", polku.FormatCardCode(code), until, used, visits)
+		if revoked {
+			b.WriteString(", revoked")
+		}
+		b.WriteString("\n")
+	}
+	cards.Close()
 	rows, err := h.pool.Query(ctx, `
 		SELECT a.data->'title'->>'fi', se.starts_at, s.status, s.children, s.adults, COALESCE(s.attendance, ''),
 			COALESCE((SELECT string_agg(j.kind || ' ' || to_char(j.due_at AT TIME ZONE 'Europe/Helsinki', 'DD.MM. HH24:MI'), ', ' ORDER BY j.due_at)

@@ -33,6 +33,9 @@ func (b *Bot) jobLoop(ctx context.Context) {
 				wait = min(wait, max(next.Sub(b.Now()), 10*time.Millisecond))
 			}
 		}
+		if b.cfg.Group != 0 {
+			wait = min(wait, b.nudge(ctx))
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -41,6 +44,33 @@ func (b *Bot) jobLoop(ctx context.Context) {
 		}
 		t.Stop()
 	}
+}
+
+// nudge reminds the coordinators of cases nobody claimed, within office
+// hours, and returns how long until the next one may be due.
+func (b *Bot) nudge(ctx context.Context) time.Duration {
+	now := b.Now()
+	if !b.cfg.Hours.Open(now) {
+		return b.cfg.JobIdle
+	}
+	n, err := b.db.Nudge(ctx, b.cfg.NudgeAfter, func(c polku.Case) []store.Out {
+		text := b.gl("case.nudge", map[string]any{"ID": c.ID, "Age": b.age(now.Sub(c.Opened))})
+		return []store.Out{b.groupOut(out{Method: "send", Case: c.ID, Text: text})}
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			b.log.Error("nudge", "err", err)
+		}
+		return b.cfg.JobIdle
+	}
+	if n > 0 {
+		wake(b.sendWake)
+	}
+	next, err := b.db.NextNudge(ctx, b.cfg.NudgeAfter)
+	if err != nil || next.IsZero() {
+		return b.cfg.JobIdle
+	}
+	return max(next.Sub(now), 10*time.Millisecond)
 }
 
 // WakeJobs makes the job runner look for due jobs now (after the clock

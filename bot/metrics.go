@@ -35,7 +35,9 @@ func (b *Bot) Metrics() http.Handler {
 			{"polku_catalogue_imports_total", "counter", "Catalogue files imported through the bot.", b.count.imports.Load()},
 			{"polku_updates_waiting", "gauge", "Updates in the inbox not yet applied.", g.UpdatesWaiting},
 			{"polku_messages_waiting", "gauge", "Messages in the outbox not yet sent.", g.MessagesWaiting},
-			{"polku_contact_requests_open", "gauge", "Requests to talk to a person not yet handled.", g.RequestsOpen},
+			{"polku_contact_requests_open", "gauge", "Requests of the intake to be contacted, not yet handled.", g.RequestsOpen},
+			{"polku_cases_open", "gauge", "Cases handed to a person and not closed.", g.CasesOpen},
+			{"polku_cases_unclaimed", "gauge", "Open cases no coordinator has claimed.", g.CasesUnclaimed},
 			{"polku_chats_blocked", "gauge", "Chats that blocked the bot.", g.ChatsBlocked},
 			{"polku_families", "gauge", "Families who agreed to the privacy notice.", g.Families},
 		} {

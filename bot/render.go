@@ -19,8 +19,10 @@ import (
 // out is one call to the Bot API as stored in the outbox: already
 // localized, so the sender only sends.
 type out struct {
-	// Method is "send" or "edit" (outbox), or "answer" (a button's
-	// answer, sent straight after the commit).
+	// Method is the call: "send", "edit", "keys" (only the inline
+	// keyboard), "document", "photo", "copy", "topic_close",
+	// "topic_reopen", "topic_title" or "topic_delete" (outbox), or
+	// "answer" (a button's answer, sent straight after the commit).
 	Method    string           `json:"m"`
 	ChatID    int64            `json:"chat"`
 	MessageID int              `json:"msg,omitempty"`
@@ -34,6 +36,33 @@ type out struct {
 	// as its caption.
 	FileName string `json:"fn,omitempty"`
 	File     []byte `json:"file,omitempty"`
+	// Thread is the forum topic of a message to the coordinators' group.
+	// Case names the case whose topic a message goes to instead: the
+	// topic is looked up (and made, the first time) when it is sent.
+	Thread int   `json:"thread,omitempty"`
+	Case   int64 `json:"case,omitempty"`
+	// FromChat is the chat a "copy" copies MessageID from; Caption, when
+	// set, replaces a copied media's caption.
+	FromChat int64   `json:"from,omitempty"`
+	Caption  *string `json:"caption,omitempty"`
+	// Pin pins the message once it is sent; Summary records it as its
+	// case's summary message.
+	Pin     bool `json:"pin,omitempty"`
+	Summary bool `json:"summary,omitempty"`
+	// Mentions mark coordinators' names in Text, so Telegram notifies
+	// them.
+	Mentions []mention `json:"mentions,omitempty"`
+	// card is a wellbeing card still to be drawn as the photo (see
+	// Bot.drawCards); it is never stored.
+	card *polku.Card
+}
+
+// mention is a text_mention of a user: Offset and Length in UTF-16 code
+// units, as Telegram counts.
+type mention struct {
+	Offset int   `json:"o"`
+	Length int   `json:"l"`
+	User   int64 `json:"u"`
 }
 
 type inlineButton struct {
@@ -165,6 +194,11 @@ func (r renderer) replies(lang string, chat int64, callback string, res flows.Re
 				rr = append(rr, keyButton{Text: r.text(lang, b.Label), Contact: b.Contact})
 			}
 			o.Keyboard = append(o.Keyboard, rr)
+		}
+		if rep.Card != nil {
+			o.Method, o.card = "photo", rep.Card
+			outs = append(outs, o)
+			continue
 		}
 		outs = append(outs, split(o)...)
 		if rep.Calendar != nil {

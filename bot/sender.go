@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"polku"
 	"polku/store"
 )
 
@@ -48,6 +50,7 @@ type limits struct {
 	cfg    Config
 	global *bucket
 	chats  map[int64]*bucket
+	groups map[int64]*bucket
 }
 
 // take reserves a send to chat now, or says how long to wait.
@@ -68,11 +71,27 @@ func (l *limits) take(chat int64, now time.Time) (bool, time.Duration) {
 	if c.tokens < 1 {
 		return false, time.Duration((1 - c.tokens) / c.rate * float64(time.Second))
 	}
+	// A group (the coordinators') has a limit of its own per minute.
+	var g *bucket
+	if chat < 0 {
+		if g = l.groups[chat]; g == nil {
+			g = newBucket(l.cfg.GroupRate, l.cfg.GroupBurst, now)
+			l.groups[chat] = g
+		}
+		g.tokens = min(g.burst, g.tokens+now.Sub(g.last).Seconds()*g.rate)
+		g.last = now
+		if g.tokens < 1 {
+			return false, time.Duration((1 - g.tokens) / g.rate * float64(time.Second))
+		}
+	}
 	ok, wait := l.global.take(now)
 	if !ok {
 		return false, wait
 	}
 	c.tokens--
+	if g != nil {
+		g.tokens--
+	}
 	if len(l.chats) > 10000 {
 		for id, b := range l.chats {
 			if b.tokens >= b.burst-1 && now.Sub(b.last) > time.Minute {
@@ -129,7 +148,7 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	// bot keeps a margin (half the global burst, 90% of the chat rate).
 	cfg := b.cfg
 	cfg.ChatRate *= 0.9
-	lim := &limits{cfg: cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate/2)), time.Now()), chats: map[int64]*bucket{}}
+	lim := &limits{cfg: cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate/2)), time.Now()), chats: map[int64]*bucket{}, groups: map[int64]*bucket{}}
 	jobs := make(chan store.Message)
 	done := make(chan int64, b.cfg.Senders)
 	var wg sync.WaitGroup
@@ -202,36 +221,18 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 	if err := json.Unmarshal(m.Payload, &o); err != nil {
 		return store.Outcome{Drop: "unreadable"}
 	}
-	var msg *models.Message
-	var err error
-	switch o.Method {
-	case "send":
-		msg, err = b.tg.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: o.ChatID, Text: o.Text, ReplyMarkup: markup(o)})
-	case "edit":
-		var kb *models.InlineKeyboardMarkup
-		if mk, ok := markup(o).(*models.InlineKeyboardMarkup); ok {
-			kb = mk
-		}
-		params := &tgbot.EditMessageTextParams{ChatID: o.ChatID, MessageID: o.MessageID, Text: o.Text}
-		if kb != nil {
-			params.ReplyMarkup = kb
-		}
-		msg, err = b.tg.EditMessageText(ctx, params)
-	case "document":
-		msg, err = b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: o.ChatID, Caption: truncate(o.Text, 1024),
-			Document: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)}})
-	default:
+	msg, err := b.invoke(ctx, &o)
+	if errors.Is(err, errCaseGone) {
+		return store.Outcome{Drop: "case gone"}
+	}
+	if errors.Is(err, errUnknownMethod) {
 		return store.Outcome{Drop: "unknown method"}
 	}
 	var tooMany *tgbot.TooManyRequestsError
 	switch {
 	case err == nil:
-		id := 0
-		if msg != nil {
-			id = msg.ID
-		}
 		b.count.sent.Add(1)
-		return store.Outcome{Sent: true, MessageID: id}
+		return store.Outcome{Sent: true, MessageID: msg}
 	case errors.As(err, &tooMany):
 		b.count.limited.Add(1)
 		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
@@ -242,7 +243,7 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		b.count.blocked.Add(1)
 		b.log.Info("chat blocked the bot", "chat_id", m.ChatID)
 		return store.Outcome{Blocked: true}
-	case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(err.Error(), "message is not modified"):
+	case errors.Is(err, tgbot.ErrorBadRequest) && (strings.Contains(err.Error(), "message is not modified") || strings.Contains(err.Error(), "TOPIC_NOT_MODIFIED")):
 		return store.Outcome{Sent: true, MessageID: o.MessageID}
 	case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound):
 		b.count.dropped.Add(1)
@@ -258,6 +259,132 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
 		return store.Outcome{RetryAt: time.Now().Add(wait)}
 	}
+}
+
+var (
+	errCaseGone      = errors.New("the case is gone")
+	errUnknownMethod = errors.New("unknown method")
+)
+
+// invoke makes the Bot API call of o and returns the ID of the message it
+// sent or edited (0 for none).
+func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
+	thread := o.Thread
+	if o.Case != 0 {
+		c, err := b.db.CaseTopic(ctx, o.Case)
+		if polku.ErrorCode(err) == polku.ENOTFOUND {
+			return 0, errCaseGone
+		}
+		if err != nil {
+			return 0, err
+		}
+		if c.Thread == 0 {
+			// The case's first message makes its topic. A crash between
+			// Telegram's answer and recording it makes a second topic on
+			// the retry: an empty topic, never a lost message.
+			t, err := b.tg.CreateForumTopic(ctx, &tgbot.CreateForumTopicParams{ChatID: o.ChatID, Name: topicTitle(c)})
+			if err != nil {
+				return 0, err
+			}
+			if err := b.db.SetThread(ctx, c.ID, t.MessageThreadID); err != nil {
+				return 0, err
+			}
+			c.Thread = t.MessageThreadID
+		}
+		thread = c.Thread
+	}
+	var msg *models.Message
+	var err error
+	switch o.Method {
+	case "send":
+		params := &tgbot.SendMessageParams{ChatID: o.ChatID, MessageThreadID: thread, Text: o.Text, ReplyMarkup: markup(*o)}
+		for _, m := range o.Mentions {
+			params.Entities = append(params.Entities, models.MessageEntity{Type: models.MessageEntityTypeTextMention, Offset: m.Offset, Length: m.Length, User: &models.User{ID: m.User}})
+		}
+		msg, err = b.tg.SendMessage(ctx, params)
+	case "edit":
+		var kb *models.InlineKeyboardMarkup
+		if mk, ok := markup(*o).(*models.InlineKeyboardMarkup); ok {
+			kb = mk
+		}
+		params := &tgbot.EditMessageTextParams{ChatID: o.ChatID, MessageID: o.MessageID, Text: o.Text}
+		if kb != nil {
+			params.ReplyMarkup = kb
+		}
+		msg, err = b.tg.EditMessageText(ctx, params)
+	case "keys":
+		msg, err = b.tg.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: o.ChatID, MessageID: o.MessageID, ReplyMarkup: markup(out{Method: "edit", Inline: o.Inline})})
+	case "document":
+		msg, err = b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: o.ChatID, MessageThreadID: thread, Caption: truncate(o.Text, 1024),
+			Document: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)}, ReplyMarkup: markup(*o)})
+	case "photo":
+		msg, err = b.tg.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: o.ChatID, MessageThreadID: thread, Caption: truncate(o.Text, 1024),
+			Photo: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)}, ReplyMarkup: markup(*o)})
+	case "copy":
+		params := &tgbot.CopyMessageParams{ChatID: o.ChatID, MessageThreadID: thread, FromChatID: o.FromChat, MessageID: o.MessageID, ReplyMarkup: markup(*o)}
+		if o.Caption != nil {
+			params.Caption = truncate(*o.Caption, 1024)
+		}
+		var id *models.MessageID
+		id, err = b.tg.CopyMessage(ctx, params)
+		if err == nil {
+			return id.ID, nil
+		}
+		return 0, err
+	case "topic_close":
+		_, err = b.tg.CloseForumTopic(ctx, &tgbot.CloseForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread})
+		if err != nil && strings.Contains(err.Error(), "TOPIC_NOT_MODIFIED") {
+			err = nil
+		}
+	case "topic_reopen":
+		_, err = b.tg.ReopenForumTopic(ctx, &tgbot.ReopenForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread})
+		if err != nil && strings.Contains(err.Error(), "TOPIC_NOT_MODIFIED") {
+			err = nil
+		}
+	case "topic_title":
+		_, err = b.tg.EditForumTopic(ctx, &tgbot.EditForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread, Name: o.Text})
+	case "topic_delete":
+		if thread == 0 {
+			return 0, nil
+		}
+		_, err = b.tg.DeleteForumTopic(ctx, &tgbot.DeleteForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread})
+	default:
+		return 0, errUnknownMethod
+	}
+	if err != nil {
+		return 0, err
+	}
+	id := 0
+	if msg != nil {
+		id = msg.ID
+	}
+	if id != 0 && o.Pin {
+		if _, err := b.tg.PinChatMessage(ctx, &tgbot.PinChatMessageParams{ChatID: o.ChatID, MessageID: id, DisableNotification: true}); err != nil {
+			b.log.Warn("pin case summary", "case", o.Case, "err", err)
+		}
+	}
+	if id != 0 && o.Summary {
+		if err := b.db.SetSummary(ctx, o.Case, id); err != nil {
+			b.log.Warn("record case summary", "case", o.Case, "err", err)
+		}
+	}
+	return id, nil
+}
+
+// topicTitle names a case's forum topic: its number, municipality and the
+// children's age bands, never a name.
+func topicTitle(c polku.Case) string {
+	parts := []string{fmt.Sprintf("#%d", c.ID)}
+	if c.Urgent {
+		parts[0] = "🆘 " + parts[0]
+	}
+	if c.Municipality != "" {
+		parts = append(parts, c.Municipality)
+	}
+	if c.Bands != "" {
+		parts = append(parts, strings.ReplaceAll(strings.ReplaceAll(c.Bands, "-", "–"), ",", ", "))
+	}
+	return strings.Join(parts, " · ")
 }
 
 // markup builds the keyboard of a call, if any.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -440,11 +441,11 @@ func TestSetCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"":   {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "settings Muistutukset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
-		"fi": {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "settings Muistutukset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
-		"sv": {"start Börja eller fortsätt", "activities Hitta aktiviteter", "mine Mina anmälningar", "settings Påminnelser på eller av", "menu Meny", "language Byt språk", "privacy Dataskydd och dina uppgifter", "help Så här fungerar det"},
-		"en": {"start Start or continue", "activities Find activities", "mine My sign-ups", "settings Reminders on or off", "menu Menu", "language Change the language", "privacy Your privacy and data", "help How this works"},
-		"uk": {"start Почати або продовжити", "activities Знайти заняття", "mine Мої записи", "settings Увімкнути або вимкнути нагадування", "menu Меню", "language Змінити мову", "privacy Конфіденційність і Ваші дані", "help Як це працює"},
+		"":   {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "card Hyvinvointikorttini", "settings Muistutukset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
+		"fi": {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "card Hyvinvointikorttini", "settings Muistutukset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
+		"sv": {"start Börja eller fortsätt", "activities Hitta aktiviteter", "mine Mina anmälningar", "card Mitt välmåendekort", "settings Påminnelser på eller av", "menu Meny", "language Byt språk", "privacy Dataskydd och dina uppgifter", "help Så här fungerar det"},
+		"en": {"start Start or continue", "activities Find activities", "mine My sign-ups", "card My wellbeing card", "settings Reminders on or off", "menu Menu", "language Change the language", "privacy Your privacy and data", "help How this works"},
+		"uk": {"start Почати або продовжити", "activities Знайти заняття", "mine Мої записи", "card Моя картка благополуччя", "settings Увімкнути або вимкнути нагадування", "menu Меню", "language Змінити мову", "privacy Конфіденційність і Ваші дані", "help Як це працює"},
 	}
 	for lang, w := range want {
 		var got []string
@@ -469,7 +470,12 @@ func TestMetrics(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.bot.Metrics().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
 	body := rec.Body.String()
-	for _, want := range []string{"polku_updates_applied_total 2", "polku_messages_sent_total ", "polku_contact_requests_open 1", "polku_updates_waiting 0", "# TYPE polku_telegram_429_total counter"} {
+	// The family's two updates, and the group's service messages (new
+	// members, the pinned summary) are applied too.
+	if !regexp.MustCompile(`polku_updates_applied_total ([2-9]|\d\d)\n`).MatchString(body) {
+		t.Errorf("metrics lack the applied updates:\n%s", body)
+	}
+	for _, want := range []string{"polku_messages_sent_total ", "polku_cases_open 1", "polku_cases_unclaimed 1", "polku_updates_waiting 0", "# TYPE polku_telegram_429_total counter"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)
 		}

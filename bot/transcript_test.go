@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-telegram/bot/models"
+
+	"polku"
 	"polku/internal/telegramtest"
 )
 
@@ -36,7 +40,16 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> (file NAME)               send testdata/files/NAME as a document
 //	> (cancel activity TITLE)   the operator re-imports the sample catalogue
 //	> (move activity TITLE +2h)   with that activity cancelled, or moved
-//	< a line to another family starts with @Name
+//	> (video) (location) (document)   more media from the family
+//	> (scan card) (verify card) a provider checks the family's card
+//	> (open LINK)               open the newest t.me link with start=LINK…
+//	                            that the bot wrote in the coordinators' group
+//	> #Anna text                coordinator Anna (or Ben) writes in the
+//	                            newest case topic: text, /command, (photo)...
+//	> #Anna (general) /cases    ... in the group's General topic
+//	> #Anna [Button]            presses the newest such button in the group
+//	> #Anna+Ben [Button]        both press it at the same moment
+//	< a line to another family starts with @Name, to the group with #
 //	< a line of the bot's message (<~ for an edited message)
 //	  [a button] [another]      its inline buttons, a row a line; {x} a reply keyboard
 //	  ! text                    the notice shown on a pressed button
@@ -81,7 +94,13 @@ func replay(t *testing.T, file string) {
 		t.Fatal(err)
 	}
 	header, steps := parseTranscript(string(data))
-	h := newHarness(t, fast)
+	opts := fast
+	for _, l := range header {
+		if v, ok := strings.CutPrefix(l, "# office hours:"); ok {
+			opts.hours = strings.TrimSpace(v)
+		}
+	}
+	h := newHarness(t, opts)
 	user := telegramtest.User{ID: 4242, FirstName: "Test", LanguageCode: "fi"}
 	for _, l := range header {
 		if v, ok := strings.CutPrefix(l, "# telegram language:"); ok {
@@ -93,6 +112,7 @@ func replay(t *testing.T, file string) {
 		out.WriteString(l + "\n")
 	}
 	h.names = map[int64]string{user.ID: ""}
+	h.family = user.ID
 	done := 0
 	if *update {
 		// Written even when a step fails, to show how far it got; the
@@ -143,6 +163,27 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.fake.SendPhoto(u, "")
 	case action == "(voice)":
 		h.fake.SendVoice(u)
+	case action == "(video)":
+		h.fake.SendVideo(u, "")
+	case action == "(location)":
+		h.fake.SendLocation(u, 65.9641, 29.1857)
+	case action == "(document)":
+		h.fake.Send(u.ID, 0, u, telegramtest.Content{Kind: "document", FileName: "todistus.pdf", Data: []byte("%PDF-1.4 fictional")})
+	case action == "(scan card)", action == "(verify card)":
+		// A provider scans the family's card (its QR code opens the bot
+		// with the code), or types the code as printed, in lower case.
+		var code string
+		if err := h.pool.QueryRow(context.Background(), `SELECT code FROM cards WHERE chat_id = $1 ORDER BY id DESC LIMIT 1`, h.family).Scan(&code); err != nil {
+			t.Fatalf("%s: %v", action, err)
+		}
+		if action == "(scan card)" {
+			h.fake.SendText(u, "/start card_"+code)
+		} else {
+			h.fake.SendText(u, "/verify "+strings.ToLower(polku.FormatCardCode(code)))
+		}
+	case strings.HasPrefix(action, "(open "):
+		start := strings.TrimSuffix(strings.TrimPrefix(action, "(open "), ")")
+		h.fake.SendText(u, "/start "+h.link(start))
 	case action == "(contact)":
 		h.fake.SendContact(u, "+358401234567", u.ID)
 	case action == "(contact of someone else)":
@@ -170,6 +211,8 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.bot.WakeJobs()
 		h.settle()
 		return "  (" + d + " later)\n" + h.render(u.ID)
+	case strings.HasPrefix(action, "#"):
+		h.coordinator(action)
 	case strings.HasPrefix(action, "(file "):
 		name := strings.TrimSuffix(strings.TrimPrefix(action, "(file "), ")")
 		data, err := os.ReadFile(filepath.Join("testdata", "files", name))
@@ -215,6 +258,83 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.fake.SendText(u, action)
 	}
 	return ""
+}
+
+// link finds the newest t.me link with "start=prefix…" the bot wrote to
+// the coordinators' group (in a text or a caption) and returns its start
+// parameter.
+func (h *harness) link(prefix string) string {
+	h.t.Helper()
+	msgs := h.fake.Messages(group)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		text := msgs[i].Text + " " + msgs[i].Caption
+		if _, after, ok := strings.Cut(text, "?start="+prefix); ok {
+			end := strings.IndexAny(after, " \n")
+			if end < 0 {
+				end = len(after)
+			}
+			return prefix + after[:end]
+		}
+	}
+	h.t.Fatalf("no link start=%s… in the group", prefix)
+	return ""
+}
+
+// coordinator does a coordinator's action in the group: "#Anna text",
+// "#Anna (general) text", "#Anna [Button]", "#Anna+Ben [Button]",
+// "#Anna (photo)" and other media.
+func (h *harness) coordinator(action string) {
+	t := h.t
+	t.Helper()
+	who, rest, _ := strings.Cut(strings.TrimPrefix(action, "#"), " ")
+	var users []telegramtest.User
+	for _, name := range strings.Split(who, "+") {
+		switch name {
+		case "Anna":
+			users = append(users, anna)
+		case "Ben":
+			users = append(users, ben)
+		default:
+			t.Fatalf("%s: no coordinator %s", action, name)
+		}
+	}
+	if strings.HasPrefix(rest, "[") {
+		label := strings.TrimSuffix(strings.TrimPrefix(rest, "["), "]")
+		msgs := h.fake.Messages(group)
+		for i := len(msgs) - 1; i >= 0; i-- {
+			for _, row := range msgs[i].Inline {
+				for _, b := range row {
+					if b.Text == label {
+						for _, u := range users {
+							if _, err := h.fake.PressIn(group, u, msgs[i].ID, b.Data); err != nil {
+								t.Fatalf("%s: %v", action, err)
+							}
+						}
+						return
+					}
+				}
+			}
+		}
+		t.Fatalf("%s: no button [%s] in the group", action, label)
+	}
+	thread := 0
+	if r, ok := strings.CutPrefix(rest, "(general) "); ok {
+		rest = r
+	} else if topics := h.fake.Topics(group); len(topics) > 0 {
+		thread = topics[len(topics)-1].ThreadID
+	}
+	c := telegramtest.Content{Text: rest}
+	switch rest {
+	case "(photo)", "(voice)", "(video)", "(sticker)":
+		c = telegramtest.Content{Kind: strings.Trim(rest, "()")}
+	case "(document)":
+		c = telegramtest.Content{Kind: "document", FileName: "ohje.pdf", Data: []byte("%PDF-1.4 fictional"), Caption: "Tässä ohje"}
+	case "(location)":
+		c = telegramtest.Content{Kind: "location", Location: &models.Location{Latitude: 65.9641, Longitude: 29.1857}}
+	}
+	if h.fake.Send(group, thread, users[0], c) == 0 {
+		t.Fatalf("%s: the group refused the message", action)
+	}
 }
 
 // button finds a button by label in the chat: the newest (or oldest) bot

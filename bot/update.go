@@ -78,6 +78,17 @@ type incoming struct {
 	// from is the sender's user ID; document a file they sent.
 	from     int64
 	document *models.Document
+	// user is the sender (the presser of a button).
+	user *models.User
+	// chat is the chat of the update; thread the forum topic of a group
+	// message (0 for none or the General topic).
+	chat   int64
+	thread int
+	// caption is a media message's caption; media the kind of media.
+	caption string
+	media   string
+	// text is a message's whole text (a command with its argument).
+	text string
 }
 
 // parse turns an update into an input for the flows.
@@ -90,9 +101,15 @@ func parse(u *models.Update) incoming {
 		if m.From != nil {
 			x.lang = m.From.LanguageCode
 			x.from = m.From.ID
+			x.user = m.From
 		}
 		x.in = message(m)
+		x.in.Message = m.ID
 		x.document = m.Document
+		x.chat, x.caption, x.media, x.text = m.Chat.ID, m.Caption, x.in.Media, m.Text
+		if m.IsTopicMessage {
+			x.thread = m.MessageThreadID
+		}
 	case u.EditedMessage != nil:
 		m := u.EditedMessage
 		x.private = m.Chat.Type == models.ChatTypePrivate
@@ -104,14 +121,21 @@ func parse(u *models.Update) incoming {
 		q := u.CallbackQuery
 		x.callback = q.ID
 		x.lang = q.From.LanguageCode
+		x.from = q.From.ID
+		x.user = &q.From
 		x.in = flows.Input{Kind: flows.KindButton, Payload: q.Data}
 		switch {
 		case q.Message.Message != nil:
 			x.in.MessageID = q.Message.Message.ID
 			x.private = q.Message.Message.Chat.Type == models.ChatTypePrivate
+			x.chat = q.Message.Message.Chat.ID
+			if q.Message.Message.IsTopicMessage {
+				x.thread = q.Message.Message.MessageThreadID
+			}
 		case q.Message.InaccessibleMessage != nil:
 			x.in.MessageID = q.Message.InaccessibleMessage.MessageID
 			x.private = q.Message.InaccessibleMessage.Chat.Type == models.ChatTypePrivate
+			x.chat = q.Message.InaccessibleMessage.Chat.ID
 		default:
 			// An inline-mode button carries no message: not ours.
 			x.private = false
@@ -131,7 +155,7 @@ func message(m *models.Message) flows.Input {
 	switch {
 	case m.Contact != nil:
 		own := m.From != nil && m.Contact.UserID == m.From.ID
-		return flows.Input{Kind: flows.KindContact, Phone: m.Contact.PhoneNumber, OwnContact: own}
+		return flows.Input{Kind: flows.KindContact, Phone: m.Contact.PhoneNumber, OwnContact: own, Media: "contact"}
 	case m.Text != "":
 		if cmd, arg, ok := command(m); ok {
 			return flows.Input{Kind: flows.KindCommand, Command: cmd, Text: arg}
@@ -144,13 +168,19 @@ func message(m *models.Message) flows.Input {
 		media = "sticker"
 	case len(m.Photo) > 0:
 		media = "photo"
-	case m.Voice != nil, m.Audio != nil:
+	case m.Voice != nil:
 		media = "voice"
-	case m.Video != nil, m.VideoNote != nil, m.Animation != nil:
+	case m.Audio != nil:
+		media = "audio"
+	case m.VideoNote != nil:
+		media = "video_note"
+	case m.Video != nil, m.Animation != nil:
 		media = "video"
 	case m.Document != nil:
 		media = "document"
-	case m.Location != nil, m.Venue != nil:
+	case m.Venue != nil:
+		media = "venue"
+	case m.Location != nil:
 		media = "location"
 	case m.Poll != nil, m.Dice != nil, m.Game != nil, m.Story != nil:
 		media = "other"

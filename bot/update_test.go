@@ -136,14 +136,14 @@ func TestParse(t *testing.T) {
 		{"unblocked", upMember, incoming{blocked: ptr(false)}},
 		{"added to a group", upGroupAdded, incoming{}},
 		{"group message", upGroupText, incoming{private: false, in: flows.Input{Kind: flows.KindCommand, Command: "start"}}},
-		{"own contact", upContactOwn, incoming{private: true, in: flows.Input{Kind: flows.KindContact, Phone: "+358401234567", OwnContact: true}}},
-		{"someone else's contact", upContactOther, incoming{private: true, in: flows.Input{Kind: flows.KindContact, Phone: "+358409876543"}}},
-		{"a contact card of no Telegram user", upContactCard, incoming{private: true, in: flows.Input{Kind: flows.KindContact, Phone: "+358409876543"}}},
+		{"own contact", upContactOwn, incoming{private: true, in: flows.Input{Kind: flows.KindContact, Phone: "+358401234567", OwnContact: true, Media: "contact"}}},
+		{"someone else's contact", upContactOther, incoming{private: true, in: flows.Input{Kind: flows.KindContact, Phone: "+358409876543", Media: "contact"}}},
+		{"a contact card of no Telegram user", upContactCard, incoming{private: true, in: flows.Input{Kind: flows.KindContact, Phone: "+358409876543", Media: "contact"}}},
 		{"sticker", upSticker, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "sticker"}}},
 		{"photo with caption", upPhoto, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "photo"}}},
 		{"voice", upVoice, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "voice"}}},
 		{"video", upVideo, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "video"}}},
-		{"video note", upVideoNote, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "video"}}},
+		{"video note", upVideoNote, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "video_note"}}},
 		{"document", upDocument, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "document"}}},
 		{"location", upLocation, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "location"}}},
 		{"poll", upPoll, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "other"}}},
@@ -156,6 +156,10 @@ func TestParse(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := parse(&u)
+			if u.Message != nil && got.in.Message != u.Message.ID {
+				t.Errorf("parse: message ID %d, want %d", got.in.Message, u.Message.ID)
+			}
+			got.in.Message = 0
 			if got.in != tt.want.in || got.lang != tt.want.lang || got.callback != tt.want.callback || got.private != tt.want.private {
 				t.Errorf("parse =\n  %+v (private %v, lang %q, callback %q)\nwant\n  %+v (private %v, lang %q, callback %q)",
 					got.in, got.private, got.lang, got.callback, tt.want.in, tt.want.private, tt.want.lang, tt.want.callback)

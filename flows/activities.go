@@ -38,6 +38,8 @@ const (
 	QueryCancel    QueryKind = "cancel"    // cancel one of the family's sign-ups
 	QueryReminders QueryKind = "reminders" // the reminder setting, changed when Set is given
 	QueryAttend    QueryKind = "attend"    // record the answer to "Did you make it?"
+	QueryCard      QueryKind = "card"      // the family's wellbeing card
+	QueryFeedback  QueryKind = "feedback"  // store the answer to the feedback question of Case
 )
 
 // Query asks the adapter for catalogue data, or for a change whose outcome
@@ -53,6 +55,9 @@ type Query struct {
 	// Set changes the reminder setting.
 	Set        *bool
 	Attendance polku.Attendance
+	// Case and Score are a feedback answer.
+	Case  int64
+	Score int
 	// Screen is what the engine shows with the answer; the adapter passes
 	// it back untouched.
 	Screen string
@@ -66,8 +71,10 @@ type Found struct {
 	Query Query
 	// Activities is the catalogue (QuerySuggest, QueryBrowse).
 	Activities []polku.Activity
-	// Card tells whether the family holds a valid wellbeing card.
-	Card     bool
+	// ValidCard tells whether the family holds a valid wellbeing card.
+	ValidCard bool
+	// Card is the family's wellbeing card (QueryCard), nil for none.
+	Card     *polku.Card
 	Activity polku.Activity
 	Outcome  polku.SignUpOutcome
 	SignUp   polku.SignUp
@@ -369,6 +376,10 @@ func (s *step) found() {
 		return
 	}
 	q := f.Query
+	if q.Kind == QueryCard || q.Kind == QueryFeedback {
+		s.talkFound(f)
+		return
+	}
 	args := strings.Split(strings.TrimPrefix(q.Screen, "a:"), ":")
 	action, args := args[0], args[1:]
 	switch f.Err {
@@ -460,7 +471,7 @@ func (s *step) about(a polku.Activity, ses polku.Session) map[string]any {
 }
 
 func (s *step) suggestions(f *Found, off int) {
-	p := polku.Profile{Answers: s.c.Answers, Card: f.Card}
+	p := polku.Profile{Answers: s.c.Answers, Card: f.ValidCard}
 	all := polku.Match(p, f.Activities, s.in.Now)
 	if len(all) == 0 {
 		s.send(s.edit(Reply{Text: []Text{T("act.suggest.none")}, Inline: [][]Button{

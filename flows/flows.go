@@ -49,7 +49,10 @@ type Input struct {
 	Media string
 	// Found is the answer to a Query (KindFound).
 	Found *Found
-	Now   time.Time
+	// Message is the person's own message (text, media, contact): what
+	// is copied to the coordinators while the family talks to a person.
+	Message int
+	Now     time.Time
 }
 
 // Conversation is the stored state of one chat. It is plain data: the
@@ -82,7 +85,17 @@ type Conversation struct {
 	// Paused is set while the "continue or start over" question is open.
 	Paused bool `json:"paused,omitempty"`
 	// Erasing is set while "delete my data?" waits for confirmation.
-	Erasing bool      `json:"erasing,omitempty"`
+	Erasing bool `json:"erasing,omitempty"`
+	// Talk is set while what the family writes goes to the coordinators.
+	Talk bool `json:"talk,omitempty"`
+	// Share is the family's answer to "may the coordinators see your
+	// answers?": "" (not asked), "yes" or "no". It is asked once.
+	Share string `json:"share,omitempty"`
+	// Sharing is set while that question waits for an answer.
+	Sharing bool `json:"sharing,omitempty"`
+	// Told is the local date the family was last told that the
+	// coordinators are away: at most once a day.
+	Told    string    `json:"told,omitempty"`
 	Updated time.Time `json:"updated"`
 }
 
@@ -124,6 +137,9 @@ type Reply struct {
 	RemoveKeyboard bool `json:"remove_keyboard,omitempty"`
 	// Calendar sends a calendar file of a sign-up after the text.
 	Calendar *Calendar `json:"calendar,omitempty"`
+	// Card sends the reply as the image of a wellbeing card, with the
+	// text as its caption.
+	Card *polku.Card `json:"card,omitempty"`
 }
 
 // Effect is something the adapter must do in the same transaction as
@@ -156,10 +172,35 @@ type RequestPerson struct {
 // Erase deletes everything stored about the family.
 type Erase struct{}
 
+// OpenCase hands the family to a person: the adapter opens its case (or
+// opens it again) in the coordinators' group.
+type OpenCase struct {
+	// Share says the coordinators may see the family's answers.
+	Share bool
+	// Urgent marks the case urgent: the family wrote a safety word.
+	Urgent bool
+}
+
+// Relay copies the family's message (Input.Message) to its case, opening
+// the case again when it was closed.
+type Relay struct {
+	Message int
+	Share   bool
+	Urgent  bool
+}
+
+// Started counts a family who came from a professional's referral link.
+type Started struct {
+	Referral string
+}
+
 func (RecordConsent) effect() {}
 func (SaveProfile) effect()   {}
 func (RequestPerson) effect() {}
 func (Erase) effect()         {}
+func (OpenCase) effect()      {}
+func (Relay) effect()         {}
+func (Started) effect()       {}
 
 // Result is what one step produced.
 type Result struct {
@@ -186,4 +227,12 @@ type Config struct {
 	// Location is the deployment's time zone (weeks of browsing); UTC
 	// when nil.
 	Location *time.Location
+	// Hours are the coordinators' office hours; outside them a family
+	// who talks to a person is told when to expect an answer.
+	Hours polku.OfficeHours
+	// Safety are the words that make a message urgent.
+	Safety polku.SafetyWords
+	// Crisis are the crisis lines told with the emergency number, as
+	// written in the configuration ("Name 0800 123 456").
+	Crisis []string
 }

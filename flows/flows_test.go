@@ -290,10 +290,19 @@ func TestDeclineStoresNothing(t *testing.T) {
 		t.Errorf("decline effect %+v", res.Effects)
 	}
 	res = w.press("button.person")
-	if r, ok := effectOf[RequestPerson](res); !ok || r.Reason != "button" {
+	// Without consent there are no answers to share: the case opens at
+	// once, with only the chat.
+	if r, ok := effectOf[OpenCase](res); !ok || r.Share {
 		t.Errorf("person without consent: %+v", res.Effects)
 	}
+	if !w.c.Talk {
+		t.Errorf("not talking after asking for a person: %+v", w.c)
+	}
 	w.want(Declined)
+	w.press("talk.back")
+	if w.c.Talk {
+		t.Errorf("still talking after back to the bot")
+	}
 	w.press("declined.again")
 	w.want(Privacy)
 }

@@ -194,8 +194,11 @@ func (e *Engine) Step(c Conversation, in Input) Result {
 // adapter uses it to understand a typed button label.
 func (e *Engine) Ask(c Conversation) Reply {
 	s := &step{e: e, c: c}
-	if c.Paused {
+	switch {
+	case c.Paused:
 		return s.resumeQuestion()
+	case c.Sharing:
+		return s.shareQuestion()
 	}
 	return s.ask()
 }
@@ -203,6 +206,9 @@ func (e *Engine) Ask(c Conversation) Reply {
 func (s *step) run() {
 	if s.in.Kind == KindFound {
 		s.found()
+		return
+	}
+	if s.talking() {
 		return
 	}
 	if s.idle() {
@@ -253,6 +259,8 @@ func (s *step) pause() {
 }
 
 func (s *step) command() {
+	// A command speaks to the bot: talking to a person ends.
+	s.c.Talk = false
 	switch s.in.Command {
 	case "start":
 		s.setReferral(s.in.Text)
@@ -281,6 +289,8 @@ func (s *step) command() {
 		s.query(Query{Kind: QueryMine, Screen: "a:m"})
 	case "settings":
 		s.query(Query{Kind: QueryReminders, Screen: "a:r"})
+	case "card":
+		s.query(Query{Kind: QueryCard})
 	default:
 		s.say(T("input.unknown_command"))
 		s.reask()
@@ -303,6 +313,7 @@ func (s *step) setReferral(code string) {
 		}
 	}
 	s.c.Referral = code
+	s.effect(Started{Referral: code})
 }
 
 func (s *step) button() {
@@ -320,7 +331,11 @@ func (s *step) button() {
 	case p == "P":
 		s.person()
 		return
+	case s.talkButton(p):
+		return
 	case strings.HasPrefix(p, "a:") || strings.HasPrefix(p, "A:"):
+		// Any other button of the bot ends talking to a person.
+		s.c.Talk = false
 		s.activity(p)
 		return
 	}
@@ -336,6 +351,11 @@ func (s *step) button() {
 	}
 	args := strings.Split(rest, ":")
 	action, args := args[0], args[1:]
+	if action == "share" {
+		s.share(arg(args, 0))
+		return
+	}
+	s.c.Talk = false
 	switch action {
 	case "resume":
 		s.resume(arg(args, 0))
@@ -528,14 +548,25 @@ func (s *step) answer(action string, args []string) bool {
 			s.effect(SaveProfile{Answers: *a, Referral: s.c.Referral})
 			// A coordinator is asked again only when the way to reach the
 			// family changed, not on every re-save.
+			contact := false
 			if saved := string(a.Contact) + "/" + a.Phone; saved != s.c.Saved {
 				s.c.Saved = saved
 				if a.Contact != polku.ContactNone {
 					s.effect(RequestPerson{Reason: "intake", Contact: a.Contact})
+					contact = true
 				}
 			}
 			if !s.fire("confirm") {
 				return false
+			}
+			// The contact choice hands the family to a person at once;
+			// whether they may see the answers is asked once.
+			if contact {
+				s.effect(OpenCase{Share: s.c.Share == "yes"})
+				s.c.Talk = a.Contact == polku.ContactChat
+				if s.c.Share == "" {
+					s.askShare()
+				}
 			}
 			// The first suggestions follow the thanks at once.
 			if slices.Contains(s.e.cfg.Municipalities, a.Municipality) {
@@ -703,6 +734,8 @@ func (s *step) menuChoice(choice string) {
 		s.reask()
 	case "person":
 		s.person()
+	case "card":
+		s.query(Query{Kind: QueryCard})
 	case "lang":
 		s.send(s.languagePicker())
 	case "privacy":
@@ -744,14 +777,6 @@ func (s *step) erase(choice string) {
 	s.m.SetState(Welcome)
 	s.left(from)
 	s.say(T("erase.done"))
-	s.reask()
-}
-
-// person records that the family wants to talk to a person. The request
-// is stored even without consent: only the chat is kept for it.
-func (s *step) person() {
-	s.effect(RequestPerson{Reason: "button", Contact: polku.ContactChat})
-	s.say(T("person.requested"))
 	s.reask()
 }
 
@@ -890,7 +915,7 @@ func (s *step) menu() Reply {
 	}
 	rows = append(rows,
 		[]Button{{Label: T("menu.activities"), Payload: "A:s:0"}, {Label: T("menu.mine"), Payload: "A:m"}},
-		[]Button{s.btn("menu.person", "menu", "person")},
+		[]Button{s.btn("menu.card", "menu", "card"), s.btn("menu.person", "menu", "person")},
 		[]Button{s.btn("menu.language", "menu", "lang"), s.btn("menu.privacy", "menu", "privacy")})
 	return Reply{Text: []Text{T("menu.title")}, Inline: rows}
 }
@@ -1053,8 +1078,12 @@ func checkRows[V ~string](s *step, chosen, options []V, prefix string) [][]Butto
 }
 
 // summary is the answers as one text, each line a localized piece.
-func (s *step) summary() Text {
-	a := s.c.Answers
+func (s *step) summary() Text { return AnswersText(s.c.Answers) }
+
+// AnswersText is a family's answers as one text, each line a localized piece:
+// what the family confirms, and what coordinators see when the family
+// agreed to share it.
+func AnswersText(a polku.Answers) Text {
 	none := T("summary.none")
 	list := func(items []Text) any {
 		if len(items) == 0 {

@@ -35,6 +35,7 @@ type config struct {
 	Location       *time.Location
 	Reminders      polku.Reminders
 	Operators      []int64
+	Coordinators   coordination
 	// ConsoleAnyDatabase lets the console write its demo data to a
 	// database that is not on this computer.
 	ConsoleAnyDatabase bool
@@ -67,6 +68,18 @@ var variables = []variable{
 	{"POLKU_FOLLOW_UP_AFTER", "1h", "How long after a session \"Did you make it?\" is asked."},
 	{"POLKU_QUIET_HOURS", "21:00-08:00", "Local night: no reminder is sent in it (a follow-up waits for the morning)."},
 	{"POLKU_OPERATORS", "", "Telegram user IDs (comma-separated) allowed to import the catalogue by sending a file to the bot."},
+	{"POLKU_COORDINATORS_GROUP", "", "Chat ID of the coordinators' supergroup (forum topics on, the bot an admin who may manage topics and pin), such as -1001234567890. Unset: cases are stored but no group is told."},
+	{"POLKU_COORDINATORS_LANGUAGE", "fi", "Language the bot speaks in the coordinators' group."},
+	{"POLKU_COORDINATOR_NAMES", "0", "Set to 1 to show families the first name of the coordinator who writes."},
+	{"POLKU_OFFICE_HOURS", "mon-fri 9-16", "When coordinators answer (local time), e.g. \"mon-thu 8.30-16, fri 8.30-14\"; always: \"24h\". Outside them families are told when to expect an answer."},
+	{"POLKU_HOLIDAYS", "", "Public holidays without office hours, e.g. 2026-12-24,2026-12-25,2026-12-26."},
+	{"POLKU_CRISIS_LINES", "", "Crisis lines told with the emergency number 112, separated by semicolons, e.g. \"Crisis line 0800 000 000; Child line 0800 000 001\"."},
+	{"POLKU_SAFETY_WORDS", "(built in)", "Word stems that make a message urgent, per language: \"fi:väkival|itsetuho;sv:våld;en:violen;uk:насильст\", or off. See docs/coordinators.md."},
+	{"POLKU_NUDGE_AFTER", "2h", "How long a case may wait unclaimed (within office hours) before the group is reminded."},
+	{"POLKU_CARD_DAYS", "180", "Days a wellbeing card issued with the case's button is valid."},
+	{"POLKU_CARD_VISITS", "10", "Free visits of such a card; 0 = unlimited."},
+	{"POLKU_TEMPLATES", "(built in)", "File of the coordinators' reply templates (/t NAME); see cmd/polku/templates.toml. Re-read whenever it changes."},
+	{"POLKU_MEMBER_CACHE", "5m", "How long a check that someone is a member of the coordinators' group is trusted."},
 	{"POLKU_LOG_FORMAT", "json (serve), text (console)", "Log format: json or text."},
 	{"POLKU_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},
 	{"POLKU_CONSOLE_ANY_DATABASE", "", "Set to 1 to let the console write its demo referral code and families to a database that is not on this computer; by default it refuses."},
@@ -115,6 +128,10 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		LogLevel:      get("POLKU_LOG_LEVEL", "info"),
 	}
 	c.Location, c.Reminders = reminders(get, &errs)
+	c.Coordinators = coordinators(get, c.Location, &errs)
+	if !slices.Contains(locales.Files(), c.Coordinators.GroupLang) {
+		errs = append(errs, fmt.Errorf("POLKU_COORDINATORS_LANGUAGE: no messages for %q", c.Coordinators.GroupLang))
+	}
 	for _, f := range strings.FieldsFunc(get("POLKU_OPERATORS", ""), func(r rune) bool { return r == ',' || r == ' ' }) {
 		id, err := strconv.ParseInt(f, 10, 64)
 		if err != nil || id <= 0 {

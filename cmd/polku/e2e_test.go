@@ -63,13 +63,16 @@ var e2eScript = []struct{ text, state string }{
 	{"Somewhere else", "children"}, // not a language
 	{"Back", "municipality"},
 	{"Kalajoki", "children"},
-	{"Talk to a person", "children"}, // a contact request
-	{"hello", "children"},
-	{"/privacy", "children"},
+	{"Talk to a person", "children"},             // may the coordinators see the answers?
+	{"Yes, they may see my answers", "children"}, // a case opens
+	{"hello", "children"},                        // goes to the coordinators
+	{"/privacy", "children"},                     // a command ends talking
 	{"/start", "children"},
 	{"Start over", "municipality"}, // the answers are cleared
 	{"Somewhere else", "children"},
-	{"Talk to a person", "children"}, // joins the open request
+	{"Talk to a person", "children"}, // the same case
+	{"Back", "children"},             // goes to the coordinators too
+	{"/menu", "children"},
 	{"Back", "municipality"},
 	{"Kuusamo", "children"},
 }
@@ -408,19 +411,19 @@ func (e *e2e) check(maxDups int) []int64 {
 		errs.errorf("failed", "update %d failed (%d attempts): %s", f.ID, f.Attempts, f.Failure)
 	}
 	// The effects of each step were stored once: the script gives consent
-	// once and asks for a person twice per chat (the second request joins
-	// the open one).
+	// once and asks for a person twice per chat (the second time joins
+	// the open case).
 	n := len(e.users)
 	for _, c := range []struct {
 		query string
 		want  int
 	}{
 		{`SELECT count(*) FROM families WHERE consent_version IS NOT NULL`, n},
-		{`SELECT count(*) FROM contact_requests WHERE status = 'open'`, n},
-		{`SELECT count(*) FROM contact_requests`, n},
+		{`SELECT count(*) FROM cases WHERE status = 'open' AND shared`, n},
+		{`SELECT count(*) FROM cases`, n},
 		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind = 'consent_given'`, n},
-		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind = 'person_requested'`, 2 * n},
-		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind NOT IN ('consent_given', 'person_requested')`, 0},
+		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind = 'case_opened'`, n},
+		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind NOT IN ('consent_given', 'case_opened')`, 0},
 	} {
 		if got := e.count(ctx, c.query); got != c.want {
 			t.Errorf("%s: %d, want %d", c.query, got, c.want)

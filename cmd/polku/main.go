@@ -140,11 +140,16 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	if err != nil {
 		return nil, err
 	}
-	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location})
+	co := cfg.Coordinators
+	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
+		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis})
+	tpl := &templates{path: co.Templates, log: log}
 	return bot.New(bot.Config{
 		Token: token, APIURL: apiURL, Workers: cfg.Workers,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst,
 		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators,
+		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,
+		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: tpl.get, MemberCache: co.MemberCache,
 	}, db, engine, loc, log)
 }
 

@@ -1,0 +1,200 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"polku"
+	"polku/flows"
+	"polku/store"
+)
+
+// The family's side of a case, in the transaction of the family's update:
+// opening (or reopening) the case, copying the family's messages to its
+// topic, and taking the topic away when the family erases its data.
+
+// groupOut is a message to the coordinators' group.
+func (b *Bot) groupOut(o out) store.Out {
+	o.ChatID = b.cfg.Group
+	return store.Out{ChatID: b.cfg.Group, Priority: 0, Payload: encode(o)}
+}
+
+// bands lists the age bands of the family's children, for the topic.
+func bands(a polku.Answers) string {
+	var bs []string
+	for _, band := range polku.AgeBands {
+		if a.Children[band] > 0 {
+			bs = append(bs, string(band))
+		}
+	}
+	return strings.Join(bs, ",")
+}
+
+// openCase opens the family's case (or opens it again), and tells the
+// coordinators: a new case gets its topic with the summary pinned; a
+// reopened one is opened again; an urgent one alerts the coordinators on
+// duty.
+func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversation, share, urgent bool) (polku.Case, []store.Out, error) {
+	req := store.CaseRequest{Share: share, Urgent: urgent}
+	if share {
+		if m := conv.Answers.Municipality; m != "other" {
+			req.Municipality = m
+		}
+		req.Bands = bands(conv.Answers)
+	}
+	before, err := tx.FamilyCase(ctx)
+	if err != nil && polku.ErrorCode(err) != polku.ENOTFOUND {
+		return before, nil, err
+	}
+	c, did, err := tx.OpenCase(ctx, req)
+	if err != nil {
+		return c, nil, err
+	}
+	if did == store.CaseNew {
+		if err := tx.Count(ctx, "case_opened", c.Municipality); err != nil {
+			return c, nil, err
+		}
+	}
+	if b.cfg.Group == 0 {
+		return c, nil, nil
+	}
+	lang := b.cfg.GroupLang
+	var outs []store.Out
+	switch did {
+	case store.CaseNew:
+		text, err := b.summary(ctx, tx, lang, c, conv.Answers)
+		if err != nil {
+			return c, nil, err
+		}
+		outs = append(outs, b.groupOut(out{Method: "send", Case: c.ID, Text: text,
+			Inline: b.caseKeys(lang, c), Pin: true, Summary: true}))
+	case store.CaseReopened:
+		outs = append(outs,
+			b.groupOut(out{Method: "topic_reopen", Case: c.ID}),
+			b.groupOut(out{Method: "send", Case: c.ID, Text: b.render.loc.Message(lang, "case.reopened", nil, nil)}))
+		if c.Summary != 0 {
+			outs = append(outs, b.groupOut(out{Method: "keys", Case: c.ID, MessageID: c.Summary, Inline: b.caseKeys(lang, c)}))
+		}
+	}
+	if did != store.CaseNew && c.Shared && !before.Shared {
+		// The family now lets the coordinators see its answers.
+		outs = append(outs, b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)}))
+		if c.Summary != 0 {
+			text, err := b.summary(ctx, tx, lang, c, conv.Answers)
+			if err != nil {
+				return c, nil, err
+			}
+			outs = append(outs, b.groupOut(out{Method: "edit", Case: c.ID, MessageID: c.Summary, Text: text, Inline: b.caseKeys(lang, c)}))
+		}
+	}
+	if urgent {
+		alert, err := b.alert(ctx, tx, lang, c)
+		if err != nil {
+			return c, nil, err
+		}
+		outs = append(outs, b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)}), alert)
+	}
+	return c, outs, nil
+}
+
+// summary is the first message of a case's topic: the family's answers
+// when it agreed to share them; else only the number it asked to be
+// called at, if it did.
+func (b *Bot) summary(ctx context.Context, tx *store.Tx, lang string, c polku.Case, a polku.Answers) (string, error) {
+	loc := b.render.loc
+	head := loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil)
+	switch {
+	case c.Shared && (a.Municipality != "" || len(a.Children) > 0):
+		return head + "\n\n" + loc.Message(lang, "case.shared", nil, nil) + "\n\n" + b.render.text(lang, flows.AnswersText(a)), nil
+	case c.Shared:
+		return head + "\n\n" + loc.Message(lang, "case.no_answers", nil, nil), nil
+	}
+	text := head + "\n\n" + loc.Message(lang, "case.not_shared", nil, nil)
+	phone, err := tx.CallRequested(ctx, c.ChatID)
+	if phone != "" {
+		text += "\n\n" + loc.Message(lang, "case.call", map[string]any{"Phone": phone}, nil)
+	}
+	return text, err
+}
+
+// alert tells the coordinators on duty, by mentioning them, that a family
+// wrote a safety word.
+func (b *Bot) alert(ctx context.Context, tx *store.Tx, lang string, c polku.Case) (store.Out, error) {
+	duty, err := tx.OnDuty(ctx)
+	if err != nil {
+		return store.Out{}, err
+	}
+	text := b.render.loc.Message(lang, "case.urgent", map[string]any{"ID": c.ID}, nil)
+	var ms []mention
+	if len(duty) == 0 {
+		text += "\n" + b.render.loc.Message(lang, "case.urgent_nobody", nil, nil)
+	}
+	for i, d := range duty {
+		sep := " "
+		if i == 0 {
+			sep = "\n"
+		}
+		text += sep
+		ms = append(ms, mention{Offset: utf16Len(text), Length: utf16Len(d.FirstName), User: d.UserID})
+		text += d.FirstName
+	}
+	return b.groupOut(out{Method: "send", Case: c.ID, Text: text, Mentions: ms}), nil
+}
+
+// caseKeys are the buttons of a case's summary.
+func (b *Bot) caseKeys(lang string, c polku.Case) [][]inlineButton {
+	l := func(id string, data map[string]any) string { return b.render.loc.Message(lang, id, data, nil) }
+	id := fmt.Sprint(c.ID)
+	if c.Status == polku.CaseClosed {
+		return [][]inlineButton{{{Text: l("case.button.card", nil), Data: "C:card:" + id}}}
+	}
+	claim := inlineButton{Text: l("case.button.claim", nil), Data: "C:claim:" + id}
+	if c.ClaimedBy != 0 {
+		claim = inlineButton{Text: l("case.button.release", map[string]any{"Name": c.ClaimedName}), Data: "C:release:" + id}
+	}
+	return [][]inlineButton{
+		{claim},
+		{{Text: l("case.button.card", nil), Data: "C:card:" + id}, {Text: l("case.button.close", nil), Data: "C:close:" + id}},
+	}
+}
+
+// relay copies a family's message to its case's topic, opening the case
+// again when it was closed.
+func (b *Bot) relay(ctx context.Context, tx *store.Tx, chat int64, conv flows.Conversation, e flows.Relay) ([]store.Out, error) {
+	c, outs, err := b.openCase(ctx, tx, conv, e.Share, e.Urgent)
+	if err != nil || b.cfg.Group == 0 {
+		return outs, err
+	}
+	return append(outs, b.groupOut(out{Method: "copy", Case: c.ID, FromChat: chat, MessageID: e.Message})), nil
+}
+
+// withdraw takes the family's answers out of the coordinators' sight when
+// the family declines the privacy notice (the case stays: the family may
+// still talk to a person), or deletes the whole topic when it erases its
+// data. It runs before the store forgets the case.
+func (b *Bot) withdraw(ctx context.Context, tx *store.Tx, erase bool) ([]store.Out, error) {
+	c, err := tx.FamilyCase(ctx)
+	if polku.ErrorCode(err) == polku.ENOTFOUND || b.cfg.Group == 0 {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if erase {
+		// The topic holds copies of what the family wrote: it goes too.
+		// The thread is named directly, as the case will be gone.
+		return []store.Out{b.groupOut(out{Method: "topic_delete", Thread: c.Thread})}, nil
+	}
+	if !c.Shared {
+		return nil, nil
+	}
+	c.Shared, c.Municipality, c.Bands = false, "", ""
+	lang := b.cfg.GroupLang
+	outs := []store.Out{b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)})}
+	if c.Summary != 0 {
+		text := b.render.loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil) + "\n\n" + b.render.loc.Message(lang, "case.withdrawn", nil, nil)
+		outs = append(outs, b.groupOut(out{Method: "edit", Case: c.ID, MessageID: c.Summary, Text: text, Inline: b.caseKeys(lang, c)}))
+	}
+	return outs, nil
+}

@@ -1,0 +1,156 @@
+package main
+
+import (
+	_ "embed"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"polku"
+)
+
+// coordination is how the coordinators work: their group, office hours,
+// safety words and the wellbeing card's terms.
+type coordination struct {
+	Group       int64
+	GroupLang   string
+	ShowNames   bool
+	Hours       polku.OfficeHours
+	Safety      polku.SafetyWords
+	Crisis      []string
+	NudgeAfter  time.Duration
+	CardDays    int
+	CardVisits  int
+	Templates   string
+	MemberCache time.Duration
+}
+
+// coordinators reads the coordinators' settings.
+func coordinators(get func(name, def string) string, loc *time.Location, errs *[]error) coordination {
+	var c coordination
+	if v := get("POLKU_COORDINATORS_GROUP", ""); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id >= 0 {
+			*errs = append(*errs, fmt.Errorf("POLKU_COORDINATORS_GROUP: want the supergroup's chat ID, such as -1001234567890, got %q", v))
+		}
+		c.Group = id
+	}
+	c.GroupLang = get("POLKU_COORDINATORS_LANGUAGE", "fi")
+	switch v := get("POLKU_COORDINATOR_NAMES", "0"); v {
+	case "0":
+	case "1":
+		c.ShowNames = true
+	default:
+		*errs = append(*errs, fmt.Errorf("POLKU_COORDINATOR_NAMES: 1 or 0, got %q", v))
+	}
+	var err error
+	if c.Hours, err = polku.ParseOfficeHours(get("POLKU_OFFICE_HOURS", "mon-fri 9-16"), get("POLKU_HOLIDAYS", ""), loc); err != nil {
+		*errs = append(*errs, fmt.Errorf("POLKU_OFFICE_HOURS / POLKU_HOLIDAYS: %v", err))
+	}
+	switch v := get("POLKU_SAFETY_WORDS", ""); v {
+	case "":
+		c.Safety = polku.DefaultSafetyWords()
+	case "off":
+	default:
+		if c.Safety, err = polku.ParseSafetyWords(v); err != nil {
+			*errs = append(*errs, fmt.Errorf("POLKU_SAFETY_WORDS: %v", err))
+		}
+	}
+	for _, l := range strings.Split(get("POLKU_CRISIS_LINES", ""), ";") {
+		if l = strings.TrimSpace(l); l != "" {
+			c.Crisis = append(c.Crisis, l)
+		}
+	}
+	positive := func(name, def string, lo, hi int) int {
+		n, err := strconv.Atoi(get(name, def))
+		if err != nil || n < lo || n > hi {
+			*errs = append(*errs, fmt.Errorf("%s: want a whole number %d–%d, got %q", name, lo, hi, get(name, def)))
+		}
+		return n
+	}
+	c.CardDays = positive("POLKU_CARD_DAYS", "180", 1, 3660)
+	c.CardVisits = positive("POLKU_CARD_VISITS", "10", 0, 1000)
+	for _, d := range []struct {
+		name, def string
+		to        *time.Duration
+	}{{"POLKU_NUDGE_AFTER", "2h", &c.NudgeAfter}, {"POLKU_MEMBER_CACHE", "5m", &c.MemberCache}} {
+		v, err := time.ParseDuration(get(d.name, d.def))
+		if err != nil || v <= 0 {
+			*errs = append(*errs, fmt.Errorf("%s: want a duration such as %s, got %q", d.name, d.def, get(d.name, d.def)))
+		}
+		*d.to = v
+	}
+	c.Templates = get("POLKU_TEMPLATES", "")
+	if c.Templates != "" {
+		if _, err := readTemplates(c.Templates); err != nil {
+			*errs = append(*errs, fmt.Errorf("POLKU_TEMPLATES: %v", err))
+		}
+	}
+	return c
+}
+
+//go:embed templates.toml
+var defaultTemplates []byte
+
+// readTemplates reads a templates file: [name] tables of language = text.
+func readTemplates(path string) (map[string]map[string]string, error) {
+	data := defaultTemplates
+	if path != "" {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, err
+		}
+	}
+	var t map[string]map[string]string
+	if _, err := toml.Decode(string(data), &t); err != nil {
+		return nil, err
+	}
+	out := make(map[string]map[string]string, len(t))
+	for name, langs := range t {
+		out[strings.ToLower(name)] = langs
+	}
+	return out, nil
+}
+
+// templates gives the bot the reply templates, reading the file again
+// when it changed; a file broken by an edit keeps the last good version.
+type templates struct {
+	path string
+	log  *slog.Logger
+	mu   sync.Mutex
+	mod  time.Time
+	size int64
+	last map[string]map[string]string
+}
+
+func (t *templates) get() map[string]map[string]string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.path == "" {
+		if t.last == nil {
+			t.last, _ = readTemplates("")
+		}
+		return t.last
+	}
+	fi, err := os.Stat(t.path)
+	if err != nil {
+		t.log.Warn("reply templates", "err", err)
+		return t.last
+	}
+	if t.last != nil && fi.ModTime().Equal(t.mod) && fi.Size() == t.size {
+		return t.last
+	}
+	got, err := readTemplates(t.path)
+	if err != nil {
+		t.log.Warn("reply templates", "err", err)
+		return t.last
+	}
+	t.last, t.mod, t.size = got, fi.ModTime(), fi.Size()
+	return t.last
+}

@@ -1,0 +1,203 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+
+	"polku"
+)
+
+// The family's side of talking to a person. "Talk to a person" asks once
+// whether the coordinators may see the family's answers, then opens the
+// case and puts the chat in talk mode: whatever the family sends goes to
+// the coordinators until they press "back to the bot" or any other button
+// of the bot. A safety word opens an urgent case at any hour, from any
+// step.
+
+// person is "talk to a person", from any step.
+func (s *step) person() {
+	if s.c.Share == "" && s.c.Consent != "" {
+		s.askShare()
+		return
+	}
+	s.openTalk()
+}
+
+// askShare asks whether the coordinators may see the family's answers.
+func (s *step) askShare() {
+	s.c.Sharing = true
+	s.send(s.shareQuestion())
+}
+
+func (s *step) shareQuestion() Reply {
+	return Reply{Text: []Text{T("share.question")}, Inline: [][]Button{
+		{s.btn("share.yes", "share", "yes")},
+		{s.btn("share.no", "share", "no")},
+		{s.btn("share.cancel", "share", "x")},
+	}}
+}
+
+func (s *step) share(choice string) {
+	if !s.c.Sharing {
+		s.toast(T("input.stale"))
+		return
+	}
+	switch choice {
+	case "yes", "no":
+		s.c.Sharing = false
+		s.c.Share = choice
+		s.openTalk()
+	case "x":
+		s.c.Sharing = false
+		s.say(T("share.cancelled"))
+		s.reask()
+	default:
+		s.forged()
+	}
+}
+
+// openTalk opens the family's case and puts the chat in talk mode.
+func (s *step) openTalk() {
+	s.effect(OpenCase{Share: s.c.Share == "yes"})
+	s.c.Talk = true
+	t := append([]Text{T("talk.open")}, s.away()...)
+	s.send(Reply{Text: t, Inline: s.talkButtons()})
+}
+
+func (s *step) talkButtons() [][]Button {
+	return [][]Button{{{Label: T("talk.back"), Payload: "T:off"}}}
+}
+
+// away tells, at most once a day, that the coordinators are away now
+// and when they answer, with the emergency numbers.
+func (s *step) away() []Text {
+	h := s.e.cfg.Hours
+	if h.Open(s.in.Now) {
+		return nil
+	}
+	today := s.in.Now.In(s.e.cfg.Location).Format("2006-01-02")
+	if s.c.Told == today {
+		return nil
+	}
+	s.c.Told = today
+	t := []Text{T("talk.away_unknown")}
+	if next := h.Next(s.in.Now); !next.IsZero() {
+		t = []Text{{ID: "talk.away", Data: map[string]any{"When": When{Start: next}}}}
+	}
+	return append(t, s.emergency()...)
+}
+
+// emergency is the emergency number and the configured crisis lines.
+func (s *step) emergency() []Text {
+	t := []Text{T("talk.emergency")}
+	if len(s.e.cfg.Crisis) > 0 {
+		t = append(t, Text{ID: "talk.crisis", Data: map[string]any{"Lines": strings.Join(s.e.cfg.Crisis, "\n")}})
+	}
+	return t
+}
+
+// talking handles what the family sends while it talks to a person, and a
+// safety word at any time. It reports whether the input was handled.
+func (s *step) talking() bool {
+	urgent := s.in.Kind == KindText && s.e.cfg.Safety.Match(s.in.Text)
+	if !s.c.Talk && !urgent {
+		return false
+	}
+	switch s.in.Kind {
+	case KindText:
+	case KindUnsupported:
+		if s.in.Media == "other" || s.in.Media == "" {
+			return false
+		}
+	case KindContact:
+		if s.c.State == Phone {
+			return false // sharing the number answers the intake's question
+		}
+	case KindEdited:
+		s.say(T("talk.edited"))
+		return true
+	default:
+		return false
+	}
+	if s.in.Message == 0 {
+		return false
+	}
+	s.effect(Relay{Message: s.in.Message, Share: s.c.Share == "yes", Urgent: urgent})
+	s.c.Talk = true
+	if urgent {
+		t := append([]Text{T("talk.urgent")}, s.emergency()...)
+		s.send(Reply{Text: t, Inline: s.talkButtons()})
+		return true
+	}
+	if away := s.away(); away != nil {
+		s.send(Reply{Text: away, Inline: s.talkButtons()})
+	}
+	return true
+}
+
+// talkButton handles the buttons of talking: "T:off" (back to the bot),
+// "T:on" (answer a coordinator) and "F:case:score" (the feedback question
+// after a case was closed). It reports whether p was one of them.
+func (s *step) talkButton(p string) bool {
+	switch {
+	case p == "T:off":
+		s.c.Talk = false
+		s.say(T("talk.closed"))
+		s.reask()
+	case p == "T:on":
+		s.c.Talk = true
+		s.send(Reply{Text: []Text{T("talk.write")}, Inline: s.talkButtons()})
+	case strings.HasPrefix(p, "F:"):
+		id, score, ok := strings.Cut(strings.TrimPrefix(p, "F:"), ":")
+		c, err1 := strconv.ParseInt(id, 10, 64)
+		n, err2 := strconv.Atoi(score)
+		if !ok || err1 != nil || err2 != nil || c <= 0 || n < 1 || n > 5 {
+			s.forged()
+			return true
+		}
+		s.query(Query{Kind: QueryFeedback, Case: c, Score: n})
+	default:
+		return false
+	}
+	return true
+}
+
+// talkFound shows the answer to a card or feedback query.
+func (s *step) talkFound(f *Found) {
+	switch f.Query.Kind {
+	case QueryCard:
+		s.showCard(f.Card)
+	case QueryFeedback:
+		switch f.Err {
+		case "":
+			s.send(Reply{Edit: s.in.MessageID, Text: []Text{T("feedback.thanks")}})
+		case polku.ECONFLICT:
+			s.toast(T("feedback.already"))
+		default:
+			s.toast(T("input.unknown_button"))
+		}
+	}
+}
+
+// showCard shows the family's wellbeing card: the image with its code, and
+// whether it is valid.
+func (s *step) showCard(c *polku.Card) {
+	if c == nil {
+		s.send(Reply{Text: []Text{T("card.none")}, Inline: [][]Button{{{Label: T("button.person"), Payload: "P"}}}})
+		return
+	}
+	var t []Text
+	switch c.State(s.in.Now) {
+	case polku.CardValid:
+		t = append(t, Text{ID: "card.valid", Data: map[string]any{"Until": When{Start: c.ValidUntil, Day: true}}})
+		if left, limited := c.Left(); limited {
+			t = append(t, Text{ID: "card.visits_left", Data: map[string]any{"Count": left}, Count: &left})
+		}
+		t = append(t, T("card.how"))
+	case polku.CardNotYet:
+		t = append(t, Text{ID: "card.not_yet", Data: map[string]any{"From": When{Start: c.ValidFrom, Day: true}}})
+	default:
+		t = append(t, T("card."+string(c.State(s.in.Now))))
+	}
+	s.send(Reply{Text: t, Card: c})
+}
