@@ -34,12 +34,24 @@ const banner = `
 │ :lang CODE (your Telegram language, e.g. sv-FI), :new (become a new  │
 │ family), :later 1d (move the clock on: see reminders; m, h or d),    │
 │ :file PATH (send a catalogue file, as an operator may), :quit.       │
+│                                                                      │
+│ You are also a coordinator in the coordinators' group (shown 👥):    │
+│ :c TEXT writes in the newest case's topic: it goes to the family,    │
+│ but /note, /t NAME, /answers and /card stay in the group. In the     │
+│ group: :c /cases, :c /duty on, :c /ref add NAME, :c /provider add    │
+│ NAME. :c N presses the group's button N.                             │
 └──────────────────────────────────────────────────────────────────────┘
 `
 
 // consoleUser is the family the console plays; a fixed ID lets a family
 // leave and come back across runs.
 const consoleUser = 700000001
+
+// consoleGroup is the console's coordinators' group, and consoleCoordinator
+// the coordinator the console's person plays in it.
+const consoleGroup = -1000000000001
+
+var consoleCoordinator = telegramtest.User{ID: 700000002, FirstName: "Koordinaattori", LanguageCode: "fi"}
 
 // newFamilyBase starts the IDs of the families :new makes: the base plus
 // the time in milliseconds, so a new family is new in every run, far above
@@ -109,6 +121,9 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	// Telegram's do, so the inbox never mistakes them for old ones.
 	fake := telegramtest.New(telegramtest.Options{FirstUpdateID: time.Now().UnixMilli()})
 	defer fake.Close()
+	fake.AddGroup(consoleGroup, "Koordinaattorit (konsoli)", true)
+	fake.SetMember(consoleGroup, consoleCoordinator, telegramtest.StatusMember)
+	cfg.Coordinators.Group = consoleGroup
 	b, err := newBot(cfg, db, log, fake.URL(), fake.Token())
 	if err != nil {
 		return err
@@ -197,6 +212,9 @@ type consoleState struct {
 	inMsg   int
 	keys    []telegramtest.KeyButton
 	keysMsg int
+	// group are the numbered buttons of the group's latest keyboard.
+	group    []telegramtest.Button
+	groupMsg int
 }
 
 // handle does what one typed line says; it reports whether to quit.
@@ -239,6 +257,8 @@ func (c *consoleState) handle(line string) bool {
 		}
 		c.later(d)
 		fmt.Fprintf(c.out, "(the clock is now %s later)\n", arg)
+	case ":c":
+		c.coordinate(arg)
 	case ":file":
 		data, err := os.ReadFile(arg)
 		if err != nil || len(data) == 0 {
@@ -255,6 +275,37 @@ func (c *consoleState) handle(line string) bool {
 		c.noteUser()
 	}
 	return false
+}
+
+// coordinate is what the console's person does as a coordinator.
+func (c *consoleState) coordinate(arg string) {
+	if n, err := strconv.Atoi(arg); err == nil {
+		if n < 1 || n > len(c.group) {
+			fmt.Fprintf(c.out, "(there is no group button %d)\n", n)
+			return
+		}
+		if _, err := c.fake.PressIn(consoleGroup, consoleCoordinator, c.groupMsg, c.group[n-1].Data); err != nil {
+			fmt.Fprintf(c.out, "(that button is gone: %v)\n", err)
+		}
+		return
+	}
+	if arg == "" {
+		fmt.Fprintln(c.out, "(write what the coordinator says: :c TEXT, or :c N to press a group button)")
+		return
+	}
+	thread := 0
+	general := false
+	for _, cmd := range []string{"/cases", "/ref", "/provider", "/duty", "/help"} {
+		general = general || strings.HasPrefix(arg, cmd)
+	}
+	if topics := c.fake.Topics(consoleGroup); len(topics) > 0 && !general {
+		thread = topics[len(topics)-1].ThreadID
+	}
+	if !general && thread == 0 {
+		fmt.Fprintln(c.out, "(no case yet: ask to talk to a person first)")
+		return
+	}
+	c.fake.Send(consoleGroup, thread, consoleCoordinator, telegramtest.Content{Text: arg})
 }
 
 func (c *consoleState) noteUser() {
@@ -309,6 +360,10 @@ func (c *consoleState) print() {
 	evs := c.fake.Events(c.seen)
 	for _, e := range evs {
 		c.seen = max(c.seen, e.Seq)
+		if e.ChatID == consoleGroup {
+			c.showGroup(e)
+			continue
+		}
 		if e.ChatID != c.user.ID {
 			continue
 		}
@@ -325,7 +380,51 @@ func (c *consoleState) print() {
 	}
 }
 
+// showGroup shows what happened in the coordinators' group.
+func (c *consoleState) showGroup(e telegramtest.Event) {
+	topic := ""
+	for _, t := range c.fake.Topics(consoleGroup) {
+		if t.ThreadID == e.Message.ThreadID && t.ThreadID != 0 {
+			topic = " · " + t.Name
+		}
+	}
+	m := e.Message
+	switch e.Kind {
+	case "send", "edit":
+		note := ""
+		if e.Kind == "edit" {
+			note = "(updated) "
+		}
+		text := m.Text
+		if m.Media != "" {
+			text = "(" + m.Media + ") " + m.Caption
+		}
+		fmt.Fprintf(c.out, "\n👥 group%s %s────\n%s\n", topic, note, text)
+		if len(m.Inline) > 0 {
+			c.group, c.groupMsg = nil, m.ID
+			for _, row := range m.Inline {
+				var cells []string
+				for _, b := range row {
+					c.group = append(c.group, b)
+					cells = append(cells, fmt.Sprintf("[:c %d] %s", len(c.group), b.Text))
+				}
+				fmt.Fprintln(c.out, "  "+strings.Join(cells, "   "))
+			}
+		}
+	case "answer":
+		if e.AnswerText != "" {
+			fmt.Fprintf(c.out, "  👥 ⓘ %s\n", e.AnswerText)
+		}
+	case "topic":
+		fmt.Fprintf(c.out, "  👥 (topic %s: %s)\n", strings.TrimSuffix(e.Method, "ForumTopic"), m.Topic)
+	}
+}
+
 func (c *consoleState) show(m telegramtest.Message, note string) {
+	if m.Media != "" && m.Media != "document" {
+		fmt.Fprintf(c.out, "\nPolku %s────\n(%s) %s\n\n", note, m.Media, m.Caption)
+		return
+	}
 	if m.Media == "document" {
 		fmt.Fprintf(c.out, "\nPolku %s────\n📎 %s (%s)\n%s\n\n", note, m.Document, m.MimeType, m.Caption)
 		return
