@@ -110,6 +110,9 @@ func (t *Tx) VerifyCard(ctx context.Context, code string, provider, activity int
 	if err != nil {
 		return card, "", false, wrap(err, "verify card")
 	}
+	if state = card.State(now); state == polku.CardRevoked || state == polku.CardExpired || state == polku.CardNotYet {
+		return card, state, false, nil
+	}
 	local := now.In(helsinki)
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, helsinki)
 	err = t.tx.QueryRow(ctx, `
@@ -145,9 +148,15 @@ func nullID(id int64) *int64 {
 // organiser is named by a part of its name; ENOTFOUND when no organiser
 // matches, EINVALID (with the candidates) when several do.
 func (t *Tx) AddProvider(ctx context.Context, organiser, name string, by int64) (polku.Provider, []string, error) {
+	// The whole name wins over names it is part of ("Club" beside
+	// "Club Junior"); else any organiser whose name contains it.
 	rows, err := t.tx.Query(ctx, `
+		WITH exact AS (SELECT DISTINCT organiser FROM activities WHERE lower(organiser) = lower($2))
+		SELECT organiser FROM exact
+		UNION
 		SELECT DISTINCT organiser FROM activities
-		WHERE organiser ILIKE '%' || $1 || '%' OR lower(organiser) = lower($1) ORDER BY organiser`, escapeLike(organiser))
+		WHERE organiser ILIKE '%' || $1 || '%' AND NOT EXISTS (SELECT 1 FROM exact)
+		ORDER BY organiser`, escapeLike(organiser), organiser)
 	if err != nil {
 		return polku.Provider{}, nil, wrap(err, "add provider")
 	}

@@ -170,7 +170,7 @@ func (t *Tx) CloseCase(ctx context.Context, id int64, outcome polku.Outcome) (po
 		UPDATE cases c SET status = 'closed', outcome = $2, closed_at = $3, feedback_asked_at = $3, urgent = false
 		WHERE id = $1 AND status = 'open' RETURNING `+caseCols, id, string(outcome), now))
 	if errors.Is(err, pgx.ErrNoRows) {
-		if c, err := t.Case(ctx, id); err != nil {
+		if c, err = t.Case(ctx, id); err != nil {
 			return c, err
 		}
 		return c, polku.Errorf(polku.ECONFLICT, "case already closed")
