@@ -170,7 +170,7 @@ type Bot struct {
 	count     counters
 
 	members members
-	me      sync.Once
+	me      sync.Mutex
 	user    string
 }
 
@@ -521,6 +521,9 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			}
 			if err == nil && e.Answers.Contact == polku.ContactNone {
 				err = tx.WithdrawRequest(ctx)
+			}
+			if err == nil {
+				more, err = b.refreshFamily(ctx, tx, c)
 			}
 		case flows.RequestPerson:
 			phone := ""

@@ -80,13 +80,15 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 	if did != store.CaseNew && c.Shared && !before.Shared {
 		// The family now lets the coordinators see its answers.
 		outs = append(outs, b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)}))
-		if c.Summary != 0 {
-			text, err := b.summary(ctx, tx, lang, c, conv.Answers)
-			if err != nil {
-				return c, nil, err
-			}
-			outs = append(outs, b.groupOut(out{Method: "edit", Case: c.ID, MessageID: c.Summary, Text: text, Inline: b.caseKeys(lang, c)}))
+	}
+	if did != store.CaseNew {
+		// The answers or the contact may have changed since the summary
+		// was written.
+		edit, err := b.refresh(ctx, tx, lang, c, conv.Answers)
+		if err != nil {
+			return c, nil, err
 		}
+		outs = append(outs, edit)
 	}
 	if urgent {
 		alert, err := b.alert(ctx, tx, lang, c)
@@ -116,6 +118,34 @@ func (b *Bot) summary(ctx context.Context, tx *store.Tx, lang string, c polku.Ca
 		text += "\n\n" + loc.Message(lang, "case.call", map[string]any{"Phone": phone}, nil)
 	}
 	return text, err
+}
+
+// refresh writes the case's pinned summary again. The summary's message
+// is named by the case and found when the edit is sent: it may not have
+// been sent yet when the edit is queued.
+func (b *Bot) refresh(ctx context.Context, tx *store.Tx, lang string, c polku.Case, a polku.Answers) (store.Out, error) {
+	text, err := b.summary(ctx, tx, lang, c, a)
+	if err != nil {
+		return store.Out{}, err
+	}
+	return b.groupOut(out{Method: "edit", Case: c.ID, Summary: true, Text: text, Inline: b.caseKeys(lang, c)}), nil
+}
+
+// refreshFamily refreshes the summary of the family's case, if it has
+// one, after its answers or its contact choice changed.
+func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conversation) ([]store.Out, error) {
+	if b.cfg.Group == 0 {
+		return nil, nil
+	}
+	c, err := tx.FamilyCase(ctx)
+	if polku.ErrorCode(err) == polku.ENOTFOUND {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	edit, err := b.refresh(ctx, tx, b.cfg.GroupLang, c, conv.Answers)
+	return []store.Out{edit}, err
 }
 
 // alert tells the coordinators on duty, by mentioning them, that a family
@@ -191,10 +221,9 @@ func (b *Bot) withdraw(ctx context.Context, tx *store.Tx, erase bool) ([]store.O
 	}
 	c.Shared, c.Municipality, c.Bands = false, "", ""
 	lang := b.cfg.GroupLang
-	outs := []store.Out{b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)})}
-	if c.Summary != 0 {
-		text := b.render.loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil) + "\n\n" + b.render.loc.Message(lang, "case.withdrawn", nil, nil)
-		outs = append(outs, b.groupOut(out{Method: "edit", Case: c.ID, MessageID: c.Summary, Text: text, Inline: b.caseKeys(lang, c)}))
-	}
-	return outs, nil
+	text := b.render.loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil) + "\n\n" + b.render.loc.Message(lang, "case.withdrawn", nil, nil)
+	return []store.Out{
+		b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)}),
+		b.groupOut(out{Method: "edit", Case: c.ID, Summary: true, Text: text, Inline: b.caseKeys(lang, c)}),
+	}, nil
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -37,19 +38,24 @@ type memberEntry struct {
 }
 
 // coordinator reports whether user is a member of the coordinators'
-// group now. A failed check is not cached and counts as "no".
-func (b *Bot) coordinator(ctx context.Context, user int64) bool {
+// group now. A check Telegram could not answer is an EUNAVAILABLE error:
+// the update waits and is tried again, so a coordinator's reply is never
+// dropped for it.
+func (b *Bot) coordinator(ctx context.Context, user int64) (bool, error) {
 	now := time.Now()
 	b.members.mu.Lock()
 	e, ok := b.members.m[user]
 	b.members.mu.Unlock()
 	if ok && now.Before(e.until) {
-		return e.ok
+		return e.ok, nil
 	}
 	cm, err := b.tg.GetChatMember(ctx, &tgbot.GetChatMemberParams{ChatID: b.cfg.Group, UserID: user})
+	if errors.Is(err, tgbot.ErrorBadRequest) {
+		// "user not found": someone Telegram does not know in the group.
+		cm, err = &models.ChatMember{Type: models.ChatMemberTypeLeft}, nil
+	}
 	if err != nil {
-		b.log.Warn("getChatMember", "err", err)
-		return false
+		return false, polku.Errorf(polku.EUNAVAILABLE, "getChatMember: %v", err)
 	}
 	member := false
 	switch cm.Type {
@@ -64,27 +70,32 @@ func (b *Bot) coordinator(ctx context.Context, user int64) bool {
 	}
 	b.members.m[user] = memberEntry{ok: member, until: now.Add(b.cfg.MemberCache)}
 	b.members.mu.Unlock()
-	return member
+	return member, nil
 }
 
 // username is the bot's username for deep links: configured, or asked
 // from Telegram once.
-func (b *Bot) username(ctx context.Context) string {
-	b.me.Do(func() {
-		if b.cfg.Username != "" {
-			b.user = b.cfg.Username
-			return
+func (b *Bot) username(ctx context.Context) (string, error) {
+	b.me.Lock()
+	defer b.me.Unlock()
+	if b.user == "" {
+		b.user = b.cfg.Username
+	}
+	if b.user == "" {
+		me, err := b.tg.GetMe(ctx)
+		if err != nil || me.Username == "" {
+			// Not cached: the next update asks again.
+			return "", polku.Errorf(polku.EUNAVAILABLE, "getMe: %v", err)
 		}
-		if me, err := b.tg.GetMe(ctx); err == nil {
-			b.user = me.Username
-		}
-	})
-	return b.user
+		b.user = me.Username
+	}
+	return b.user, nil
 }
 
 // link is a t.me deep link that starts the bot with start.
-func (b *Bot) link(ctx context.Context, start string) string {
-	return "https://t.me/" + b.username(ctx) + "?start=" + start
+func (b *Bot) link(ctx context.Context, start string) (string, error) {
+	user, err := b.username(ctx)
+	return "https://t.me/" + user + "?start=" + start, err
 }
 
 // gl localizes a text for the coordinators' group.
@@ -99,7 +110,11 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 	}
 	if x.callback != "" {
 		answer := &out{Method: "answer", ChatID: b.cfg.Group, Callback: x.callback}
-		if !b.coordinator(ctx, x.from) {
+		member, err := b.coordinator(ctx, x.from)
+		if err != nil {
+			return nil, err
+		}
+		if !member {
 			// Reveal nothing: the same words as any unknown button.
 			answer.Text = b.gl("input.unknown_button", nil)
 			return answer, tx.Finish(ctx, nil)
@@ -111,8 +126,11 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 		answer.Text = truncate(toast, 200)
 		return answer, tx.Finish(ctx, outs)
 	}
-	if x.in.Kind == 0 || !b.coordinator(ctx, x.from) {
+	if x.in.Kind == 0 {
 		return nil, tx.Finish(ctx, nil)
+	}
+	if member, err := b.coordinator(ctx, x.from); err != nil || !member {
+		return nil, errors.Join(err, tx.Finish(ctx, nil))
 	}
 	if err := tx.SeeCoordinator(ctx, x.from, x.user.FirstName); err != nil {
 		return nil, err
@@ -134,6 +152,15 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 // coordinator wrote in.
 func (b *Bot) say(x incoming, text string) store.Out {
 	return b.groupOut(out{Method: "send", Thread: x.thread, Text: text})
+}
+
+// sayAll is a long text in as many messages as Telegram needs.
+func (b *Bot) sayAll(x incoming, text string) []store.Out {
+	var outs []store.Out
+	for _, o := range split(out{Method: "send", Thread: x.thread, Text: text}) {
+		outs = append(outs, b.groupOut(o))
+	}
+	return outs
 }
 
 // caseOf is the case of the topic a coordinator wrote in.
@@ -233,6 +260,9 @@ func (b *Bot) caseButton(ctx context.Context, tx *store.Tx, x incoming) ([]store
 	lang := b.cfg.GroupLang
 	switch action := parts[1]; action {
 	case "claim":
+		if c.Status == polku.CaseClosed {
+			return []store.Out{keys(b.caseKeys(lang, c))}, b.gl("coord.already_closed", nil), nil
+		}
 		got, err := tx.Claim(ctx, c.ID, x.from, name)
 		if polku.ErrorCode(err) == polku.ECONFLICT {
 			return nil, b.gl("coord.claimed_by", map[string]any{"Name": got.ClaimedName}), nil
@@ -285,6 +315,7 @@ func (b *Bot) caseButton(ctx context.Context, tx *store.Tx, x incoming) ([]store
 		outs := []store.Out{
 			keys(b.caseKeys(lang, got)),
 			topic(b.gl("coord.closed", map[string]any{"Name": name, "Outcome": b.gl("outcome."+string(outcome), nil)})),
+			b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(got)}),
 			b.groupOut(out{Method: "topic_close", Case: c.ID}),
 		}
 		fam, err := tx.FamilyChat(ctx, c.ChatID)
@@ -418,9 +449,13 @@ func (b *Bot) cardPhoto(ctx context.Context, lang string, chat int64, card polku
 	default:
 		lines = append(lines, b.render.text(lang, flows.T("card."+string(state))))
 	}
+	link, err := b.link(ctx, "card_"+card.Code)
+	if err != nil {
+		return out{}, err
+	}
 	png, err := picture.CardPNG(picture.Card{
 		Title: b.render.loc.Message(lang, "card.title", nil, nil), Code: polku.FormatCardCode(card.Code),
-		Lines: lines, Link: b.link(ctx, "card_"+card.Code), Footer: b.render.loc.Message(lang, "card.footer", nil, nil),
+		Lines: lines, Link: link, Footer: b.render.loc.Message(lang, "card.footer", nil, nil),
 		Void: state != polku.CardValid && state != polku.CardNotYet,
 	})
 	if err != nil {
@@ -603,7 +638,7 @@ func (b *Bot) listCases(ctx context.Context, tx *store.Tx, x incoming) ([]store.
 		}
 		lines = append(lines, line)
 	}
-	return []store.Out{b.say(x, strings.Join(lines, "\n\n"))}, tx.Audit(ctx, x.from, "list_cases", 0, "")
+	return b.sayAll(x, strings.Join(lines, "\n\n")), tx.Audit(ctx, x.from, "list_cases", 0, "")
 }
 
 // age words how long a case has waited.
@@ -642,7 +677,11 @@ func (b *Bot) providerCommand(ctx context.Context, tx *store.Tx, x incoming, arg
 		default:
 			return nil, err
 		}
-		return []store.Out{b.say(x, b.gl("coord.provider_added", map[string]any{"Organiser": p.Organiser, "Link": b.link(ctx, "prov_"+p.LinkCode)}))},
+		link, err := b.link(ctx, "prov_"+p.LinkCode)
+		if err != nil {
+			return nil, err
+		}
+		return []store.Out{b.say(x, b.gl("coord.provider_added", map[string]any{"Organiser": p.Organiser, "Link": link}))},
 			tx.Audit(ctx, x.from, "provider_add", 0, p.Organiser)
 	case sub == "list":
 		ps, err := tx.Providers(ctx)
@@ -656,11 +695,15 @@ func (b *Bot) providerCommand(ctx context.Context, tx *store.Tx, x incoming, arg
 		for _, p := range ps {
 			state := b.gl("coord.provider_linked", nil)
 			if p.UserID == 0 {
-				state = b.gl("coord.provider_waiting", map[string]any{"Link": b.link(ctx, "prov_"+p.LinkCode)})
+				link, err := b.link(ctx, "prov_"+p.LinkCode)
+				if err != nil {
+					return nil, err
+				}
+				state = b.gl("coord.provider_waiting", map[string]any{"Link": link})
 			}
 			lines = append(lines, "• "+p.Organiser+" — "+state)
 		}
-		return []store.Out{b.say(x, strings.Join(lines, "\n"))}, nil
+		return b.sayAll(x, strings.Join(lines, "\n")), nil
 	}
 	return []store.Out{b.say(x, b.gl("coord.provider_usage", nil))}, nil
 }
@@ -679,7 +722,10 @@ func (b *Bot) refCommand(ctx context.Context, tx *store.Tx, x incoming, arg stri
 		if err != nil {
 			return nil, err
 		}
-		link := b.link(ctx, code)
+		link, err := b.link(ctx, code)
+		if err != nil {
+			return nil, err
+		}
 		var lines []string
 		for _, l := range b.render.loc.Languages() {
 			lines = append(lines, b.render.loc.Message(l, "poster.line", nil, nil))
@@ -703,7 +749,7 @@ func (b *Bot) refCommand(ctx context.Context, tx *store.Tx, x incoming, arg stri
 		for _, r := range refs {
 			lines = append(lines, b.gl("coord.ref_line", map[string]any{"Name": r.Organisation, "Code": r.Code, "Started": r.Started, "Finished": r.Finished}))
 		}
-		return []store.Out{b.say(x, strings.Join(lines, "\n"))}, tx.Audit(ctx, x.from, "ref_list", 0, "")
+		return b.sayAll(x, strings.Join(lines, "\n")), tx.Audit(ctx, x.from, "ref_list", 0, "")
 	}
 	return []store.Out{b.say(x, b.gl("coord.ref_usage", nil))}, nil
 }

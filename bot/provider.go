@@ -48,6 +48,13 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 		answer = &out{Method: "answer", ChatID: chat, Callback: x.callback}
 	}
 	if link != "" {
+		// One Telegram account checks cards for one organiser: a second
+		// link is refused before it could fail inside the transaction.
+		if _, err := tx.ProviderByUser(ctx, x.from); err == nil {
+			return nil, true, tx.Finish(ctx, []store.Out{say(l("provider.link_invalid", nil), 0, nil)})
+		} else if polku.ErrorCode(err) != polku.ENOTFOUND {
+			return nil, true, err
+		}
 		p, err := tx.LinkProvider(ctx, link, x.from)
 		switch polku.ErrorCode(err) {
 		case "":

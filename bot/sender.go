@@ -292,6 +292,14 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 			c.Thread = t.MessageThreadID
 		}
 		thread = c.Thread
+		if o.Method == "edit" && o.Summary {
+			// An edit of the case's summary: its message is known by now,
+			// since the group's messages go out in order.
+			if c.Summary == 0 {
+				return 0, nil
+			}
+			o.MessageID, o.Summary = c.Summary, false
+		}
 	}
 	var msg *models.Message
 	var err error

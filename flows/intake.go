@@ -259,8 +259,9 @@ func (s *step) pause() {
 }
 
 func (s *step) command() {
-	// A command speaks to the bot: talking to a person ends.
-	s.c.Talk = false
+	// A command speaks to the bot: talking to a person ends, and typed
+	// labels are the bot's questions' again.
+	s.c.Talk, s.c.Sharing = false, false
 	switch s.in.Command {
 	case "start":
 		s.setReferral(s.in.Text)
@@ -326,6 +327,7 @@ func (s *step) button() {
 			return
 		}
 		s.c.Lang, s.c.LangChosen = lang, true
+		s.c.Talk = false
 		s.reask()
 		return
 	case p == "P":
@@ -355,7 +357,9 @@ func (s *step) button() {
 		s.share(arg(args, 0))
 		return
 	}
-	s.c.Talk = false
+	// Another button of the bot: talking ends, and the share question
+	// is left unanswered ("talk to a person" asks it again).
+	s.c.Talk, s.c.Sharing = false, false
 	switch action {
 	case "resume":
 		s.resume(arg(args, 0))
@@ -482,8 +486,10 @@ func (s *step) answer(action string, args []string) bool {
 				}})
 				return true
 			}
-			// Declining keeps nothing personal: not even a draft.
+			// Declining keeps nothing personal: not even a draft, nor
+			// the permission to show the answers to the coordinators.
 			s.c.Consent, s.c.Answers, s.c.Profile, s.c.Referral = "", polku.Answers{}, false, ""
+			s.c.Share, s.c.Sharing = "", false
 			s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: false})
 			return s.fire("decline")
 		}
