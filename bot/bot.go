@@ -492,9 +492,13 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.Result) ([]store.Out, error) {
 	c := res.Conv
 	var outs []store.Out
+	// stale: the answers or the contact changed, so the case's summary
+	// must be written again (unless opening the case wrote it).
+	stale := false
 	for _, e := range res.Effects {
 		var err error
 		var more []store.Out
+		var written bool
 		switch e := e.(type) {
 		case flows.RecordConsent:
 			if e.Agreed {
@@ -522,9 +526,7 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			if err == nil && e.Answers.Contact == polku.ContactNone {
 				err = tx.WithdrawRequest(ctx)
 			}
-			if err == nil {
-				more, err = b.refreshFamily(ctx, tx, c)
-			}
+			stale = true
 		case flows.RequestPerson:
 			phone := ""
 			if e.Contact == polku.ContactPhone {
@@ -534,10 +536,11 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			if err == nil {
 				err = tx.Count(ctx, "person_requested", c.Answers.Municipality)
 			}
+			stale = true
 		case flows.OpenCase:
-			_, more, err = b.openCase(ctx, tx, c, e.Share, e.Urgent)
+			_, more, written, err = b.openCase(ctx, tx, c, e.Share, e.Urgent)
 		case flows.Relay:
-			more, err = b.relay(ctx, tx, chat, c, e)
+			more, written, err = b.relay(ctx, tx, chat, c, e)
 		case flows.Started:
 			err = tx.Started(ctx, e.Referral)
 		case flows.Erase:
@@ -549,6 +552,16 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 				err = tx.Count(ctx, "erased", "")
 			}
 		}
+		if err != nil {
+			return nil, err
+		}
+		if written {
+			stale = false
+		}
+		outs = append(outs, more...)
+	}
+	if stale {
+		more, err := b.refreshFamily(ctx, tx, c)
 		if err != nil {
 			return nil, err
 		}

@@ -35,7 +35,10 @@ func bands(a polku.Answers) string {
 // coordinators: a new case gets its topic with the summary pinned; a
 // reopened one is opened again; an urgent one alerts the coordinators on
 // duty.
-func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversation, share, urgent bool) (polku.Case, []store.Out, error) {
+//
+// written reports that the case's summary was written (or rewritten) as it
+// is now, so the step need not refresh it again.
+func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversation, share, urgent bool) (c polku.Case, outs []store.Out, written bool, err error) {
 	req := store.CaseRequest{Share: share, Urgent: urgent}
 	if share {
 		if m := conv.Answers.Municipality; m != "other" {
@@ -43,29 +46,25 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 		}
 		req.Bands = bands(conv.Answers)
 	}
-	before, err := tx.FamilyCase(ctx)
-	if err != nil && polku.ErrorCode(err) != polku.ENOTFOUND {
-		return before, nil, err
-	}
-	c, did, err := tx.OpenCase(ctx, req)
+	c, before, did, err := tx.OpenCase(ctx, req)
 	if err != nil {
-		return c, nil, err
+		return c, nil, false, err
 	}
 	if did == store.CaseNew {
 		if err := tx.Count(ctx, "case_opened", c.Municipality); err != nil {
-			return c, nil, err
+			return c, nil, false, err
 		}
 	}
 	if b.cfg.Group == 0 {
-		return c, nil, nil
+		return c, nil, true, nil
 	}
 	lang := b.cfg.GroupLang
-	var outs []store.Out
 	switch did {
 	case store.CaseNew:
+		written = true
 		text, err := b.summary(ctx, tx, lang, c, conv.Answers)
 		if err != nil {
-			return c, nil, err
+			return c, nil, false, err
 		}
 		outs = append(outs, b.groupOut(out{Method: "send", Case: c.ID, Text: text,
 			Inline: b.caseKeys(lang, c), Pin: true, Summary: true}))
@@ -73,31 +72,30 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 		outs = append(outs,
 			b.groupOut(out{Method: "topic_reopen", Case: c.ID}),
 			b.groupOut(out{Method: "send", Case: c.ID, Text: b.render.loc.Message(lang, "case.reopened", nil, nil)}))
-		if c.Summary != 0 {
-			outs = append(outs, b.groupOut(out{Method: "keys", Case: c.ID, MessageID: c.Summary, Inline: b.caseKeys(lang, c)}))
-		}
 	}
-	if did != store.CaseNew && c.Shared && !before.Shared {
-		// The family now lets the coordinators see its answers.
+	shared := did != store.CaseNew && c.Shared && !before.Shared
+	// The topic's title and summary change only with what they show:
+	// not for every message the family sends (the group has 20 a minute).
+	if shared || urgent && !before.Urgent {
 		outs = append(outs, b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)}))
 	}
-	if did != store.CaseNew {
-		// The answers or the contact may have changed since the summary
-		// was written.
+	if shared || did == store.CaseReopened {
+		// The answers now shown, or the buttons of an open case again.
+		written = true
 		edit, err := b.refresh(ctx, tx, lang, c, conv.Answers)
 		if err != nil {
-			return c, nil, err
+			return c, nil, false, err
 		}
 		outs = append(outs, edit)
 	}
 	if urgent {
 		alert, err := b.alert(ctx, tx, lang, c)
 		if err != nil {
-			return c, nil, err
+			return c, nil, false, err
 		}
-		outs = append(outs, b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)}), alert)
+		outs = append(outs, alert)
 	}
-	return c, outs, nil
+	return c, outs, written, nil
 }
 
 // summary is the first message of a case's topic: the family's answers
@@ -132,7 +130,8 @@ func (b *Bot) refresh(ctx context.Context, tx *store.Tx, lang string, c polku.Ca
 }
 
 // refreshFamily refreshes the summary of the family's case, if it has
-// one, after its answers or its contact choice changed.
+// one, after its answers or its contact choice changed. It runs once, after
+// the step's effects are stored, so it shows all of them.
 func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conversation) ([]store.Out, error) {
 	if b.cfg.Group == 0 {
 		return nil, nil
@@ -191,12 +190,12 @@ func (b *Bot) caseKeys(lang string, c polku.Case) [][]inlineButton {
 
 // relay copies a family's message to its case's topic, opening the case
 // again when it was closed.
-func (b *Bot) relay(ctx context.Context, tx *store.Tx, chat int64, conv flows.Conversation, e flows.Relay) ([]store.Out, error) {
-	c, outs, err := b.openCase(ctx, tx, conv, e.Share, e.Urgent)
+func (b *Bot) relay(ctx context.Context, tx *store.Tx, chat int64, conv flows.Conversation, e flows.Relay) ([]store.Out, bool, error) {
+	c, outs, written, err := b.openCase(ctx, tx, conv, e.Share, e.Urgent)
 	if err != nil || b.cfg.Group == 0 {
-		return outs, err
+		return outs, written, err
 	}
-	return append(outs, b.groupOut(out{Method: "copy", Case: c.ID, FromChat: chat, MessageID: e.Message})), nil
+	return append(outs, b.groupOut(out{Method: "copy", Case: c.ID, FromChat: chat, MessageID: e.Message})), written, nil
 }
 
 // withdraw takes the family's answers out of the coordinators' sight when

@@ -98,6 +98,14 @@ func (b *Bot) link(ctx context.Context, start string) (string, error) {
 	return "https://t.me/" + user + "?start=" + start, err
 }
 
+// langOr is lang, or the default language when a chat has none yet.
+func (b *Bot) langOr(lang string) string {
+	if lang == "" {
+		return b.render.loc.Languages()[0]
+	}
+	return lang
+}
+
 // gl localizes a text for the coordinators' group.
 func (b *Bot) gl(id string, data map[string]any) string {
 	return b.render.loc.Message(b.cfg.GroupLang, id, data, nil)
@@ -189,10 +197,7 @@ func (b *Bot) fromCoordinator(ctx context.Context, tx *store.Tx, x incoming) ([]
 	if fam.Blocked {
 		return []store.Out{b.say(x, b.gl("coord.blocked", nil))}, nil
 	}
-	lang := fam.Lang
-	if lang == "" {
-		lang = b.render.loc.Languages()[0]
-	}
+	lang := b.langOr(fam.Lang)
 	from := b.render.loc.Message(lang, "relay.from", nil, nil)
 	if b.cfg.ShowNames && x.user.FirstName != "" {
 		from = b.render.loc.Message(lang, "relay.from_named", map[string]any{"Name": x.user.FirstName}, nil)
@@ -315,8 +320,11 @@ func (b *Bot) caseButton(ctx context.Context, tx *store.Tx, x incoming) ([]store
 		outs := []store.Out{
 			keys(b.caseKeys(lang, got)),
 			topic(b.gl("coord.closed", map[string]any{"Name": name, "Outcome": b.gl("outcome."+string(outcome), nil)})),
-			b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(got)}),
 			b.groupOut(out{Method: "topic_close", Case: c.ID}),
+		}
+		if c.Urgent {
+			// Closing ends the urgency: the 🆘 leaves the title.
+			outs = append(outs, b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(got)}))
 		}
 		fam, err := tx.FamilyChat(ctx, c.ChatID)
 		if err != nil {
@@ -366,9 +374,7 @@ func (b *Bot) visits(n int) string {
 
 // feedbackQuestion asks the family, after its case was closed, how it went.
 func (b *Bot) feedbackQuestion(lang string, c polku.Case) store.Out {
-	if lang == "" {
-		lang = b.render.loc.Languages()[0]
-	}
+	lang = b.langOr(lang)
 	row := make([]inlineButton, 5)
 	for i := range row {
 		row[i] = inlineButton{Text: b.render.loc.Message(lang, "feedback.value", map[string]any{"Value": i + 1}, nil), Data: fmt.Sprintf("F:%d:%d", c.ID, i+1)}
@@ -395,10 +401,7 @@ func (b *Bot) issueCard(ctx context.Context, tx *store.Tx, x incoming, c polku.C
 		return nil, err
 	}
 	if !fam.Blocked {
-		lang := fam.Lang
-		if lang == "" {
-			lang = b.render.loc.Languages()[0]
-		}
+		lang := b.langOr(fam.Lang)
 		photo, err := b.cardPhoto(ctx, lang, c.ChatID, card, []flows.Text{flows.T("card.issued")})
 		if err != nil {
 			return nil, err
@@ -423,10 +426,7 @@ func (b *Bot) revokeCard(ctx context.Context, tx *store.Tx, x incoming, c polku.
 		return nil, err
 	}
 	if !fam.Blocked {
-		lang := fam.Lang
-		if lang == "" {
-			lang = b.render.loc.Languages()[0]
-		}
+		lang := b.langOr(fam.Lang)
 		o := out{Method: "send", ChatID: c.ChatID, Text: b.render.loc.Message(lang, "card.revoked_notice", nil, nil)}
 		outs = append(outs, store.Out{ChatID: c.ChatID, Priority: 0, Payload: encode(o)})
 	}

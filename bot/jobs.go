@@ -91,10 +91,7 @@ func (b *Bot) renderJob(_ context.Context, j store.Job) ([]store.Out, error) {
 			return nil, nil
 		}
 	}
-	lang := j.Lang
-	if lang == "" {
-		lang = b.render.loc.Languages()[0]
-	}
+	lang := b.langOr(j.Lang)
 	rep := b.engine.Notice(lang, j.Kind, j.SignUp, j.OldStart)
 	calls := b.render.replies(lang, j.ChatID, "", flows.Result{Replies: []flows.Reply{rep}})
 	outs := make([]store.Out, len(calls))

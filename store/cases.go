@@ -58,22 +58,24 @@ const (
 
 // OpenCase opens the chat's case: a new one, the closed one again, or the
 // open one updated (shared, urgent, the family's last message). A reopened
-// case keeps its coordinator and topic.
-func (t *Tx) OpenCase(ctx context.Context, r CaseRequest) (polku.Case, Opening, error) {
+// case keeps its coordinator and topic. It returns the case as it is now
+// and as it was before (zero for a new case), so the caller can tell the
+// coordinators what changed.
+func (t *Tx) OpenCase(ctx context.Context, r CaseRequest) (c, before polku.Case, did Opening, err error) {
 	now := t.db.Now()
-	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE chat_id = $1 FOR UPDATE`, t.chat))
+	before, err = scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE chat_id = $1 FOR UPDATE`, t.chat))
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		c, err = scanCase(t.tx.QueryRow(ctx, `
 			INSERT INTO cases AS c (chat_id, shared, urgent, municipality, bands, opened_at, family_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING `+caseCols,
 			t.chat, r.Share, r.Urgent, r.Municipality, r.Bands, now))
-		return c, CaseNew, wrap(err, "open case")
+		return c, polku.Case{}, CaseNew, wrap(err, "open case")
 	case err != nil:
-		return c, CaseWasOpen, wrap(err, "open case")
+		return c, before, CaseWasOpen, wrap(err, "open case")
 	}
-	did := CaseWasOpen
-	if c.Status == polku.CaseClosed {
+	did = CaseWasOpen
+	if before.Status == polku.CaseClosed {
 		did = CaseReopened
 	}
 	c, err = scanCase(t.tx.QueryRow(ctx, `
@@ -85,8 +87,8 @@ func (t *Tx) OpenCase(ctx context.Context, r CaseRequest) (polku.Case, Opening, 
 			opened_at = CASE WHEN c.status = 'closed' THEN $6 ELSE c.opened_at END,
 			nudged_at = CASE WHEN c.status = 'closed' THEN NULL ELSE c.nudged_at END,
 			status = 'open', outcome = NULL, closed_at = NULL, family_at = $6
-		WHERE c.id = $1 RETURNING `+caseCols, c.ID, r.Share, r.Urgent, r.Municipality, r.Bands, now))
-	return c, did, wrap(err, "open case")
+		WHERE c.id = $1 RETURNING `+caseCols, before.ID, r.Share, r.Urgent, r.Municipality, r.Bands, now))
+	return c, before, did, wrap(err, "open case")
 }
 
 // FamilyCase returns the chat's case, or ENOTFOUND.

@@ -121,7 +121,7 @@ func openCase(t *testing.T, db *DB, chat int64, r CaseRequest) (polku.Case, Open
 	var did Opening
 	inTx(t, db, chat, func(ctx context.Context, tx *Tx) error {
 		var err error
-		c, did, err = tx.OpenCase(ctx, r)
+		c, _, did, err = tx.OpenCase(ctx, r)
 		return err
 	})
 	return c, did
