@@ -1,7 +1,9 @@
 package polku
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -207,7 +209,12 @@ func (a Activity) Upcoming(now time.Time) []Session {
 			out = append(out, s)
 		}
 	}
-	slices.SortFunc(out, func(x, y Session) int { return x.Start.Compare(y.Start) })
+	slices.SortFunc(out, func(x, y Session) int {
+		if c := x.Start.Compare(y.Start); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(x.ID, y.ID), strings.Compare(x.ExternalID, y.ExternalID))
+	})
 	return out
 }
 

@@ -31,6 +31,10 @@ import (
 
 // Config is how a deployment runs the adapter.
 type Config struct {
+	// Now is the service's one clock, passed in by main (or a test rig):
+	// every time a family, coordinator or report sees comes from it.
+	// Required.
+	Now   func() time.Time
 	Token string
 	// APIURL is the Bot API server, e.g. https://api.telegram.org or a
 	// local Bot API server.
@@ -157,8 +161,12 @@ type Bot struct {
 	tg     *tgbot.Bot
 	http   *http.Client
 	log    *slog.Logger
-	// Now is the clock; tests move it.
+	// Now is the service's clock (Config.Now).
 	Now func() time.Time
+	// wall is the wall clock, for what runs on real seconds whatever the
+	// service's clock says: Telegram's rate limits and retry_after,
+	// back-off, polling and caches. Never for anything a person sees.
+	wall func() time.Time
 
 	applyWake chan struct{}
 	sendWake  chan struct{}
@@ -177,6 +185,9 @@ type Bot struct {
 // New builds the adapter. It does not talk to Telegram yet.
 func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, log *slog.Logger) (*Bot, error) {
 	cfg.defaults()
+	if cfg.Now == nil {
+		return nil, polku.Errorf(polku.EINVALID, "bot: a clock is required")
+	}
 	opts := []tgbot.Option{tgbot.WithSkipGetMe(), tgbot.WithHTTPClient(cfg.PollTimeout+10*time.Second, &http.Client{Timeout: 30 * time.Second})}
 	if cfg.APIURL != "" {
 		opts = append(opts, tgbot.WithServerURL(cfg.APIURL))
@@ -188,7 +199,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	return &Bot{
 		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location}, tg: tg,
 		http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second},
-		log:  log, Now: time.Now,
+		log:  log, Now: cfg.Now, wall: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
 		answers: make(chan out, 1024),
 	}, nil
@@ -282,7 +293,7 @@ func (b *Bot) applyLoop(ctx context.Context) {
 	finish := func(r result) {
 		delete(busy, r.chat)
 		if r.elsewhere {
-			later[r.chat] = time.Now().Add(b.cfg.Idle)
+			later[r.chat] = b.wall().Add(b.cfg.Idle)
 		}
 	}
 	tick := time.NewTicker(b.cfg.Idle)
@@ -297,7 +308,7 @@ func (b *Bot) applyLoop(ctx context.Context) {
 			b.log.Error("pending chats", "err", err)
 		}
 		gave := false
-		now := time.Now()
+		now := b.wall()
 		for _, chat := range chats {
 			if busy[chat] || now.Before(later[chat]) {
 				continue

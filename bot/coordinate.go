@@ -42,7 +42,7 @@ type memberEntry struct {
 // the update waits and is tried again, so a coordinator's reply is never
 // dropped for it.
 func (b *Bot) coordinator(ctx context.Context, user int64) (bool, error) {
-	now := time.Now()
+	now := b.wall()
 	b.members.mu.Lock()
 	e, ok := b.members.m[user]
 	b.members.mu.Unlock()

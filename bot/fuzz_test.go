@@ -50,7 +50,7 @@ func FuzzUpdate(f *testing.F) {
 
 	ctx := context.Background()
 	url := pgtest.URL(f)
-	db, err := store.Open(ctx, url, 4)
+	db, err := store.Open(ctx, url, storeOptions(4))
 	if err != nil {
 		f.Fatal(err)
 	}

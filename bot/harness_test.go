@@ -59,6 +59,11 @@ type harness struct {
 	sampleAt time.Time
 	// family is the transcript's family's chat.
 	family int64
+	// shift is how many days the rig's clock started after canonical;
+	// canon writes the bot's dates as they would be on the canonical
+	// dates (nil when shift is 0).
+	shift int
+	canon *strings.Replacer
 }
 
 // other is another family of a transcript, by name.
@@ -116,7 +121,15 @@ type harnessOptions struct {
 	cfg  Config
 	// hours are the coordinators' office hours (always open when empty).
 	hours string
+	// start is when the rig's clock starts; zero is canonical.
+	start time.Time
 }
+
+// canonical is when the rig's clock starts unless told otherwise: a Sunday
+// late morning, as the transcripts are written. They are replayed from other
+// Sundays too (transcriptDates), a year apart and on a daylight-saving
+// change, with the dates the bot writes translated back to this one's.
+var canonical = time.Date(2026, 11, 22, 11, 0, 0, 0, helsinki)
 
 // The coordinators' group of the tests, and its members.
 const group = -1001000000001
@@ -184,6 +197,10 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}})
 	cfg.Token, cfg.APIURL = fake.Token(), fake.URL()
+	if cfg.Now == nil {
+		// One clock: the database's.
+		cfg.Now = func() time.Time { return db.Now() }
+	}
 	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = 2 * time.Second
 	}
@@ -207,7 +224,7 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	t.Helper()
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	db, err := store.Open(ctx, url, 20)
+	db, err := store.Open(ctx, url, storeOptions(20))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +240,11 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	start := o.start
+	if start.IsZero() {
+		start = canonical
+	}
+	clk := &clock{now: start}
 	db.Now = clk.Now
 	db.Random = &codes{}
 	// The fictional sample catalogue, its dates relative to the test
@@ -251,8 +272,76 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 		go func() { defer wg.Done(); _ = b.Poll(runCtx) }()
 	}
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	return &rig{harness: &harness{t: t, pool: pool, fake: fake, db: db, bot: b, clock: clk, sampleAt: clk.now}, url: url, pool: pool}
+	h := &harness{t: t, pool: pool, fake: fake, db: db, bot: b, clock: clk, sampleAt: clk.now}
+	h.shift = canonicalShift(start)
+	h.canon = canonicalDates(b.render, start, h.shift)
+	return &rig{harness: h, url: url, pool: pool}
 }
+
+// canonicalShift is how many days start is after canonical, a whole number
+// of weeks (so every weekday is the same); it fails on any other start.
+func canonicalShift(start time.Time) int {
+	a, b := start.In(helsinki), canonical
+	days := int(time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC).Sub(time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	if days%7 != 0 || a.Hour() != b.Hour() || a.Minute() != b.Minute() {
+		panic(fmt.Sprintf("rig start %v: not the canonical weekday and time of day", start))
+	}
+	return days
+}
+
+// canonicalDates translates the dates the bot writes in every language, from
+// a rig started shift days after canonical back to what they would be on
+// the canonical dates, so one transcript holds for every start. Dates are
+// replaced whole ("ma 7.12."), longest first, so "1.12." is never taken out
+// of "11.12.".
+func canonicalDates(r renderer, start time.Time, shift int) *strings.Replacer {
+	if shift == 0 {
+		return nil
+	}
+	var pairs []string
+	seen := map[string]bool{}
+	for _, lang := range r.loc.Languages() {
+		for k := -60; k <= 430; k++ {
+			day := func(t time.Time) string {
+				return r.when(lang, flows.When{Start: t.AddDate(0, 0, k), Day: true})
+			}
+			from, to := day(start), day(canonical)
+			if seen[from] {
+				continue
+			}
+			seen[from] = true
+			pairs = append(pairs, from, to)
+		}
+		// Week numbers, as the browsing title writes them: " · week 48 (".
+		for k := -9; k <= 62; k++ {
+			week := func(t time.Time) string {
+				_, n := t.AddDate(0, 0, 7*k).ISOWeek()
+				title := r.text(lang, flows.Text{ID: "act.browse.title", Data: map[string]any{
+					"Category": "\x02", "Municipality": "\x02", "Week": n, "From": "\x00", "To": "\x01"}})
+				return title[strings.LastIndex(title, "\x02")+1 : strings.Index(title, "\x00")]
+			}
+			from, to := week(start), week(canonical)
+			if !seen[from] {
+				seen[from] = true
+				pairs = append(pairs, from, to)
+			}
+		}
+	}
+	// strings.Replacer tries the olds in the order given at each place.
+	idx := make([]int, len(pairs)/2)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return len(pairs[2*idx[i]]) > len(pairs[2*idx[j]]) })
+	sorted := make([]string, 0, len(pairs))
+	for _, i := range idx {
+		sorted = append(sorted, pairs[2*i], pairs[2*i+1])
+	}
+	return strings.NewReplacer(sorted...)
+}
+
+// canonicalTime is t as it would be on the canonical dates.
+func (h *harness) canonicalTime(t time.Time) time.Time { return t.In(helsinki).AddDate(0, 0, -h.shift) }
 
 // fast is for conversation tests: Telegram's per-chat limit would only
 // make them slow; the sender's own tests keep the strict limits.
@@ -453,20 +542,21 @@ func (h *harness) stored(chat int64) string {
 		fmt.Fprintf(&b, "= case %s\n", caseLine)
 	}
 	cards, err := h.pool.Query(ctx, `
-		SELECT k.code, to_char(k.valid_until AT TIME ZONE 'Europe/Helsinki', 'DD.MM.YYYY'), k.visits,
+		SELECT k.code, k.valid_until, k.visits,
 			(SELECT count(*) FROM card_visits v WHERE v.card_id = k.id), k.revoked_at IS NOT NULL
 		FROM cards k WHERE k.chat_id = $1 ORDER BY k.id`, chat)
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	for cards.Next() {
-		var code, until string
+		var code string
+		var until time.Time
 		var visits, used int
 		var revoked bool
 		if err := cards.Scan(&code, &until, &visits, &used, &revoked); err != nil {
 			h.t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "= card %s: until %s, visits used %d of %d (0: unlimited)", polku.FormatCardCode(code), until, used, visits)
+		fmt.Fprintf(&b, "= card %s: until %s, visits used %d of %d (0: unlimited)", polku.FormatCardCode(code), h.canonicalTime(until).Format("02.01.2006"), used, visits)
 		if revoked {
 			b.WriteString(", revoked")
 		}
@@ -475,8 +565,8 @@ func (h *harness) stored(chat int64) string {
 	cards.Close()
 	rows, err := h.pool.Query(ctx, `
 		SELECT a.data->'title'->>'fi', se.starts_at, s.status, s.children, s.adults, COALESCE(s.attendance, ''),
-			COALESCE((SELECT string_agg(j.kind || ' ' || to_char(j.due_at AT TIME ZONE 'Europe/Helsinki', 'DD.MM. HH24:MI'), ', ' ORDER BY j.due_at)
-			          FROM jobs j WHERE j.signup_id = s.id AND j.done_at IS NULL), '')
+			COALESCE((SELECT array_agg(j.kind ORDER BY j.due_at, j.id) FROM jobs j WHERE j.signup_id = s.id AND j.done_at IS NULL), '{}'),
+			COALESCE((SELECT array_agg(j.due_at ORDER BY j.due_at, j.id) FROM jobs j WHERE j.signup_id = s.id AND j.done_at IS NULL), '{}')
 		FROM signups s JOIN families f ON f.id = s.family_id JOIN sessions se ON se.id = s.session_id JOIN activities a ON a.id = se.activity_id
 		WHERE f.chat_id = $1 ORDER BY s.id`, chat)
 	if err != nil {
@@ -484,18 +574,24 @@ func (h *harness) stored(chat int64) string {
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var title, status, att, jobs string
+		var title, status, att string
 		var start time.Time
 		var children, adults int
-		if err := rows.Scan(&title, &start, &status, &children, &adults, &att, &jobs); err != nil {
+		var kinds []string
+		var dues []time.Time
+		if err := rows.Scan(&title, &start, &status, &children, &adults, &att, &kinds, &dues); err != nil {
 			h.t.Fatal(err)
 		}
-		fmt.Fprintf(&b, "= sign-up: %s, %s: %s, children+adults %d+%d", title, start.In(helsinki).Format("02.01. 15:04"), status, children, adults)
+		var jobs []string
+		for i, k := range kinds {
+			jobs = append(jobs, k+" "+h.canonicalTime(dues[i]).Format("02.01. 15:04"))
+		}
+		fmt.Fprintf(&b, "= sign-up: %s, %s: %s, children+adults %d+%d", title, h.canonicalTime(start).Format("02.01. 15:04"), status, children, adults)
 		if att != "" {
 			fmt.Fprintf(&b, ", attended: %s", att)
 		}
-		if jobs != "" {
-			fmt.Fprintf(&b, "; to send: %s", jobs)
+		if len(jobs) > 0 {
+			fmt.Fprintf(&b, "; to send: %s", strings.Join(jobs, ", "))
 		}
 		b.WriteString("\n")
 	}
@@ -503,6 +599,13 @@ func (h *harness) stored(chat int64) string {
 		h.t.Fatal(err)
 	}
 	return b.String()
+}
+
+// storeOptions opens a test database on a fixed clock (tests that move
+// time replace db.Now).
+func storeOptions(conns int32) store.Options {
+	at := time.Date(2026, 11, 22, 11, 0, 0, 0, helsinki)
+	return store.Options{MaxConns: conns, Now: func() time.Time { return at }, Location: helsinki}
 }
 
 var helsinki = func() *time.Location {

@@ -148,7 +148,7 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	// bot keeps a margin (half the global burst, 90% of the chat rate).
 	cfg := b.cfg
 	cfg.ChatRate *= 0.9
-	lim := &limits{cfg: cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate/2)), time.Now()), chats: map[int64]*bucket{}, groups: map[int64]*bucket{}}
+	lim := &limits{cfg: cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate/2)), b.wall()), chats: map[int64]*bucket{}, groups: map[int64]*bucket{}}
 	jobs := make(chan store.Message)
 	done := make(chan int64, b.cfg.Senders)
 	var wg sync.WaitGroup
@@ -177,14 +177,14 @@ func (b *Bot) sendLoop(ctx context.Context) {
 		for c := range busy {
 			skip = append(skip, c)
 		}
-		msgs, err := b.db.Ready(ctx, 64, skip)
+		msgs, err := b.db.Ready(ctx, 64, skip, b.wall())
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("ready messages", "err", err)
 		}
 		next := b.cfg.Idle
 		gave := false
 		for _, m := range msgs {
-			ok, wait := lim.take(m.ChatID, time.Now())
+			ok, wait := lim.take(m.ChatID, b.wall())
 			if !ok {
 				next = min(next, wait)
 				continue
@@ -235,7 +235,7 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		return store.Outcome{Sent: true, MessageID: msg}
 	case errors.As(err, &tooMany):
 		b.count.limited.Add(1)
-		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
+		until := b.wall().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
 		lim.hold(m.ChatID, until)
 		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", tooMany.RetryAfter)
 		return store.Outcome{RetryAt: until}
@@ -257,7 +257,7 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		// Telegram or the network failed: try again, waiting longer.
 		wait := min(time.Minute, time.Duration(1<<min(m.Attempts, 6))*time.Second)
 		b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
-		return store.Outcome{RetryAt: time.Now().Add(wait)}
+		return store.Outcome{RetryAt: b.wall().Add(wait)}
 	}
 }
 

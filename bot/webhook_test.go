@@ -190,7 +190,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 	t.Cleanup(fake.Close)
 
 	t.Run("pool closed", func(t *testing.T) {
-		db, err := store.Open(ctx, pgtest.URL(t), 2)
+		db, err := store.Open(ctx, pgtest.URL(t), storeOptions(2))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +205,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 	})
 	t.Run("database dropped", func(t *testing.T) {
 		url := pgtest.URL(t)
-		db, err := store.Open(ctx, url, 2)
+		db, err := store.Open(ctx, url, storeOptions(2))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -67,7 +67,7 @@ func (t *Tx) RevokeCard(ctx context.Context, chat, by int64) (polku.Card, error)
 // revoked one; ENOTFOUND when it never had one.
 func (t *Tx) ChatCard(ctx context.Context, chat int64) (polku.Card, error) {
 	card, err := scanCard(t.tx.QueryRow(ctx, `
-		SELECT `+cardCols+` FROM cards k WHERE chat_id = $1 ORDER BY revoked_at IS NULL DESC, issued_at DESC LIMIT 1`, chat))
+		SELECT `+cardCols+` FROM cards k WHERE chat_id = $1 ORDER BY revoked_at IS NULL DESC, issued_at DESC, id DESC LIMIT 1`, chat))
 	return card, wrap(err, "card")
 }
 
@@ -113,8 +113,7 @@ func (t *Tx) VerifyCard(ctx context.Context, code string, provider, activity int
 	if state = card.State(now); state == polku.CardRevoked || state == polku.CardExpired || state == polku.CardNotYet {
 		return card, state, false, nil
 	}
-	local := now.In(helsinki)
-	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, helsinki)
+	day := t.db.midnight(now)
 	err = t.tx.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM card_visits WHERE card_id = $1 AND provider_id = $2
 			AND activity_id IS NOT DISTINCT FROM $3 AND visited_at >= $4)`,
@@ -230,7 +229,7 @@ func (t *Tx) Providers(ctx context.Context) ([]polku.Provider, error) {
 // ProviderActivities lists an organiser's scheduled activities, those with
 // a session today first: where a card visit is recorded.
 func (t *Tx) ProviderActivities(ctx context.Context, organiser string, now time.Time) ([]polku.Activity, error) {
-	day := time.Date(now.In(helsinki).Year(), now.In(helsinki).Month(), now.In(helsinki).Day(), 0, 0, 0, 0, helsinki)
+	day := t.db.midnight(now)
 	rows, err := t.tx.Query(ctx, `
 		SELECT a.id, a.data->'title' FROM activities a
 		WHERE a.organiser = $1 AND a.status = 'scheduled'
@@ -293,6 +292,6 @@ func (t *Tx) Started(ctx context.Context, code string) error {
 		INSERT INTO stats (day, kind, municipality, referral, count)
 		SELECT $1, 'referral_started', '', code, 1 FROM referral_codes WHERE code = $2
 		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + 1`,
-		t.db.Now().In(helsinki).Format("2006-01-02"), code)
+		t.db.day(t.db.Now()), code)
 	return wrap(err, "count start")
 }

@@ -297,7 +297,7 @@ func (db *DB) Nudge(ctx context.Context, after time.Duration, build func(polku.C
 			SELECT `+caseCols+` FROM cases c
 			WHERE status = 'open' AND claimed_by IS NULL AND opened_at <= $1
 			  AND (nudged_at IS NULL OR nudged_at <= $1)
-			ORDER BY opened_at LIMIT 50 FOR UPDATE SKIP LOCKED`, now.Add(-after))
+			ORDER BY opened_at, id LIMIT 50 FOR UPDATE SKIP LOCKED`, now.Add(-after))
 		if err != nil {
 			return err
 		}
@@ -308,7 +308,7 @@ func (db *DB) Nudge(ctx context.Context, after time.Duration, build func(polku.C
 		b := &pgx.Batch{}
 		for _, c := range cs {
 			for _, o := range build(c) {
-				b.Queue(`INSERT INTO outbox (chat_id, priority, payload) VALUES ($1, $2, $3)`, o.ChatID, o.Priority, o.Payload)
+				db.queue(b, o, 0)
 			}
 			b.Queue(`UPDATE cases SET nudged_at = $2 WHERE id = $1`, c.ID, now)
 		}
@@ -336,9 +336,9 @@ func (db *DB) NextNudge(ctx context.Context, after time.Duration) (time.Time, er
 func (t *Tx) Finish(ctx context.Context, out []Out) error {
 	b := &pgx.Batch{}
 	for _, o := range out {
-		b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id) VALUES ($1, $2, $3, $4)`, o.ChatID, o.Priority, o.Payload, t.update)
+		t.db.queue(b, o, t.update)
 	}
-	b.Queue(`UPDATE inbox SET applied_at = now(), payload = NULL WHERE update_id = $1`, t.update)
+	t.db.markApplied(b, t.update)
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
 		return wrap(err, "finish update")
 	}

@@ -16,8 +16,8 @@ import (
 // it is a known code of the professional network.
 func (t *Tx) RecordConsent(ctx context.Context, lang, version, referral string) error {
 	_, err := t.tx.Exec(ctx, `
-		INSERT INTO families (chat_id, lang, referral, consent_version, consent_at)
-		VALUES ($1, $2, (SELECT code FROM referral_codes WHERE code = $4), $3, $5)
+		INSERT INTO families (chat_id, lang, referral, consent_version, consent_at, created_at)
+		VALUES ($1, $2, (SELECT code FROM referral_codes WHERE code = $4), $3, $5, $5)
 		ON CONFLICT (chat_id) DO UPDATE SET lang = $2, consent_version = $3, consent_at = $5,
 			referral = COALESCE(families.referral, EXCLUDED.referral)`,
 		t.chat, lang, version, referral, t.db.Now())
@@ -74,8 +74,8 @@ func (t *Tx) RequestPerson(ctx context.Context, reason string, contact polku.Con
 		ph = &phone
 	}
 	_, err := t.tx.Exec(ctx, `
-		INSERT INTO contact_requests (chat_id, family_id, reason, contact, phone)
-		VALUES ($1, (SELECT id FROM families WHERE chat_id = $1), $2, $3, $4)
+		INSERT INTO contact_requests (chat_id, family_id, reason, contact, phone, created_at)
+		VALUES ($1, (SELECT id FROM families WHERE chat_id = $1), $2, $3, $4, $5)
 		ON CONFLICT (chat_id) WHERE status = 'open' DO UPDATE SET
 			family_id = EXCLUDED.family_id,
 			-- "Talk to a person" keeps what the intake asked for (a call,
@@ -83,7 +83,7 @@ func (t *Tx) RequestPerson(ctx context.Context, reason string, contact polku.Con
 			reason = CASE WHEN EXCLUDED.reason = 'intake' THEN 'intake' ELSE contact_requests.reason END,
 			contact = CASE WHEN EXCLUDED.reason = 'intake' THEN EXCLUDED.contact ELSE contact_requests.contact END,
 			phone = CASE WHEN EXCLUDED.reason = 'intake' THEN EXCLUDED.phone ELSE contact_requests.phone END`,
-		t.chat, reason, string(contact), ph)
+		t.chat, reason, string(contact), ph, t.db.Now())
 	return wrap(err, "request person")
 }
 
@@ -103,8 +103,8 @@ func (t *Tx) CallRequested(ctx context.Context, chat int64) (string, error) {
 // family no longer wants to be contacted; the number goes with it.
 func (t *Tx) WithdrawRequest(ctx context.Context) error {
 	_, err := t.tx.Exec(ctx, `
-		UPDATE contact_requests SET status = 'withdrawn', closed_at = now(), phone = NULL
-		WHERE chat_id = $1 AND status = 'open' AND reason = 'intake'`, t.chat)
+		UPDATE contact_requests SET status = 'withdrawn', closed_at = $2, phone = NULL
+		WHERE chat_id = $1 AND status = 'open' AND reason = 'intake'`, t.chat, t.db.Now())
 	return wrap(err, "withdraw request")
 }
 
@@ -154,7 +154,7 @@ func (db *DB) Export(ctx context.Context, chat int64) ([]byte, error) {
 	err := db.pool.QueryRow(ctx, `
 		SELECT json_build_object(
 			'family', to_jsonb(f) - 'id',
-			'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at) FROM wellbeing w WHERE w.family_id = f.id), '[]'),
+			'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id) FROM wellbeing w WHERE w.family_id = f.id), '[]'),
 			'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone, 'status', c.status, 'created_at', c.created_at)) FROM contact_requests c WHERE c.chat_id = f.chat_id), '[]'),
 			'signups', COALESCE((SELECT json_agg(json_build_object('activity', a.data->'title', 'start', s.starts_at, 'end', s.ends_at,
 					'status', su.status, 'children', su.children, 'adults', su.adults, 'created_at', su.created_at,
@@ -220,8 +220,8 @@ func familyOf(ctx context.Context, db querier, chat int64) (polku.Family, error)
 // AddReferralCode registers a referral code of the professional network.
 func (db *DB) AddReferralCode(ctx context.Context, code, organisation string) error {
 	_, err := db.pool.Exec(ctx, `
-		INSERT INTO referral_codes (code, organisation) VALUES ($1, $2)
-		ON CONFLICT (code) DO UPDATE SET organisation = $2`, code, organisation)
+		INSERT INTO referral_codes (code, organisation, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (code) DO UPDATE SET organisation = $2`, code, organisation, db.Now())
 	return wrap(err, "add referral code")
 }
 

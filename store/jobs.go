@@ -64,7 +64,7 @@ func (db *DB) RunJobs(ctx context.Context, now time.Time, limit int, render func
 				return err
 			}
 			for _, o := range out {
-				b.Queue(`INSERT INTO outbox (chat_id, priority, payload) VALUES ($1, $2, $3)`, o.ChatID, o.Priority, o.Payload)
+				db.queue(b, o, 0)
 			}
 			ids = append(ids, j.ID)
 		}

@@ -21,7 +21,10 @@ type Message struct {
 // message of each chat, if it is due, answers to waiting people first. A
 // chat's later messages wait until its earlier ones are sent, so every chat
 // gets its messages in order.
-func (db *DB) Ready(ctx context.Context, limit int, skip []int64) ([]Message, error) {
+//
+// wall is the sender's wall time: a message held after Telegram's 429
+// waits real seconds, whatever the service's clock says.
+func (db *DB) Ready(ctx context.Context, limit int, skip []int64, wall time.Time) ([]Message, error) {
 	if skip == nil {
 		skip = []int64{} // NULL would make "<> ALL" match nothing
 	}
@@ -32,9 +35,9 @@ func (db *DB) Ready(ctx context.Context, limit int, skip []int64) ([]Message, er
 			WHERE sent_at IS NULL AND dropped IS NULL AND chat_id <> ALL($2)
 			ORDER BY chat_id, id
 		) first
-		WHERE not_before <= now()
+		WHERE not_before IS NULL OR not_before <= $3
 		ORDER BY priority, id
-		LIMIT $1`, limit, skip)
+		LIMIT $1`, limit, skip, wall)
 	if err != nil {
 		return nil, wrap(err, "ready messages")
 	}
@@ -81,12 +84,12 @@ func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (b
 		o := send(m)
 		switch {
 		case o.Sent:
-			_, err = tx.Exec(ctx, `UPDATE outbox SET sent_at = now(), message_id = $2, attempts = attempts + 1 WHERE id = $1`, id, o.MessageID)
+			_, err = tx.Exec(ctx, `UPDATE outbox SET sent_at = $3, message_id = $2, attempts = attempts + 1 WHERE id = $1`, id, o.MessageID, db.Now())
 		case o.Blocked:
 			if _, err = tx.Exec(ctx, `UPDATE outbox SET dropped = 'blocked', attempts = attempts + 1 WHERE chat_id = $1 AND sent_at IS NULL AND dropped IS NULL`, m.ChatID); err != nil {
 				return err
 			}
-			_, err = tx.Exec(ctx, `UPDATE conversations SET blocked_at = now() WHERE chat_id = $1`, m.ChatID)
+			_, err = tx.Exec(ctx, `UPDATE conversations SET blocked_at = $2 WHERE chat_id = $1`, m.ChatID, db.Now())
 		case o.Drop != "":
 			_, err = tx.Exec(ctx, `UPDATE outbox SET dropped = $2, attempts = attempts + 1 WHERE id = $1`, id, o.Drop)
 		default:
@@ -97,11 +100,24 @@ func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (b
 	return did, wrap(err, "send")
 }
 
+// queue adds o to the outbox in b; update is the update whose transaction
+// wrote it, 0 for none.
+func (db *DB) queue(b *pgx.Batch, o Out, update int64) {
+	b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		o.ChatID, o.Priority, o.Payload, nullID(update), db.Now())
+}
+
+// applied marks an update applied ($1) at $2, forgetting its payload: only
+// its ID is kept, to apply it once however often it is delivered.
+const applied = `UPDATE inbox SET applied_at = $2, payload = NULL WHERE update_id = $1`
+
+func (db *DB) markApplied(b *pgx.Batch, update int64) { b.Queue(applied, update, db.Now()) }
+
 // Queue adds messages to the outbox outside any update's transaction.
 func (db *DB) Queue(ctx context.Context, out []Out) error {
 	b := &pgx.Batch{}
 	for _, o := range out {
-		b.Queue(`INSERT INTO outbox (chat_id, priority, payload) VALUES ($1, $2, $3)`, o.ChatID, o.Priority, o.Payload)
+		db.queue(b, o, 0)
 	}
 	return wrap(db.pool.SendBatch(ctx, b).Close(), "queue")
 }

@@ -82,7 +82,7 @@ func (t *Tx) SignUp(ctx context.Context, sessionID int64, children, adults int, 
 			return "", polku.SignUp{}, wrap(err, "sign up")
 		}
 	}
-	if err := count(ctx, t.tx, now, "signup_"+string(status), a.Municipality, family, 1); err != nil {
+	if err := count(ctx, t.tx, t.db.day(now), "signup_"+string(status), a.Municipality, family, 1); err != nil {
 		return "", polku.SignUp{}, err
 	}
 	su, err := signUp(ctx, t.tx, id)
@@ -148,14 +148,14 @@ func (t *Tx) CancelSignUp(ctx context.Context, id int64, now time.Time, r polku.
 	if _, err := t.tx.Exec(ctx, `DELETE FROM jobs WHERE signup_id = $1 AND done_at IS NULL`, id); err != nil {
 		return polku.SignUp{}, wrap(err, "cancel sign-up")
 	}
-	if err := count(ctx, t.tx, now, "signup_cancelled", a.Municipality, family, 1); err != nil {
+	if err := count(ctx, t.tx, t.db.day(now), "signup_cancelled", a.Municipality, family, 1); err != nil {
 		return polku.SignUp{}, err
 	}
 	promoted, err := promote(ctx, t.tx, a, now, r)
 	if err != nil {
 		return polku.SignUp{}, wrap(err, "cancel sign-up")
 	}
-	if err := countPromoted(ctx, t.tx, now, promoted); err != nil {
+	if err := countPromoted(ctx, t.tx, t.db.day(now), promoted); err != nil {
 		return polku.SignUp{}, err
 	}
 	su, err := signUp(ctx, t.tx, id)
@@ -192,11 +192,11 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 		return nil
 	}
 	if was != nil {
-		if err := count(ctx, t.tx, *wasAt, "attended_"+*was, municipality, family, -1); err != nil {
+		if err := count(ctx, t.tx, t.db.day(*wasAt), "attended_"+*was, municipality, family, -1); err != nil {
 			return err
 		}
 	}
-	return count(ctx, t.tx, now, "attended_"+string(a), municipality, family, 1)
+	return count(ctx, t.tx, t.db.day(now), "attended_"+string(a), municipality, family, 1)
 }
 
 // SetReminders turns the family's reminders on or off; a chat without a
@@ -271,7 +271,7 @@ func (t *Tx) releaseSeats(ctx context.Context) error {
 		}
 		promoted = append(promoted, p...)
 	}
-	return countPromoted(ctx, t.tx, now, promoted)
+	return countPromoted(ctx, t.tx, t.db.day(now), promoted)
 }
 
 // lockSession locks a session's row and returns its activity with only
@@ -354,9 +354,9 @@ func promote(ctx context.Context, tx pgx.Tx, a polku.Activity, now time.Time, r 
 }
 
 // countPromoted counts promotions in the statistics.
-func countPromoted(ctx context.Context, q querier, now time.Time, promoted []promotion) error {
+func countPromoted(ctx context.Context, q querier, day string, promoted []promotion) error {
 	for _, p := range promoted {
-		if err := count(ctx, q, now, "promoted", p.municipality, p.family, 1); err != nil {
+		if err := count(ctx, q, day, "promoted", p.municipality, p.family, 1); err != nil {
 			return err
 		}
 	}
@@ -374,14 +374,14 @@ func addJobs(ctx context.Context, q querier, signup int64, kinds []string, dues 
 	return err
 }
 
-// count adds delta to an anonymous statistic of now's day (in Finland),
+// count adds delta to an anonymous statistic of the day (DB.day),
 // under the family's referral source, as Tx.Count does for the chat's.
-func count(ctx context.Context, q querier, now time.Time, kind, municipality string, family int64, delta int) error {
+func count(ctx context.Context, q querier, day string, kind, municipality string, family int64, delta int) error {
 	_, err := q.Exec(ctx, `
 		INSERT INTO stats (day, kind, municipality, referral, count)
 		VALUES ($1, $2, $3, COALESCE((SELECT referral FROM families WHERE id = $4), ''), $5)
 		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + $5`,
-		now.In(helsinki).Format("2006-01-02"), kind, municipality, family, delta)
+		day, kind, municipality, family, delta)
 	return wrap(err, "count")
 }
 

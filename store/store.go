@@ -37,8 +37,13 @@ var migrations embed.FS
 // DB is Polku's database.
 type DB struct {
 	pool *pgxpool.Pool
-	// Now is the clock; tests replace it.
+	// Now is the service's one clock: every time the store writes or
+	// compares with comes from it (never the server's now()). Tests move
+	// it.
 	Now func() time.Time
+	// loc is the service's time zone: the day of a statistic, the day a
+	// card was used.
+	loc *time.Location
 	// Reminders plans the jobs of families promoted from a waiting list
 	// when another family's erasure frees seats (Erase and Decline take
 	// no plan of their own).
@@ -48,21 +53,42 @@ type DB struct {
 	Random io.Reader
 }
 
-// Open connects to the database at url. maxConns bounds the pool (0 means
-// pgx's default).
-func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
+// Options are how a DB is opened. Now and Location are required: the store
+// has no clock or time zone of its own.
+type Options struct {
+	// MaxConns bounds the pool (0 means pgx's default).
+	MaxConns int32
+	// Now is the service's clock, Location its time zone.
+	Now      func() time.Time
+	Location *time.Location
+}
+
+// Open connects to the database at url.
+func Open(ctx context.Context, url string, o Options) (*DB, error) {
+	if o.Now == nil || o.Location == nil {
+		return nil, polku.Errorf(polku.EINVALID, "store: a clock and a time zone are required")
+	}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, polku.Errorf(polku.EINVALID, "DATABASE_URL: %v", err)
 	}
-	if maxConns > 0 {
-		cfg.MaxConns = maxConns
+	if o.MaxConns > 0 {
+		cfg.MaxConns = o.MaxConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, wrap(err, "open database")
 	}
-	return &DB{pool: pool, Now: time.Now, Reminders: polku.DefaultReminders(helsinki), Random: rand.Reader}, nil
+	return &DB{pool: pool, Now: o.Now, loc: o.Location, Reminders: polku.DefaultReminders(o.Location), Random: rand.Reader}, nil
+}
+
+// day is the local date of t, as statistics are kept.
+func (db *DB) day(t time.Time) string { return t.In(db.loc).Format("2006-01-02") }
+
+// midnight is the start of t's local day.
+func (db *DB) midnight(t time.Time) time.Time {
+	l := t.In(db.loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, db.loc)
 }
 
 // Close closes every connection.
@@ -178,13 +204,14 @@ func (db *DB) Enqueue(ctx context.Context, updates []Update) error {
 }
 
 func (db *DB) enqueue(ctx context.Context, updates []Update) error {
+	now := db.Now()
 	b := &pgx.Batch{}
 	for _, u := range updates {
 		if u.ChatID == 0 {
-			b.Queue(`INSERT INTO inbox (update_id, chat_id, applied_at) VALUES ($1, 0, now()) ON CONFLICT DO NOTHING`, u.ID)
+			b.Queue(`INSERT INTO inbox (update_id, chat_id, received_at, applied_at) VALUES ($1, 0, $2, $2) ON CONFLICT DO NOTHING`, u.ID, now)
 			continue
 		}
-		b.Queue(`INSERT INTO inbox (update_id, chat_id, payload) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, u.ID, u.ChatID, u.Payload)
+		b.Queue(`INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, u.ID, u.ChatID, u.Payload, now)
 	}
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		return tx.SendBatch(ctx, b).Close()
@@ -201,8 +228,8 @@ func storable(err error) bool {
 
 func (db *DB) unstorable(ctx context.Context, u Update) error {
 	_, err := db.pool.Exec(ctx, `
-		INSERT INTO inbox (update_id, chat_id, applied_at, failure) VALUES ($1, $2, now(), 'unstorable')
-		ON CONFLICT DO NOTHING`, u.ID, u.ChatID)
+		INSERT INTO inbox (update_id, chat_id, received_at, applied_at, failure) VALUES ($1, $2, $3, $3, 'unstorable')
+		ON CONFLICT DO NOTHING`, u.ID, u.ChatID, db.Now())
 	return wrap(err, "enqueue")
 }
 
@@ -281,7 +308,7 @@ func (db *DB) Apply(ctx context.Context, chat int64, fn func(ctx context.Context
 			return err
 		}
 		if !tx.marked {
-			if _, err := ptx.Exec(ctx, `UPDATE inbox SET applied_at = now(), payload = NULL WHERE update_id = $1`, p.UpdateID); err != nil {
+			if _, err := ptx.Exec(ctx, applied, p.UpdateID, db.Now()); err != nil {
 				return err
 			}
 		}
@@ -301,10 +328,10 @@ func (db *DB) Failed(ctx context.Context, updateID int64, reason string, maxAtte
 	var gaveUp bool
 	err := db.pool.QueryRow(ctx, `
 		UPDATE inbox SET attempts = attempts + 1, failure = $2,
-			applied_at = CASE WHEN attempts + 1 >= $3 THEN now() END,
+			applied_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz END,
 			payload = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE payload END
 		WHERE update_id = $1 AND applied_at IS NULL
-		RETURNING applied_at IS NOT NULL`, updateID, reason, maxAttempts).Scan(&gaveUp)
+		RETURNING applied_at IS NOT NULL`, updateID, reason, maxAttempts, db.Now()).Scan(&gaveUp)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -342,14 +369,14 @@ func (t *Tx) Save(ctx context.Context, conversation []byte, out []Out) error {
 	// would be applied out of order, so it fails instead.
 	b.Queue(`
 		INSERT INTO conversations (chat_id, data, last_update_id, last_seq, applied, updated_at)
-		VALUES ($1, $2, $3, $4, 1, now())
+		VALUES ($1, $2, $3, $4, 1, $5)
 		ON CONFLICT (chat_id) DO UPDATE SET data = $2, last_update_id = $3, last_seq = $4,
-			applied = conversations.applied + 1, updated_at = now()
-		WHERE conversations.last_seq < $4`, t.chat, conversation, t.update, t.seq)
+			applied = conversations.applied + 1, updated_at = $5
+		WHERE conversations.last_seq < $4`, t.chat, conversation, t.update, t.seq, t.db.Now())
 	for _, o := range out {
-		b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id) VALUES ($1, $2, $3, $4)`, o.ChatID, o.Priority, o.Payload, t.update)
+		t.db.queue(b, o, t.update)
 	}
-	b.Queue(`UPDATE inbox SET applied_at = now(), payload = NULL WHERE update_id = $1`, t.update)
+	t.db.markApplied(b, t.update)
 	res := t.tx.SendBatch(ctx, b)
 	tag, err := res.Exec()
 	if err == nil && tag.RowsAffected() != 1 {
@@ -373,7 +400,7 @@ func (t *Tx) Save(ctx context.Context, conversation []byte, out []Out) error {
 
 // SetBlocked records that the person blocked (or unblocked) the bot.
 func (t *Tx) SetBlocked(ctx context.Context, blocked bool) error {
-	_, err := t.tx.Exec(ctx, `UPDATE conversations SET blocked_at = CASE WHEN $2 THEN now() END WHERE chat_id = $1`, t.chat, blocked)
+	_, err := t.tx.Exec(ctx, `UPDATE conversations SET blocked_at = CASE WHEN $2 THEN $3::timestamptz END WHERE chat_id = $1`, t.chat, blocked, t.db.Now())
 	return wrap(err, "set blocked")
 }
 
@@ -384,7 +411,7 @@ func (t *Tx) Count(ctx context.Context, kind, municipality string) error {
 		INSERT INTO stats (day, kind, municipality, referral, count)
 		VALUES ($1, $2, $3, COALESCE((SELECT referral FROM families WHERE chat_id = $4), ''), 1)
 		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + 1`,
-		t.db.Now().In(helsinki).Format("2006-01-02"), kind, municipality, t.chat)
+		t.db.day(t.db.Now()), kind, municipality, t.chat)
 	return wrap(err, "count")
 }
 
@@ -394,14 +421,6 @@ func (db *DB) Lang(ctx context.Context, chat int64) string {
 	_ = db.pool.QueryRow(ctx, `SELECT COALESCE(data->>'lang', '') FROM conversations WHERE chat_id = $1`, chat).Scan(&lang)
 	return lang
 }
-
-var helsinki = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Helsinki")
-	if err != nil {
-		return time.FixedZone("EET", 2*3600)
-	}
-	return loc
-}()
 
 // Scratch creates an empty database beside the one at url and returns its
 // URL and a function that drops it: for benchmarks that must not touch real

@@ -12,9 +12,26 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"polku"
 	"polku/internal/pgtest"
 )
+
+// helsinki is the tests' time zone, as the service's.
+var helsinki = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// testOptions opens a test's database on the real clock; tests that depend
+// on the time set db.Now themselves.
+func testOptions(conns int32) Options {
+	return Options{MaxConns: conns, Now: time.Now, Location: helsinki}
+}
 
 // newDB opens a migrated, empty database of the test's own.
 func newDB(t *testing.T) *DB {
@@ -28,7 +45,7 @@ func newDB(t *testing.T) *DB {
 
 func openDB(t *testing.T, url string) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), url, 10)
+	db, err := Open(context.Background(), url, testOptions(10))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,8 +412,8 @@ func TestSaveRefusesOutOfOrder(t *testing.T) {
 	// (as if the order had been broken): it is refused, not applied over
 	// the newer state.
 	if _, err := db.pool.Exec(ctx, `
-		INSERT INTO inbox (update_id, seq, chat_id, payload) OVERRIDING SYSTEM VALUE
-		SELECT 40, seq - 1, 8, '{}' FROM inbox WHERE update_id = 50`); err != nil {
+		INSERT INTO inbox (update_id, seq, chat_id, payload, received_at) OVERRIDING SYSTEM VALUE
+		SELECT 40, seq - 1, 8, '{}', received_at FROM inbox WHERE update_id = 50`); err != nil {
 		t.Fatal(err)
 	}
 	did, err := db.Apply(ctx, 8, save)
@@ -443,7 +460,7 @@ func queue(t *testing.T, db *DB, out ...Out) []int64 {
 
 func readyIDs(t *testing.T, db *DB, limit int, skip []int64) []int64 {
 	t.Helper()
-	msgs, err := db.Ready(context.Background(), limit, skip)
+	msgs, err := db.Ready(context.Background(), limit, skip, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +486,7 @@ func TestReady(t *testing.T) {
 	if got, want := readyIDs(t, db, 10, nil), []int64{b[0], a[0], c[0]}; !slices.Equal(got, want) {
 		t.Errorf("Ready = %v, want %v", got, want)
 	}
-	msgs, err := db.Ready(ctx, 1, nil)
+	msgs, err := db.Ready(ctx, 1, nil, time.Now())
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("Ready(1) = %v, %v", msgs, err)
 	}
@@ -509,7 +526,7 @@ func row(t *testing.T, db *DB, id int64) outboxRow {
 	t.Helper()
 	var r outboxRow
 	err := db.pool.QueryRow(context.Background(), `
-		SELECT sent_at IS NOT NULL, message_id, dropped, attempts, not_before <= now() FROM outbox WHERE id = $1`, id).
+		SELECT sent_at IS NOT NULL, message_id, dropped, attempts, COALESCE(not_before <= now(), true) FROM outbox WHERE id = $1`, id).
 		Scan(&r.sent, &r.messageID, &r.dropped, &r.attempts, &r.due)
 	if err != nil {
 		t.Fatal(err)
@@ -1007,7 +1024,7 @@ func TestErrors(t *testing.T) {
 	db := newDB(t)
 	// A unique violation is a conflict.
 	err := tryTx(db, 1, func(ctx context.Context, tx *Tx) error {
-		_, err := tx.tx.Exec(ctx, `INSERT INTO referral_codes (code, organisation) VALUES ('x', 'a'), ('x', 'b')`)
+		_, err := tx.tx.Exec(ctx, `INSERT INTO referral_codes (code, organisation, created_at) VALUES ('x', 'a', now()), ('x', 'b', now())`)
 		return wrap(err, "test")
 	})
 	wantCode(t, err, polku.ECONFLICT)
@@ -1020,7 +1037,7 @@ func TestErrors(t *testing.T) {
 		t.Errorf("error %v does not wrap context.Canceled", err)
 	}
 	// A bad URL is invalid configuration.
-	if _, err := Open(ctx, "postgres://%zz", 1); err == nil {
+	if _, err := Open(ctx, "postgres://%zz", testOptions(1)); err == nil {
 		t.Error("Open of a bad URL: no error")
 	} else {
 		wantCode(t, err, polku.EINVALID)
@@ -1062,7 +1079,7 @@ func TestUnavailable(t *testing.T) {
 	db.Close()
 	_, err := db.PendingChats(ctx, 1)
 	wantCode(t, err, polku.EUNAVAILABLE)
-	gone, err := Open(ctx, "postgres://polku@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", 1)
+	gone, err := Open(ctx, "postgres://polku@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", testOptions(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1191,5 +1208,26 @@ func TestOneSender(t *testing.T) {
 			t.Fatalf("the lock outlived its connection: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond) // polls PostgreSQL, which cannot tell us
+	}
+}
+
+// TestNoServerClockDefaults: no column fills itself from the database
+// server's clock. Every time comes from the service's one clock, so an
+// insert that forgets it fails instead of writing another date.
+func TestNoServerClockDefaults(t *testing.T) {
+	db := newDB(t)
+	rows, err := db.pool.Query(context.Background(), `
+		SELECT table_name || '.' || column_name || ' DEFAULT ' || column_default FROM information_schema.columns
+		WHERE table_schema = current_schema() AND column_default ~* '(now\(\)|current_|localtime|clock_timestamp|statement_timestamp|transaction_timestamp)'
+		ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bad {
+		t.Errorf("%s: the server's clock decides this time", b)
 	}
 }

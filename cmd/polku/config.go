@@ -16,6 +16,10 @@ import (
 
 // config is everything Polku reads from the environment, parsed once.
 type config struct {
+	// Now is the service's one clock. run sets it to the wall clock (the
+	// console moves it on with :later); everything that writes or shows a
+	// time takes it from here.
+	Now            func() time.Time
 	Token          string
 	DatabaseURL    string
 	APIURL         string

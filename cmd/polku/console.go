@@ -104,6 +104,16 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 			"but DATABASE_URL points at %q, which is not this computer.\n"+
 			"Use a local database (`make run` starts one), or set POLKU_CONSOLE_ANY_DATABASE=1 to write there anyway", host)
 	}
+	// :later moves the service's clock on, to show reminders without
+	// waiting for them.
+	var skew time.Duration
+	var skewMu sync.Mutex
+	wall := cfg.Now
+	cfg.Now = func() time.Time {
+		skewMu.Lock()
+		defer skewMu.Unlock()
+		return wall().Add(skew)
+	}
 	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
 	if err != nil {
 		return fmt.Errorf("%w\n(is the local database running? `make run` starts it)", err)
@@ -131,16 +141,6 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	if err := b.SetCommands(ctx); err != nil {
 		return err
 	}
-	// :later moves the bot's clock (and the database's idea of "now"
-	// for the jobs) on, to show reminders without waiting for them.
-	var skew time.Duration
-	var skewMu sync.Mutex
-	b.Now = func() time.Time {
-		skewMu.Lock()
-		defer skewMu.Unlock()
-		return time.Now().Add(skew)
-	}
-	db.Now = b.Now
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -482,7 +482,7 @@ func laterDuration(s string) (time.Duration, error) {
 // database when it has no catalogue, or when the sample's dates (relative
 // to the day it was loaded) are running out.
 func sampleCatalogue(ctx context.Context, db *store.DB, cfg config) error {
-	now := time.Now()
+	now := cfg.Now()
 	acts, err := db.Catalogue(ctx, "", now)
 	if err != nil {
 		return err

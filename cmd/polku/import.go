@@ -26,7 +26,7 @@ func importCatalogue(ctx context.Context, cfg config, args []string, stdout io.W
 	var err error
 	switch {
 	case src == "-sample":
-		acts = catalog.Sample(time.Now(), cfg.Location)
+		acts = catalog.Sample(cfg.Now(), cfg.Location)
 	case strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://"):
 		acts, err = catalog.FetchLinkedEvents(ctx, &http.Client{Timeout: time.Minute}, src, catalog.LEOptions{})
 	default:
@@ -52,7 +52,7 @@ func importCatalogue(ctx context.Context, cfg config, args []string, stdout io.W
 		return err
 	}
 	defer db.Close()
-	res, err := db.ImportCatalogue(ctx, acts, time.Now(), cfg.Reminders)
+	res, err := db.ImportCatalogue(ctx, acts, cfg.Now(), cfg.Reminders)
 	if err != nil {
 		return err
 	}

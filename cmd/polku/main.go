@@ -86,6 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
+	cfg.Now = time.Now
 	log := newLogger(cfg, stderr)
 	switch cmd {
 	case "serve":
@@ -120,7 +121,7 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 
 // openDB connects and migrates.
 func openDB(ctx context.Context, cfg config, conns int32) (*store.DB, error) {
-	db, err := store.Open(ctx, cfg.DatabaseURL, conns)
+	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: conns, Now: cfg.Now, Location: cfg.Location})
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +146,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis})
 	tpl := &templates{path: co.Templates, log: log}
 	return bot.New(bot.Config{
-		Token: token, APIURL: apiURL, Workers: cfg.Workers,
+		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst,
 		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators,
 		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,

@@ -296,6 +296,7 @@ func TestServeStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cfg.Now = time.Now // what run does
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// start runs serveOn and waits until it polls.
 	start := func(ctx context.Context) (net.Listener, chan error) {

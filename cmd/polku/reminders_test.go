@@ -26,7 +26,7 @@ func TestReminderDispatchSurvivesKill(t *testing.T) {
 	var progress strings.Builder
 	o := reminderOpts{N: 300, Rate: 300, Kill: true, Timeout: 60 * time.Second,
 		Bin: polkuBinary(t), LogDir: t.TempDir(), Progress: &progress}
-	r, err := runReminders(context.Background(), config{DatabaseURL: pgtest.URL(t)}, o)
+	r, err := runReminders(context.Background(), config{DatabaseURL: pgtest.URL(t), Now: time.Now, Location: time.UTC}, o)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())
 	}
