@@ -170,16 +170,16 @@ func (s *Server) getFile(r *request) (any, *apiError) {
 
 // serveFile serves GET /file/bot<token>/<file_path> as Telegram's file
 // server does: the bytes for a path getFile gave in the last hour, 401 for
-// another token and 404 for anything else, with the Bot API's JSON errors.
-func (s *Server) serveFile(w http.ResponseWriter, hr *http.Request, rest string) {
+// another token (a revoked one too) and 404 for anything else, with the
+// Bot API's JSON errors.
+func (s *Server) serveFile(w http.ResponseWriter, hr *http.Request, r *request, rest string) {
 	token, p, _ := strings.Cut(rest, "/")
-	r := &request{ctx: hr.Context(), method: "file"}
 	var aerr *apiError
 	var f *file
 	var data []byte
 	s.mu.Lock()
 	switch {
-	case token != s.opts.Token:
+	case token != s.token:
 		aerr = errUnauthorized
 	case hr.Method != http.MethodGet && hr.Method != http.MethodHead:
 		aerr = errNotFound
@@ -193,11 +193,7 @@ func (s *Server) serveFile(w http.ResponseWriter, hr *http.Request, rest string)
 	s.mu.Unlock()
 	if aerr != nil {
 		s.record(r, aerr.code, aerr)
-		body := errorBody(aerr)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(aerr.code)
-		_, _ = w.Write(body)
+		writeJSON(w, aerr.code, errorBody(aerr))
 		return
 	}
 	s.record(r, http.StatusOK, nil)

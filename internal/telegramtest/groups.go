@@ -7,6 +7,7 @@ type Topic struct {
 	ThreadID int
 	Name     string
 	Closed   bool
+	Deleted  bool
 }
 
 type topic struct {
@@ -42,7 +43,8 @@ func (s *Server) SendGroupText(chatID int64, threadID int, u User, text string) 
 	return s.Send(chatID, threadID, u, Content{Text: text})
 }
 
-// Topics returns the forum topics of a group in order of creation.
+// Topics returns the forum topics of a group in order of creation, the
+// deleted ones too.
 func (s *Server) Topics(chatID int64) []Topic {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -53,14 +55,15 @@ func (s *Server) Topics(chatID int64) []Topic {
 	var out []Topic
 	for _, m := range c.msgs {
 		if t := m.topic; t != nil {
-			out = append(out, Topic{ThreadID: t.id, Name: t.name, Closed: t.closed})
+			out = append(out, Topic{ThreadID: t.id, Name: t.name, Closed: t.closed, Deleted: m.deleted})
 		}
 	}
 	return out
 }
 
+// topic is the forum topic id, nil when there is none or it was deleted.
 func (c *chat) topic(id int) *topic {
-	if m := c.byID[id]; m != nil && m.topic != nil {
+	if m := c.message(id); m != nil && m.topic != nil {
 		return m.topic
 	}
 	return nil
@@ -96,6 +99,12 @@ func (s *Server) createForumTopic(r *request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	// A group's default permissions may let members create topics; the
+	// fake's groups let only those with can_manage_topics, as TDLib's
+	// can_create_topics does for an administrator.
+	if !s.botMayLocked(c, func(g Rights) bool { return g.ManageTopics }) {
+		return nil, badRequest("not enough rights to create a topic")
+	}
 	name := strings.TrimSpace(r.arg("name"))
 	if name == "" {
 		return nil, badRequest("Title must be non-empty")
@@ -118,14 +127,16 @@ func (s *Server) createForumTopic(r *request) (any, *apiError) {
 	}{m.id, name, color}, nil
 }
 
-// topicLocked finds the topic of an editForumTopic, closeForumTopic or
-// reopenForumTopic call.
+// topicLocked finds the topic of an editForumTopic, closeForumTopic,
+// reopenForumTopic or deleteForumTopic call. The bot needs no right for
+// the first three: every topic of the fake is the bot's, and TDLib lets a
+// topic's creator change it.
 func (s *Server) topicLocked(r *request) (*chat, *message, *apiError) {
 	c, aerr := s.forumLocked(r)
 	if aerr != nil {
 		return nil, nil, aerr
 	}
-	m := c.byID[int(r.intArg("message_thread_id", 0))]
+	m := c.message(int(r.intArg("message_thread_id", 0)))
 	if m == nil || m.topic == nil {
 		return nil, nil, badRequest("message thread not found")
 	}
@@ -242,7 +253,9 @@ func (s *Server) copyMessage(r *request) (any, *apiError) {
 }
 
 // deleteForumTopic deletes a topic with all its messages, as Telegram
-// does; the bot needs the right to delete messages.
+// does; the bot needs the right to delete messages. The refusal is TDLib's
+// for a topic of someone else's: what Telegram answers the creator of a
+// topic without the right, no source tells.
 func (s *Server) deleteForumTopic(r *request) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -250,19 +263,37 @@ func (s *Server) deleteForumTopic(r *request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	if aerr := s.accessLocked(c); aerr != nil {
-		return nil, aerr
+	if !s.botMayLocked(c, func(g Rights) bool { return g.DeleteMessages }) {
+		return nil, badRequest("not enough rights to delete the topic")
 	}
-	if bot := c.members[s.botID]; bot == nil || !(bot.status == StatusCreator || bot.status == StatusAdministrator && bot.rights.DeleteMessages) {
-		return nil, badRequest("not enough rights to delete a topic")
-	}
+	s.deleteTopicLocked(c, m)
+	s.eventLocked(Event{Kind: "topic", Method: r.method, ChatID: c.id, Message: s.public(m)})
+	return true, nil
+}
+
+func (s *Server) deleteTopicLocked(c *chat, m *message) {
 	for _, x := range c.msgs {
 		if x.threadID == m.topic.id && !x.deleted {
 			x.deleted = true
 			x.pinned = false
 		}
 	}
-	m.deleted = true
-	s.eventLocked(Event{Kind: "topic", Method: r.method, ChatID: c.id, Message: s.public(m)})
-	return true, nil
+	m.deleted, m.pinned = true, false
+	s.notifyLocked()
+}
+
+// DeleteTopic deletes forum topic threadID of group chatID with its
+// messages, as an administrator does in Telegram's apps. Telegram tells the
+// bot nothing; sending there fails from now on with 400 "Bad Request:
+// message thread not found". It returns false when the group has no such
+// topic.
+func (s *Server) DeleteTopic(chatID int64, threadID int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[chatID]
+	if c == nil || c.topic(threadID) == nil {
+		return false
+	}
+	s.deleteTopicLocked(c, c.byID[threadID])
+	return true
 }

@@ -791,3 +791,151 @@ func TestPrivateHelpersForNewKinds(t *testing.T) {
 		t.Errorf("Kaisa wrote in Alice's chat: %d", id)
 	}
 }
+
+// myChatMember is the newest my_chat_member update's old and new status.
+func myChatMember(ctx context.Context, t *testing.T, s *Server) (string, string, models.ChatMemberUpdated) {
+	t.Helper()
+	u := lastUpdate(ctx, t, s).MyChatMember
+	if u == nil {
+		t.Fatal("the newest update is no my_chat_member")
+	}
+	return string(u.OldChatMember.Type), string(u.NewChatMember.Type), *u
+}
+
+func TestRemovedBotGetsForbidden(t *testing.T) {
+	s := newServer(t, Options{NoLimits: true})
+	b := newBot(t, s)
+	ctx := testContext(t)
+	thread := forum(ctx, t, s, b)
+	sendThere := func() error {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: coordinators, MessageThreadID: thread, Text: "Tapaus 17"})
+		return err
+	}
+
+	s.RemoveBot(coordinators)
+	err := sendThere()
+	if !errors.Is(err, bot.ErrorForbidden) || !strings.HasSuffix(err.Error(), ", Forbidden: bot was kicked from the supergroup chat") {
+		t.Errorf("send after RemoveBot: %v", err)
+	}
+	if c := lastCall(t, s); c.Status != http.StatusForbidden || c.Error != "Forbidden: bot was kicked from the supergroup chat" || c.Fault != "" {
+		t.Errorf("call = %+v", c)
+	}
+	old, now, u := myChatMember(ctx, t, s)
+	if old != "administrator" || now != "kicked" || u.Chat.ID != coordinators || u.NewChatMember.Banned.User.ID != s.BotID() {
+		t.Errorf("my_chat_member %s → %s: %+v", old, now, u)
+	}
+	if m, _ := s.Member(coordinators, s.BotID()); m.Status != StatusKicked {
+		t.Errorf("the bot's standing = %+v", m)
+	}
+
+	s.AddBotBack(coordinators, Rights{})
+	if old, now, _ := myChatMember(ctx, t, s); old != "kicked" || now != "member" {
+		t.Errorf("my_chat_member %s → %s", old, now)
+	}
+	if err := sendThere(); err != nil {
+		t.Errorf("send as a member again: %v", err)
+	}
+
+	s.SetMember(coordinators, User{ID: s.BotID()}, StatusLeft)
+	if err := sendThere(); !errors.Is(err, bot.ErrorForbidden) || !strings.HasSuffix(err.Error(), ", Forbidden: bot is not a member of the supergroup chat") {
+		t.Errorf("send after leaving: %v", err)
+	}
+	r := FullRights
+	r.PinMessages = false
+	s.AddBotBack(coordinators, r)
+	old, now, u = myChatMember(ctx, t, s)
+	if a := u.NewChatMember.Administrator; old != "left" || now != "administrator" || a == nil || a.CanPinMessages || !a.CanManageTopics {
+		t.Errorf("my_chat_member %s → %s: %+v", old, now, a)
+	}
+	if err := sendThere(); err != nil {
+		t.Errorf("send as an administrator again: %v", err)
+	}
+}
+
+func TestTopicRights(t *testing.T) {
+	s := newServer(t, Options{NoLimits: true})
+	b := newBot(t, s)
+	ctx := testContext(t)
+	thread := forum(ctx, t, s, b)
+	create := func() error {
+		_, err := b.CreateForumTopic(ctx, &bot.CreateForumTopicParams{ChatID: coordinators, Name: "Tapaus 18"})
+		return err
+	}
+	noTopics := FullRights
+	noTopics.ManageTopics = false
+	noDeletes := FullRights
+	noDeletes.DeleteMessages = false
+
+	s.SetAdmin(coordinators, User{ID: s.BotID()}, noTopics)
+	wantBadRequest(t, create(), "Bad Request: not enough rights to create a topic")
+	// The topics the bot made stay its own to change.
+	if _, err := b.EditForumTopic(ctx, &bot.EditForumTopicParams{ChatID: coordinators, MessageThreadID: thread, Name: "Tapaus 17 (kiireellinen)"}); err != nil {
+		t.Errorf("edit the bot's own topic: %v", err)
+	}
+	if _, err := b.CloseForumTopic(ctx, &bot.CloseForumTopicParams{ChatID: coordinators, MessageThreadID: thread}); err != nil {
+		t.Errorf("close the bot's own topic: %v", err)
+	}
+	if _, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: coordinators, MessageThreadID: thread, Text: "Suljettu"}); err != nil {
+		t.Errorf("send into the bot's own closed topic: %v", err)
+	}
+
+	s.AddBotBack(coordinators, Rights{})
+	wantBadRequest(t, create(), "Bad Request: not enough rights to create a topic")
+	s.SetMember(coordinators, User{ID: s.BotID()}, StatusCreator)
+	if err := create(); err != nil {
+		t.Errorf("create as the group's creator: %v", err)
+	}
+
+	s.SetAdmin(coordinators, User{ID: s.BotID()}, noDeletes)
+	_, err := b.DeleteForumTopic(ctx, &bot.DeleteForumTopicParams{ChatID: coordinators, MessageThreadID: thread})
+	wantBadRequest(t, err, "Bad Request: not enough rights to delete the topic")
+	if err := create(); err != nil {
+		t.Errorf("create with can_manage_topics: %v", err)
+	}
+}
+
+func TestDeletedTopicIsNotFound(t *testing.T) {
+	s := newServer(t, Options{NoLimits: true})
+	b := newBot(t, s)
+	ctx := testContext(t)
+	thread := forum(ctx, t, s, b)
+	other, err := b.CreateForumTopic(ctx, &bot.CreateForumTopicParams{ChatID: coordinators, Name: "Tapaus 18"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: coordinators, MessageThreadID: thread, Text: "Tapaus 17"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := b.DeleteForumTopic(ctx, &bot.DeleteForumTopicParams{ChatID: coordinators, MessageThreadID: thread}); err != nil || !ok {
+		t.Fatalf("delete: %v", err)
+	}
+	// A coordinator deletes the other topic in the app; the bot is not told.
+	pending := s.Pending()
+	if !s.DeleteTopic(coordinators, other.MessageThreadID) || s.DeleteTopic(coordinators, other.MessageThreadID) {
+		t.Fatal("DeleteTopic deleted no topic, or one twice")
+	}
+	if s.Pending() != pending {
+		t.Error("deleting a topic in the app queued an update")
+	}
+
+	for _, id := range []int{thread, other.MessageThreadID} {
+		_, err := b.SendMessage(ctx, &bot.SendMessageParams{ChatID: coordinators, MessageThreadID: id, Text: "Hei"})
+		wantBadRequest(t, err, "Bad Request: message thread not found")
+		_, err = b.EditForumTopic(ctx, &bot.EditForumTopicParams{ChatID: coordinators, MessageThreadID: id, Name: "Uusi"})
+		wantBadRequest(t, err, "Bad Request: message thread not found")
+		_, err = b.CloseForumTopic(ctx, &bot.CloseForumTopicParams{ChatID: coordinators, MessageThreadID: id})
+		wantBadRequest(t, err, "Bad Request: message thread not found")
+		_, err = b.DeleteForumTopic(ctx, &bot.DeleteForumTopicParams{ChatID: coordinators, MessageThreadID: id})
+		wantBadRequest(t, err, "Bad Request: message thread not found")
+		if s.Send(coordinators, id, kaisa, Content{Text: "Hei"}) != 0 {
+			t.Errorf("Kaisa wrote in deleted topic %d", id)
+		}
+	}
+	if m, _ := s.Message(coordinators, card.ID); !m.Deleted {
+		t.Errorf("the topic's message = %+v", m)
+	}
+	if got := s.Topics(coordinators); len(got) != 2 || !got[0].Deleted || !got[1].Deleted {
+		t.Errorf("topics = %+v", got)
+	}
+}

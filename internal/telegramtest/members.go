@@ -282,11 +282,36 @@ func (s *Server) accessLocked(c *chat) *apiError {
 // private chat, in a group as its creator or as an administrator with
 // can_pin_messages, never from a group's default permissions.
 func (s *Server) canPinLocked(c *chat) bool {
-	if c.typ == "private" {
-		return true
-	}
+	return c.typ == "private" || s.botMayLocked(c, func(g Rights) bool { return g.PinMessages })
+}
+
+// botMayLocked tells whether the bot has a right in group c: as its
+// creator, or as an administrator given it.
+func (s *Server) botMayLocked(c *chat, right func(Rights) bool) bool {
 	bot := c.members[s.botID]
-	return bot != nil && (bot.status == StatusCreator || bot.status == StatusAdministrator && bot.rights.PinMessages)
+	return bot != nil && (bot.status == StatusCreator || bot.status == StatusAdministrator && right(bot.rights))
+}
+
+// RemoveBot removes the bot from group chatID, as an administrator does in
+// Telegram's apps, which bans it from a supergroup: the bot gets a
+// "my_chat_member" update with its new status "kicked", and from now on
+// sending there fails with 403 "Forbidden: bot was kicked from the
+// supergroup chat". For a bot that left instead ("Forbidden: bot is not a
+// member of the supergroup chat") use SetMember with StatusLeft. RemoveBot
+// panics for a chat that is not a known group.
+func (s *Server) RemoveBot(chatID int64) {
+	s.SetMember(chatID, User{ID: s.botID}, StatusKicked)
+}
+
+// AddBotBack adds the bot to group chatID again, with a "my_chat_member"
+// update: as an administrator with rights r, or as a plain member for
+// Rights{}. It panics for a chat that is not a known group.
+func (s *Server) AddBotBack(chatID int64, r Rights) {
+	if r == (Rights{}) {
+		s.SetMember(chatID, User{ID: s.botID}, StatusMember)
+		return
+	}
+	s.SetAdmin(chatID, User{ID: s.botID}, r)
 }
 
 func (s *Server) getChatMember(r *request) (any, *apiError) {

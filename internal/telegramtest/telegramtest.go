@@ -23,6 +23,25 @@
 // [Server.Messages], [Server.Events], [Server.File] and [Server.Calls], and
 // wait with [Server.Wait] instead of sleeping.
 //
+// The fake fails as Telegram fails. Some failures are states of Telegram:
+// a group the bot was removed from ([Server.RemoveBot], then
+// [Server.AddBotBack]) answers 403 "Forbidden: bot was kicked from the
+// supergroup chat" and tells the bot with a my_chat_member update; a bot
+// without can_manage_topics gets "Bad Request: not enough rights to create
+// a topic"; a topic deleted by the bot or in the app ([Server.DeleteTopic])
+// gets "Bad Request: message thread not found"; a revoked token
+// ([Server.RevokeToken]) gets 401 Unauthorized for every call and
+// download. Others are faults a test injects with [Server.Fail] for the
+// calls and downloads a [Fault] matches (a method, a chat, a path), a number
+// of times or until [Server.ClearFaults]: an error answer with the exact
+// status, description and retry_after Telegram sends, or nginx's HTML page
+// of a 502 (FaultStatus); a connection closed without an answer, which the
+// client sees as a *url.Error that holds the token (FaultReset); no answer
+// until the client gives up (FaultHang); an answer after a delay
+// (FaultSlow). [Server.Calls] records each injected failure with its
+// Fault kind, and [Server.Held] counts the requests held now, so that
+// tests wait on them too.
+//
 // The package imports only the standard library and go-telegram/bot's models;
 // it must never import Polku's own packages, since it stands in for Telegram.
 package telegramtest
@@ -55,8 +74,8 @@ type Limit struct {
 
 // Options configure a Server. The zero value is usable.
 type Options struct {
-	// Token is the only bot token served; requests for any other token get
-	// 401 Unauthorized. Default "123456789:TEST-token"; the number before the
+	// Token is the only bot token served, until [Server.RevokeToken];
+	// requests for any other token get 401 Unauthorized. Default "123456789:TEST-token"; the number before the
 	// colon is the bot's user ID, as on Telegram.
 	Token string
 	// BotUsername is the bot's username in getMe and in its messages.
@@ -107,12 +126,20 @@ type Call struct {
 	// Method is as Telegram names it, e.g. "sendMessage"; the raw path
 	// segment if unknown; "file" for a download from /file/bot<token>/.
 	Method string
-	Status int // HTTP status of the answer
-	// Error is the description of a failed call, e.g. "Bad Request: chat not found".
+	// Status is the HTTP status of the answer; 0 when none was sent (a
+	// FaultReset, or a FaultHang the client gave up on or the server closed).
+	Status int
+	// Error is the description of a failed call, e.g. "Bad Request: chat
+	// not found", the title of an HTML error page ("502 Bad Gateway"), or
+	// why no answer was sent.
 	Error      string
 	RetryAfter int
 	ChatID     int64 // the chat_id parameter when it was a number
-	At         time.Time
+	// Fault is the kind of the fault injected into the call, "" for none.
+	// A FaultHang or FaultSlow call that was served in the end has its real
+	// answer's Status and Error.
+	Fault FaultKind
+	At    time.Time
 }
 
 // Server is a running fake Bot API. It is safe for concurrent use.
@@ -129,6 +156,11 @@ type Server struct {
 	closed  bool
 	done    chan struct{}
 	wg      sync.WaitGroup
+
+	token   string // the token accepted now; RevokeToken replaces it
+	revoked int    // how many times the token was revoked
+	faults  []*fault
+	held    int // requests a FaultHang or FaultSlow holds now
 
 	chats    map[int64]*chat
 	users    map[int64]User // the users the bot has met, by ID
@@ -184,6 +216,7 @@ func New(opts Options) *Server {
 	}
 	s := &Server{
 		opts:     opts,
+		token:    opts.Token,
 		now:      opts.Now,
 		client:   opts.WebhookClient,
 		changed:  make(chan struct{}),
@@ -218,7 +251,18 @@ func New(opts Options) *Server {
 func (s *Server) URL() string { return s.hs.URL }
 
 // Token is the bot token the server accepts.
-func (s *Server) Token() string { return s.opts.Token }
+func (s *Server) Token() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.token
+}
+
+// accepts tells whether token is the bot's token now.
+func (s *Server) accepts(token string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return token == s.token
+}
 
 // BotID is the bot's user ID.
 func (s *Server) BotID() int64 { return s.botID }
@@ -334,6 +378,7 @@ type request struct {
 	files  map[string]*upload
 	// description is an optional "description" of a successful answer.
 	description string
+	fault       FaultKind // the fault injected, "" for none
 }
 
 type upload struct {
@@ -342,6 +387,12 @@ type upload struct {
 }
 
 func (r *request) arg(name string) string { return r.args[name] }
+
+// chatID is the chat_id parameter when it is a number, else 0.
+func (r *request) chatID() int64 {
+	id, _ := strconv.ParseInt(strings.TrimSpace(r.args["chat_id"]), 10, 64)
+	return id
+}
 
 // boolArg reads a boolean parameter as the Bot API does.
 func (r *request) boolArg(name string) bool {
@@ -417,31 +468,43 @@ func init() {
 }
 
 // ServeHTTP serves /bot<token>/<method> as the Bot API does, and files at
-// /file/bot<token>/<file_path> as Telegram's file server does.
+// /file/bot<token>/<file_path> as Telegram's file server does. A fault set
+// with [Server.Fail] comes first: it acts on a request whatever its token.
 func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 	if rest, ok := strings.CutPrefix(hr.URL.Path, "/file/bot"); ok {
-		s.serveFile(w, hr, rest)
+		r := &request{ctx: hr.Context(), method: "file"}
+		if !s.inject(w, r, hr.URL.Path) {
+			s.serveFile(w, hr, r, rest)
+		}
 		return
 	}
 	rest, ok := strings.CutPrefix(hr.URL.Path, "/bot")
 	token, name, _ := strings.Cut(rest, "/")
+	r := &request{ctx: hr.Context(), method: name}
+	m, known := methods[strings.ToLower(name)]
+	if known {
+		r.method = m.name
+	}
+	// The parameters are read first, as a fault may be for one chat.
+	argsErr := readArgs(hr, r)
+	if s.inject(w, r, hr.URL.Path) {
+		return
+	}
 	var (
 		result any
 		aerr   *apiError
-		r      = &request{ctx: hr.Context(), method: name}
 	)
-	switch m, known := methods[strings.ToLower(name)]; {
+	switch {
 	case !ok:
 		aerr = errNotFound
-	case token != s.opts.Token:
+	case !s.accepts(token):
 		aerr = errUnauthorized
 	case !known:
 		aerr = errNotFound
+	case argsErr != nil:
+		aerr = argsErr
 	default:
-		r.method = m.name
-		if aerr = readArgs(hr, r); aerr == nil {
-			result, aerr = m.fn(s, r)
-		}
+		result, aerr = m.fn(s, r)
 	}
 	status := http.StatusOK
 	var body []byte
@@ -452,6 +515,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 		body = resultBody(result, r.description)
 	}
 	s.record(r, status, aerr)
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
@@ -459,10 +526,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, hr *http.Request) {
 }
 
 func (s *Server) record(r *request, status int, aerr *apiError) {
-	c := Call{Method: r.method, Status: status, At: s.now()}
-	if id, err := strconv.ParseInt(strings.TrimSpace(r.args["chat_id"]), 10, 64); err == nil {
-		c.ChatID = id
-	}
+	c := Call{Method: r.method, Status: status, ChatID: r.chatID(), Fault: r.fault, At: s.now()}
 	if aerr != nil {
 		c.Error = aerr.desc
 		c.RetryAfter = aerr.retryAfter

@@ -247,12 +247,12 @@ func (s *Server) takeLocked(offset, limit int64) []byte {
 
 // poll is a getUpdates call waiting for updates.
 type poll struct {
-	kill   chan struct{}
-	reason string
+	kill chan struct{}
+	err  *apiError // why it was stopped
 }
 
-func (p *poll) stop(reason string) {
-	p.reason = reason
+func (p *poll) stop(err *apiError) {
+	p.err = err
 	close(p.kill)
 }
 
@@ -283,7 +283,7 @@ func (s *Server) getUpdates(r *request) (any, *apiError) {
 	// Nothing yet: wait. A poll that was already waiting ends with a
 	// conflict, as only one bot instance may poll.
 	if s.poll != nil {
-		s.poll.stop(descPollConflict)
+		s.poll.stop(conflict(descPollConflict))
 	}
 	p := &poll{kill: make(chan struct{})}
 	s.poll = p
@@ -296,7 +296,7 @@ func (s *Server) getUpdates(r *request) (any, *apiError) {
 		select {
 		case <-queued:
 		case <-p.kill:
-			return nil, conflict(p.reason)
+			return nil, p.err
 		case <-timer.C:
 			return s.endPoll(p)
 		case <-r.ctx.Done():
@@ -307,7 +307,7 @@ func (s *Server) getUpdates(r *request) (any, *apiError) {
 		s.mu.Lock()
 		if s.poll != p {
 			s.mu.Unlock()
-			return nil, conflict(p.reason)
+			return nil, p.err
 		}
 		if batch = s.takeLocked(offset, limit); len(batch) > 2 {
 			s.poll = nil
@@ -322,7 +322,7 @@ func (s *Server) endPoll(p *poll) (any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.poll != p {
-		return nil, conflict(p.reason)
+		return nil, p.err
 	}
 	s.poll = nil
 	s.notifyLocked()
@@ -421,7 +421,7 @@ func (s *Server) setWebhook(r *request) (any, *apiError) {
 	}
 	s.stopWebhookLocked()
 	if s.poll != nil {
-		s.poll.stop(descPollBySetHook)
+		s.poll.stop(conflict(descPollBySetHook))
 		s.poll = nil
 	}
 	s.setAllowedLocked(r.arg("allowed_updates"))
