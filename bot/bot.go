@@ -25,6 +25,7 @@ import (
 
 	"polku"
 	"polku/flows"
+	"polku/internal/redact"
 	"polku/locales"
 	"polku/store"
 )
@@ -57,8 +58,18 @@ type Config struct {
 	// Idle is how often workers look for work they were not told about
 	// (another process's updates).
 	Idle time.Duration
-	// MaxAttempts is how often one update is tried before it is given up.
-	MaxAttempts int
+	// MaxAttempts is how often one update is tried before it is given up;
+	// TelegramAttempts when it failed because Telegram did (tried with
+	// back-off, 2^n seconds up to 5 minutes, or Telegram's retry_after).
+	MaxAttempts      int
+	TelegramAttempts int
+	// GroupProbe is how often a message held for an unreachable group is
+	// tried again (default a minute).
+	GroupProbe time.Duration
+	// Backoff is the first wait before a failed update is tried again;
+	// it doubles with every attempt (up to a minute for Polku's own
+	// faults, 5 minutes for Telegram's).
+	Backoff time.Duration
 	// Location is the deployment's time zone (Europe/Helsinki): dates are
 	// written and reminders planned in it.
 	Location *time.Location
@@ -129,6 +140,15 @@ func (c *Config) defaults() {
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 3
 	}
+	if c.TelegramAttempts <= 0 {
+		c.TelegramAttempts = 10
+	}
+	if c.Backoff <= 0 {
+		c.Backoff = time.Second
+	}
+	if c.GroupProbe <= 0 {
+		c.GroupProbe = time.Minute
+	}
 	if c.Location == nil {
 		c.Location = time.UTC
 	}
@@ -159,8 +179,10 @@ type Bot struct {
 	engine *flows.Engine
 	render renderer
 	tg     *tgbot.Bot
-	http   *http.Client
-	log    *slog.Logger
+	// http makes Polku's own Bot API calls (getUpdates) and downloads;
+	// like go-telegram/bot's client, it masks the token in its errors.
+	http client
+	log  *slog.Logger
 	// Now is the service's clock (Config.Now).
 	Now func() time.Time
 	// wall is the wall clock, for what runs on real seconds whatever the
@@ -178,6 +200,7 @@ type Bot struct {
 	count     counters
 
 	members members
+	reach   reach
 	me      sync.Mutex
 	user    string
 }
@@ -188,7 +211,9 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	if cfg.Now == nil {
 		return nil, polku.Errorf(polku.EINVALID, "bot: a clock is required")
 	}
-	opts := []tgbot.Option{tgbot.WithSkipGetMe(), tgbot.WithHTTPClient(cfg.PollTimeout+10*time.Second, &http.Client{Timeout: 30 * time.Second})}
+	secrets := redact.New(cfg.Token)
+	api := client{http: &http.Client{Timeout: 30 * time.Second}, secrets: secrets}
+	opts := []tgbot.Option{tgbot.WithSkipGetMe(), tgbot.WithHTTPClient(cfg.PollTimeout+10*time.Second, api)}
 	if cfg.APIURL != "" {
 		opts = append(opts, tgbot.WithServerURL(cfg.APIURL))
 	}
@@ -198,7 +223,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	}
 	return &Bot{
 		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location}, tg: tg,
-		http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second},
+		http: client{http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, secrets: secrets},
 		log:  log, Now: cfg.Now, wall: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
 		answers: make(chan out, 1024),
@@ -303,7 +328,7 @@ func (b *Bot) applyLoop(ctx context.Context) {
 		tick.Stop()
 	}()
 	for ctx.Err() == nil {
-		chats, err := b.db.PendingChats(ctx, 4*b.cfg.Workers)
+		chats, err := b.db.PendingChats(ctx, 4*b.cfg.Workers, b.wall())
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("pending chats", "err", err)
 		}
@@ -345,12 +370,13 @@ func (b *Bot) applyLoop(ctx context.Context) {
 func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 	for ctx.Err() == nil {
 		var update int64
+		var attempts int
 		var conv flows.Conversation
 		var answer *out
 		b.answering.Add(1)
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		did, err := b.db.Apply(work, chat, func(ctx context.Context, tx *store.Tx, p store.Pending) error {
-			update = p.UpdateID
+		did, err := b.db.Apply(work, chat, b.wall(), func(ctx context.Context, tx *store.Tx, p store.Pending) error {
+			update, attempts = p.UpdateID, p.Attempts
 			var err error
 			answer, conv, err = b.step(ctx, tx, p)
 			return err
@@ -374,7 +400,7 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 			b.log.Warn("database unavailable", "chat_id", chat, "err", err)
 			return false
 		case err != nil:
-			b.failed(ctx, chat, update, err)
+			b.failed(ctx, chat, update, attempts, err)
 			return false
 		case !did:
 			return false
@@ -384,27 +410,51 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 	return false
 }
 
-// failed records a failed update; after the last attempt the family is told
-// that something went wrong, so they are never left in silence.
-func (b *Bot) failed(ctx context.Context, chat, update int64, err error) {
-	b.log.Error("apply update", "chat_id", chat, "update_id", update, "err", err)
+// failed records a failed update (its attempts so far: attempts) and when
+// it is tried again; after the last attempt the person is told that
+// something went wrong, so they are never left in silence. The chat's
+// later updates wait meanwhile, in order, but never for long: a failure on
+// Telegram's side gets a few minutes of tries with back-off (honouring
+// retry_after), one that waiting cannot mend (a file Telegram no longer
+// has) none.
+func (b *Bot) failed(ctx context.Context, chat, update int64, attempts int, err error) {
+	b.log.Error("apply update", "chat_id", chat, "update_id", update, "attempt", attempts+1, "err", err)
 	if update == 0 {
 		return
 	}
-	gaveUp, ferr := b.db.Failed(context.WithoutCancel(ctx), update, polku.ErrorCode(err), b.cfg.MaxAttempts)
+	most, wait, reason := b.retryPlan(err, attempts)
+	lang := b.cfg.GroupLang
+	if chat != b.cfg.Group {
+		lang = b.db.Lang(context.WithoutCancel(ctx), chat)
+	}
+	notice := out{Method: "send", ChatID: chat, Text: b.render.loc.Message(lang, "error.internal", nil, nil)}
+	gaveUp, ferr := b.db.Failed(context.WithoutCancel(ctx), update, reason, most, b.wall().Add(wait),
+		[]store.Out{{ChatID: chat, Priority: 0, Payload: encode(notice)}})
 	if ferr != nil {
 		b.log.Error("record failure", "update_id", update, "err", ferr)
 		return
 	}
 	if gaveUp {
 		b.count.failed.Add(1)
-		lang := b.db.Lang(context.WithoutCancel(ctx), chat)
-		o := out{Method: "send", ChatID: chat, Text: b.render.loc.Message(lang, "error.internal", nil, nil)}
-		if err := b.db.Queue(context.WithoutCancel(ctx), []store.Out{{ChatID: chat, Priority: 0, Payload: encode(o)}}); err != nil {
-			b.log.Error("queue error notice", "chat_id", chat, "err", err)
-		}
 		wake(b.sendWake)
 	}
+}
+
+// retryPlan says how many attempts in all a failed update gets, how long
+// until the next, and the reason recorded (an error code, no personal
+// data).
+func (b *Bot) retryPlan(err error, attempts int) (most int, wait time.Duration, reason string) {
+	var te *tgError
+	if !errors.As(err, &te) {
+		// A fault of Polku's own (or of the data): a few quick tries.
+		return b.cfg.MaxAttempts, min(time.Minute, b.cfg.Backoff<<min(attempts, 6)), polku.ErrorCode(err)
+	}
+	reason = "telegram: " + te.class.String()
+	switch te.class {
+	case failTransient, failRateLimited, failToken:
+		return b.cfg.TelegramAttempts, max(te.retryAfter, min(5*time.Minute, b.cfg.Backoff<<min(attempts, 9))), reason
+	}
+	return 1, 0, reason
 }
 
 // step runs one update through the flows, in the store's transaction. It
@@ -423,6 +473,9 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	x := parse(&u)
 	if x.blocked != nil {
 		return nil, conv, tx.SetBlocked(ctx, *x.blocked)
+	}
+	if b.cfg.Group != 0 && x.chat == b.cfg.Group && x.member != nil {
+		return nil, conv, b.botMember(ctx, tx, x.member)
 	}
 	if b.cfg.Group != 0 && x.chat == b.cfg.Group {
 		answer, err := b.coordinate(ctx, tx, x)
@@ -446,6 +499,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	}
 	in := x.in
 	in.Now = now
+	in.Unreachable = b.unreachable(ctx)
 	if in.Kind == flows.KindText && !conv.Talk {
 		if payload, ok := b.render.typedButton(conv.Lang, b.engine.Ask(conv), in.Text); ok {
 			in = flows.Input{Kind: flows.KindButton, Payload: payload, Now: now}

@@ -38,9 +38,10 @@ type memberEntry struct {
 }
 
 // coordinator reports whether user is a member of the coordinators'
-// group now. A check Telegram could not answer is an EUNAVAILABLE error:
-// the update waits and is tried again, so a coordinator's reply is never
-// dropped for it.
+// group now. A check Telegram could not answer fails the update with its
+// class: it waits and is tried again (a coordinator's reply is not dropped
+// for a passing failure), and is given up with a notice when waiting
+// cannot help.
 func (b *Bot) coordinator(ctx context.Context, user int64) (bool, error) {
 	now := b.wall()
 	b.members.mu.Lock()
@@ -55,7 +56,7 @@ func (b *Bot) coordinator(ctx context.Context, user int64) (bool, error) {
 		cm, err = &models.ChatMember{Type: models.ChatMemberTypeLeft}, nil
 	}
 	if err != nil {
-		return false, polku.Errorf(polku.EUNAVAILABLE, "getChatMember: %v", err)
+		return false, fail(fmt.Errorf("getChatMember: %w", err), b.cfg.Group)
 	}
 	member := false
 	switch cm.Type {
@@ -83,9 +84,12 @@ func (b *Bot) username(ctx context.Context) (string, error) {
 	}
 	if b.user == "" {
 		me, err := b.tg.GetMe(ctx)
-		if err != nil || me.Username == "" {
-			// Not cached: the next update asks again.
-			return "", polku.Errorf(polku.EUNAVAILABLE, "getMe: %v", err)
+		if err == nil && me.Username == "" {
+			err = errors.New("no username")
+		}
+		if err != nil {
+			// Not cached: the next try asks again.
+			return "", fail(fmt.Errorf("getMe: %w", err), 0)
 		}
 		b.user = me.Username
 	}

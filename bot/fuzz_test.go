@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -88,7 +89,7 @@ func FuzzUpdate(f *testing.F) {
 			return
 		}
 		for {
-			did, err := db.Apply(ctx, chat, func(ctx context.Context, tx *store.Tx, p store.Pending) error {
+			did, err := db.Apply(ctx, chat, time.Now(), func(ctx context.Context, tx *store.Tx, p store.Pending) error {
 				_, _, err := b.step(ctx, tx, p)
 				return err
 			})

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -207,15 +208,56 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	if cfg.Idle == 0 {
 		cfg.Idle = 20 * time.Millisecond
 	}
-	logw := io.Discard
-	if testing.Verbose() {
-		logw = os.Stderr
-	}
-	b, err := New(cfg, db, engine, loc, slog.New(slog.NewTextHandler(logw, nil)))
+	b, err := New(cfg, db, engine, loc, secretFreeLog(t, fake))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// secretFreeLog is the bot's logger in a test, at debug level: every line
+// is kept, and the test fails if any holds the bot's token (as the fake had
+// it when the bot started, or when the test ended: it may be revoked), or
+// its secret half alone. The log is the bot's own, without the masking
+// main adds, so a leak at its source is seen.
+func secretFreeLog(t testing.TB, fake *telegramtest.Server) *slog.Logger {
+	t.Helper()
+	logs := &lockedBuffer{}
+	var w io.Writer = logs
+	if testing.Verbose() {
+		w = io.MultiWriter(logs, os.Stderr)
+	}
+	first := fake.Token()
+	t.Cleanup(func() {
+		for _, token := range []string{first, fake.Token()} {
+			_, half, _ := strings.Cut(token, ":")
+			for _, secret := range []string{token, half} {
+				if n := strings.Count(logs.String(), secret); n > 0 {
+					t.Errorf("the bot's log holds its token %d times", n)
+					return
+				}
+			}
+		}
+	})
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// lockedBuffer is a bytes.Buffer for several goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // newRig starts the adapter (Run, and Poll when poll is set) on a fresh
@@ -358,14 +400,20 @@ func (h *harness) settle() {
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
 		if h.fake.Pending() == 0 {
-			// Jobs first: a job done has its messages in the outbox in
-			// the same commit, so the outbox is counted after it.
+			// Jobs and nudges first: one done has its messages in the
+			// outbox in the same commit, so the outbox is counted after.
 			next, err3 := h.db.NextJob(ctx)
-			a, err1 := h.db.Unapplied(ctx)
-			s, err2 := h.db.Unsent(ctx)
 			due := err3 == nil && !next.IsZero() && !next.After(h.clock.Now())
 			if nudge, err := h.db.NextNudge(ctx, h.bot.cfg.NudgeAfter); err == nil && !nudge.IsZero() && !nudge.After(h.clock.Now()) && h.bot.cfg.Hours.Open(h.clock.Now()) {
 				due = true
+			}
+			a, err1 := h.db.Unapplied(ctx)
+			s, err2 := h.db.Unsent(ctx)
+			if err2 == nil && !h.bot.unreachable(ctx).IsZero() {
+				// The group's messages wait for the bot to be back.
+				var held int
+				err2 = h.pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE chat_id = $1 AND sent_at IS NULL AND dropped IS NULL`, group).Scan(&held)
+				s -= held
 			}
 			if due {
 				h.bot.WakeJobs()

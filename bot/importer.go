@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -12,7 +13,6 @@ import (
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
-	"polku"
 	"polku/catalog"
 	"polku/flows"
 	"polku/store"
@@ -33,9 +33,15 @@ func (b *Bot) importDocument(ctx context.Context, tx *store.Tx, chat int64, conv
 	lang := conv.Lang
 	var texts []flows.Text
 	data, err := b.download(ctx, doc)
+	class, _ := classify(err, chat)
 	switch {
 	case errors.Is(err, errTooBig):
 		texts = []flows.Text{{ID: "import.too_big", Data: map[string]any{"MaxMB": maxImport >> 20}}}
+	case class == failRefused:
+		// Telegram will not give this file (gone, or too big for a bot):
+		// trying again cannot help, so the operator is told at once.
+		b.log.Warn("catalogue file could not be downloaded", "chat_id", chat, "err", err)
+		texts = []flows.Text{flows.T("import.download_failed")}
 	case err != nil:
 		return err
 	default:
@@ -58,33 +64,35 @@ func (b *Bot) importDocument(ctx context.Context, tx *store.Tx, chat int64, conv
 
 var errTooBig = errors.New("file too big")
 
-// download fetches a file a person sent, through the Bot API.
+// telegramDownloadMax is the largest file Telegram lets a bot download.
+const telegramDownloadMax = 20 << 20
+
+// download fetches a file a person sent, through the Bot API. Its errors
+// carry their class (see classify): the link holds the token, which the
+// client masks.
 func (b *Bot) download(ctx context.Context, doc *models.Document) ([]byte, error) {
-	if doc.FileSize > maxImport {
+	if doc.FileSize > maxImport || doc.FileSize > telegramDownloadMax {
 		return nil, errTooBig
 	}
 	f, err := b.tg.GetFile(ctx, &tgbot.GetFileParams{FileID: doc.FileID})
-	if errors.Is(err, tgbot.ErrorBadRequest) {
-		return nil, errTooBig // Telegram serves bots files up to 20 MB only
-	}
 	if err != nil {
-		return nil, polku.Errorf(polku.EUNAVAILABLE, "getFile: %v", err)
+		return nil, fail(fmt.Errorf("getFile: %w", err), 0)
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.tg.FileDownloadLink(f), nil)
 	if err != nil {
-		return nil, err
+		return nil, b.http.errorf("download file: %w", err)
 	}
 	resp, err := b.http.Do(req)
 	if err != nil {
-		return nil, polku.Errorf(polku.EUNAVAILABLE, "download file: %v", err)
+		return nil, &tgError{class: failTransient, err: fmt.Errorf("download file: %w", err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, polku.Errorf(polku.EUNAVAILABLE, "download file: %s", resp.Status)
+		return nil, &tgError{class: httpStatus(resp.StatusCode), err: fmt.Errorf("download file: %s", resp.Status)}
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxImport+1))
 	if err != nil {
-		return nil, polku.Errorf(polku.EUNAVAILABLE, "download file: %v", err)
+		return nil, &tgError{class: failTransient, err: fmt.Errorf("download file: %w", err)}
 	}
 	if len(data) > maxImport {
 		return nil, errTooBig

@@ -1,14 +1,19 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sync/atomic"
+	"time"
 )
 
 // counters are what this process did since it started.
 type counters struct {
 	applied, failed, sent, dropped, limited, blocked, jobs, imports atomic.Int64
+	// groupLost counts the times the coordinators' group became
+	// unreachable.
+	groupLost atomic.Int64
 }
 
 // Metrics serves the counters of this process and the database's gauges
@@ -40,8 +45,22 @@ func (b *Bot) Metrics() http.Handler {
 			{"polku_cases_unclaimed", "gauge", "Open cases no coordinator has claimed.", g.CasesUnclaimed},
 			{"polku_chats_blocked", "gauge", "Chats that blocked the bot.", g.ChatsBlocked},
 			{"polku_families", "gauge", "Families who agreed to the privacy notice.", g.Families},
+			{"polku_coordinators_group_unreachable", "gauge", "1 while the bot cannot write in the coordinators' group (removed, or without its rights): cases wait.", g.GroupsDown},
+			{"polku_coordinators_group_lost_total", "counter", "Times this process found the coordinators' group unreachable.", b.count.groupLost.Load()},
 		} {
 			fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n%s %d\n", m.name, m.help, m.name, m.kind, m.name, m.value)
 		}
 	})
+}
+
+// Degraded lists what keeps the bot from doing its whole work while it
+// runs (no personal data): an operator's /healthz shows it. Empty when all
+// is well.
+func (b *Bot) Degraded(ctx context.Context) []string {
+	var why []string
+	if down := b.unreachable(ctx); !down.IsZero() {
+		why = append(why, fmt.Sprintf("the coordinators' group is unreachable since %s: the bot was removed from it or lost its rights; cases wait",
+			down.In(b.cfg.Location).Format(time.RFC3339)))
+	}
+	return why
 }

@@ -228,37 +228,50 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 	if errors.Is(err, errUnknownMethod) {
 		return store.Outcome{Drop: "unknown method"}
 	}
-	var tooMany *tgbot.TooManyRequestsError
-	switch {
-	case err == nil:
+	group := m.ChatID == b.cfg.Group && b.cfg.Group != 0
+	class, after := classify(err, m.ChatID)
+	switch class {
+	case 0:
 		b.count.sent.Add(1)
+		if group && !b.unreachable(ctx).IsZero() {
+			// A held message went through: the bot is back.
+			b.groupBack(ctx, m.ChatID)
+		}
 		return store.Outcome{Sent: true, MessageID: msg}
-	case errors.As(err, &tooMany):
+	case failNotModified:
+		return store.Outcome{Sent: true, MessageID: o.MessageID}
+	case failRateLimited:
 		b.count.limited.Add(1)
-		until := b.wall().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
+		until := b.wall().Add(after)
 		lim.hold(m.ChatID, until)
-		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", tooMany.RetryAfter)
+		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", after.Seconds())
 		return store.Outcome{RetryAt: until}
-	case errors.Is(err, tgbot.ErrorForbidden):
+	case failBlocked:
 		b.count.blocked.Add(1)
 		b.log.Info("chat blocked the bot", "chat_id", m.ChatID)
 		return store.Outcome{Blocked: true}
-	case errors.Is(err, tgbot.ErrorBadRequest) && (strings.Contains(err.Error(), "message is not modified") || strings.Contains(err.Error(), "TOPIC_NOT_MODIFIED")):
-		return store.Outcome{Sent: true, MessageID: o.MessageID}
-	case errors.Is(err, tgbot.ErrorBadRequest), errors.Is(err, tgbot.ErrorNotFound):
+	case failGroupGone:
+		// Never dropped: the message waits, and its retry is the probe
+		// that finds the bot back.
+		b.groupLost(ctx, m.ChatID, class.String(), err)
+		return store.Outcome{RetryAt: b.wall().Add(b.cfg.GroupProbe)}
+	case failToken:
+		b.log.Error("Telegram refused the bot token: nothing can be sent until TELEGRAM_BOT_TOKEN is a valid token", "chat_id", m.ChatID)
+		return store.Outcome{RetryAt: b.wall().Add(b.cfg.GroupProbe)}
+	case failRefused, failThreadGone:
 		b.count.dropped.Add(1)
-		b.log.Error("telegram refused a message", "chat_id", m.ChatID, "method", o.Method, "err", err)
-		return store.Outcome{Drop: "refused"}
-	case m.Attempts >= 50:
+		b.log.Error("telegram refused a message", "chat_id", m.ChatID, "method", o.Method, "class", class.String(), "err", err)
+		return store.Outcome{Drop: class.String()}
+	}
+	if m.Attempts >= 50 {
 		b.count.dropped.Add(1)
 		b.log.Error("giving up a message", "chat_id", m.ChatID, "err", err)
 		return store.Outcome{Drop: "gave up"}
-	default:
-		// Telegram or the network failed: try again, waiting longer.
-		wait := min(time.Minute, time.Duration(1<<min(m.Attempts, 6))*time.Second)
-		b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
-		return store.Outcome{RetryAt: b.wall().Add(wait)}
 	}
+	// Telegram or the network failed: try again, waiting longer.
+	wait := min(time.Minute, time.Duration(1<<min(m.Attempts, 6))*time.Second)
+	b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
+	return store.Outcome{RetryAt: b.wall().Add(wait)}
 }
 
 var (
@@ -341,14 +354,8 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 		return 0, err
 	case "topic_close":
 		_, err = b.tg.CloseForumTopic(ctx, &tgbot.CloseForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread})
-		if err != nil && strings.Contains(err.Error(), "TOPIC_NOT_MODIFIED") {
-			err = nil
-		}
 	case "topic_reopen":
 		_, err = b.tg.ReopenForumTopic(ctx, &tgbot.ReopenForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread})
-		if err != nil && strings.Contains(err.Error(), "TOPIC_NOT_MODIFIED") {
-			err = nil
-		}
 	case "topic_title":
 		_, err = b.tg.EditForumTopic(ctx, &tgbot.EditForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread, Name: o.Text})
 	case "topic_delete":

@@ -49,6 +49,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> #Anna (general) /cases    ... in the group's General topic
 //	> #Anna [Button]            presses the newest such button in the group
 //	> #Anna+Ben [Button]        both press it at the same moment
+//	> (bot removed from the group)   someone removes the bot from the
+//	> (bot added back to the group)  coordinators' group, and adds it back
 //	< a line to another family starts with @Name, to the group with #
 //	< a line of the bot's message (<~ for an edited message)
 //	  [a button] [another]      its inline buttons, a row a line; {x} a reply keyboard
@@ -240,6 +242,12 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.bot.WakeJobs()
 		h.settle()
 		return "  (" + d + " later)\n" + h.render(u.ID)
+	case action == "(bot removed from the group)":
+		h.fake.RemoveBot(group)
+		h.settle()
+		return "  (the coordinators' group: the bot is not in it)\n" + h.render(u.ID)
+	case action == "(bot added back to the group)":
+		h.fake.AddBotBack(group, telegramtest.Rights{ManageChat: true, DeleteMessages: true, PinMessages: true, ManageTopics: true})
 	case strings.HasPrefix(action, "#"):
 		h.coordinator(action)
 	case strings.HasPrefix(action, "(file "):

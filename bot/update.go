@@ -89,6 +89,8 @@ type incoming struct {
 	media   string
 	// text is a message's whole text (a command with its argument).
 	text string
+	// member is a change of the bot's own membership in a group.
+	member *models.ChatMemberUpdated
 }
 
 // parse turns an update into an input for the flows.
@@ -142,9 +144,12 @@ func parse(u *models.Update) incoming {
 		}
 	case u.MyChatMember != nil:
 		m := u.MyChatMember
+		x.chat = m.Chat.ID
 		if m.Chat.Type == models.ChatTypePrivate {
 			b := m.NewChatMember.Type == models.ChatMemberTypeBanned
 			x.blocked = &b
+		} else {
+			x.member = m
 		}
 	}
 	return x

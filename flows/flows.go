@@ -52,7 +52,11 @@ type Input struct {
 	// Message is the person's own message (text, media, contact): what
 	// is copied to the coordinators while the family talks to a person.
 	Message int
-	Now     time.Time
+	// Unreachable is when the bot lost the coordinators' group (removed
+	// from it, or without its rights); zero while messages reach it. The
+	// family is told honestly instead of "your message went on".
+	Unreachable time.Time
+	Now         time.Time
 }
 
 // Conversation is the stored state of one chat. It is plain data: the
@@ -95,8 +99,11 @@ type Conversation struct {
 	Sharing bool `json:"sharing,omitempty"`
 	// Told is the local date the family was last told that the
 	// coordinators are away: at most once a day.
-	Told    string    `json:"told,omitempty"`
-	Updated time.Time `json:"updated"`
+	Told string `json:"told,omitempty"`
+	// ToldDown is when the coordinators' group became unreachable, once
+	// the family was told: once per outage.
+	ToldDown time.Time `json:"told_down,omitzero"`
+	Updated  time.Time `json:"updated"`
 }
 
 // Text is a message ID with its template data. Data values are strings,

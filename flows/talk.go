@@ -60,8 +60,22 @@ func (s *step) share(choice string) {
 func (s *step) openTalk() {
 	s.effect(OpenCase{Share: s.c.Share == "yes"})
 	s.c.Talk = true
-	t := append([]Text{T("talk.open")}, s.away()...)
+	t := s.down()
+	if t == nil {
+		t = append([]Text{T("talk.open")}, s.away()...)
+	}
 	s.send(Reply{Text: t, Inline: s.talkButtons()})
+}
+
+// down tells, once per outage, that messages cannot reach the coordinators
+// now (the bot lost their group) but are kept, with the emergency numbers.
+func (s *step) down() []Text {
+	since := s.in.Unreachable
+	if since.IsZero() || s.c.ToldDown.Equal(since) {
+		return nil
+	}
+	s.c.ToldDown = since
+	return append([]Text{T("talk.down")}, s.emergency()...)
 }
 
 func (s *step) talkButtons() [][]Button {
@@ -125,8 +139,17 @@ func (s *step) talking() bool {
 	s.effect(Relay{Message: s.in.Message, Share: s.c.Share == "yes", Urgent: urgent})
 	s.c.Talk = true
 	if urgent {
-		t := append([]Text{T("talk.urgent")}, s.emergency()...)
+		id := "talk.urgent"
+		if !s.in.Unreachable.IsZero() {
+			// Never "passed on at once" when nothing can pass.
+			id, s.c.ToldDown = "talk.urgent_down", s.in.Unreachable
+		}
+		t := append([]Text{T(id)}, s.emergency()...)
 		s.send(Reply{Text: t, Inline: s.talkButtons()})
+		return true
+	}
+	if down := s.down(); down != nil {
+		s.send(Reply{Text: down, Inline: s.talkButtons()})
 		return true
 	}
 	if away := s.away(); away != nil {

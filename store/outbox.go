@@ -227,6 +227,8 @@ type Gauges struct {
 	CasesUnclaimed  int64
 	ChatsBlocked    int64
 	Families        int64
+	// GroupsDown counts groups the bot cannot write in now.
+	GroupsDown int64
 }
 
 // ReadGauges reads the gauges in one query.
@@ -239,7 +241,8 @@ func (db *DB) ReadGauges(ctx context.Context) (Gauges, error) {
 		       (SELECT count(*) FROM conversations WHERE blocked_at IS NOT NULL),
 		       (SELECT count(*) FROM families),
 		       (SELECT count(*) FROM cases WHERE status = 'open'),
-		       (SELECT count(*) FROM cases WHERE status = 'open' AND claimed_by IS NULL)`).Scan(
-		&g.UpdatesWaiting, &g.MessagesWaiting, &g.RequestsOpen, &g.ChatsBlocked, &g.Families, &g.CasesOpen, &g.CasesUnclaimed)
+		       (SELECT count(*) FROM cases WHERE status = 'open' AND claimed_by IS NULL),
+		       (SELECT count(*) FROM chat_groups WHERE down_since IS NOT NULL)`).Scan(
+		&g.UpdatesWaiting, &g.MessagesWaiting, &g.RequestsOpen, &g.ChatsBlocked, &g.Families, &g.CasesOpen, &g.CasesUnclaimed, &g.GroupsDown)
 	return g, wrap(err, "gauges")
 }

@@ -233,15 +233,20 @@ func (db *DB) unstorable(ctx context.Context, u Update) error {
 	return wrap(err, "enqueue")
 }
 
-// PendingChats lists up to limit chats that have updates waiting, the
-// longest-waiting first.
-func (db *DB) PendingChats(ctx context.Context, limit int) ([]int64, error) {
+// PendingChats lists up to limit chats whose next update may be applied
+// now, the longest-waiting first. A chat whose next update waits after a
+// failure (until its not_before, on wall time) is left out: its later
+// updates wait behind it.
+func (db *DB) PendingChats(ctx context.Context, limit int, wall time.Time) ([]int64, error) {
 	rows, err := db.pool.Query(ctx, `
-		SELECT chat_id FROM inbox
-		WHERE applied_at IS NULL
-		GROUP BY chat_id
-		ORDER BY min(seq)
-		LIMIT $1`, limit)
+		SELECT chat_id FROM (
+			SELECT DISTINCT ON (chat_id) chat_id, seq, not_before FROM inbox
+			WHERE applied_at IS NULL
+			ORDER BY chat_id, seq
+		) head
+		WHERE not_before IS NULL OR not_before <= $2
+		ORDER BY seq
+		LIMIT $1`, limit, wall)
 	if err != nil {
 		return nil, wrap(err, "pending chats")
 	}
@@ -268,11 +273,12 @@ var ErrBusy = polku.Errorf(polku.ECONFLICT, "chat busy")
 // transaction. The chat is held with a transaction-level advisory lock, so
 // across every process only one update of a chat is applied at a time, and
 // in the order they arrived. It returns false when the chat had nothing
-// waiting, and ErrBusy when another worker holds it.
+// waiting (or its next update waits after a failure until after wall), and
+// ErrBusy when another worker holds it.
 //
 // One query takes the update and the conversation, and Tx.Save sends the
 // rest in one pipeline: an update costs five round trips.
-func (db *DB) Apply(ctx context.Context, chat int64, fn func(ctx context.Context, tx *Tx, p Pending) error) (bool, error) {
+func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx context.Context, tx *Tx, p Pending) error) (bool, error) {
 	did := false
 	err := pgx.BeginFunc(ctx, db.pool, func(ptx pgx.Tx) error {
 		// The lock has a statement of its own: a statement reads what was
@@ -293,9 +299,9 @@ func (db *DB) Apply(ctx context.Context, chat int64, fn func(ctx context.Context
 				(SELECT data FROM conversations WHERE chat_id = $1)
 			FROM (SELECT 1) one
 			LEFT JOIN LATERAL (
-				SELECT update_id, seq, payload, attempts FROM inbox
+				SELECT update_id, seq, payload, attempts, not_before FROM inbox
 				WHERE chat_id = $1 AND applied_at IS NULL
-				ORDER BY seq LIMIT 1) i ON true`, chat).Scan(&update, &seq, &p.Payload, &attempts, &p.Conversation)
+				ORDER BY seq LIMIT 1) i ON i.not_before IS NULL OR i.not_before <= $2`, chat, wall).Scan(&update, &seq, &p.Payload, &attempts, &p.Conversation)
 		if err != nil {
 			return err
 		}
@@ -321,20 +327,32 @@ func (db *DB) Apply(ctx context.Context, chat int64, fn func(ctx context.Context
 	return did, wrap(err, "apply")
 }
 
-// Failed records that applying an update failed. After maxAttempts the
-// update is given up (marked applied with the failure), so one broken
-// update never blocks its chat; it returns true then.
-func (db *DB) Failed(ctx context.Context, updateID int64, reason string, maxAttempts int) (bool, error) {
+// Failed records that applying an update failed; it is tried again at
+// retry (wall time), and its chat's later updates wait for it. After
+// maxAttempts the update is given up (marked applied with the failure), so
+// one broken update never blocks its chat; it returns true then, and
+// queues notice (telling the person) in the same transaction.
+func (db *DB) Failed(ctx context.Context, updateID int64, reason string, maxAttempts int, retry time.Time, notice []Out) (bool, error) {
 	var gaveUp bool
-	err := db.pool.QueryRow(ctx, `
-		UPDATE inbox SET attempts = attempts + 1, failure = $2,
-			applied_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz END,
-			payload = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE payload END
-		WHERE update_id = $1 AND applied_at IS NULL
-		RETURNING applied_at IS NOT NULL`, updateID, reason, maxAttempts, db.Now()).Scan(&gaveUp)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			UPDATE inbox SET attempts = attempts + 1, failure = $2, not_before = $5,
+				applied_at = CASE WHEN attempts + 1 >= $3 THEN $4::timestamptz END,
+				payload = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE payload END
+			WHERE update_id = $1 AND applied_at IS NULL
+			RETURNING applied_at IS NOT NULL`, updateID, reason, maxAttempts, db.Now(), retry).Scan(&gaveUp)
+		if errors.Is(err, pgx.ErrNoRows) || err == nil && (!gaveUp || len(notice) == 0) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for _, o := range notice {
+			db.queue(b, o, updateID)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
 	return gaveUp, wrap(err, "record failure")
 }
 

@@ -71,7 +71,7 @@ func tryTx(db *DB, chat int64, fn func(ctx context.Context, tx *Tx) error) error
 	if err := db.Enqueue(ctx, []Update{{ID: id, ChatID: chat, Payload: []byte(`{}`)}}); err != nil {
 		return err
 	}
-	did, err := db.Apply(ctx, chat, func(ctx context.Context, tx *Tx, p Pending) error {
+	did, err := db.Apply(ctx, chat, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error {
 		if p.UpdateID != id {
 			return fmt.Errorf("applying update %d, want %d", p.UpdateID, id)
 		}
@@ -82,7 +82,7 @@ func tryTx(db *DB, chat int64, fn func(ctx context.Context, tx *Tx) error) error
 	}
 	if err != nil {
 		// Give the update up, so the chat's next update goes first.
-		if _, ferr := db.Failed(ctx, id, polku.ErrorCode(err), 1); ferr != nil {
+		if _, ferr := db.Failed(ctx, id, polku.ErrorCode(err), 1, time.Now(), nil); ferr != nil {
 			return errors.Join(err, ferr)
 		}
 	}
@@ -188,7 +188,7 @@ func TestEnqueueOnce(t *testing.T) {
 	// Once applied, a redelivery is not applied again.
 	applied := 0
 	for {
-		did, err := db.Apply(ctx, 7, func(ctx context.Context, tx *Tx, p Pending) error { applied++; return nil })
+		did, err := db.Apply(ctx, 7, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error { applied++; return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +210,7 @@ func TestEnqueueOnce(t *testing.T) {
 	if got := scalar[bool](t, db, `SELECT applied_at IS NOT NULL AND payload IS NULL FROM inbox WHERE update_id = 12`); !got {
 		t.Error("an update of no chat is waiting or keeps its payload")
 	}
-	if chats, err := db.PendingChats(ctx, 10); err != nil || len(chats) != 0 {
+	if chats, err := db.PendingChats(ctx, 10, time.Now()); err != nil || len(chats) != 0 {
 		t.Errorf("PendingChats = %v, %v; want none", chats, err)
 	}
 }
@@ -226,19 +226,19 @@ func TestApplyOrder(t *testing.T) {
 	if err := db.Enqueue(ctx, []Update{{ID: 10, ChatID: 1, Payload: []byte(`{"n":10}`)}, {ID: 20, ChatID: 1, Payload: []byte(`{"n":20}`)}}); err != nil {
 		t.Fatal(err)
 	}
-	chats, err := db.PendingChats(ctx, 10)
+	chats, err := db.PendingChats(ctx, 10, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []int64{1, 2}; !slices.Equal(chats, want) {
 		t.Errorf("PendingChats = %v, want %v (longest waiting first)", chats, want)
 	}
-	if chats, _ := db.PendingChats(ctx, 1); !slices.Equal(chats, []int64{1}) {
+	if chats, _ := db.PendingChats(ctx, 1, time.Now()); !slices.Equal(chats, []int64{1}) {
 		t.Errorf("PendingChats(1) = %v, want [1]", chats)
 	}
 	var got []int64
 	for {
-		did, err := db.Apply(ctx, 1, func(ctx context.Context, tx *Tx, p Pending) error {
+		did, err := db.Apply(ctx, 1, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error {
 			var v struct{ N int64 }
 			if err := json.Unmarshal(p.Payload, &v); err != nil || v.N != p.UpdateID || p.ChatID != 1 {
 				return fmt.Errorf("pending %+v: payload %s", p, p.Payload)
@@ -260,7 +260,7 @@ func TestApplyOrder(t *testing.T) {
 	if want := []int64{30, 10, 20}; !slices.Equal(got, want) {
 		t.Errorf("chat 1 applied %v, want %v (the order of arrival)", got, want)
 	}
-	if chats, _ := db.PendingChats(ctx, 10); !slices.Equal(chats, []int64{2}) {
+	if chats, _ := db.PendingChats(ctx, 10, time.Now()); !slices.Equal(chats, []int64{2}) {
 		t.Errorf("PendingChats = %v, want [2]", chats)
 	}
 	if n := scalar[int64](t, db, `SELECT applied FROM conversations WHERE chat_id = 1`); n != 3 {
@@ -278,7 +278,7 @@ func TestApplyFailureRollsBack(t *testing.T) {
 	if err := db.Enqueue(ctx, []Update{{ID: 1, ChatID: 3, Payload: []byte(`{}`)}}); err != nil {
 		t.Fatal(err)
 	}
-	did, err := db.Apply(ctx, 3, func(ctx context.Context, tx *Tx, p Pending) error {
+	did, err := db.Apply(ctx, 3, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error {
 		if err := tx.Save(ctx, []byte(`{"x":1}`), []Out{{ChatID: 3, Payload: []byte(`{"m":"send"}`)}}); err != nil {
 			return err
 		}
@@ -316,7 +316,7 @@ func TestApplyBusy(t *testing.T) {
 	}
 	first := make(chan result, 1)
 	go func() {
-		did, err := db.Apply(ctx, 5, func(ctx context.Context, tx *Tx, p Pending) error {
+		did, err := db.Apply(ctx, 5, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error {
 			holding <- p.UpdateID
 			<-release
 			return nil
@@ -329,7 +329,7 @@ func TestApplyBusy(t *testing.T) {
 
 	// While the chat is held, a second worker gets ErrBusy and does not
 	// touch the chat's updates.
-	did, err := db.Apply(ctx, 5, func(ctx context.Context, tx *Tx, p Pending) error {
+	did, err := db.Apply(ctx, 5, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error {
 		return fmt.Errorf("applied update %d of a held chat", p.UpdateID)
 	})
 	if did || !errors.Is(err, ErrBusy) {
@@ -337,7 +337,7 @@ func TestApplyBusy(t *testing.T) {
 	}
 	wantCode(t, err, polku.ECONFLICT)
 	// Another chat is not held up.
-	did, err = db.Apply(ctx, 6, func(ctx context.Context, tx *Tx, p Pending) error { return nil })
+	did, err = db.Apply(ctx, 6, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error { return nil })
 	if !did || err != nil {
 		t.Errorf("Apply on another chat = %v, %v; want it applied", did, err)
 	}
@@ -347,9 +347,46 @@ func TestApplyBusy(t *testing.T) {
 		t.Fatalf("first worker: %v, %v", r.did, r.err)
 	}
 	var next int64
-	did, err = db.Apply(ctx, 5, func(ctx context.Context, tx *Tx, p Pending) error { next = p.UpdateID; return nil })
+	did, err = db.Apply(ctx, 5, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error { next = p.UpdateID; return nil })
 	if !did || err != nil || next != 2 {
 		t.Errorf("after release: applied %d (%v, %v), want update 2", next, did, err)
+	}
+}
+
+// TestFailedWaits: a failed update waits until its retry time (wall time)
+// before it is tried again, and its chat's later updates wait behind it;
+// other chats go on.
+func TestFailedWaits(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	if err := db.Enqueue(ctx, []Update{{ID: 1, ChatID: 4, Payload: []byte(`{}`)}, {ID: 2, ChatID: 4, Payload: []byte(`{}`)},
+		{ID: 3, ChatID: 5, Payload: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	wall := time.Date(2027, 1, 4, 12, 0, 0, 0, time.UTC)
+	if gaveUp, err := db.Failed(ctx, 1, "telegram: transient", 10, wall.Add(time.Minute), nil); gaveUp || err != nil {
+		t.Fatalf("Failed = %v, %v", gaveUp, err)
+	}
+	if chats, err := db.PendingChats(ctx, 10, wall); err != nil || !slices.Equal(chats, []int64{5}) {
+		t.Errorf("PendingChats while update 1 waits = %v, %v; want only chat 5", chats, err)
+	}
+	took := func(at time.Time) (int64, bool) {
+		t.Helper()
+		var got int64
+		did, err := db.Apply(ctx, 4, at, func(ctx context.Context, tx *Tx, p Pending) error { got = p.UpdateID; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, did
+	}
+	if got, did := took(wall.Add(59 * time.Second)); did {
+		t.Errorf("Apply before the retry time took update %d", got)
+	}
+	if got, did := took(wall.Add(time.Minute)); !did || got != 1 {
+		t.Errorf("Apply at the retry time took %d (%v), want update 1", got, did)
+	}
+	if got, did := took(wall.Add(time.Minute)); !did || got != 2 {
+		t.Errorf("then took %d (%v), want update 2", got, did)
 	}
 }
 
@@ -360,7 +397,7 @@ func TestFailedGivesUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	for attempt := 1; attempt <= 3; attempt++ {
-		gaveUp, err := db.Failed(ctx, 1, polku.EINTERNAL, 3)
+		gaveUp, err := db.Failed(ctx, 1, polku.EINTERNAL, 3, time.Now(), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -370,7 +407,7 @@ func TestFailedGivesUp(t *testing.T) {
 		if attempt < 3 {
 			// Still waiting, and still first in its chat.
 			var got Pending
-			did, err := db.Apply(ctx, 4, func(ctx context.Context, tx *Tx, p Pending) error {
+			did, err := db.Apply(ctx, 4, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error {
 				got = p
 				return errors.New("fails again")
 			})
@@ -384,11 +421,11 @@ func TestFailedGivesUp(t *testing.T) {
 	}
 	// The chat goes on with its next update.
 	var next int64
-	if did, err := db.Apply(ctx, 4, func(ctx context.Context, tx *Tx, p Pending) error { next = p.UpdateID; return nil }); !did || err != nil || next != 2 {
+	if did, err := db.Apply(ctx, 4, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error { next = p.UpdateID; return nil }); !did || err != nil || next != 2 {
 		t.Errorf("after giving up: applied %d (%v, %v), want update 2", next, did, err)
 	}
 	// A failure reported for an update already done changes nothing.
-	if gaveUp, err := db.Failed(ctx, 2, polku.EINTERNAL, 1); gaveUp || err != nil {
+	if gaveUp, err := db.Failed(ctx, 2, polku.EINTERNAL, 1, time.Now(), nil); gaveUp || err != nil {
 		t.Errorf("Failed on an applied update = %v, %v", gaveUp, err)
 	}
 	if got := scalar[int](t, db, `SELECT attempts FROM inbox WHERE update_id = 2`); got != 0 {
@@ -405,7 +442,7 @@ func TestSaveRefusesOutOfOrder(t *testing.T) {
 	save := func(ctx context.Context, tx *Tx, p Pending) error {
 		return tx.Save(ctx, fmt.Appendf(nil, `{"update":%d}`, p.UpdateID), []Out{{ChatID: 8, Payload: fmt.Appendf(nil, `{"update":%d}`, p.UpdateID)}})
 	}
-	if did, err := db.Apply(ctx, 8, save); !did || err != nil {
+	if did, err := db.Apply(ctx, 8, time.Now(), save); !did || err != nil {
 		t.Fatal(did, err)
 	}
 	// An update that arrived before the one applied turns up unapplied
@@ -416,7 +453,7 @@ func TestSaveRefusesOutOfOrder(t *testing.T) {
 		SELECT 40, seq - 1, 8, '{}', received_at FROM inbox WHERE update_id = 50`); err != nil {
 		t.Fatal(err)
 	}
-	did, err := db.Apply(ctx, 8, save)
+	did, err := db.Apply(ctx, 8, time.Now(), save)
 	if did {
 		t.Fatal("an out-of-order update was applied")
 	}
@@ -964,7 +1001,7 @@ func TestPrune(t *testing.T) {
 		t.Fatal(err)
 	}
 	for range 2 {
-		if did, err := db.Apply(ctx, 1, func(ctx context.Context, tx *Tx, p Pending) error { return nil }); !did || err != nil {
+		if did, err := db.Apply(ctx, 1, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error { return nil }); !did || err != nil {
 			t.Fatal(did, err)
 		}
 	}
@@ -1077,14 +1114,14 @@ func TestUnavailable(t *testing.T) {
 	ctx := context.Background()
 	db := newDB(t)
 	db.Close()
-	_, err := db.PendingChats(ctx, 1)
+	_, err := db.PendingChats(ctx, 1, time.Now())
 	wantCode(t, err, polku.EUNAVAILABLE)
 	gone, err := Open(ctx, "postgres://polku@127.0.0.1:1/none?sslmode=disable&connect_timeout=2", testOptions(1))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer gone.Close()
-	_, err = gone.PendingChats(ctx, 1)
+	_, err = gone.PendingChats(ctx, 1, time.Now())
 	wantCode(t, err, polku.EUNAVAILABLE)
 	if strings.Count(err.Error(), "connection refused") != 1 {
 		t.Errorf("the cause is repeated: %v", err)

@@ -637,6 +637,9 @@ func TestCrashLosesNothing(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, 0))
 
 	cur := e.start("process 1", "warn")
+	// The first process migrates the empty database: it is killed only
+	// once it polls, so the counts below find the tables.
+	e.waitCalls("deleteWebhook", 200, 1, cur)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	fed := make(chan error, 1)

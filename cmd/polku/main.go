@@ -23,6 +23,7 @@ import (
 
 	"polku/bot"
 	"polku/flows"
+	"polku/internal/redact"
 	"polku/locales"
 	"polku/store"
 )
@@ -113,10 +114,13 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if cfg.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	// The bot never logs its secrets; this masks them should a library's
+	// error carry one.
+	return slog.New(redact.New(cfg.Token, cfg.WebhookSecret).Handler(h))
 }
 
 // openDB connects and migrates.
@@ -189,6 +193,12 @@ func serveOn(ctx context.Context, cfg config, log *slog.Logger, ln net.Listener)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.Ping(r.Context()); err != nil {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		// Degraded is still up (200): restarting would not help, but an
+		// operator must act; /metrics has the same as numbers.
+		if why := b.Degraded(r.Context()); len(why) > 0 {
+			fmt.Fprintln(w, "degraded: "+strings.Join(why, "; "))
 			return
 		}
 		fmt.Fprintln(w, "ok")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -346,5 +347,19 @@ func TestServeStops(t *testing.T) {
 	ln.Close() // the HTTP server fails
 	if err := result(done); err == nil || !strings.Contains(err.Error(), "http server") {
 		t.Errorf("serve after its HTTP server failed: %v", err)
+	}
+}
+
+// TestLoggerMasksSecrets: whatever reaches the process's log, the token and
+// the webhook secret are masked (the net under libraries' errors).
+func TestLoggerMasksSecrets(t *testing.T) {
+	const token, secret = "123456789:AAsecret-part-of-the-token", "webhook-secret-0123456789abcdefghijklmnop"
+	for _, format := range []string{"json", "text"} {
+		var buf strings.Builder
+		log := newLogger(config{Token: token, WebhookSecret: secret, LogFormat: format, LogLevel: "info"}, &buf)
+		log.Error("download failed", "err", errors.New(`Get "https://api.telegram.org/file/bot`+token+`/x": EOF`), "secret", secret)
+		if strings.Contains(buf.String(), "AAsecret-part") || strings.Contains(buf.String(), secret) {
+			t.Errorf("%s log holds a secret: %s", format, buf.String())
+		}
 	}
 }
