@@ -4,8 +4,9 @@
 // way (Validate), writes the catalogue back out as CSV, and holds the
 // fictional sample catalogue used for demos and tests.
 //
-// It imports only polku and the standard library: no pgx, no go-telegram,
-// no store. Storing what it returns is the caller's business.
+// It imports only polku, the standard library and golang.org/x/net/html
+// (for its HTML tokenizer): no pgx, no go-telegram, no store. Storing
+// what it returns is the caller's business.
 package catalog
 
 import (

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"math"
 	"net/http"
@@ -826,41 +825,3 @@ func cut(s string, limit int) string {
 	}
 	return string(r) + "…"
 }
-
-// plainText strips HTML from s: tags go (script and style with their
-// content), entities are decoded and whitespace collapses to single
-// spaces, since Polku shows short plain texts.
-func plainText(s string) string {
-	var b strings.Builder
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		s = s[i:]
-		j := strings.IndexByte(s, '>')
-		// A "<" not opening a tag is text: "ages < 5".
-		if j < 0 || len(s) < 2 || !(isASCIILetter(s[1]) || s[1] == '/' || s[1] == '!') {
-			b.WriteByte('<')
-			s = s[1:]
-			continue
-		}
-		raw := s[1:j]
-		s = s[j+1:]
-		name, _, _ := strings.Cut(strings.ToLower(raw), " ")
-		if name == "script" || name == "style" {
-			if k := strings.Index(strings.ToLower(s), "</"+name); k >= 0 {
-				s = s[k:]
-			} else {
-				s = ""
-			}
-		}
-		// Every tag separates words: "<p>a</p><p>b</p>" is "a b".
-		b.WriteByte(' ')
-	}
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
-}
-
-func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

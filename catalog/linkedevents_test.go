@@ -261,26 +261,6 @@ func TestFetchLinkedEventsContext(t *testing.T) {
 	}
 }
 
-func TestPlainText(t *testing.T) {
-	tests := map[string]string{
-		"<p>Hei&nbsp;<b>kaikki</b></p><p>Tervetuloa!</p>": "Hei kaikki Tervetuloa!",
-		"ages < 5 &amp; > 2":                              "ages < 5 & > 2",
-		"a<br>b<br/>c":                                    "a b c",
-		"x<script>alert(1)</script>y<style>p{}</style>z":  "x y z",
-		"<a href=\"https://example.org\">linkki</a>":      "linkki",
-		"  lots   of\n\n space\t":                         "lots of space",
-		"&lt;b&gt;not a tag&lt;/b&gt;":                    "<b>not a tag</b>",
-		"unclosed <b":                                     "unclosed <b",
-		"<SCRIPT>x</SCRIPT>ok":                            "ok",
-		"<script>never closed":                            "",
-	}
-	for in, want := range tests {
-		if got := plainText(in); got != want {
-			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestLEPrice(t *testing.T) {
 	text := func(s string) leOffer { return leOffer{Price: leText{"fi": s}} }
 	tests := []struct {
