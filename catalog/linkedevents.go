@@ -465,7 +465,7 @@ func (in *leImport) activity(e *leEvent) (polku.Activity, bool) {
 		ExternalID:  id,
 		Title:       plainTexts(e.Name, MaxTitle),
 		Description: plainTexts(e.ShortDescription, MaxDescription),
-		Contact:     strings.TrimSpace(e.ProviderContactInfo),
+		Contact:     plainText(e.ProviderContactInfo),
 		InfoURL:     e.InfoURL.pick(),
 		Status:      polku.StatusScheduled,
 	}

@@ -107,6 +107,34 @@ func opensTag(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '/' || c == '!' || c == '?'
 }
 
+// cellText is the plain text of a CSV cell a family reads. A cell with
+// markup (a tag, a comment, an entity) is HTML, copied from a web page or
+// exported by another system, and is read as Linked Events texts are; in
+// a plain cell the line breaks the coordinator typed stay.
+func cellText(s string) string {
+	if hasMarkup(s) {
+		return plainText(s)
+	}
+	return strings.TrimSpace(controlsOut(s))
+}
+
+// hasMarkup reports whether s is more than text to the HTML tokenizer.
+func hasMarkup(s string) bool {
+	if html.UnescapeString(s) != s {
+		return true
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return false
+		case html.TextToken:
+		default:
+			return true
+		}
+	}
+}
+
 // controlsOut removes control characters except the line feed. Those
 // that are white space stay apart words and lines: a tab (and vertical
 // tab, form feed, next line) becomes a space and a carriage return a

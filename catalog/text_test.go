@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -105,5 +107,69 @@ func TestPlainText(t *testing.T) {
 		if got := plainText(in); got != want {
 			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestCellText(t *testing.T) {
+	tests := map[string]string{
+		"Perhe & lapset":                   "Perhe & lapset",
+		"ikä <10 v, <kouluikäiset":         "ikä <10 v, <kouluikäiset",
+		"rivi 1\nrivi 2":                   "rivi 1\nrivi 2",
+		"rivi 1\r\nrivi 2\rrivi 3":         "rivi 1\nrivi 2\nrivi 3",
+		"sarake\tväli":                     "sarake väli",
+		"\x01 alku ja loppu \x7f":          "alku ja loppu",
+		"a\x00b\u0085c\vd":                 "ab c d",
+		"<p>Tervetuloa</p>\n<p>kaikki</p>": "Tervetuloa kaikki",
+		"Tom &amp; Jerry":                  "Tom & Jerry",
+		"kuvaus<!-- muistiinpano -->":      "kuvaus",
+	}
+	for in, want := range tests {
+		if got := cellText(in); got != want {
+			t.Errorf("cellText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// What families read comes out of a CSV file without markup or control
+// characters, whatever a spreadsheet or a copy from a web page put in.
+func TestCSVTextsPlain(t *testing.T) {
+	file := "organiser;id;title_fi;title_sv;description_fi;categories;municipality;place;address;price;date;start;end;capacity;contact\n" +
+		"Esimerkki ry;k1;<b>Perhe</b>kerho\a;\"Familje\tklubb\";\"Rivi 1\r\nRivi 2\x00\x1b\";music;Kuusamo;Talo\x7f;<span>Esimerkkitie 3</span>;free;2026-12-03;17:00;18:00;10;\"040 000 0000\x00\"\n" +
+		"Esimerkki ry;k2;Paja;;\"<p>Tervetuloa</p><!--[if gte mso 9]><xml><w:Zoom>0</w:Zoom></xml><![endif]-->\n<p>kaikki &amp; kaverit</p>\";art;Kuusamo;Talo;;free;2026-12-03;17:00;18:00;10;\n"
+	acts, err := ReadCSV(strings.NewReader(file), helsinki)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type texts struct{ titleFi, titleSv, desc, place, address, contact string }
+	want := []texts{
+		{"Perhekerho", "Familje klubb", "Rivi 1\nRivi 2", "Talo", "Esimerkkitie 3", "040 000 0000"},
+		{"Paja", "", "Tervetuloa kaikki & kaverit", "Talo", "", ""},
+	}
+	for i, a := range acts {
+		got := texts{a.Title["fi"], a.Title["sv"], a.Description["fi"], a.Place.Name, a.Place.Address, a.Contact}
+		if got != want[i] {
+			t.Errorf("activity %s:\n got %q\nwant %q", a.ExternalID, got, want[i])
+		}
+	}
+}
+
+// The same for a Linked Events event, whose texts are HTML.
+func TestLETextsPlain(t *testing.T) {
+	event := `{"id": "kuv:e900", "publisher": "kuv:org-9",
+		"name": {"fi": "Kerho\u0007 <b>perheille</b>\u001b", "sv": "<span title=\"a > b\">Klubb</span>"},
+		"short_description": {"fi": "<!--[if gte mso 9]><xml><w:Zoom>0</w:Zoom></xml><![endif]--><p class=MsoNormal>Tervetuloa&#1;!</p>"},
+		"provider_contact_info": "maija@example.org\u0000<br>040 000 0000",
+		"keywords": [{"id": "kuv:k-perhe", "name": {"fi": "perheet"}}],
+		"location": {"id": "kuv:p-1", "name": {"fi": "Talo\u0085 <i>2</i>"}, "street_address": {"fi": "Tie\u0000 3"}},
+		"start_time": "2027-01-16T10:00:00Z"}`
+	acts, err := ReadLinkedEvents(strings.NewReader(event), leOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := acts[0]
+	got := []string{a.Title["fi"], a.Title["sv"], a.Description["fi"], a.Contact, a.Place.Name, a.Place.Address}
+	want := []string{"Kerho perheille", "Klubb", "Tervetuloa!", "maija@example.org 040 000 0000", "Talo 2", "Tie 3"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
