@@ -3,6 +3,7 @@ package catalog
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -35,6 +36,12 @@ func FuzzReadCSV(f *testing.F) {
 			for _, a := range acts {
 				if ps := Validate(a); ps != nil {
 					t.Fatalf("ReadCSV returned an invalid activity: %v", Problems(ps))
+				}
+				for _, text := range slices.Concat(slices.Collect(maps.Values(a.Title)), slices.Collect(maps.Values(a.Description)),
+					[]string{a.Place.Name, a.Place.Address, a.Contact}) {
+					if strings.ContainsFunc(text, control) {
+						t.Fatalf("ReadCSV returned a control character in %q", text)
+					}
 				}
 			}
 			return
@@ -84,6 +91,9 @@ func FuzzPlainText(f *testing.F) {
 		if strings.Join(strings.Fields(got), " ") != got {
 			t.Fatalf("plainText(%q) = %q: white space not collapsed", s, got)
 		}
+		if c := cellText(s); strings.ContainsFunc(c, control) {
+			t.Fatalf("cellText(%q) = %q: a control character", s, c)
+		}
 		if strings.Contains(s, "&") {
 			return // "&lt;b&gt;" is the text "<b>"
 		}
@@ -98,3 +108,7 @@ func FuzzPlainText(f *testing.F) {
 		}
 	})
 }
+
+// control reports a control character other than the line feed, which
+// the texts families read never hold.
+func control(r rune) bool { return r != '\n' && unicode.IsControl(r) }
