@@ -10,7 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	_ "time/tzdata" // the tests need Europe/Helsinki on any machine
+	_ "time/tzdata"
+	"unicode/utf8" // the tests need Europe/Helsinki on any machine
 
 	"polku"
 )
@@ -337,6 +338,13 @@ func TestProblemDetailClipped(t *testing.T) {
 	_, err := ReadCSV(strings.NewReader(header+line("audience", secret)), helsinki)
 	if err == nil || strings.Contains(err.Error(), secret[:60]) {
 		t.Errorf("error %q echoes the cell", err)
+	}
+	// Quoted, a control character is four characters or more; a cell of
+	// them is cut as short.
+	for _, cell := range []string{strings.Repeat("\x03", 30), strings.Repeat("\u200b", 30), strings.Repeat(`"`, 60)} {
+		if got := clip(cell); utf8.RuneCountInString(got) > 43 {
+			t.Errorf("clip(%q) = %s", cell, got)
+		}
 	}
 }
 
