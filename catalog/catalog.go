@@ -4,8 +4,9 @@
 // way (Validate), writes the catalogue back out as CSV, and holds the
 // fictional sample catalogue used for demos and tests.
 //
-// It imports only polku and the standard library: no pgx, no go-telegram,
-// no store. Storing what it returns is the caller's business.
+// It imports only polku, the standard library and golang.org/x/net/html
+// (for its HTML tokenizer): no pgx, no go-telegram, no store. Storing
+// what it returns is the caller's business.
 package catalog
 
 import (
@@ -14,6 +15,7 @@ import (
 	"io"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -126,14 +128,24 @@ func (ps Problems) sorted() Problems {
 	return ps
 }
 
-// clip quotes s for a Detail, cut to about 40 characters.
+// clip quotes s for a Detail, cut to about 40 characters of the quoted
+// text: a control character quoted takes four or more, and a cell full of
+// them must not make a long detail.
 func clip(s string) string {
-	const max = 40
-	if utf8.RuneCountInString(s) > max {
-		r := []rune(s)
-		s = string(r[:max]) + "…"
+	const limit = 40
+	var b strings.Builder
+	n := 0
+	for s != "" {
+		_, size := utf8.DecodeRuneInString(s)
+		q := strconv.Quote(s[:size])
+		q = q[1 : len(q)-1]
+		if n += utf8.RuneCountInString(q); n > limit {
+			return `"` + b.String() + `…"`
+		}
+		b.WriteString(q)
+		s = s[size:]
 	}
-	return fmt.Sprintf("%q", s)
+	return `"` + b.String() + `"`
 }
 
 // Read reads a catalogue file: Linked Events JSON when name ends in .json

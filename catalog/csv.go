@@ -442,18 +442,21 @@ func (in *csvImport) activity(r *row, bad map[string]bool, problem func(col, cod
 		}
 		return v
 	}
+	// What a family reads is made plain text; the keys and the link
+	// are read as they are.
+	text := func(col string) string { return cellText(get(col)) }
 	a := polku.Activity{
 		Organiser:    req("organiser"),
 		ExternalID:   req("id"),
 		Municipality: req("municipality"),
-		Place:        polku.Place{Name: req("place"), Address: get("address")},
-		Contact:      get("contact"),
+		Place:        polku.Place{Name: cellText(req("place")), Address: text("address")},
+		Contact:      text("contact"),
 		InfoURL:      get("info_url"),
 		Audience:     polku.AudienceFamily,
 	}
 
 	for _, col := range in.titles {
-		if v := get(col); v != "" {
+		if v := text(col); v != "" {
 			if utf8.RuneCountInString(v) > MaxTitle {
 				problem(col, CodeTooLong, fmt.Sprintf("title over %d characters", MaxTitle))
 				continue
@@ -465,7 +468,7 @@ func (in *csvImport) activity(r *row, bad map[string]bool, problem func(col, cod
 		}
 	}
 	for _, col := range in.descs {
-		if v := get(col); v != "" {
+		if v := text(col); v != "" {
 			if a.Description == nil {
 				a.Description = polku.Localized{}
 			}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
@@ -9,7 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
-	_ "time/tzdata" // the tests need Europe/Helsinki on any machine
+	_ "time/tzdata"
+	"unicode/utf8" // the tests need Europe/Helsinki on any machine
 
 	"polku"
 )
@@ -337,6 +339,13 @@ func TestProblemDetailClipped(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), secret[:60]) {
 		t.Errorf("error %q echoes the cell", err)
 	}
+	// Quoted, a control character is four characters or more; a cell of
+	// them is cut as short.
+	for _, cell := range []string{strings.Repeat("\x03", 30), strings.Repeat("\u200b", 30), strings.Repeat(`"`, 60)} {
+		if got := clip(cell); utf8.RuneCountInString(got) > 43 {
+			t.Errorf("clip(%q) = %s", cell, got)
+		}
+	}
 }
 
 func TestProblemsError(t *testing.T) {
@@ -469,23 +478,48 @@ func TestWriteCSVRoundTrip(t *testing.T) {
 	checkActivities(t, got, want)
 }
 
+// A text cell that a spreadsheet would run as a formula is written with
+// an apostrophe before it, and reads back as it was. The keys (organiser,
+// IDs) and the address of the info page are read as they are, so every
+// character that starts a formula (OWASP's = + - @ tab and carriage
+// return, and a line feed) is tried on them; the texts a family reads are
+// tried with the printable ones, since the reader cleans white space off
+// their edges.
 func TestWriteCSVGuardsFormulas(t *testing.T) {
-	a := Sample(at(2026, 11, 22, 12, 0), helsinki)[0]
-	a.Title = polku.Localized{"fi": "=HYPERLINK(\"https://example.com\")"}
-	a.Contact = "+358 40 000 0000"
-	var buf bytes.Buffer
-	if err := WriteCSV(&buf, []polku.Activity{a}, helsinki); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(buf.String(), ";=") || strings.Contains(buf.String(), ";\"=") {
-		t.Errorf("a cell starts a formula:\n%s", buf.String())
-	}
-	got, err := ReadCSV(&buf, helsinki)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got[0].Title["fi"] != a.Title["fi"] || got[0].Contact != a.Contact {
-		t.Errorf("read back %q, %q", got[0].Title["fi"], got[0].Contact)
+	for _, c := range []string{"=", "+", "-", "@", "\t", "\r", "\n"} {
+		t.Run(fmt.Sprintf("%q", c), func(t *testing.T) {
+			a := Sample(at(2026, 11, 22, 12, 0), helsinki)[0]
+			a.Sessions = a.Sessions[:1]
+			a.Organiser, a.ExternalID, a.Sessions[0].ExternalID = c+"1+1", c+"cmd|' /C calc'!A0", c+"SUM(A1:A9)"
+			a.InfoURL = c + "HYPERLINK(\"https://example.com\")"
+			if c[0] > ' ' {
+				a.Title = polku.Localized{"fi": c + "HYPERLINK(\"https://example.com\",\"Avaa\")"}
+				a.Description = polku.Localized{"fi": c + "1+1 kuvaus"}
+				a.Place.Name, a.Place.Address, a.Contact = c+"A1", c+"2+3", c+"358 40 000 0000"
+			}
+			var buf bytes.Buffer
+			if err := WriteCSV(&buf, []polku.Activity{a}, helsinki); err != nil {
+				t.Fatal(err)
+			}
+			cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), bom)))
+			cr.Comma = ';'
+			rows, err := cr.ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range rows[1:] {
+				for i, cell := range row {
+					if cell != "" && strings.ContainsAny(cell[:1], "=+-@\t\r\n") {
+						t.Errorf("column %s starts a formula: %q", rows[0][i], cell)
+					}
+				}
+			}
+			got, err := ReadCSV(&buf, helsinki)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkActivities(t, got, []polku.Activity{a})
+		})
 	}
 }
 

@@ -7,9 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -48,10 +48,17 @@ const (
 	// with more is too wide for one catalogue, and a loop of next links
 	// must end.
 	MaxPages = 50
+	// MaxFetchSize bounds what FetchLinkedEvents reads over all pages
+	// (each at most MaxFileSize), since it holds them all until the
+	// events convert.
+	MaxFetchSize = 32 << 20
 	// defaultCapacity is the capacity of an event that tells none.
 	defaultCapacity = 20
 	// defaultDuration is a session's length when an event has no end.
 	defaultDuration = time.Hour
+	// maxRedirects is net/http's own limit, which a client with a
+	// redirect policy of its own no longer has.
+	maxRedirects = 10
 )
 
 // ReadLinkedEvents reads Linked Events JSON: a page of the event list
@@ -81,17 +88,27 @@ func ReadLinkedEvents(r io.Reader, opt LEOptions) ([]polku.Activity, error) {
 // list filtered by publisher, place or keyword, with
 // include=keywords,location,sub_events so that the names the mapping
 // needs are embedded) and follows meta.next for at most MaxPages pages of
-// at most MaxFileSize each. What it returns is as for ReadLinkedEvents;
-// a failed request is a *polku.Error (EUNAVAILABLE when trying again
-// later may help, EINVALID otherwise) whose message never shows the URL's
-// query, which may hold an API key. A nil client means one with a
-// minute's timeout.
+// at most MaxFileSize each, MaxFetchSize in all. What it returns is as
+// for ReadLinkedEvents.
+//
+// It stays on the scheme, host and port of rawURL: a next link or a
+// redirect elsewhere (also from https to http) is refused, since the
+// query may hold an API key and the server should not make Polku fetch
+// from anywhere else, such as the operator's own network. A failed
+// request is a *polku.Error (EUNAVAILABLE when trying again later may
+// help, EINVALID otherwise) whose message never shows a URL's query or
+// credentials. A nil client means one with a minute's timeout; a given
+// client keeps its timeout and transport, and is not changed.
 func FetchLinkedEvents(ctx context.Context, client *http.Client, rawURL string, opt LEOptions) ([]polku.Activity, error) {
-	if client == nil {
-		client = &http.Client{Timeout: time.Minute}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, polku.Errorf(polku.EINVALID, "linked events: %s is not an http or https URL", redact(rawURL))
 	}
+	o := originOf(u)
+	client = o.client(client)
 	var events []json.RawMessage
 	seen := map[string]bool{}
+	left := MaxFetchSize
 	for next := rawURL; next != ""; {
 		if len(seen) == MaxPages {
 			return nil, polku.Errorf(polku.EINVALID, "linked events: over %d pages; narrow the query", MaxPages)
@@ -100,33 +117,44 @@ func FetchLinkedEvents(ctx context.Context, client *http.Client, rawURL string, 
 			return nil, polku.Errorf(polku.EINVALID, "linked events: next page %s again", redact(next))
 		}
 		seen[next] = true
-		body, err := fetch(ctx, client, next)
+		body, err := fetch(ctx, client, next, left)
 		if err != nil {
 			return nil, err
 		}
+		left -= len(body)
 		page, link, err := decodePage(body)
 		if err != nil {
 			return nil, err
 		}
 		events = append(events, page...)
-		if next, err = resolve(next, link); err != nil {
+		if next, err = o.resolve(next, link); err != nil {
 			return nil, err
 		}
 	}
 	return convertEvents(events, opt)
 }
 
-// fetch gets one page, at most MaxFileSize of it.
-func fetch(ctx context.Context, client *http.Client, u string) ([]byte, error) {
+// fetch gets one page, at most MaxFileSize of it and at most left.
+func fetch(ctx context.Context, client *http.Client, u string, left int) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, polku.Errorf(polku.EINVALID, "linked events: %v", err)
+		return nil, polku.Errorf(polku.EINVALID, "linked events: GET %s: bad URL", redact(u))
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		if ctx.Err() != nil {
+		var refused *polku.Error
+		switch {
+		case ctx.Err() != nil:
 			return nil, ctx.Err()
+		case errors.As(err, &refused):
+			return nil, refused // by the redirect policy
+		}
+		// net/http's *url.Error names the URL, query and all: only what
+		// went wrong is kept.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
 		}
 		return nil, &polku.Error{Code: polku.EUNAVAILABLE, Message: "linked events: GET " + redact(u), Err: err}
 	}
@@ -138,12 +166,22 @@ func fetch(ctx context.Context, client *http.Client, u string) ([]byte, error) {
 		}
 		return nil, polku.Errorf(code, "linked events: GET %s: %s", redact(u), resp.Status)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxFileSize+1))
+	limit := min(MaxFileSize, left)
+	tooBig := func() error {
+		if limit < MaxFileSize {
+			return polku.Errorf(polku.EINVALID, "linked events: GET %s: the pages are over %d MiB in all; narrow the query", redact(u), MaxFetchSize>>20)
+		}
+		return polku.Errorf(polku.EINVALID, "linked events: GET %s: response over %d MiB", redact(u), MaxFileSize>>20)
+	}
+	if resp.ContentLength > int64(limit) {
+		return nil, tooBig()
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 	if err != nil {
 		return nil, &polku.Error{Code: polku.EUNAVAILABLE, Message: "linked events: reading " + redact(u), Err: err}
 	}
-	if len(body) > MaxFileSize {
-		return nil, polku.Errorf(polku.EINVALID, "linked events: GET %s: response over %d MiB", redact(u), MaxFileSize>>20)
+	if len(body) > limit {
+		return nil, tooBig()
 	}
 	return body, nil
 }
@@ -155,22 +193,80 @@ func redact(u string) string {
 	if err != nil {
 		return "(bad URL)"
 	}
-	p.RawQuery, p.User, p.Fragment = "", nil, ""
+	p.RawQuery, p.ForceQuery, p.User, p.Fragment = "", false, nil, ""
 	return p.String()
 }
 
-// resolve returns the next page's absolute URL ("" for none).
-func resolve(base, next string) (string, error) {
+// origin is where a fetch may go: the scheme, host and port of the URL
+// given.
+type origin struct{ scheme, host, port string }
+
+var defaultPorts = map[string]string{"http": "80", "https": "443"}
+
+func originOf(u *url.URL) origin {
+	return origin{u.Scheme, strings.ToLower(u.Hostname()), cmp.Or(u.Port(), defaultPorts[u.Scheme])}
+}
+
+func (o origin) String() string {
+	hostPort := net.JoinHostPort(o.host, o.port)
+	if o.port == defaultPorts[o.scheme] {
+		hostPort = strings.TrimSuffix(hostPort, ":"+o.port)
+	}
+	return o.scheme + "://" + hostPort
+}
+
+// off says why u is not on o: "" when it is.
+func (o origin) off(u *url.URL) string {
+	switch got := originOf(u); {
+	case got == o:
+		return ""
+	case o.scheme == "https" && got.scheme == "http":
+		return "plain http, from https"
+	}
+	return "not on " + o.String() + ", the URL given"
+}
+
+// client returns c (nil: one with a minute's timeout) with a redirect
+// policy that stays on o. It is a copy: the caller's client keeps its
+// own policy, and its timeout, transport and cookies serve the copy too.
+func (o origin) client(c *http.Client) *http.Client {
+	own := http.Client{Timeout: time.Minute}
+	if c != nil {
+		own = *c
+	}
+	theirs := own.CheckRedirect
+	own.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if why := o.off(req.URL); why != "" {
+			return polku.Errorf(polku.EINVALID, "linked events: GET %s redirects to %s, which is %s; refused",
+				redact(via[len(via)-1].URL.String()), redact(req.URL.String()), why)
+		}
+		if theirs != nil {
+			return theirs(req, via)
+		}
+		if len(via) >= maxRedirects {
+			return polku.Errorf(polku.EINVALID, "linked events: GET %s: over %d redirects", redact(via[0].URL.String()), maxRedirects)
+		}
+		return nil
+	}
+	return &own
+}
+
+// resolve returns the next page's absolute URL ("" for none), which must
+// be on o.
+func (o origin) resolve(base, next string) (string, error) {
 	if next == "" {
 		return "", nil
 	}
 	b, err := url.Parse(base)
 	if err != nil {
-		return "", polku.Errorf(polku.EINVALID, "linked events: %v", err)
+		return "", polku.Errorf(polku.EINVALID, "linked events: bad page URL")
 	}
 	n, err := b.Parse(next)
-	if err != nil || (n.Scheme != "http" && n.Scheme != "https") {
+	if err != nil {
 		return "", polku.Errorf(polku.EINVALID, "linked events: bad next link")
+	}
+	if why := o.off(n); why != "" {
+		return "", polku.Errorf(polku.EINVALID, "linked events: next page %s is %s; refused", redact(n.String()), why)
 	}
 	return n.String(), nil
 }
@@ -466,7 +562,7 @@ func (in *leImport) activity(e *leEvent) (polku.Activity, bool) {
 		ExternalID:  id,
 		Title:       plainTexts(e.Name, MaxTitle),
 		Description: plainTexts(e.ShortDescription, MaxDescription),
-		Contact:     strings.TrimSpace(e.ProviderContactInfo),
+		Contact:     plainText(e.ProviderContactInfo),
 		InfoURL:     e.InfoURL.pick(),
 		Status:      polku.StatusScheduled,
 	}
@@ -826,41 +922,3 @@ func cut(s string, limit int) string {
 	}
 	return string(r) + "…"
 }
-
-// plainText strips HTML from s: tags go (script and style with their
-// content), entities are decoded and whitespace collapses to single
-// spaces, since Polku shows short plain texts.
-func plainText(s string) string {
-	var b strings.Builder
-	for len(s) > 0 {
-		i := strings.IndexByte(s, '<')
-		if i < 0 {
-			b.WriteString(s)
-			break
-		}
-		b.WriteString(s[:i])
-		s = s[i:]
-		j := strings.IndexByte(s, '>')
-		// A "<" not opening a tag is text: "ages < 5".
-		if j < 0 || len(s) < 2 || !(isASCIILetter(s[1]) || s[1] == '/' || s[1] == '!') {
-			b.WriteByte('<')
-			s = s[1:]
-			continue
-		}
-		raw := s[1:j]
-		s = s[j+1:]
-		name, _, _ := strings.Cut(strings.ToLower(raw), " ")
-		if name == "script" || name == "style" {
-			if k := strings.Index(strings.ToLower(s), "</"+name); k >= 0 {
-				s = s[k:]
-			} else {
-				s = ""
-			}
-		}
-		// Every tag separates words: "<p>a</p><p>b</p>" is "a b".
-		b.WriteByte(' ')
-	}
-	return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
-}
-
-func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

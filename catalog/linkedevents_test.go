@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -173,12 +175,11 @@ func TestLinkedEventsFiles(t *testing.T) {
 	}
 }
 
-// leServer serves the two sample pages, with the next link pointing at
-// itself, as a Linked Events API would.
-func leServer(t *testing.T) *httptest.Server {
+// lePages serves the two sample pages, with the next link pointing at
+// *base, as a Linked Events API would.
+func lePages(t *testing.T, base *string) http.HandlerFunc {
 	t.Helper()
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/linkedevents/v1/event/" || r.Header.Get("Accept") != "application/json" {
 			http.NotFound(w, r)
 			return
@@ -192,8 +193,17 @@ func leServer(t *testing.T) *httptest.Server {
 			t.Error(err)
 		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(bytes.ReplaceAll(data, []byte("https://api.example.org"), []byte(srv.URL)))
-	}))
+		w.Write(bytes.ReplaceAll(data, []byte("https://api.example.org"), []byte(*base)))
+	}
+}
+
+// leServer serves the two sample pages with the next link pointing at
+// itself.
+func leServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	var base string
+	srv := httptest.NewServer(lePages(t, &base))
+	base = srv.URL
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -225,6 +235,18 @@ func TestFetchLinkedEventsErrors(t *testing.T) {
 			w.Write(bytes.Repeat([]byte(" "), MaxFileSize))
 			w.Write([]byte(`]}`))
 		}, polku.EINVALID, "over 10 MiB"},
+		{"says it is oversized", func(w http.ResponseWriter, r *http.Request) {
+			// Refused on the header, before reading any of it.
+			w.Header().Set("Content-Length", strconv.Itoa(MaxFileSize+1))
+		}, polku.EINVALID, "over 10 MiB"},
+		{"pages too big in all", func(w http.ResponseWriter, r *http.Request) {
+			// Each page is under the limit of a page, but not all of them
+			// under the limit of a fetch.
+			n := len(r.URL.Query().Get("p"))
+			w.Write([]byte(`{"meta":{"next":"/event/?p=` + strings.Repeat("x", n+1) + `"},"data":[`))
+			w.Write(bytes.Repeat([]byte(" "), MaxFileSize-100))
+			w.Write([]byte(`]}`))
+		}, polku.EINVALID, "over 32 MiB in all"},
 		{"not JSON", func(w http.ResponseWriter, r *http.Request) {
 			w.Write([]byte("<html>maintenance</html>"))
 		}, polku.EINVALID, "not Linked Events JSON"},
@@ -258,26 +280,6 @@ func TestFetchLinkedEventsContext(t *testing.T) {
 	_, err := FetchLinkedEvents(ctx, srv.Client(), srv.URL+"/linkedevents/v1/event/", leOpt)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("got %v, want context.Canceled", err)
-	}
-}
-
-func TestPlainText(t *testing.T) {
-	tests := map[string]string{
-		"<p>Hei&nbsp;<b>kaikki</b></p><p>Tervetuloa!</p>": "Hei kaikki Tervetuloa!",
-		"ages < 5 &amp; > 2":                              "ages < 5 & > 2",
-		"a<br>b<br/>c":                                    "a b c",
-		"x<script>alert(1)</script>y<style>p{}</style>z":  "x y z",
-		"<a href=\"https://example.org\">linkki</a>":      "linkki",
-		"  lots   of\n\n space\t":                         "lots of space",
-		"&lt;b&gt;not a tag&lt;/b&gt;":                    "<b>not a tag</b>",
-		"unclosed <b":                                     "unclosed <b",
-		"<SCRIPT>x</SCRIPT>ok":                            "ok",
-		"<script>never closed":                            "",
-	}
-	for in, want := range tests {
-		if got := plainText(in); got != want {
-			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 
@@ -393,5 +395,203 @@ func TestLEEventTwice(t *testing.T) {
 	got, err := ReadLinkedEvents(bytes.NewReader([]byte("["+string(f)+","+string(f)+"]")), leOpt)
 	if err != nil || len(got) != 1 {
 		t.Errorf("got %v, %v; want the event once", ids(got), err)
+	}
+}
+
+// elsewhere is a server a fetch must never reach; it fails the test when
+// it is asked anything.
+func elsewhere(t *testing.T) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("another host was asked for %s", r.URL.Path)
+		w.Write([]byte(`{"meta":{},"data":[]}`))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// A fetch stays on the scheme, host and port of the URL the operator
+// gave: a next link or redirect elsewhere could take the API key in the
+// query to another server, or turn Polku on the operator's own network.
+// The error names the page but never a query or credentials.
+func TestFetchLinkedEventsStaysOnHost(t *testing.T) {
+	other := elsewhere(t)
+	tls := func(h http.HandlerFunc) *httptest.Server {
+		srv := httptest.NewTLSServer(h)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	plain := func(h http.HandlerFunc) *httptest.Server {
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	// self is the URL of the server handling r, with the other scheme
+	// when flip.
+	self := func(r *http.Request, flip bool) string {
+		scheme := "http"
+		if (r.TLS != nil) != flip {
+			scheme = "https"
+		}
+		return scheme + "://" + r.Host
+	}
+	tests := []struct {
+		name string
+		srv  *httptest.Server
+		text string
+	}{
+		{"next link to another host", plain(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"meta":{"next":"` + other.URL + `/event/?page=2&api_key=secret"},"data":[]}`))
+		}), "next page " + other.URL + "/event/ is not on http://127.0.0.1:"},
+		{"redirect to another host", plain(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, other.URL+"/event/?token=secret", http.StatusFound)
+		}), "redirects to " + other.URL + "/event/, which is not on http://127.0.0.1:"},
+		{"redirect from https to http", tls(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, self(r, true)+"/event/?page=1&api_key=secret", http.StatusMovedPermanently)
+		}), "which is plain http"},
+		{"next link from https to http", tls(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"meta":{"next":"` + self(r, true) + `/event/?page=2&api_key=secret"},"data":[]}`))
+		}), "is plain http"},
+		{"next link to another port", plain(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(`{"meta":{"next":"http://127.0.0.1:1/event/?page=2"},"data":[]}`))
+		}), "next page http://127.0.0.1:1/event/ is not on"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client := tt.srv.Client()
+			u := strings.Replace(tt.srv.URL, "://", "://operator:hunter2@", 1) + "/event/?page=1&api_key=secret"
+			acts, err := FetchLinkedEvents(context.Background(), client, u, leOpt)
+			if acts != nil || polku.ErrorCode(err) != polku.EINVALID || !strings.Contains(err.Error(), tt.text) {
+				t.Errorf("got %d activities, %v; want EINVALID with %q", len(acts), err, tt.text)
+			}
+			for _, secret := range []string{"secret", "hunter2", "operator", "page="} {
+				if err != nil && strings.Contains(err.Error(), secret) {
+					t.Errorf("error shows %q: %v", secret, err)
+				}
+			}
+			if client.CheckRedirect != nil {
+				t.Error("the caller's client was changed")
+			}
+		})
+	}
+}
+
+// On the same host, next links and redirects are followed.
+func TestFetchLinkedEventsSameHost(t *testing.T) {
+	var base string
+	pages := lePages(t, &base)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old/" {
+			http.Redirect(w, r, "/linkedevents/v1/event/?"+r.URL.RawQuery, http.StatusMovedPermanently)
+			return
+		}
+		pages(w, r)
+	}))
+	defer srv.Close()
+	base = srv.URL
+	got, err := FetchLinkedEvents(context.Background(), nil, srv.URL+"/old/?include=location", leOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkActivities(t, got, []polku.Activity{leArtWorkshop, leMusicPlay})
+}
+
+func TestOrigin(t *testing.T) {
+	given := "https://api.example.org/linkedevents/v1/event/?api_key=x"
+	tests := map[string]bool{
+		"https://api.example.org/linkedevents/v1/event/?page=2": true,
+		"https://API.example.org:443/v1/event/":                 true,
+		"https://user:pw@api.example.org/v1/event/":             true,
+		"http://api.example.org/v1/event/":                      false,
+		"https://api.example.org:8443/v1/event/":                false,
+		"https://api.example.org.evil.example/v1/event/":        false,
+		"https://evil.example/?https://api.example.org/":        false,
+	}
+	g, _ := url.Parse(given)
+	o := originOf(g)
+	for in, want := range map[string]string{given: "https://api.example.org", "http://[::1]:8080/x": "http://[::1]:8080", "https://[::1]/": "https://[::1]"} {
+		u, _ := url.Parse(in)
+		if got := originOf(u).String(); got != want {
+			t.Errorf("origin of %s: got %s, want %s", in, got, want)
+		}
+	}
+	for in, want := range tests {
+		u, _ := url.Parse(in)
+		if got := o.off(u) == ""; got != want {
+			t.Errorf("%s on %s: got %v, want %v", in, o, got, want)
+		}
+	}
+}
+
+// A server that does not answer, or stops half-way, gives up at the
+// client's timeout or the context's deadline; the error says so without
+// the query.
+func TestFetchLinkedEventsSlow(t *testing.T) {
+	stall := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+	halfway := func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"meta":{},"data":[`))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}
+	// A tiny timeout: the test waits for it, never checks how long.
+	short := &http.Client{Timeout: 50 * time.Millisecond}
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		client  *http.Client
+		code    string
+		text    string
+	}{
+		{"no answer", stall, short, polku.EUNAVAILABLE, "Client.Timeout exceeded"},
+		{"stops half-way", halfway, short, polku.EUNAVAILABLE, "reading"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			_, err := FetchLinkedEvents(context.Background(), tt.client, srv.URL+"/event/?api_key=secret", leOpt)
+			if polku.ErrorCode(err) != tt.code || !strings.Contains(err.Error(), tt.text) {
+				t.Errorf("got %v; want %s with %q", err, tt.code, tt.text)
+			}
+			if err != nil && strings.Contains(err.Error(), "secret") {
+				t.Errorf("error shows the query: %v", err)
+			}
+		})
+	}
+	t.Run("deadline", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(stall))
+		defer srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		_, err := FetchLinkedEvents(ctx, nil, srv.URL+"/event/", leOpt)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("got %v, want context.DeadlineExceeded", err)
+		}
+	})
+}
+
+// A server that cannot be reached is EUNAVAILABLE, and the error keeps
+// the query and credentials out (net/http's own error names the URL).
+func TestFetchLinkedEventsUnreachable(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	srv.Close()
+	u := strings.Replace(srv.URL, "://", "://operator:hunter2@", 1) + "/event/?api_key=secret"
+	_, err := FetchLinkedEvents(context.Background(), nil, u, leOpt)
+	if polku.ErrorCode(err) != polku.EUNAVAILABLE {
+		t.Errorf("got %v, want EUNAVAILABLE", err)
+	}
+	for _, secret := range []string{"secret", "hunter2", "operator"} {
+		if err != nil && strings.Contains(err.Error(), secret) {
+			t.Errorf("error shows %q: %v", secret, err)
+		}
+	}
+}
+
+func TestFetchLinkedEventsBadURL(t *testing.T) {
+	for _, u := range []string{"ftp://example.org/event/", "file:///etc/passwd", "/event/?api_key=secret", "https:///event/", "::"} {
+		_, err := FetchLinkedEvents(context.Background(), nil, u, leOpt)
+		if polku.ErrorCode(err) != polku.EINVALID || strings.Contains(err.Error(), "secret") {
+			t.Errorf("FetchLinkedEvents(%q): got %v, want EINVALID without the query", u, err)
+		}
 	}
 }

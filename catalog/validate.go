@@ -84,7 +84,8 @@ func validateActivity(a polku.Activity) []Problem {
 	text("place", a.Place.Name, true, MaxText)
 	text("address", a.Place.Address, false, MaxText)
 	if c := a.Place.Coords; c != nil && !validCoords(*c) {
-		add("lat", CodeBadCoords, "%.4f, %.4f is not a place on Earth", c.Lat, c.Lon)
+		// %g, since %f makes a long detail of a huge number.
+		add("lat", CodeBadCoords, "%.6g, %.6g is not a place on Earth", c.Lat, c.Lon)
 	}
 
 	switch {

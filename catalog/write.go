@@ -16,9 +16,10 @@ import (
 // UTC). It writes what Finnish and Swedish Excel open as they are: a UTF-8
 // byte order mark, semicolons and decimal commas.
 //
-// A text cell that would start a spreadsheet formula (= + - @) is written
-// with a leading apostrophe, which ReadCSV drops, so that a title from
-// someone else's feed cannot run in a coordinator's spreadsheet.
+// A text cell that would start a spreadsheet formula (= + - @, a tab, a
+// carriage return or a line feed) is written with a leading apostrophe,
+// which ReadCSV drops, so that a title from someone else's feed cannot
+// run in a coordinator's spreadsheet.
 func WriteCSV(w io.Writer, acts []polku.Activity, loc *time.Location) error {
 	if loc == nil {
 		loc = time.UTC
@@ -100,8 +101,10 @@ func addLanguages(langs []string, l polku.Localized) []string {
 }
 
 // formulaStart are the first characters that make a spreadsheet read a
-// cell as a formula.
-const formulaStart = "=+-@"
+// cell as a formula: = + - @, and the tab and carriage return (OWASP's
+// CSV injection list) and line feed that some spreadsheets skip before
+// one.
+const formulaStart = "=+-@\t\r\n"
 
 func guard(s string) string {
 	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
