@@ -45,19 +45,6 @@ type Case struct {
 	Closed   time.Time
 }
 
-// Provider is an activity provider's person who checks wellbeing cards for
-// an organiser of the catalogue.
-type Provider struct {
-	ID        int64
-	Organiser string
-	Name      string
-	// UserID is the provider's Telegram user, 0 until they opened their
-	// link.
-	UserID int64
-	// LinkCode is the one-time code of the provider's link.
-	LinkCode string
-}
-
 // Referral is a referral code of the professional network with the
 // numbers of families who started from it and who finished the intake.
 type Referral struct {

@@ -104,6 +104,10 @@ type Config struct {
 	// MemberCache is how long a membership check of the group is
 	// trusted.
 	MemberCache time.Duration
+	// ProviderLinkDays is how many days a provider's link works;
+	// VerifyPerHour how many cards one provider may check within an hour.
+	ProviderLinkDays int
+	VerifyPerHour    int
 	// Username is the bot's username for links; asked from Telegram
 	// when empty.
 	Username string
@@ -157,6 +161,12 @@ func (c *Config) defaults() {
 	}
 	if c.JobIdle <= 0 {
 		c.JobIdle = 5 * time.Second
+	}
+	if c.ProviderLinkDays <= 0 {
+		c.ProviderLinkDays = 7
+	}
+	if c.VerifyPerHour <= 0 {
+		c.VerifyPerHour = 60
 	}
 	if c.GroupLang == "" {
 		c.GroupLang = "fi"

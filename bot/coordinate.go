@@ -665,13 +665,14 @@ func topicLink(group int64, thread int) string {
 	return fmt.Sprintf("https://t.me/c/%s/%d", id, thread)
 }
 
-// providerCommand is "/provider add ORGANISER" and "/provider list".
+// providerCommand is "/provider add ORGANISER", "/provider list" and
+// "/provider remove NUMBER-or-NAME".
 func (b *Bot) providerCommand(ctx context.Context, tx *store.Tx, x incoming, arg string) ([]store.Out, error) {
 	sub, rest, _ := strings.Cut(arg, " ")
 	rest = strings.TrimSpace(rest)
 	switch {
 	case sub == "add" && rest != "":
-		p, candidates, err := tx.AddProvider(ctx, rest, rest, x.from)
+		p, candidates, err := tx.AddProvider(ctx, rest, rest, x.from, b.cfg.ProviderLinkDays)
 		switch polku.ErrorCode(err) {
 		case "":
 		case polku.ENOTFOUND:
@@ -696,18 +697,48 @@ func (b *Bot) providerCommand(ctx context.Context, tx *store.Tx, x incoming, arg
 			return []store.Out{b.say(x, b.gl("coord.providers_none", nil))}, nil
 		}
 		lines := []string{b.gl("coord.providers", nil)}
+		now := b.Now()
 		for _, p := range ps {
-			state := b.gl("coord.provider_linked", nil)
-			if p.UserID == 0 {
+			line := b.providerLine(p, now)
+			if p.State(now) == polku.ProviderWaiting {
 				link, err := b.link(ctx, "prov_"+p.LinkCode)
 				if err != nil {
 					return nil, err
 				}
-				state = b.gl("coord.provider_waiting", map[string]any{"Link": link})
+				line += "\n" + link
 			}
-			lines = append(lines, "• "+p.Organiser+" — "+state)
+			lines = append(lines, "• "+line)
 		}
-		return b.sayAll(x, strings.Join(lines, "\n")), nil
+		return b.sayAll(x, strings.Join(lines, "\n")), tx.Audit(ctx, x.from, "list_providers", 0, "")
+	case sub == "remove" && rest != "":
+		ps, err := tx.FindProviders(ctx, rest)
+		if err != nil {
+			return nil, err
+		}
+		switch len(ps) {
+		case 0:
+			return []store.Out{b.say(x, b.gl("coord.provider_remove_none", map[string]any{"Name": rest}))}, nil
+		case 1:
+		default:
+			var lines []string
+			for _, p := range ps {
+				lines = append(lines, "• "+b.providerLine(p, b.Now()))
+			}
+			return b.sayAll(x, b.gl("coord.provider_remove_many", map[string]any{"List": strings.Join(lines, "\n")})), nil
+		}
+		p, err := tx.RemoveProvider(ctx, ps[0].ID, x.from)
+		if err != nil {
+			return nil, err
+		}
+		name := p.FirstName
+		switch {
+		case p.UserID == 0:
+			name = b.gl("coord.provider_not_linked", nil)
+		case name == "":
+			name = "–" // linked before first names were kept
+		}
+		return []store.Out{b.say(x, b.gl("coord.provider_removed", map[string]any{"Number": p.ID, "Organiser": p.Organiser, "Name": name}))},
+			tx.Audit(ctx, x.from, "provider_remove", 0, p.Organiser)
 	}
 	return []store.Out{b.say(x, b.gl("coord.provider_usage", nil))}, nil
 }

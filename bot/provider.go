@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"polku"
 	"polku/flows"
@@ -15,7 +16,10 @@ import (
 // Telegram account from the link a coordinator gave, and checking
 // wellbeing cards (the card's QR code opens the bot with "card_CODE", or
 // /verify CODE). A card tells a provider whether it is valid and how many
-// visits are left, nothing about the family.
+// visits are left, nothing about the family. Every check is audited with
+// its outcome (never the code), and a provider may make only so many
+// within an hour (VerifyPerHour): card codes are short enough to read
+// aloud, so guessing them must stay slow.
 
 // provider handles a provider's update. It reports whether the update was
 // one (handled); the family flows get every other update.
@@ -55,7 +59,11 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 		} else if polku.ErrorCode(err) != polku.ENOTFOUND {
 			return nil, true, err
 		}
-		p, err := tx.LinkProvider(ctx, link, x.from)
+		name := ""
+		if x.user != nil {
+			name = x.user.FirstName
+		}
+		p, err := tx.LinkProvider(ctx, link, x.from, name)
 		switch polku.ErrorCode(err) {
 		case "":
 			return nil, true, tx.Finish(ctx, []store.Out{say(l("provider.linked", map[string]any{"Organiser": p.Organiser}), 0, nil)})
@@ -81,6 +89,24 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 	if err != nil {
 		return nil, true, err
 	}
+	// checked audits the check's outcome and sends its answer.
+	checked := func(o polku.CheckOutcome, text string, edit int, rows [][]inlineButton) (*out, bool, error) {
+		if err := tx.Checked(ctx, p.UserID, o); err != nil {
+			return nil, true, err
+		}
+		return answer, true, tx.Finish(ctx, []store.Out{say(text, edit, rows)})
+	}
+	// Past the limit nothing about any code is told, not even whether it
+	// looks like one.
+	free, limited, err := tx.CheckLimit(ctx, p.UserID, b.cfg.VerifyPerHour)
+	if err != nil {
+		return nil, true, err
+	}
+	if limited {
+		// The minute shown is one when a check is allowed again.
+		free = free.Add(time.Minute - time.Nanosecond).Truncate(time.Minute)
+		return checked(polku.CheckLimited, l("verify.limited", map[string]any{"Time": b.render.when(lang, flows.When{Start: free, Clock: true})}), 0, nil)
+	}
 	var activity int64
 	if strings.HasPrefix(code, "V:") {
 		parts := strings.Split(code, ":")
@@ -89,10 +115,10 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 	}
 	norm, ok := polku.NormalizeCode(code)
 	if !ok || len(norm) != polku.CardCodeLen {
-		return answer, true, tx.Finish(ctx, []store.Out{say(l("verify.bad_code", nil), 0, nil)})
+		return checked(polku.CheckBad, l("verify.bad_code", nil), 0, nil)
 	}
 	unknown := func() (*out, bool, error) {
-		return answer, true, tx.Finish(ctx, []store.Out{say(l("verify.unknown", map[string]any{"Code": polku.FormatCardCode(norm)}), x.in.MessageID, nil)})
+		return checked(polku.CheckUnknown, l("verify.unknown", map[string]any{"Code": polku.FormatCardCode(norm)}), x.in.MessageID, nil)
 	}
 	// A card that is unknown or not valid is told at once; only a valid
 	// one asks where the visit is.
@@ -105,7 +131,7 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 	}
 	if state := current.State(b.Now()); state != polku.CardValid {
 		text := l("verify.code", map[string]any{"Code": polku.FormatCardCode(norm)}) + "\n" + l("verify."+string(state), nil)
-		return answer, true, tx.Finish(ctx, []store.Out{say(text, x.in.MessageID, nil)})
+		return checked(polku.CheckOutcome(state), text, x.in.MessageID, nil)
 	}
 	acts, err := tx.ProviderActivities(ctx, p.Organiser, b.Now())
 	if err != nil {
@@ -125,7 +151,7 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 		for _, a := range acts {
 			rows = append(rows, []inlineButton{{Text: truncate(title(a), 60), Data: fmt.Sprintf("V:%s:%d", norm, a.ID)}})
 		}
-		return answer, true, tx.Finish(ctx, []store.Out{say(l("verify.which", nil), 0, rows)})
+		return checked(polku.CheckWhich, l("verify.which", nil), 0, rows)
 	}
 	var actID int64
 	actTitle := p.Organiser
@@ -140,8 +166,10 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 		return nil, true, err
 	}
 	var text string
+	outcome := polku.CheckOutcome(state)
 	switch {
 	case again:
+		outcome = polku.CheckAgain
 		text = l("verify.again", map[string]any{"Activity": actTitle})
 	case state == polku.CardValid:
 		if err := tx.Count(ctx, "card_visit", ""); err != nil {
@@ -155,5 +183,24 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 		text = l("verify."+string(state), nil)
 	}
 	text = l("verify.code", map[string]any{"Code": polku.FormatCardCode(norm)}) + "\n" + text
-	return answer, true, tx.Finish(ctx, []store.Out{say(text, x.in.MessageID, nil)})
+	return checked(outcome, text, x.in.MessageID, nil)
+}
+
+// providerLine is a provider as the coordinators' list shows them: the
+// number to remove them by, the organiser, and who checks cards since
+// when, or until when their link waits.
+func (b *Bot) providerLine(p polku.Provider, now time.Time) string {
+	day := func(t time.Time) string { return b.render.when(b.cfg.GroupLang, flows.When{Start: t, Day: true}) }
+	at := func(t time.Time) string { return b.render.when(b.cfg.GroupLang, flows.When{Start: t}) }
+	state := p.State(now)
+	data := map[string]any{"Number": p.ID, "Organiser": p.Organiser, "Since": day(p.Added), "Until": at(p.LinkUntil)}
+	if state == polku.ProviderLinked {
+		// A provider linked before first names were kept has none.
+		name := p.FirstName
+		if name == "" {
+			name = "–"
+		}
+		data = map[string]any{"Number": p.ID, "Organiser": p.Organiser, "Name": name, "Since": day(p.Linked)}
+	}
+	return b.gl("coord.provider_line."+string(state), data)
 }

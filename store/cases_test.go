@@ -588,12 +588,12 @@ func provider(t *testing.T, db *DB, organiser, name string, user int64) polku.Pr
 	var p polku.Provider
 	inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
 		var err error
-		p, _, err = tx.AddProvider(ctx, organiser, name, aino)
+		p, _, err = tx.AddProvider(ctx, organiser, name, aino, 7)
 		return err
 	})
 	inTx(t, db, user, func(ctx context.Context, tx *Tx) error {
 		var err error
-		p, err = tx.LinkProvider(ctx, p.LinkCode, user)
+		p, err = tx.LinkProvider(ctx, p.LinkCode, user, name)
 		return err
 	})
 	return p
@@ -796,7 +796,7 @@ func TestProviders(t *testing.T) {
 			var candidates []string
 			err := tryTx(db, group, func(ctx context.Context, tx *Tx) error {
 				var err error
-				p, candidates, err = tx.AddProvider(ctx, c.organiser, "Liisa", aino)
+				p, candidates, err = tx.AddProvider(ctx, c.organiser, "Liisa", aino, 7)
 				return err
 			})
 			if c.code != "" {
@@ -824,13 +824,13 @@ func TestProviders(t *testing.T) {
 	var added polku.Provider
 	inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
 		var err error
-		added, _, err = tx.AddProvider(ctx, "library", "Liisa", aino)
+		added, _, err = tx.AddProvider(ctx, "library", "Liisa", aino, 7)
 		return err
 	})
 	var p polku.Provider
 	inTx(t, db, 201, func(ctx context.Context, tx *Tx) error {
 		var err error
-		p, err = tx.LinkProvider(ctx, added.LinkCode, 201)
+		p, err = tx.LinkProvider(ctx, added.LinkCode, 201, "Liisa")
 		return err
 	})
 	if p.ID != added.ID || p.UserID != 201 || p.Organiser != "kuusamo-library" || p.Name != "Liisa" {
@@ -841,7 +841,10 @@ func TestProviders(t *testing.T) {
 	}
 	code := scalar[string](t, db, `SELECT link_code FROM providers WHERE user_id IS NULL ORDER BY id LIMIT 1`)
 	link := func(code string, user int64) error {
-		return tryTx(db, user, func(ctx context.Context, tx *Tx) error { _, err := tx.LinkProvider(ctx, code, user); return err })
+		return tryTx(db, user, func(ctx context.Context, tx *Tx) error {
+			_, err := tx.LinkProvider(ctx, code, user, "Someone")
+			return err
+		})
 	}
 	for _, c := range []struct {
 		name string
@@ -860,22 +863,13 @@ func TestProviders(t *testing.T) {
 	}
 	wantCode(t, link(code, 204), polku.ENOTFOUND)
 
-	byUser := func(user int64) (polku.Provider, error) {
-		var got polku.Provider
-		err := tryTx(db, user, func(ctx context.Context, tx *Tx) error {
-			var err error
-			got, err = tx.ProviderByUser(ctx, user)
-			return err
-		})
-		return got, err
-	}
-	if got, err := byUser(201); err != nil || got.ID != p.ID || got.Organiser != "kuusamo-library" || got.Name != "Liisa" {
+	if got, err := byUser(db, 201); err != nil || got.ID != p.ID || got.Organiser != "kuusamo-library" || got.Name != "Liisa" {
 		t.Errorf("ProviderByUser(201) = %+v, %v; want %+v", got, err, p)
 	}
-	if got, err := byUser(203); err != nil || got.UserID != 203 || got.ID == p.ID {
+	if got, err := byUser(db, 203); err != nil || got.UserID != 203 || got.ID == p.ID {
 		t.Errorf("ProviderByUser(203) = %+v, %v", got, err)
 	}
-	_, err := byUser(204)
+	_, err := byUser(db, 204)
 	wantCode(t, err, polku.ENOTFOUND)
 
 	for _, c := range []struct {

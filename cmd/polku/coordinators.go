@@ -13,10 +13,11 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"polku"
+	"polku/store"
 )
 
 // coordination is how the coordinators work: their group, office hours,
-// safety words and the wellbeing card's terms.
+// safety words, the wellbeing card's terms and the providers who check it.
 type coordination struct {
 	Group       int64
 	GroupLang   string
@@ -29,6 +30,10 @@ type coordination struct {
 	CardVisits  int
 	Templates   string
 	MemberCache time.Duration
+	// ProviderLinkDays is how long a provider's link works, VerifyPerHour
+	// how many cards one provider may check within an hour.
+	ProviderLinkDays int
+	VerifyPerHour    int
 }
 
 // coordinators reads the coordinators' settings.
@@ -76,6 +81,8 @@ func coordinators(get func(name, def string) string, loc *time.Location, errs *[
 	}
 	c.CardDays = positive("POLKU_CARD_DAYS", "180", 1, 3660)
 	c.CardVisits = positive("POLKU_CARD_VISITS", "10", 0, 1000)
+	c.ProviderLinkDays = positive("POLKU_PROVIDER_LINK_DAYS", "7", 1, store.MaxLinkDays)
+	c.VerifyPerHour = positive("POLKU_VERIFY_PER_HOUR", "60", 1, 10000)
 	for _, d := range []struct {
 		name, def string
 		to        *time.Duration

@@ -155,6 +155,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators,
 		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,
 		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: tpl.get, MemberCache: co.MemberCache,
+		ProviderLinkDays: co.ProviderLinkDays, VerifyPerHour: co.VerifyPerHour,
 	}, db, engine, loc, log)
 }
 
