@@ -196,7 +196,9 @@ func message(m *models.Message) flows.Input {
 }
 
 // command recognises "/name@bot argument" at the start of a message, as
-// Telegram marks it with a bot_command entity.
+// Telegram marks it with a bot_command entity. The name is folded
+// (flows.Fold), so "/START" and a "/start" pasted with a zero-width space
+// or a bidi mark are /start.
 func command(m *models.Message) (name, arg string, ok bool) {
 	if !strings.HasPrefix(m.Text, "/") {
 		return "", "", false
@@ -205,8 +207,7 @@ func command(m *models.Message) (name, arg string, ok bool) {
 	if i := strings.IndexAny(m.Text, " \n\t"); i >= 0 {
 		end = i
 	}
-	name = strings.ToLower(m.Text[1:end])
-	name, _, _ = strings.Cut(name, "@")
+	name, _, _ = strings.Cut(flows.Fold(m.Text[1:end]), "@")
 	if name == "" {
 		return "", "", false
 	}

@@ -195,6 +195,12 @@ func TestCommand(t *testing.T) {
 		{" /start", "", "", false},
 		{"hello /start", "", "", false},
 		{"/пуск аргумент", "пуск", "аргумент", true},
+		{"/ПУСК", "пуск", "", true},
+		// Pasted from a web page or typed on a right-to-left keyboard.
+		{"/start\u200b", "start", "", true},
+		{"/\u200emenu", "menu", "", true},
+		{"/HELP\u2060@Polku_Test_Bot", "help", "", true},
+		{"/\u200b", "", "", false},
 	}
 	for _, tt := range tests {
 		name, arg, ok := command(&models.Message{Text: tt.text})

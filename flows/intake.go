@@ -112,6 +112,8 @@ func States() []string {
 // Engine runs the intake for one deployment's configuration.
 type Engine struct {
 	cfg Config
+	// safety are cfg.Safety folded once (see Fold).
+	safety polku.SafetyMatcher
 }
 
 // New returns an engine. Languages default to Finnish first, and
@@ -126,7 +128,7 @@ func New(cfg Config) *Engine {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	return &Engine{cfg: cfg}
+	return &Engine{cfg: cfg, safety: cfg.Safety.Matcher(Fold)}
 }
 
 // Diagram returns the intake as a Mermaid state diagram. The transitions

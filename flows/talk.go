@@ -99,7 +99,7 @@ func (s *step) emergency() []Text {
 // talking handles what the family sends while it talks to a person, and a
 // safety word at any time. It reports whether the input was handled.
 func (s *step) talking() bool {
-	urgent := s.in.Kind == KindText && s.e.cfg.Safety.Match(s.in.Text)
+	urgent := s.in.Kind == KindText && s.e.safety.Match(s.in.Text)
 	if !s.c.Talk && !urgent {
 		return false
 	}

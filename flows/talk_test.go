@@ -437,6 +437,14 @@ func TestSafetyWord(t *testing.T) {
 		{"the share question open", sharing(), []Input{typed("I want to kill myself", 67)}, withSharing, ""},
 		{"not a safety word", family(), []Input{typed("Violin lessons for kids?", 68)},
 			seen{Replies: []string{"input.use_buttons", done}, State: Done}, ""},
+		// Decomposed letters (a + U+0308), bidi marks and zero-width
+		// characters, as keyboards and copy-paste send them.
+		{"decomposed Finnish", family(), []Input{typed("PERHEVA\u0308KIVALTAA", 80)}, at(Done, false, 80), ""},
+		{"decomposed Swedish", family(), []Input{typed("o\u0308vergrepp", 81)}, at(Done, false, 81), ""},
+		{"decomposed Ukrainian", family(), []Input{typed("думки про суі\u0308цид", 82)}, at(Done, false, 82), ""},
+		{"Ukrainian with a modifier apostrophe", family(), []Input{typed("Тато бʹє мене", 83)}, at(Done, false, 83), ""},
+		{"English with a bidi mark", family(), []Input{typed("sui\u200ecide", 84)}, at(Done, false, 84), ""},
+		{"Finnish with an isolate", family(), []Input{typed("itse\u2066tuho\u2069isia ajatuksia", 85)}, at(Done, false, 85), ""},
 	})
 	t.Run("resume question open", func(t *testing.T) {
 		res := feed(t, e, paused, typed("I want to die", 69))
