@@ -3,6 +3,7 @@ package flows
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -49,4 +50,73 @@ func Fold(s string) string {
 // combining grapheme joiner).
 func invisible(r rune) bool {
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+}
+
+// Clean is free text as Polku keeps it: valid UTF-8 in NFC, without
+// control and invisible characters, every run of white space (line breaks
+// included) one space, trimmed. The zero-width joiner stays only inside an
+// emoji sequence, where it is part of what is seen: 👨‍👩‍👧 is one family.
+func Clean(s string) string {
+	s = norm.NFC.String(strings.ToValidUTF8(s, ""))
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	var prev rune
+	for i, r := range s {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r):
+			continue
+		case r == '\u200d':
+			next, _ := utf8.DecodeRuneInString(s[i+len("\u200d"):])
+			if !emoji(prev) || !emoji(next) {
+				continue
+			}
+		case invisible(r):
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// emoji reports whether r can stand on either side of a zero-width joiner
+// in an emoji sequence: a symbol, the emoji presentation selector or a skin
+// tone.
+func emoji(r rune) bool {
+	return r >= utf8.RuneSelf && unicode.Is(unicode.So, r) || r == '\ufe0f' || r >= 0x1f3fb && r <= 0x1f3ff
+}
+
+// singleQuotes turns double quotation marks into single ones.
+var singleQuotes = strings.NewReplacer(
+	`"`, "'", "“", "‘", "”", "’", "„", "‚", "‟", "‛", "«", "‹", "»", "›", "＂", "＇",
+)
+
+// Quotable is free text ready to be shown inside the locale's quotation
+// marks, on one line: Clean, with its own double quotation marks made
+// single, so that the family's words cannot seem to close the quote and go
+// on as the bot's; at most max characters, the last an ellipsis when cut.
+func Quotable(s string, max int) string {
+	s = singleQuotes.Replace(Clean(s))
+	if max <= 0 || utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max-1 {
+			s = s[:i]
+			break
+		}
+		n++
+	}
+	// Cut inside an emoji sequence or after a word, no joiner or space
+	// is left dangling before the ellipsis.
+	return strings.TrimRight(s, " \u200d") + "…"
 }
