@@ -32,6 +32,7 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> {Keyboard label}          tap a reply-keyboard button
 //	> (sticker) (photo) (voice) (contact) (contact of someone else) (long text)
 //	> (edit) new text           edit the family's last message
+//	> (photo) caption           a photo with a caption
 //	> (text "a\n\u200bb")       typed text as a Go string literal, for line
 //	                            breaks and invisible characters
 //	> (stale [Button label])    press the oldest button with that label
@@ -192,6 +193,8 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.fake.SendSticker(u)
 	case action == "(photo)":
 		h.fake.SendPhoto(u, "")
+	case strings.HasPrefix(action, "(photo) "):
+		h.fake.SendPhoto(u, strings.TrimPrefix(action, "(photo) "))
 	case strings.HasPrefix(action, "(text "):
 		text, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(action, "(text "), ")"))
 		if err != nil {

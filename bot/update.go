@@ -116,7 +116,12 @@ func parse(u *models.Update) incoming {
 		if m.From != nil {
 			x.lang = m.From.LanguageCode
 		}
-		x.in = flows.Input{Kind: flows.KindEdited}
+		// The new text goes to the flows, to be read for safety words;
+		// the message, to be copied to the coordinators as it reads now.
+		x.in = flows.Input{Kind: flows.KindEdited, Text: m.Text, Message: m.ID}
+		if m.Text == "" {
+			x.in.Text = m.Caption
+		}
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		x.callback = q.ID
@@ -192,7 +197,8 @@ func message(m *models.Message) flows.Input {
 		// person said, so nothing to answer.
 		return flows.Input{}
 	}
-	return flows.Input{Kind: flows.KindUnsupported, Media: media}
+	// The caption is carried, to be read for safety words.
+	return flows.Input{Kind: flows.KindUnsupported, Media: media, Text: m.Caption}
 }
 
 // command recognises "/name@bot argument" at the start of a message, as
