@@ -21,7 +21,8 @@ func TestTypedButton(t *testing.T) {
 		{{Label: flows.T("privacy.yes"), Payload: "yes"}, {Label: flows.T("privacy.no"), Payload: "no"}},
 		{{Label: flows.T("menu.change"), Payload: "change"}},
 		{{Label: flows.T("municipality.other"), Payload: "other"}},
-		{{Label: flows.T("menu.privacy")}}, // no payload: never typed
+		{{Label: flows.T("button.back"), Payload: "back"}}, // "⬅️ …": an emoji with U+FE0F
+		{{Label: flows.T("menu.privacy")}},                 // no payload: never typed
 	}}
 	tests := []struct {
 		lang, typed, want string
@@ -37,6 +38,9 @@ func TestTypedButton(t *testing.T) {
 		{"uk", "змінити мої відповіді", "change"},
 		{"en", "SOMEWHERE\u200b ELSE", "other"},
 		{"en", "\u202esomewhere else\u202c", "other"},
+		{"en", "Back", "back"},
+		{"en", "⬅ back", "back"},
+		{"fi", "takaisin", "back"},
 		{"en", "privacy", ""},
 		{"en", "🔒", ""},
 	}

@@ -27,15 +27,16 @@ import (
 // Fold makes text comparable, never showable: canonical composition (NFC),
 // Unicode case folding (full folding, so "ß" is "ss" and "ﬁ" is "fi"), and
 // no invisible characters (bidi controls, zero-width characters, soft
-// hyphens). A capital dotted İ, from a Turkish keyboard with caps lock,
-// folds to a plain i.
+// hyphens) nor variation selectors (the U+FE0F of "⬅️", which a keyboard
+// may or may not send). A capital dotted İ, from a Turkish keyboard with
+// caps lock, folds to a plain i.
 func Fold(s string) string {
 	// Decomposed first, so that folding sees every mark, and an invisible
 	// character between a letter and its mark cannot keep them apart.
 	s = cases.Fold().String(norm.NFD.String(s))
 	s = strings.ReplaceAll(s, "i\u0307", "i")
 	s = strings.Map(func(r rune) rune {
-		if invisible(r) {
+		if invisible(r) || unicode.Is(unicode.Variation_Selector, r) {
 			return -1
 		}
 		return r

@@ -26,6 +26,7 @@ func TestFold(t *testing.T) {
 		{"menu", "\u200emenu\u200f"}, // bidi marks
 		{"Kuusamo", "\u2066Kuusamo\u2069"},
 		{"Kalajoki", "Kala\u00adjoki"}, // soft hyphen
+		{"⬅️ Back", "⬅ back"},          // emoji presentation selector
 	}
 	for _, tt := range tests {
 		if a, b := Fold(tt.a), Fold(tt.b); a != b {
