@@ -332,13 +332,15 @@ func (h OfficeHours) firstOn(d, t time.Time) (time.Time, bool) {
 // the start of any word in the text, because Finnish and Ukrainian inflect
 // words (the stem "väkival" matches "väkivaltaa").
 //
-// A word starts at the start of the text or after a non-letter, so
-// punctuation, emoji and quotes do not hide a word. Before matching, the
-// text and the stems are lower-cased, the apostrophes ’ ‘ ʼ ` become ',
-// dashes and runs of white space become one space (so "self-harm" and
-// "self harm" are the same, and a stem with a space, "hurt myself", matches
-// across a line break), and the few decomposed letters phones produce
-// (a + ¨ and the like) are composed.
+// A word starts at the start of the text or after a character that is
+// neither a letter nor a combining mark, so punctuation, emoji and quotes
+// do not hide a word. Before matching, the text and the stems go through
+// the caller's fold (Unicode normalization and case folding, which the
+// standard library cannot do: flows.Fold), then the apostrophes ’ ‘ ʼ ʹ ´ `
+// ′ become ', invisible format characters (bidi marks, zero-width
+// characters, the soft hyphen) are dropped, and dashes and runs of white
+// space become one space (so "self-harm" and "self harm" are the same, and
+// a stem with a space, "hurt myself", matches across a line break).
 //
 // Two marks refine a stem where a prefix is not enough:
 //   - a trailing "$" asks for the whole word: "lyö$" (hits) must not match
@@ -398,7 +400,7 @@ func isLangCode(s string) bool {
 // parseStem normalises a stem and checks its marks.
 func parseStem(s string) (string, error) {
 	orig := strings.TrimSpace(s)
-	inside, core, whole := splitStem(foldText(orig))
+	inside, core, whole := splitStem(foldText(orig, nil))
 	letters := 0
 	for _, r := range core {
 		if unicode.IsLetter(r) {
@@ -429,28 +431,26 @@ func splitStem(s string) (inside bool, core string, whole bool) {
 	return inside, strings.TrimSpace(s), whole
 }
 
-// composed maps the decomposed letters that some keyboards send to the
-// single code points the stems are written in.
-var composed = strings.NewReplacer(
-	"a\u0308", "ä", "o\u0308", "ö", "a\u030a", "å", "u\u0308", "ü",
-	"и\u0306", "й", "і\u0308", "ї", "е\u0308", "ё",
-)
-
-// foldText lower-cases s and makes apostrophes, dashes and white space
-// uniform; see SafetyWords.
-func foldText(s string) string {
-	s = composed.Replace(strings.ToLower(s))
+// foldText folds s with fold (strings.ToLower when nil) and makes
+// apostrophes, dashes, white space and invisible characters uniform; see
+// SafetyWords.
+func foldText(s string, fold func(string) string) string {
+	if fold == nil {
+		fold = strings.ToLower
+	}
+	s = fold(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
 	for _, r := range s {
 		switch r {
-		case '’', '‘', 'ʼ', '`':
+		case '’', '‘', 'ʼ', 'ʹ', '´', '`', '′', '＇':
 			r = '\''
 		case '-', '‐', '‑', '–', '—':
 			r = ' '
-		case '\u00ad', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff':
-			continue // invisible: soft hyphen, zero-width characters
+		}
+		if unicode.Is(unicode.Cf, r) {
+			continue // invisible: bidi marks, zero-width characters, soft hyphen
 		}
 		if unicode.IsSpace(r) {
 			if space {
@@ -466,23 +466,50 @@ func foldText(s string) string {
 }
 
 // Match reports whether text contains a stem of any language: a family may
-// write in any language, whatever their Telegram is set to.
-func (w SafetyWords) Match(text string) bool {
-	text = foldText(text)
+// write in any language, whatever their Telegram is set to. fold makes the
+// text and the stems comparable (flows.Fold: NFC and Unicode case
+// folding); nil only lower-cases, which misses letters typed decomposed.
+// To check many texts, fold the stems once with Matcher.
+func (w SafetyWords) Match(text string, fold func(string) string) bool {
+	return w.Matcher(fold).Match(text)
+}
+
+// SafetyMatcher is safety words with their stems folded once, ready to
+// check many texts.
+type SafetyMatcher struct {
+	stems []string
+	fold  func(string) string
+}
+
+// Matcher folds every stem with fold, as Match does.
+func (w SafetyWords) Matcher(fold func(string) string) SafetyMatcher {
+	m := SafetyMatcher{fold: fold}
 	for _, stems := range w {
 		for _, s := range stems {
-			if matchStem(text, s) {
-				return true
-			}
+			m.stems = append(m.stems, foldText(s, fold))
+		}
+	}
+	return m
+}
+
+// Match reports whether text contains one of the stems.
+func (m SafetyMatcher) Match(text string) bool {
+	if len(m.stems) == 0 {
+		return false
+	}
+	text = foldText(text, m.fold)
+	for _, s := range m.stems {
+		if matchStem(text, s) {
+			return true
 		}
 	}
 	return false
 }
 
-// matchStem reports whether the folded text contains stem at a word start
-// (anywhere for "*"), ending a word for "$".
+// matchStem reports whether the folded text contains the folded stem at a
+// word start (anywhere for "*"), ending a word for "$".
 func matchStem(text, stem string) bool {
-	inside, core, whole := splitStem(foldText(stem))
+	inside, core, whole := splitStem(stem)
 	if core == "" {
 		return false // an empty stem would match everything
 	}
@@ -494,13 +521,17 @@ func matchStem(text, stem string) bool {
 		j += i
 		before, _ := utf8.DecodeLastRuneInString(text[:j])
 		after, _ := utf8.DecodeRuneInString(text[j+len(core):])
-		if (inside || j == 0 || !unicode.IsLetter(before)) && (!whole || !unicode.IsLetter(after)) {
+		if (inside || j == 0 || !wordRune(before)) && (!whole || !wordRune(after)) {
 			return true
 		}
 		_, size := utf8.DecodeRuneInString(text[j:])
 		i = j + size
 	}
 }
+
+// wordRune reports whether r belongs to a word: a letter, or a combining
+// mark left over on one.
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsMark(r) }
 
 // DefaultSafetyWords are the safety words of a deployment that configures
 // none, in Finnish, Swedish, English and Ukrainian: violence, being hit,

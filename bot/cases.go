@@ -189,11 +189,16 @@ func (b *Bot) caseKeys(lang string, c polku.Case) [][]inlineButton {
 }
 
 // relay copies a family's message to its case's topic, opening the case
-// again when it was closed.
+// again when it was closed. An edited message is copied again, as it reads
+// now, after a line that says so: a copy is the family's message whole
+// (media, line breaks), and the line keeps it from passing for a new one.
 func (b *Bot) relay(ctx context.Context, tx *store.Tx, chat int64, conv flows.Conversation, e flows.Relay) ([]store.Out, bool, error) {
 	c, outs, written, err := b.openCase(ctx, tx, conv, e.Share, e.Urgent)
 	if err != nil || b.cfg.Group == 0 {
 		return outs, written, err
+	}
+	if e.Edited {
+		outs = append(outs, b.groupOut(out{Method: "send", Case: c.ID, Text: b.render.loc.Message(b.cfg.GroupLang, "case.edited", nil, nil)}))
 	}
 	return append(outs, b.groupOut(out{Method: "copy", Case: c.ID, FromChat: chat, MessageID: e.Message})), written, nil
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"polku"
 	"polku/catalog"
@@ -515,6 +516,7 @@ func writeMessage(b *strings.Builder, prefix string, m telegramtest.Message) {
 		lines = strings.Split(text, "\n")
 	}
 	for _, line := range lines {
+		line = visible(line)
 		if line == "" {
 			b.WriteString(prefix + "\n")
 			continue
@@ -542,6 +544,23 @@ func writeMessage(b *strings.Builder, prefix string, m telegramtest.Message) {
 	if m.RemoveKeyboard {
 		b.WriteString("  (keyboard removed)\n")
 	}
+}
+
+// visible writes the invisible format characters of a line (bidi controls,
+// zero-width characters) as ⟨U+202E⟩, so that a transcript shows them; the
+// zero-width joiner of an emoji sequence (👨‍👩‍👧) stays as it is.
+func visible(line string) string {
+	var b strings.Builder
+	var prev rune
+	for _, r := range line {
+		if unicode.Is(unicode.Cf, r) && !(r == '\u200d' && (unicode.Is(unicode.So, prev) || prev == '\ufe0f')) {
+			fmt.Fprintf(&b, "⟨U+%04X⟩", r)
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
 }
 
 // stored renders what PostgreSQL holds about the chat, for transcripts.

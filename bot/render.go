@@ -290,13 +290,14 @@ func truncate(s string, n int) string {
 	return prefixUTF16(s, n-1) + "…"
 }
 
-// fold makes a label comparable with what a person types: letters and
-// digits only, lower case.
+// fold makes a label comparable with what a person types: folded
+// (flows.Fold: NFC, case folding, nothing invisible), then only letters,
+// their marks and digits, so emoji and punctuation need not be typed.
 func fold(s string) string {
 	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			b.WriteRune(unicode.ToLower(r))
+	for _, r := range flows.Fold(s) {
+		if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
 		}
 	}
 	return b.String()

@@ -32,6 +32,9 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> {Keyboard label}          tap a reply-keyboard button
 //	> (sticker) (photo) (voice) (contact) (contact of someone else) (long text)
 //	> (edit) new text           edit the family's last message
+//	> (photo) caption           a photo with a caption
+//	> (text "a\n\u200bb")       typed text as a Go string literal, for line
+//	                            breaks and invisible characters
 //	> (stale [Button label])    press the oldest button with that label
 //	> (forged DATA)             press the newest keyboard with made-up callback data
 //	> (wait 2d)                 the family comes back later (h, m or d)
@@ -192,6 +195,14 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.fake.SendSticker(u)
 	case action == "(photo)":
 		h.fake.SendPhoto(u, "")
+	case strings.HasPrefix(action, "(photo) "):
+		h.fake.SendPhoto(u, strings.TrimPrefix(action, "(photo) "))
+	case strings.HasPrefix(action, "(text "):
+		text, err := strconv.Unquote(strings.TrimSuffix(strings.TrimPrefix(action, "(text "), ")"))
+		if err != nil {
+			t.Fatalf("%s: %v", action, err)
+		}
+		h.fake.SendText(u, text)
 	case action == "(voice)":
 		h.fake.SendVoice(u)
 	case action == "(video)":

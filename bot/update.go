@@ -118,7 +118,12 @@ func parse(u *models.Update) incoming {
 		if m.From != nil {
 			x.lang = m.From.LanguageCode
 		}
-		x.in = flows.Input{Kind: flows.KindEdited}
+		// The new text goes to the flows, to be read for safety words;
+		// the message, to be copied to the coordinators as it reads now.
+		x.in = flows.Input{Kind: flows.KindEdited, Text: m.Text, Message: m.ID}
+		if m.Text == "" {
+			x.in.Text = m.Caption
+		}
 	case u.CallbackQuery != nil:
 		q := u.CallbackQuery
 		x.callback = q.ID
@@ -197,11 +202,14 @@ func message(m *models.Message) flows.Input {
 		// person said, so nothing to answer.
 		return flows.Input{}
 	}
-	return flows.Input{Kind: flows.KindUnsupported, Media: media}
+	// The caption is carried, to be read for safety words.
+	return flows.Input{Kind: flows.KindUnsupported, Media: media, Text: m.Caption}
 }
 
 // command recognises "/name@bot argument" at the start of a message, as
-// Telegram marks it with a bot_command entity.
+// Telegram marks it with a bot_command entity. The name is folded
+// (flows.Fold), so "/START" and a "/start" pasted with a zero-width space
+// or a bidi mark are /start.
 func command(m *models.Message) (name, arg string, ok bool) {
 	if !strings.HasPrefix(m.Text, "/") {
 		return "", "", false
@@ -210,8 +218,7 @@ func command(m *models.Message) (name, arg string, ok bool) {
 	if i := strings.IndexAny(m.Text, " \n\t"); i >= 0 {
 		end = i
 	}
-	name = strings.ToLower(m.Text[1:end])
-	name, _, _ = strings.Cut(name, "@")
+	name, _, _ = strings.Cut(flows.Fold(m.Text[1:end]), "@")
 	if name == "" {
 		return "", "", false
 	}

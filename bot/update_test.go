@@ -70,6 +70,9 @@ const (
 	upPoll = `{"update_id":122,"message":{"message_id":18,"from":{"id":4242,"is_bot":false,"first_name":"Anna"},` +
 		`"chat":{"id":4242,"first_name":"Anna","type":"private"},"date":1764000000,` +
 		`"poll":{"id":"1","question":"?","options":[],"total_voter_count":0,"is_closed":false,"is_anonymous":true,"type":"regular","allows_multiple_answers":false}}}`
+	upEditedCaption = `{"update_id":124,"edited_message":{"message_id":12,"from":{"id":4242,"is_bot":false,"first_name":"Anna"},` +
+		`"chat":{"id":4242,"first_name":"Anna","type":"private"},"date":1764000000,"edit_date":1764000060,"caption":"nytt",` +
+		`"photo":[{"file_id":"p1","file_unique_id":"u1","width":90,"height":67}]}}`
 	upChannelPost = `{"update_id":123,"channel_post":{"message_id":1,"chat":{"id":-100777,"title":"News","type":"channel"},"date":1764000000,"text":"hi"}}`
 )
 
@@ -123,7 +126,8 @@ func TestParse(t *testing.T) {
 	}{
 		{"text", upText, incoming{private: true, lang: "sv", in: flows.Input{Kind: flows.KindText, Text: "Hej"}}},
 		{"command with argument", upStart, incoming{private: true, lang: "fi", in: flows.Input{Kind: flows.KindCommand, Command: "start", Text: "demo-school"}}},
-		{"edited message", upEdited, incoming{private: true, lang: "en", in: flows.Input{Kind: flows.KindEdited}}},
+		{"edited message", upEdited, incoming{private: true, lang: "en", in: flows.Input{Kind: flows.KindEdited, Text: "Hej då"}}},
+		{"edited caption", upEditedCaption, incoming{private: true, in: flows.Input{Kind: flows.KindEdited, Text: "nytt"}}},
 		{"callback query", upCallback, incoming{private: true, lang: "uk", callback: "4382bfdwdsb323b2d9",
 			in: flows.Input{Kind: flows.KindButton, Payload: "3:go", MessageID: 7}}},
 		{"callback on an inaccessible message", upCallbackOld, incoming{private: true, callback: "99",
@@ -140,7 +144,7 @@ func TestParse(t *testing.T) {
 		{"someone else's contact", upContactOther, incoming{private: true, in: flows.Input{Kind: flows.KindContact, Phone: "+358409876543", Media: "contact"}}},
 		{"a contact card of no Telegram user", upContactCard, incoming{private: true, in: flows.Input{Kind: flows.KindContact, Phone: "+358409876543", Media: "contact"}}},
 		{"sticker", upSticker, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "sticker"}}},
-		{"photo with caption", upPhoto, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "photo"}}},
+		{"photo with caption", upPhoto, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "photo", Text: "look"}}},
 		{"voice", upVoice, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "voice"}}},
 		{"video", upVideo, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "video"}}},
 		{"video note", upVideoNote, incoming{private: true, in: flows.Input{Kind: flows.KindUnsupported, Media: "video_note"}}},
@@ -158,6 +162,9 @@ func TestParse(t *testing.T) {
 			got := parse(&u)
 			if u.Message != nil && got.in.Message != u.Message.ID {
 				t.Errorf("parse: message ID %d, want %d", got.in.Message, u.Message.ID)
+			}
+			if u.EditedMessage != nil && got.in.Message != u.EditedMessage.ID {
+				t.Errorf("parse: edited message ID %d, want %d", got.in.Message, u.EditedMessage.ID)
 			}
 			got.in.Message = 0
 			if got.in != tt.want.in || got.lang != tt.want.lang || got.callback != tt.want.callback || got.private != tt.want.private {
@@ -195,6 +202,12 @@ func TestCommand(t *testing.T) {
 		{" /start", "", "", false},
 		{"hello /start", "", "", false},
 		{"/пуск аргумент", "пуск", "аргумент", true},
+		{"/ПУСК", "пуск", "", true},
+		// Pasted from a web page or typed on a right-to-left keyboard.
+		{"/start\u200b", "start", "", true},
+		{"/\u200emenu", "menu", "", true},
+		{"/HELP\u2060@Polku_Test_Bot", "help", "", true},
+		{"/\u200b", "", "", false},
 	}
 	for _, tt := range tests {
 		name, arg, ok := command(&models.Message{Text: tt.text})

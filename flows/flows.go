@@ -33,7 +33,9 @@ const (
 // Input is one thing a person did, free of Telegram's types.
 type Input struct {
 	Kind Kind
-	// Text is the typed text, or the argument of a command.
+	// Text is the typed text, the argument of a command, the caption of
+	// a media message (KindUnsupported), or the new text or caption of an
+	// edited message (KindEdited); as Telegram gave it.
 	Text string
 	// Command is the command name without the slash, lower case.
 	Command string
@@ -49,8 +51,9 @@ type Input struct {
 	Media string
 	// Found is the answer to a Query (KindFound).
 	Found *Found
-	// Message is the person's own message (text, media, contact): what
-	// is copied to the coordinators while the family talks to a person.
+	// Message is the person's own message (text, media, contact, or the
+	// message edited): what is copied to the coordinators while the
+	// family talks to a person.
 	Message int
 	// Unreachable is when the bot lost the coordinators' group (removed
 	// from it, or without its rights); zero while messages reach it. The
@@ -189,11 +192,13 @@ type OpenCase struct {
 }
 
 // Relay copies the family's message (Input.Message) to its case, opening
-// the case again when it was closed.
+// the case again when it was closed. Edited marks the copy as the new
+// version of a message the family edited.
 type Relay struct {
 	Message int
 	Share   bool
 	Urgent  bool
+	Edited  bool
 }
 
 // Started counts a family who came from a professional's referral link.

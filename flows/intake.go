@@ -112,6 +112,8 @@ func States() []string {
 // Engine runs the intake for one deployment's configuration.
 type Engine struct {
 	cfg Config
+	// safety are cfg.Safety folded once (see Fold).
+	safety polku.SafetyMatcher
 }
 
 // New returns an engine. Languages default to Finnish first, and
@@ -126,7 +128,7 @@ func New(cfg Config) *Engine {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	return &Engine{cfg: cfg}
+	return &Engine{cfg: cfg, safety: cfg.Safety.Matcher(Fold)}
 }
 
 // Diagram returns the intake as a Mermaid state diagram. The transitions
@@ -793,7 +795,8 @@ func (s *step) text() {
 		return
 	}
 	if s.m.Current() == HelpText {
-		t := strings.TrimSpace(s.in.Text)
+		// Kept clean: nothing invisible, no line breaks (see Clean).
+		t := Clean(s.in.Text)
 		if n := utf8.RuneCountInString(t); n > polku.MaxFreeText {
 			s.say(Text{ID: "help_text.too_long", Data: map[string]any{"Max": polku.MaxFreeText, "Length": n}})
 			s.reask()
@@ -1107,9 +1110,13 @@ func AnswersText(a polku.Answers) Text {
 	if a.Municipality == "other" {
 		municipality = T("municipality.other")
 	}
+	// The family's own words are shown quoted on one line, cleaned again
+	// (answers stored before they were cleaned on the way in), so that
+	// nothing they wrote can pass for a line of the bot's: the summary
+	// is what the coordinators trust.
 	helpText := any(none)
-	if a.HelpText != "" {
-		helpText = a.HelpText
+	if w := Quotable(a.HelpText, polku.MaxFreeText); w != "" {
+		helpText = Text{ID: "summary.words", Data: map[string]any{"Words": w}}
 	}
 	wellbeing := T("summary.wellbeing_skipped")
 	if a.Wellbeing != nil {
@@ -1120,7 +1127,7 @@ func AnswersText(a polku.Answers) Text {
 		contact = T("contact." + string(a.Contact))
 	}
 	if a.Contact == polku.ContactPhone && a.Phone != "" {
-		contact = Text{ID: "summary.phone", Data: map[string]any{"Phone": a.Phone}}
+		contact = Text{ID: "summary.phone", Data: map[string]any{"Phone": Clean(a.Phone)}}
 	}
 	return Text{ID: "summary.body", Data: map[string]any{
 		"Municipality": municipality,

@@ -112,13 +112,19 @@ func (s *step) emergency() []Text {
 
 // talking handles what the family sends while it talks to a person, and a
 // safety word at any time. It reports whether the input was handled.
+//
+// A safety word counts wherever the family wrote it: in a message, in the
+// caption of a photo, video, document or voice message, or in the new text
+// of an edited message. An edit while talking (or one that adds a safety
+// word) is relayed too: the coordinators get the message as it reads now,
+// marked as an edit, so what they see is what the family meant.
 func (s *step) talking() bool {
-	urgent := s.in.Kind == KindText && s.e.cfg.Safety.Match(s.in.Text)
+	urgent := s.urgent()
 	if !s.c.Talk && !urgent {
 		return false
 	}
 	switch s.in.Kind {
-	case KindText:
+	case KindText, KindEdited:
 	case KindUnsupported:
 		if s.in.Media == "other" || s.in.Media == "" {
 			return false
@@ -127,16 +133,14 @@ func (s *step) talking() bool {
 		if s.c.State == Phone {
 			return false // sharing the number answers the intake's question
 		}
-	case KindEdited:
-		s.say(T("talk.edited"))
-		return true
 	default:
 		return false
 	}
 	if s.in.Message == 0 {
 		return false
 	}
-	s.effect(Relay{Message: s.in.Message, Share: s.c.Share == "yes", Urgent: urgent})
+	edited := s.in.Kind == KindEdited
+	s.effect(Relay{Message: s.in.Message, Share: s.c.Share == "yes", Urgent: urgent, Edited: edited})
 	s.c.Talk = true
 	if urgent {
 		id := "talk.urgent"
@@ -148,14 +152,30 @@ func (s *step) talking() bool {
 		s.send(Reply{Text: t, Inline: s.talkButtons()})
 		return true
 	}
-	if down := s.down(); down != nil {
-		s.send(Reply{Text: down, Inline: s.talkButtons()})
-		return true
+	t := s.down()
+	if t == nil {
+		t = s.away()
 	}
-	if away := s.away(); away != nil {
-		s.send(Reply{Text: away, Inline: s.talkButtons()})
+	if edited && s.in.Unreachable.IsZero() {
+		// Telegram shows the family its message as edited; this tells
+		// them the coordinators got the change (they will not, for now,
+		// while the group is unreachable: down said so).
+		t = append([]Text{T("talk.edited")}, t...)
+	}
+	if t != nil {
+		s.send(Reply{Text: t, Inline: s.talkButtons()})
 	}
 	return true
+}
+
+// urgent reports whether the input's text (typed, a caption, or an edit's
+// new text) has a safety word.
+func (s *step) urgent() bool {
+	switch s.in.Kind {
+	case KindText, KindUnsupported, KindEdited:
+		return s.in.Text != "" && s.e.safety.Match(s.in.Text)
+	}
+	return false
 }
 
 // talkButton handles the buttons of talking: "T:off" (back to the bot),

@@ -48,8 +48,12 @@ func typed(s string, msg int) Input { return Input{Kind: KindText, Text: s, Mess
 func sent(media string, msg int) Input {
 	return Input{Kind: KindUnsupported, Media: media, Message: msg}
 }
-func tap(payload string) Input { return Input{Kind: KindButton, Payload: payload, MessageID: pressed} }
-func cmd(name string) Input    { return Input{Kind: KindCommand, Command: name} }
+func captioned(media, caption string, msg int) Input {
+	return Input{Kind: KindUnsupported, Media: media, Text: caption, Message: msg}
+}
+func edited(s string, msg int) Input { return Input{Kind: KindEdited, Text: s, Message: msg} }
+func tap(payload string) Input       { return Input{Kind: KindButton, Payload: payload, MessageID: pressed} }
+func cmd(name string) Input          { return Input{Kind: KindCommand, Command: name} }
 func contactOf(own bool, msg int) Input {
 	return Input{Kind: KindContact, Phone: "+358401234567", OwnContact: own, Media: "contact", Message: msg}
 }
@@ -144,7 +148,7 @@ func replyIDs(r Reply) string {
 
 // talkReplies are the replies of talk mode: each has the one button "back
 // to the bot".
-var talkReplies = map[string]bool{"talk.open": true, "talk.urgent": true, "talk.write": true, "talk.away": true, "talk.away_unknown": true}
+var talkReplies = map[string]bool{"talk.open": true, "talk.urgent": true, "talk.write": true, "talk.away": true, "talk.away_unknown": true, "talk.edited": true}
 
 // feed gives e the inputs one after another from c, a minute apart from
 // t0 unless an input has its own time, and returns the last step. Every
@@ -330,10 +334,15 @@ func TestRelay(t *testing.T) {
 			seen{Replies: []string{"input.unsupported", done}, State: Done, Talk: true, Share: "yes"}, ""},
 		{"media of no kind is not relayed", talkingFamily("yes"), []Input{sent("", 19)},
 			seen{Replies: []string{"input.unsupported", done}, State: Done, Talk: true, Share: "yes"}, ""},
-		{"edited", talkingFamily("yes"), []Input{{Kind: KindEdited, Message: 20}},
-			seen{Replies: []string{"talk.edited"}, State: Done, Talk: true, Share: "yes"}, ""},
-		{"edited, not talking", family(), []Input{{Kind: KindEdited, Message: 20}},
+		// An edit while talking goes to the coordinators as it reads now.
+		{"edited", talkingFamily("yes"), []Input{edited("Hello, we are four", 20)},
+			seen{Effects: []Effect{Relay{Message: 20, Share: true, Edited: true}}, Replies: []string{"talk.edited"}, State: Done, Talk: true, Share: "yes"}, ""},
+		{"edited, no text", talkingFamily("no"), []Input{{Kind: KindEdited, Message: 20}},
+			seen{Effects: []Effect{Relay{Message: 20, Edited: true}}, Replies: []string{"talk.edited"}, State: Done, Talk: true, Share: "no"}, ""},
+		{"edited, not talking", family(), []Input{edited("Hello", 20)},
 			seen{Replies: []string{"input.edited"}, State: Done}, ""},
+		{"photo with a caption, not talking", family(), []Input{captioned("photo", "Our dog", 20)},
+			seen{Replies: []string{"input.unsupported", done}, State: Done}, ""},
 		{"text, not talking", family(), []Input{typed("Hello", 21)},
 			seen{Replies: []string{"input.use_buttons", done}, State: Done}, ""},
 		{"photo, not talking", family(), []Input{sent("photo", 22)},
@@ -416,6 +425,11 @@ func TestSafetyWord(t *testing.T) {
 		}
 		return s
 	}
+	editedAt := func(state string, share bool, msg int) seen {
+		s := at(state, share, msg)
+		s.Effects = []Effect{Relay{Message: msg, Share: share, Urgent: true, Edited: true}}
+		return s
+	}
 	children := family()
 	children.State, children.Profile = Children, false
 	paused := children
@@ -437,6 +451,23 @@ func TestSafetyWord(t *testing.T) {
 		{"the share question open", sharing(), []Input{typed("I want to kill myself", 67)}, withSharing, ""},
 		{"not a safety word", family(), []Input{typed("Violin lessons for kids?", 68)},
 			seen{Replies: []string{"input.use_buttons", done}, State: Done}, ""},
+		// Wherever the family wrote it: a caption, an edit.
+		{"a photo's caption", family(), []Input{captioned("photo", "Isä lyö meitä", 72)}, at(Done, false, 72), ""},
+		{"a document's caption, mid-intake", children, []Input{captioned("document", "självmord", 73)}, at(Children, false, 73), ""},
+		{"a voice message's caption, talking", talkingFamily("yes"), []Input{captioned("voice", "He hits me", 74)}, at(Done, true, 74), ""},
+		{"a video's caption, welcome", stranger(), []Input{captioned("video", "Тато б’є мене", 75)}, at(Welcome, false, 75), ""},
+		{"an edit that adds one", family(), []Input{typed("Hello", 76), edited("Hello, my husband is violent", 76)}, editedAt(Done, false, 76), ""},
+		{"an edit that adds one, talking", talkingFamily("yes"), []Input{edited("He hits me", 77)}, editedAt(Done, true, 77), ""},
+		{"an edit that adds one, mid-intake", children, []Input{edited("haluan kuolla", 78)}, editedAt(Children, false, 78), ""},
+		{"an edit of a caption", family(), []Input{captioned("photo", "us", 79), edited("us, after he beat me", 79)}, editedAt(Done, false, 79), ""},
+		// Decomposed letters (a + U+0308), bidi marks and zero-width
+		// characters, as keyboards and copy-paste send them.
+		{"decomposed Finnish", family(), []Input{typed("PERHEVA\u0308KIVALTAA", 80)}, at(Done, false, 80), ""},
+		{"decomposed Swedish", family(), []Input{typed("o\u0308vergrepp", 81)}, at(Done, false, 81), ""},
+		{"decomposed Ukrainian", family(), []Input{typed("думки про суі\u0308цид", 82)}, at(Done, false, 82), ""},
+		{"Ukrainian with a modifier apostrophe", family(), []Input{typed("Тато бʹє мене", 83)}, at(Done, false, 83), ""},
+		{"English with a bidi mark", family(), []Input{typed("sui\u200ecide", 84)}, at(Done, false, 84), ""},
+		{"Finnish with an isolate", family(), []Input{typed("itse\u2066tuho\u2069isia ajatuksia", 85)}, at(Done, false, 85), ""},
 	})
 	t.Run("resume question open", func(t *testing.T) {
 		res := feed(t, e, paused, typed("I want to die", 69))
@@ -852,7 +883,7 @@ func fuzzTalkInput(e *Engine, c Conversation, op byte, text string, msg int) Inp
 	case 20:
 		return contactOf(op >= 128, msg)
 	case 21:
-		return Input{Kind: KindEdited, Message: msg}
+		return edited([]string{text, "I want to die", ""}[op/32%3], msg)
 	case 22:
 		return tap(text)
 	case 23:
