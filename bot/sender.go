@@ -23,6 +23,11 @@ type bucket struct {
 	last                time.Time
 	// until holds the bucket empty after a 429 from Telegram.
 	until time.Time
+
+	// id, seen, prev and next queue the bucket in its set by last use.
+	id         int64
+	seen       time.Time
+	prev, next *bucket
 }
 
 func newBucket(rate float64, burst int, now time.Time) *bucket {
@@ -44,24 +49,101 @@ func (b *bucket) take(now time.Time) (bool, time.Duration) {
 	return false, time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
 }
 
+// buckets are the token buckets of many chats, one each. A bucket left
+// alone for as long as it takes to fill up is the same as a new one, so
+// it is forgotten (unless a 429 holds it): the set holds the chats of the
+// last few seconds, however many chats the bot has had. The buckets are
+// queued by last use, so forgetting costs O(1) a use, never a scan.
+type buckets struct {
+	rate  float64
+	burst int
+	// fill is how long an empty bucket takes to fill up.
+	fill time.Duration
+	m    map[int64]*bucket
+	// head is the least recently used bucket, tail the most.
+	head, tail *bucket
+}
+
+func newBuckets(rate float64, burst int) *buckets {
+	fill := time.Duration(float64(burst) / rate * float64(time.Second))
+	return &buckets{rate: rate, burst: burst, fill: max(fill, 1), m: map[int64]*bucket{}}
+}
+
+// get returns the bucket of id, a new full one if it has none, and
+// queues it as used now. First it forgets the buckets full by now.
+func (s *buckets) get(id int64, now time.Time) *bucket {
+	for b := s.head; b != nil && now.Sub(b.seen) >= s.fill; b = s.head {
+		s.unlink(b)
+		if now.Before(b.until) {
+			// Held after a 429: kept, and looked at again later.
+			b.seen = now
+			s.push(b)
+			continue
+		}
+		delete(s.m, b.id)
+	}
+	b := s.m[id]
+	if b == nil {
+		b = newBucket(s.rate, s.burst, now)
+		b.id = id
+		s.m[id] = b
+	} else {
+		s.unlink(b)
+	}
+	b.seen = now
+	s.push(b)
+	return b
+}
+
+func (s *buckets) push(b *bucket) {
+	b.prev, b.next = s.tail, nil
+	if s.tail != nil {
+		s.tail.next = b
+	} else {
+		s.head = b
+	}
+	s.tail = b
+}
+
+func (s *buckets) unlink(b *bucket) {
+	if b.prev != nil {
+		b.prev.next = b.next
+	} else {
+		s.head = b.next
+	}
+	if b.next != nil {
+		b.next.prev = b.prev
+	} else {
+		s.tail = b.prev
+	}
+	b.prev, b.next = nil, nil
+}
+
 // limits are this process's view of Telegram's limits.
 type limits struct {
 	mu     sync.Mutex
-	cfg    Config
 	global *bucket
-	chats  map[int64]*bucket
-	groups map[int64]*bucket
+	chats  *buckets
+	groups *buckets
+}
+
+// newLimits are cfg's limits with the bot's margin. A token is spent when
+// a message is handed to a sender, but Telegram counts when the request
+// arrives, a varying moment later: so the bot keeps a margin (half the
+// global burst, 90% of the chat rate).
+func newLimits(cfg Config, now time.Time) *limits {
+	return &limits{
+		global: newBucket(cfg.GlobalRate, int(max(1, cfg.GlobalRate/2)), now),
+		chats:  newBuckets(cfg.ChatRate*0.9, cfg.ChatBurst),
+		groups: newBuckets(cfg.GroupRate, cfg.GroupBurst),
+	}
 }
 
 // take reserves a send to chat now, or says how long to wait.
 func (l *limits) take(chat int64, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c := l.chats[chat]
-	if c == nil {
-		c = newBucket(l.cfg.ChatRate, l.cfg.ChatBurst, now)
-		l.chats[chat] = c
-	}
+	c := l.chats.get(chat, now)
 	// Look at the chat first without spending the global token.
 	if now.Before(c.until) {
 		return false, c.until.Sub(now)
@@ -74,10 +156,7 @@ func (l *limits) take(chat int64, now time.Time) (bool, time.Duration) {
 	// A group (the coordinators') has a limit of its own per minute.
 	var g *bucket
 	if chat < 0 {
-		if g = l.groups[chat]; g == nil {
-			g = newBucket(l.cfg.GroupRate, l.cfg.GroupBurst, now)
-			l.groups[chat] = g
-		}
+		g = l.groups.get(chat, now)
 		g.tokens = min(g.burst, g.tokens+now.Sub(g.last).Seconds()*g.rate)
 		g.last = now
 		if g.tokens < 1 {
@@ -92,25 +171,25 @@ func (l *limits) take(chat int64, now time.Time) (bool, time.Duration) {
 	if g != nil {
 		g.tokens--
 	}
-	if len(l.chats) > 10000 {
-		for id, b := range l.chats {
-			if b.tokens >= b.burst-1 && now.Sub(b.last) > time.Minute {
-				delete(l.chats, id)
-			}
-		}
-	}
 	return true, 0
 }
 
 // hold keeps a chat quiet after a 429. Telegram's retry_after answers the
 // chat that was over its limit; the global bucket already keeps the total
 // under Telegram's.
-func (l *limits) hold(chat int64, until time.Time) {
+func (l *limits) hold(chat int64, now, until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if c := l.chats[chat]; c != nil && until.After(c.until) {
+	if c := l.chats.get(chat, now); until.After(c.until) {
 		c.until = until
 	}
+}
+
+// held says how many chats' and groups' buckets the limits hold.
+func (l *limits) held() (chats, groups int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.chats.m), len(l.groups.m)
 }
 
 // sendWhileHeld sends the outbox while this process is the one sender of
@@ -142,13 +221,7 @@ func (b *Bot) sendWhileHeld(ctx context.Context) {
 func (b *Bot) sendLoop(ctx context.Context) {
 	// Limits and retries run on wall time: Telegram counts real seconds,
 	// whatever b.Now says.
-	//
-	// A token is spent when a message is handed to a sender, but Telegram
-	// counts when the request arrives, a varying moment later: so the
-	// bot keeps a margin (half the global burst, 90% of the chat rate).
-	cfg := b.cfg
-	cfg.ChatRate *= 0.9
-	lim := &limits{cfg: cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate/2)), time.Now()), chats: map[int64]*bucket{}, groups: map[int64]*bucket{}}
+	lim := newLimits(b.cfg, time.Now())
 	jobs := make(chan store.Message)
 	done := make(chan int64, b.cfg.Senders)
 	var wg sync.WaitGroup
@@ -235,8 +308,9 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		return store.Outcome{Sent: true, MessageID: msg}
 	case errors.As(err, &tooMany):
 		b.count.limited.Add(1)
-		until := time.Now().Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
-		lim.hold(m.ChatID, until)
+		now := time.Now()
+		until := now.Add(time.Duration(max(1, tooMany.RetryAfter)) * time.Second)
+		lim.hold(m.ChatID, now, until)
 		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", tooMany.RetryAfter)
 		return store.Outcome{RetryAt: until}
 	case errors.Is(err, tgbot.ErrorForbidden):
