@@ -37,7 +37,9 @@ type Config struct {
 	APIURL string
 	// Workers apply updates of different chats in parallel.
 	Workers int
-	// Senders send messages of different chats in parallel.
+	// Senders is the most messages of different chats sent at once
+	// (default DefaultSenders). Below it the sender keeps as many in
+	// flight as Telegram's latency needs to reach GlobalRate.
 	Senders int
 	// GlobalRate is messages per second over all chats; ChatRate and
 	// ChatBurst limit one chat.
@@ -99,7 +101,7 @@ func (c *Config) defaults() {
 		c.Workers = 8
 	}
 	if c.Senders <= 0 {
-		c.Senders = 8
+		c.Senders = DefaultSenders
 	}
 	if c.GlobalRate <= 0 {
 		c.GlobalRate = 30

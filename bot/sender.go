@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -185,6 +186,18 @@ func (l *limits) hold(chat int64, now, until time.Time) {
 	}
 }
 
+// ready says how long until the global bucket has a token: no send can
+// start before.
+func (l *limits) ready(now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	g := l.global
+	if tokens := min(g.burst, g.tokens+now.Sub(g.last).Seconds()*g.rate); tokens < 1 {
+		return time.Duration((1 - tokens) / g.rate * float64(time.Second))
+	}
+	return 0
+}
+
 // held says how many chats' and groups' buckets the limits hold.
 func (l *limits) held() (chats, groups int) {
 	l.mu.Lock()
@@ -215,35 +228,76 @@ func (b *Bot) sendWhileHeld(ctx context.Context) {
 	}
 }
 
+// The sender's size. Telegram takes a while to answer each call, and a
+// send waits for the answer (its outbox row stays locked until the bot
+// knows what became of it), so reaching the global rate takes about
+// rate × latency sends in flight (Little's law); the headroom covers the
+// latency's spread and the transaction around each call.
+const (
+	headroom    = 1.5
+	minInFlight = 4
+	// DefaultSenders is the most sends in flight unless Config.Senders
+	// says otherwise. Each holds a database connection while Telegram
+	// answers.
+	DefaultSenders = 64
+)
+
+// inFlight is how many sends to keep in flight to reach rate messages a
+// second when a Bot API call takes latency: at least minInFlight, at most
+// ceiling.
+func inFlight(rate float64, latency time.Duration, ceiling int) int {
+	n := int(math.Ceil(rate * latency.Seconds() * headroom))
+	return max(1, min(max(n, minInFlight), ceiling))
+}
+
+// pace follows the latency of the Bot API calls, a moving average of
+// their wall time weighted to the recent ones, and sizes the sender by
+// it. A call counts for at most four times the average, so one that hung
+// until its timeout moves it a little, while a latency that stays high
+// is followed within a few calls.
+type pace struct {
+	rate    float64
+	ceiling int
+	latency time.Duration // 0 until the first call
+}
+
+func (p *pace) observe(d time.Duration) {
+	if p.latency == 0 {
+		p.latency = d
+		return
+	}
+	p.latency += (min(d, 4*p.latency) - p.latency) / 8
+}
+
+func (p *pace) size() int { return inFlight(p.rate, p.latency, p.ceiling) }
+
+// sent is a send that ended: its chat, and how long the Bot API took
+// (0 when it was not asked).
+type sent struct {
+	chat int64
+	took time.Duration
+}
+
 // sendLoop sends the outbox: per chat in order, answers to waiting people
 // first, within the limits; Telegram's 429 is honoured, 403 stops sending
-// to a chat that blocked the bot.
+// to a chat that blocked the bot. It keeps as many sends in flight as
+// Telegram's latency needs.
 func (b *Bot) sendLoop(ctx context.Context) {
-	// Limits and retries run on wall time: Telegram counts real seconds,
-	// whatever b.Now says.
+	// Limits, latency and retries run on wall time: Telegram counts real
+	// seconds, whatever b.Now says.
 	lim := newLimits(b.cfg, time.Now())
-	jobs := make(chan store.Message)
-	done := make(chan int64, b.cfg.Senders)
+	p := &pace{rate: b.cfg.GlobalRate, ceiling: b.cfg.Senders}
+	// Never more sends than the ceiling, so a send never waits to report.
+	done := make(chan sent, b.cfg.Senders)
 	var wg sync.WaitGroup
-	for range b.cfg.Senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for m := range jobs {
-				work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 40*time.Second)
-				if _, err := b.db.Send(work, m.ID, func(m store.Message) store.Outcome { return b.deliver(work, lim, m) }); err != nil {
-					b.log.Error("send", "chat_id", m.ChatID, "err", err)
-				}
-				cancel()
-				done <- m.ChatID
-			}
-		}()
-	}
-	defer func() {
-		close(jobs)
-		wg.Wait()
-	}()
+	defer wg.Wait()
 	busy := map[int64]bool{}
+	finish := func(s sent) {
+		delete(busy, s.chat)
+		if s.took > 0 {
+			p.observe(s.took)
+		}
+	}
 	timer := time.NewTimer(0)
 	for ctx.Err() == nil {
 		skip := make([]int64, 0, len(busy))
@@ -257,35 +311,65 @@ func (b *Bot) sendLoop(ctx context.Context) {
 		next := b.cfg.Idle
 		gave := false
 		for _, m := range msgs {
+			// Room first, then the token: a token is spent only on a
+			// send that starts now.
+			for len(busy) >= p.size() {
+				select {
+				case s := <-done:
+					finish(s)
+				case <-ctx.Done():
+					return
+				}
+			}
 			ok, wait := lim.take(m.ChatID, time.Now())
 			if !ok {
 				next = min(next, wait)
 				continue
 			}
-		give:
-			select {
-			case jobs <- m:
-				busy[m.ChatID] = true
-				gave = true
-			case c := <-done:
-				delete(busy, c)
-				goto give
-			case <-ctx.Done():
-				return
-			}
+			busy[m.ChatID] = true
+			gave = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				done <- b.send(ctx, lim, m)
+			}()
 		}
-		if gave && len(msgs) == 64 {
+		// A full batch may have more behind it, if there are tokens left.
+		if gave && len(msgs) == 64 && lim.ready(time.Now()) == 0 {
 			continue
 		}
 		timer.Reset(max(next, time.Millisecond))
+	wait:
 		select {
-		case c := <-done:
-			delete(busy, c)
+		case s := <-done:
+			finish(s)
+			// A chat is free again, but nothing can start before the
+			// next global token: looking sooner would find nothing.
+			if w := lim.ready(time.Now()); w > 0 {
+				timer.Reset(w)
+				goto wait
+			}
 		case <-b.sendWake:
 		case <-timer.C:
 		case <-ctx.Done():
 		}
 	}
+}
+
+// send sends message m in its transaction, which is finished even when
+// ctx ends.
+func (b *Bot) send(ctx context.Context, lim *limits, m store.Message) sent {
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 40*time.Second)
+	defer cancel()
+	var took time.Duration
+	if _, err := b.db.Send(work, m.ID, func(m store.Message) store.Outcome {
+		start := time.Now()
+		defer func() { took = time.Since(start) }()
+		return b.deliver(work, lim, m)
+	}); err != nil {
+		b.log.Error("send", "chat_id", m.ChatID, "err", err)
+	}
+	return sent{m.ChatID, took}
 }
 
 // deliver makes one Bot API call and says what became of it.
