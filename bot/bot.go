@@ -174,6 +174,11 @@ type Bot struct {
 	members members
 	me      sync.Mutex
 	user    string
+
+	// fault, set only by tests, is called before a message to chat is
+	// sent (what "send") and a job for chat is rendered ("job"), to fail
+	// them as a bug would.
+	fault func(what string, chat int64)
 }
 
 // New builds the adapter. It does not talk to Telegram yet.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
@@ -116,6 +118,11 @@ type harnessOptions struct {
 	cfg  Config
 	// hours are the coordinators' office hours (always open when empty).
 	hours string
+	// fault is the bot's fault hook (see Bot.fault).
+	fault func(what string, chat int64)
+	// api, when set, stands between the bot and the fake: it wraps the
+	// fake's handler, as a slow network or a slow Telegram would.
+	api func(http.Handler) http.Handler
 }
 
 // The coordinators' group of the tests, and its members.
@@ -183,7 +190,10 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	cfg.Hours = hours
 	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}})
-	cfg.Token, cfg.APIURL = fake.Token(), fake.URL()
+	cfg.Token = fake.Token()
+	if cfg.APIURL == "" {
+		cfg.APIURL = fake.URL()
+	}
 	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = 2 * time.Second
 	}
@@ -198,6 +208,7 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	if err != nil {
 		t.Fatal(err)
 	}
+	b.fault = o.fault
 	return b
 }
 
@@ -240,6 +251,11 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	fake.SetMember(group, anna, telegramtest.StatusMember)
 	fake.SetMember(group, ben, telegramtest.StatusMember)
 	o.cfg.Group = group
+	if o.api != nil {
+		srv := httptest.NewServer(o.api(fake))
+		t.Cleanup(srv.Close)
+		o.cfg.APIURL = srv.URL
+	}
 	b := newBotWith(t, db, fake, o)
 	b.Now = clk.Now
 	runCtx, cancel := context.WithCancel(ctx)

@@ -217,9 +217,11 @@ func (b *Bot) sendWhileHeld(ctx context.Context) {
 		}
 		if ok {
 			b.log.Info("this process sends the outbox")
-			b.sendLoop(held)
+			panicked := b.guard("in the send loop", func() { b.sendLoop(held) })
 			release()
-			continue
+			if !panicked {
+				continue
+			}
 		}
 		select {
 		case <-time.After(2 * time.Second):
@@ -358,22 +360,39 @@ func (b *Bot) sendLoop(ctx context.Context) {
 
 // send sends message m in its transaction, which is finished even when
 // ctx ends.
-func (b *Bot) send(ctx context.Context, lim *limits, m store.Message) sent {
+func (b *Bot) send(ctx context.Context, lim *limits, m store.Message) (s sent) {
+	s.chat = m.ChatID
+	defer func() {
+		// deliver recovers its own; this is anything else.
+		if r := recover(); r != nil {
+			b.recovered(r, "in the sender", "chat_id", m.ChatID, "outbox_id", m.ID)
+		}
+	}()
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 40*time.Second)
 	defer cancel()
-	var took time.Duration
 	if _, err := b.db.Send(work, m.ID, func(m store.Message) store.Outcome {
 		start := time.Now()
-		defer func() { took = time.Since(start) }()
+		defer func() { s.took = time.Since(start) }()
 		return b.deliver(work, lim, m)
 	}); err != nil {
 		b.log.Error("send", "chat_id", m.ChatID, "err", err)
 	}
-	return sent{m.ChatID, took}
+	return s
 }
 
-// deliver makes one Bot API call and says what became of it.
-func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.Outcome {
+// deliver makes one Bot API call and says what became of it. A panic
+// fails the send like an error of the network: it is tried again later,
+// and given up after the last attempt.
+func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) (res store.Outcome) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.recovered(r, "sending a message", "chat_id", m.ChatID, "outbox_id", m.ID)
+			res = b.again(m, fmt.Errorf("panic (%T)", r))
+		}
+	}()
+	if b.fault != nil {
+		b.fault("send", m.ChatID)
+	}
 	var o out
 	if err := json.Unmarshal(m.Payload, &o); err != nil {
 		return store.Outcome{Drop: "unreadable"}
@@ -407,16 +426,23 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		b.count.dropped.Add(1)
 		b.log.Error("telegram refused a message", "chat_id", m.ChatID, "method", o.Method, "err", err)
 		return store.Outcome{Drop: "refused"}
-	case m.Attempts >= 50:
+	default:
+		// Telegram or the network failed.
+		return b.again(m, err)
+	}
+}
+
+// again tries a failed send again later, waiting longer each time, and
+// gives it up after the last attempt.
+func (b *Bot) again(m store.Message, err error) store.Outcome {
+	if m.Attempts >= 50 {
 		b.count.dropped.Add(1)
 		b.log.Error("giving up a message", "chat_id", m.ChatID, "err", err)
 		return store.Outcome{Drop: "gave up"}
-	default:
-		// Telegram or the network failed: try again, waiting longer.
-		wait := min(time.Minute, time.Duration(1<<min(m.Attempts, 6))*time.Second)
-		b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
-		return store.Outcome{RetryAt: time.Now().Add(wait)}
 	}
+	wait := min(time.Minute, time.Duration(1<<min(m.Attempts, 6))*time.Second)
+	b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
+	return store.Outcome{RetryAt: time.Now().Add(wait)}
 }
 
 var (
