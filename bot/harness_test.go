@@ -123,6 +123,8 @@ type harnessOptions struct {
 	// api, when set, stands between the bot and the fake: it wraps the
 	// fake's handler, as a slow network or a slow Telegram would.
 	api func(http.Handler) http.Handler
+	// answers, when set, is how many button answers may wait.
+	answers int
 }
 
 // The coordinators' group of the tests, and its members.
@@ -209,6 +211,9 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 		t.Fatal(err)
 	}
 	b.fault = o.fault
+	if o.answers > 0 {
+		b.answers = make(chan ack, o.answers)
+	}
 	return b
 }
 

@@ -8,7 +8,7 @@ import (
 
 // counters are what this process did since it started.
 type counters struct {
-	applied, failed, sent, dropped, limited, blocked, jobs, imports, panics atomic.Int64
+	applied, failed, sent, dropped, limited, blocked, jobs, imports, panics, answersDropped atomic.Int64
 }
 
 // Metrics serves the counters of this process and the database's gauges
@@ -33,6 +33,7 @@ func (b *Bot) Metrics() http.Handler {
 			{"polku_chats_blocked_total", "counter", "Chats found blocked while sending.", b.count.blocked.Load()},
 			{"polku_jobs_done_total", "counter", "Reminders, follow-up questions and notices this process turned into messages.", b.count.jobs.Load()},
 			{"polku_catalogue_imports_total", "counter", "Catalogue files imported through the bot.", b.count.imports.Load()},
+			{"polku_button_answers_dropped_total", "counter", "Answers to button presses dropped because Telegram was slow to take them: only the spinner ran longer.", b.count.answersDropped.Load()},
 			{"polku_panics_total", "counter", "Panics this process recovered from, in sending, jobs and their loops.", b.count.panics.Load()},
 			{"polku_updates_waiting", "gauge", "Updates in the inbox not yet applied.", g.UpdatesWaiting},
 			{"polku_messages_waiting", "gauge", "Messages in the outbox not yet sent.", g.MessagesWaiting},
