@@ -25,7 +25,7 @@ var wallClock = map[string]string{
 	"store/store.go": "the name of a scratch database for benchmarks",
 }
 
-// TestOneClock fails when code outside wallClock reads time.Now, or when SQL
+// TestOneClock fails when code outside wallClock reads time.Now (or time.Since, time.Until), or when SQL
 // anywhere asks the database server for its time.
 func TestOneClock(t *testing.T) {
 	fset := token.NewFileSet()
@@ -52,8 +52,8 @@ func TestOneClock(t *testing.T) {
 		ast.Inspect(f, func(n ast.Node) bool {
 			switch n := n.(type) {
 			case *ast.SelectorExpr:
-				if id, ok := n.X.(*ast.Ident); ok && id.Name == "time" && n.Sel.Name == "Now" && !allowed {
-					t.Errorf("%s: time.Now outside the one clock (pass the service's clock in, or list the file in wallClock with a reason)", fset.Position(n.Pos()))
+				if id, ok := n.X.(*ast.Ident); ok && id.Name == "time" && (n.Sel.Name == "Now" || n.Sel.Name == "Since" || n.Sel.Name == "Until") && !allowed {
+					t.Errorf("%s: time."+n.Sel.Name+" outside the one clock (pass the service's clock in, or list the file in wallClock with a reason)", fset.Position(n.Pos()))
 				}
 			case *ast.BasicLit:
 				if n.Kind != token.STRING {

@@ -42,7 +42,9 @@ type Config struct {
 	APIURL string
 	// Workers apply updates of different chats in parallel.
 	Workers int
-	// Senders send messages of different chats in parallel.
+	// Senders is the most messages of different chats sent at once
+	// (default DefaultSenders). Below it the sender keeps as many in
+	// flight as Telegram's latency needs to reach GlobalRate.
 	Senders int
 	// GlobalRate is messages per second over all chats; ChatRate and
 	// ChatBurst limit one chat.
@@ -118,7 +120,7 @@ func (c *Config) defaults() {
 		c.Workers = 8
 	}
 	if c.Senders <= 0 {
-		c.Senders = 8
+		c.Senders = DefaultSenders
 	}
 	if c.GlobalRate <= 0 {
 		c.GlobalRate = 30
@@ -204,8 +206,8 @@ type Bot struct {
 	sendWake  chan struct{}
 	jobWake   chan struct{}
 	// answers carries answers to button presses, sent right after the
-	// update's commit; answering counts those not yet sent.
-	answers   chan out
+	// update's commit; answering counts those not yet sent or dropped.
+	answers   chan ack
 	answering atomic.Int64
 	count     counters
 
@@ -213,6 +215,11 @@ type Bot struct {
 	reach   reach
 	me      sync.Mutex
 	user    string
+
+	// fault, set only by tests, is called before a message to chat is
+	// sent (what "send") and a job for chat is rendered ("job"), to fail
+	// them as a bug would.
+	fault func(what string, chat int64)
 }
 
 // New builds the adapter. It does not talk to Telegram yet.
@@ -236,7 +243,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		http: client{http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, secrets: secrets},
 		log:  log, Now: cfg.Now, wall: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
-		answers: make(chan out, 1024),
+		answers: make(chan ack, answerQueue),
 	}, nil
 }
 
@@ -265,12 +272,56 @@ func (b *Bot) Run(ctx context.Context) error {
 	return nil
 }
 
+// Button answers wait in a queue of answerQueue; one that waited longer
+// than answerMaxAge is dropped, as Telegram no longer takes it.
+const (
+	answerQueue  = 1024
+	answerMaxAge = 15 * time.Second
+)
+
+// ack is a button's answer waiting to be sent, and since when (wall time,
+// as Telegram's limit for it is).
+type ack struct {
+	a  out
+	at time.Time
+}
+
+// answer queues a button's answer and never waits: when the queue is full
+// (Telegram is slow to take them), the oldest answer is dropped. An answer
+// only stops a spinner, which then stops by itself.
+func (b *Bot) answer(a out) {
+	q := ack{a, b.wall()}
+	for {
+		select {
+		case b.answers <- q:
+			return
+		default:
+		}
+		select {
+		case old := <-b.answers:
+			b.dropAnswer(old)
+		default:
+		}
+	}
+}
+
+func (b *Bot) dropAnswer(q ack) {
+	b.count.answersDropped.Add(1)
+	b.answering.Add(-1)
+	b.log.Debug("button answer dropped", "chat_id", q.a.ChatID, "waited", b.wall().Sub(q.at))
+}
+
 // answerLoop answers button presses. An answer only stops the spinner on
 // the person's button and shows a short notice; it is not a message, so
 // it is sent straight after the commit instead of through the outbox, and
 // one lost in a crash only lets the spinner time out.
 func (b *Bot) answerLoop(ctx context.Context) {
-	for a := range b.answers {
+	for q := range b.answers {
+		if b.wall().Sub(q.at) > answerMaxAge {
+			b.dropAnswer(q)
+			continue
+		}
+		a := q.a
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		_, err := b.tg.AnswerCallbackQuery(work, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: a.Callback, Text: a.Text})
 		cancel()
@@ -393,7 +444,7 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 		})
 		cancel()
 		if did && err == nil && answer != nil {
-			b.answers <- *answer
+			b.answer(*answer)
 		} else {
 			b.answering.Add(-1)
 		}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"sort"
 	"strings"
@@ -125,6 +127,13 @@ type harnessOptions struct {
 	hours string
 	// start is when the rig's clock starts; zero is canonical.
 	start time.Time
+	// fault is the bot's fault hook (see Bot.fault).
+	fault func(what string, chat int64)
+	// api, when set, stands between the bot and the fake: it wraps the
+	// fake's handler, as a slow network or a slow Telegram would.
+	api func(http.Handler) http.Handler
+	// answers, when set, is how many button answers may wait.
+	answers int
 }
 
 // canonical is when the rig's clock starts unless told otherwise: a Sunday
@@ -198,7 +207,10 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	cfg.Hours = hours
 	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}})
-	cfg.Token, cfg.APIURL = fake.Token(), fake.URL()
+	cfg.Token = fake.Token()
+	if cfg.APIURL == "" {
+		cfg.APIURL = fake.URL()
+	}
 	if cfg.Now == nil {
 		// One clock: the database's.
 		cfg.Now = func() time.Time { return db.Now() }
@@ -212,6 +224,10 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	b, err := New(cfg, db, engine, loc, secretFreeLog(t, fake))
 	if err != nil {
 		t.Fatal(err)
+	}
+	b.fault = o.fault
+	if o.answers > 0 {
+		b.answers = make(chan ack, o.answers)
 	}
 	return b
 }
@@ -304,6 +320,11 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	fake.SetMember(group, anna, telegramtest.StatusMember)
 	fake.SetMember(group, ben, telegramtest.StatusMember)
 	o.cfg.Group = group
+	if o.api != nil {
+		srv := httptest.NewServer(o.api(fake))
+		t.Cleanup(srv.Close)
+		o.cfg.APIURL = srv.URL
+	}
 	b := newBotWith(t, db, fake, o)
 	b.Now = clk.Now
 	runCtx, cancel := context.WithCancel(ctx)

@@ -16,9 +16,22 @@ const jobBatch = 200
 // changes) into outbox messages. Jobs are claimed with SKIP LOCKED, so
 // every process may run this loop and each job is still done once; the
 // messages go through the one rate-limited sender, after the replies.
+//
+// A panic is recovered: in rendering a job it counts as the job's failed
+// attempt (see renderSafely); elsewhere the loop waits and starts again.
 func (b *Bot) jobLoop(ctx context.Context) {
+	for ctx.Err() == nil && b.guard("in the job loop", func() { b.runJobs(ctx) }) {
+		select {
+		case <-ctx.Done():
+		case <-time.After(b.cfg.JobIdle):
+		}
+	}
+}
+
+// runJobs is the job loop, until ctx ends.
+func (b *Bot) runJobs(ctx context.Context) {
 	for ctx.Err() == nil {
-		n, err := b.db.RunJobs(ctx, b.Now(), jobBatch, b.renderJob)
+		n, err := b.db.RunJobs(ctx, b.Now(), jobBatch, b.renderSafely)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			b.log.Error("run jobs", "err", err)
@@ -44,6 +57,18 @@ func (b *Bot) jobLoop(ctx context.Context) {
 		}
 		t.Stop()
 	}
+}
+
+// renderSafely is renderJob with a panic turned into a failed rendering:
+// the job's attempt is counted, and after its last it is left aside.
+func (b *Bot) renderSafely(ctx context.Context, j store.Job) (outs []store.Out, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.recovered(r, "rendering a job", "job_id", j.ID, "chat_id", j.ChatID)
+			outs, err = nil, polku.Errorf(polku.EINTERNAL, "panic rendering job %d (%T)", j.ID, r)
+		}
+	}()
+	return b.renderJob(ctx, j)
 }
 
 // nudge reminds the coordinators of cases nobody claimed, within office
@@ -82,6 +107,9 @@ func (b *Bot) WakeJobs() { wake(b.jobWake) }
 // notices of a cancelled or moved activity always go. Nothing goes to a
 // chat that blocked the bot.
 func (b *Bot) renderJob(_ context.Context, j store.Job) ([]store.Out, error) {
+	if b.fault != nil {
+		b.fault("job", j.ChatID)
+	}
 	if j.Blocked {
 		return nil, nil
 	}

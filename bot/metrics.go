@@ -10,7 +10,7 @@ import (
 
 // counters are what this process did since it started.
 type counters struct {
-	applied, failed, sent, dropped, limited, blocked, jobs, imports atomic.Int64
+	applied, failed, sent, dropped, limited, blocked, jobs, imports, panics, answersDropped atomic.Int64
 	// groupLost counts the times the coordinators' group became
 	// unreachable.
 	groupLost atomic.Int64
@@ -38,6 +38,8 @@ func (b *Bot) Metrics() http.Handler {
 			{"polku_chats_blocked_total", "counter", "Chats found blocked while sending.", b.count.blocked.Load()},
 			{"polku_jobs_done_total", "counter", "Reminders, follow-up questions and notices this process turned into messages.", b.count.jobs.Load()},
 			{"polku_catalogue_imports_total", "counter", "Catalogue files imported through the bot.", b.count.imports.Load()},
+			{"polku_button_answers_dropped_total", "counter", "Answers to button presses dropped because Telegram was slow to take them: only the spinner ran longer.", b.count.answersDropped.Load()},
+			{"polku_panics_total", "counter", "Panics this process recovered from, in sending, jobs and their loops.", b.count.panics.Load()},
 			{"polku_updates_waiting", "gauge", "Updates in the inbox not yet applied.", g.UpdatesWaiting},
 			{"polku_messages_waiting", "gauge", "Messages in the outbox not yet sent.", g.MessagesWaiting},
 			{"polku_contact_requests_open", "gauge", "Requests of the intake to be contacted, not yet handled.", g.RequestsOpen},

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -23,6 +24,11 @@ type bucket struct {
 	last                time.Time
 	// until holds the bucket empty after a 429 from Telegram.
 	until time.Time
+
+	// id, seen, prev and next queue the bucket in its set by last use.
+	id         int64
+	seen       time.Time
+	prev, next *bucket
 }
 
 func newBucket(rate float64, burst int, now time.Time) *bucket {
@@ -44,24 +50,101 @@ func (b *bucket) take(now time.Time) (bool, time.Duration) {
 	return false, time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
 }
 
+// buckets are the token buckets of many chats, one each. A bucket left
+// alone for as long as it takes to fill up is the same as a new one, so
+// it is forgotten (unless a 429 holds it): the set holds the chats of the
+// last few seconds, however many chats the bot has had. The buckets are
+// queued by last use, so forgetting costs O(1) a use, never a scan.
+type buckets struct {
+	rate  float64
+	burst int
+	// fill is how long an empty bucket takes to fill up.
+	fill time.Duration
+	m    map[int64]*bucket
+	// head is the least recently used bucket, tail the most.
+	head, tail *bucket
+}
+
+func newBuckets(rate float64, burst int) *buckets {
+	fill := time.Duration(float64(burst) / rate * float64(time.Second))
+	return &buckets{rate: rate, burst: burst, fill: max(fill, 1), m: map[int64]*bucket{}}
+}
+
+// get returns the bucket of id, a new full one if it has none, and
+// queues it as used now. First it forgets the buckets full by now.
+func (s *buckets) get(id int64, now time.Time) *bucket {
+	for b := s.head; b != nil && now.Sub(b.seen) >= s.fill; b = s.head {
+		s.unlink(b)
+		if now.Before(b.until) {
+			// Held after a 429: kept, and looked at again later.
+			b.seen = now
+			s.push(b)
+			continue
+		}
+		delete(s.m, b.id)
+	}
+	b := s.m[id]
+	if b == nil {
+		b = newBucket(s.rate, s.burst, now)
+		b.id = id
+		s.m[id] = b
+	} else {
+		s.unlink(b)
+	}
+	b.seen = now
+	s.push(b)
+	return b
+}
+
+func (s *buckets) push(b *bucket) {
+	b.prev, b.next = s.tail, nil
+	if s.tail != nil {
+		s.tail.next = b
+	} else {
+		s.head = b
+	}
+	s.tail = b
+}
+
+func (s *buckets) unlink(b *bucket) {
+	if b.prev != nil {
+		b.prev.next = b.next
+	} else {
+		s.head = b.next
+	}
+	if b.next != nil {
+		b.next.prev = b.prev
+	} else {
+		s.tail = b.prev
+	}
+	b.prev, b.next = nil, nil
+}
+
 // limits are this process's view of Telegram's limits.
 type limits struct {
 	mu     sync.Mutex
-	cfg    Config
 	global *bucket
-	chats  map[int64]*bucket
-	groups map[int64]*bucket
+	chats  *buckets
+	groups *buckets
+}
+
+// newLimits are cfg's limits with the bot's margin. A token is spent when
+// a message is handed to a sender, but Telegram counts when the request
+// arrives, a varying moment later: so the bot keeps a margin (half the
+// global burst, 90% of the chat rate).
+func newLimits(cfg Config, now time.Time) *limits {
+	return &limits{
+		global: newBucket(cfg.GlobalRate, int(max(1, cfg.GlobalRate/2)), now),
+		chats:  newBuckets(cfg.ChatRate*0.9, cfg.ChatBurst),
+		groups: newBuckets(cfg.GroupRate, cfg.GroupBurst),
+	}
 }
 
 // take reserves a send to chat now, or says how long to wait.
 func (l *limits) take(chat int64, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	c := l.chats[chat]
-	if c == nil {
-		c = newBucket(l.cfg.ChatRate, l.cfg.ChatBurst, now)
-		l.chats[chat] = c
-	}
+	c := l.chats.get(chat, now)
 	// Look at the chat first without spending the global token.
 	if now.Before(c.until) {
 		return false, c.until.Sub(now)
@@ -74,10 +157,7 @@ func (l *limits) take(chat int64, now time.Time) (bool, time.Duration) {
 	// A group (the coordinators') has a limit of its own per minute.
 	var g *bucket
 	if chat < 0 {
-		if g = l.groups[chat]; g == nil {
-			g = newBucket(l.cfg.GroupRate, l.cfg.GroupBurst, now)
-			l.groups[chat] = g
-		}
+		g = l.groups.get(chat, now)
 		g.tokens = min(g.burst, g.tokens+now.Sub(g.last).Seconds()*g.rate)
 		g.last = now
 		if g.tokens < 1 {
@@ -92,25 +172,37 @@ func (l *limits) take(chat int64, now time.Time) (bool, time.Duration) {
 	if g != nil {
 		g.tokens--
 	}
-	if len(l.chats) > 10000 {
-		for id, b := range l.chats {
-			if b.tokens >= b.burst-1 && now.Sub(b.last) > time.Minute {
-				delete(l.chats, id)
-			}
-		}
-	}
 	return true, 0
 }
 
 // hold keeps a chat quiet after a 429. Telegram's retry_after answers the
 // chat that was over its limit; the global bucket already keeps the total
 // under Telegram's.
-func (l *limits) hold(chat int64, until time.Time) {
+func (l *limits) hold(chat int64, now, until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if c := l.chats[chat]; c != nil && until.After(c.until) {
+	if c := l.chats.get(chat, now); until.After(c.until) {
 		c.until = until
 	}
+}
+
+// ready says how long until the global bucket has a token: no send can
+// start before.
+func (l *limits) ready(now time.Time) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	g := l.global
+	if tokens := min(g.burst, g.tokens+now.Sub(g.last).Seconds()*g.rate); tokens < 1 {
+		return time.Duration((1 - tokens) / g.rate * float64(time.Second))
+	}
+	return 0
+}
+
+// held says how many chats' and groups' buckets the limits hold.
+func (l *limits) held() (chats, groups int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.chats.m), len(l.groups.m)
 }
 
 // sendWhileHeld sends the outbox while this process is the one sender of
@@ -125,9 +217,11 @@ func (b *Bot) sendWhileHeld(ctx context.Context) {
 		}
 		if ok {
 			b.log.Info("this process sends the outbox")
-			b.sendLoop(held)
+			panicked := b.guard("in the send loop", func() { b.sendLoop(held) })
 			release()
-			continue
+			if !panicked {
+				continue
+			}
 		}
 		select {
 		case <-time.After(2 * time.Second):
@@ -136,41 +230,76 @@ func (b *Bot) sendWhileHeld(ctx context.Context) {
 	}
 }
 
+// The sender's size. Telegram takes a while to answer each call, and a
+// send waits for the answer (its outbox row stays locked until the bot
+// knows what became of it), so reaching the global rate takes about
+// rate × latency sends in flight (Little's law); the headroom covers the
+// latency's spread and the transaction around each call.
+const (
+	headroom    = 1.5
+	minInFlight = 4
+	// DefaultSenders is the most sends in flight unless Config.Senders
+	// says otherwise. Each holds a database connection while Telegram
+	// answers.
+	DefaultSenders = 64
+)
+
+// inFlight is how many sends to keep in flight to reach rate messages a
+// second when a Bot API call takes latency: at least minInFlight, at most
+// ceiling.
+func inFlight(rate float64, latency time.Duration, ceiling int) int {
+	n := int(math.Ceil(rate * latency.Seconds() * headroom))
+	return max(1, min(max(n, minInFlight), ceiling))
+}
+
+// pace follows the latency of the Bot API calls, a moving average of
+// their wall time weighted to the recent ones, and sizes the sender by
+// it. A call counts for at most four times the average, so one that hung
+// until its timeout moves it a little, while a latency that stays high
+// is followed within a few calls.
+type pace struct {
+	rate    float64
+	ceiling int
+	latency time.Duration // 0 until the first call
+}
+
+func (p *pace) observe(d time.Duration) {
+	if p.latency == 0 {
+		p.latency = d
+		return
+	}
+	p.latency += (min(d, 4*p.latency) - p.latency) / 8
+}
+
+func (p *pace) size() int { return inFlight(p.rate, p.latency, p.ceiling) }
+
+// sent is a send that ended: its chat, and how long the Bot API took
+// (0 when it was not asked).
+type sent struct {
+	chat int64
+	took time.Duration
+}
+
 // sendLoop sends the outbox: per chat in order, answers to waiting people
 // first, within the limits; Telegram's 429 is honoured, 403 stops sending
-// to a chat that blocked the bot.
+// to a chat that blocked the bot. It keeps as many sends in flight as
+// Telegram's latency needs.
 func (b *Bot) sendLoop(ctx context.Context) {
-	// Limits and retries run on wall time: Telegram counts real seconds,
-	// whatever b.Now says.
-	//
-	// A token is spent when a message is handed to a sender, but Telegram
-	// counts when the request arrives, a varying moment later: so the
-	// bot keeps a margin (half the global burst, 90% of the chat rate).
-	cfg := b.cfg
-	cfg.ChatRate *= 0.9
-	lim := &limits{cfg: cfg, global: newBucket(b.cfg.GlobalRate, int(max(1, b.cfg.GlobalRate/2)), b.wall()), chats: map[int64]*bucket{}, groups: map[int64]*bucket{}}
-	jobs := make(chan store.Message)
-	done := make(chan int64, b.cfg.Senders)
+	// Limits, latency and retries run on wall time: Telegram counts real
+	// seconds, whatever b.Now says.
+	lim := newLimits(b.cfg, b.wall())
+	p := &pace{rate: b.cfg.GlobalRate, ceiling: b.cfg.Senders}
+	// Never more sends than the ceiling, so a send never waits to report.
+	done := make(chan sent, b.cfg.Senders)
 	var wg sync.WaitGroup
-	for range b.cfg.Senders {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for m := range jobs {
-				work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 40*time.Second)
-				if _, err := b.db.Send(work, m.ID, func(m store.Message) store.Outcome { return b.deliver(work, lim, m) }); err != nil {
-					b.log.Error("send", "chat_id", m.ChatID, "err", err)
-				}
-				cancel()
-				done <- m.ChatID
-			}
-		}()
-	}
-	defer func() {
-		close(jobs)
-		wg.Wait()
-	}()
+	defer wg.Wait()
 	busy := map[int64]bool{}
+	finish := func(s sent) {
+		delete(busy, s.chat)
+		if s.took > 0 {
+			p.observe(s.took)
+		}
+	}
 	timer := time.NewTimer(0)
 	for ctx.Err() == nil {
 		skip := make([]int64, 0, len(busy))
@@ -184,30 +313,44 @@ func (b *Bot) sendLoop(ctx context.Context) {
 		next := b.cfg.Idle
 		gave := false
 		for _, m := range msgs {
+			// Room first, then the token: a token is spent only on a
+			// send that starts now.
+			for len(busy) >= p.size() {
+				select {
+				case s := <-done:
+					finish(s)
+				case <-ctx.Done():
+					return
+				}
+			}
 			ok, wait := lim.take(m.ChatID, b.wall())
 			if !ok {
 				next = min(next, wait)
 				continue
 			}
-		give:
-			select {
-			case jobs <- m:
-				busy[m.ChatID] = true
-				gave = true
-			case c := <-done:
-				delete(busy, c)
-				goto give
-			case <-ctx.Done():
-				return
-			}
+			busy[m.ChatID] = true
+			gave = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				done <- b.send(ctx, lim, m)
+			}()
 		}
-		if gave && len(msgs) == 64 {
+		// A full batch may have more behind it, if there are tokens left.
+		if gave && len(msgs) == 64 && lim.ready(b.wall()) == 0 {
 			continue
 		}
 		timer.Reset(max(next, time.Millisecond))
+	wait:
 		select {
-		case c := <-done:
-			delete(busy, c)
+		case s := <-done:
+			finish(s)
+			// A chat is free again, but nothing can start before the
+			// next global token: looking sooner would find nothing.
+			if w := lim.ready(b.wall()); w > 0 {
+				timer.Reset(w)
+				goto wait
+			}
 		case <-b.sendWake:
 		case <-timer.C:
 		case <-ctx.Done():
@@ -215,8 +358,41 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	}
 }
 
-// deliver makes one Bot API call and says what became of it.
-func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.Outcome {
+// send sends message m in its transaction, which is finished even when
+// ctx ends.
+func (b *Bot) send(ctx context.Context, lim *limits, m store.Message) (s sent) {
+	s.chat = m.ChatID
+	defer func() {
+		// deliver recovers its own; this is anything else.
+		if r := recover(); r != nil {
+			b.recovered(r, "in the sender", "chat_id", m.ChatID, "outbox_id", m.ID)
+		}
+	}()
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 40*time.Second)
+	defer cancel()
+	if _, err := b.db.Send(work, m.ID, func(m store.Message) store.Outcome {
+		start := b.wall()
+		defer func() { s.took = b.wall().Sub(start) }()
+		return b.deliver(work, lim, m)
+	}); err != nil {
+		b.log.Error("send", "chat_id", m.ChatID, "err", err)
+	}
+	return s
+}
+
+// deliver makes one Bot API call and says what became of it. A panic
+// fails the send like an error of the network: it is tried again later,
+// and given up after the last attempt.
+func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) (res store.Outcome) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.recovered(r, "sending a message", "chat_id", m.ChatID, "outbox_id", m.ID)
+			res = b.again(m, fmt.Errorf("panic (%T)", r))
+		}
+	}()
+	if b.fault != nil {
+		b.fault("send", m.ChatID)
+	}
 	var o out
 	if err := json.Unmarshal(m.Payload, &o); err != nil {
 		return store.Outcome{Drop: "unreadable"}
@@ -242,8 +418,9 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		return store.Outcome{Sent: true, MessageID: o.MessageID}
 	case failRateLimited:
 		b.count.limited.Add(1)
-		until := b.wall().Add(after)
-		lim.hold(m.ChatID, until)
+		now := b.wall()
+		until := now.Add(after)
+		lim.hold(m.ChatID, now, until)
 		b.log.Warn("telegram rate limit", "chat_id", m.ChatID, "retry_after", after.Seconds())
 		return store.Outcome{RetryAt: until}
 	case failBlocked:
@@ -263,12 +440,18 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) store.O
 		b.log.Error("telegram refused a message", "chat_id", m.ChatID, "method", o.Method, "class", class.String(), "err", err)
 		return store.Outcome{Drop: class.String()}
 	}
+	// Telegram or the network failed.
+	return b.again(m, err)
+}
+
+// again tries a failed send again later, waiting longer each time, and
+// gives it up after the last attempt.
+func (b *Bot) again(m store.Message, err error) store.Outcome {
 	if m.Attempts >= 50 {
 		b.count.dropped.Add(1)
 		b.log.Error("giving up a message", "chat_id", m.ChatID, "err", err)
 		return store.Outcome{Drop: "gave up"}
 	}
-	// Telegram or the network failed: try again, waiting longer.
 	wait := min(time.Minute, time.Duration(1<<min(m.Attempts, 6))*time.Second)
 	b.log.Warn("send failed, retrying", "chat_id", m.ChatID, "err", err, "wait", wait)
 	return store.Outcome{RetryAt: b.wall().Add(wait)}

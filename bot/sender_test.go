@@ -484,3 +484,66 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("metrics mention the family:\n%s", body)
 	}
 }
+
+// TestInFlight sizes the sender from the rate and Telegram's latency:
+// enough sends in flight to reach the rate, with headroom, within the
+// floor and the ceiling.
+func TestInFlight(t *testing.T) {
+	for _, tt := range []struct {
+		rate    float64
+		latency time.Duration
+		ceiling int
+		want    int
+	}{
+		{30, 0, 64, 4},                       // nothing measured yet: the floor
+		{30, time.Millisecond, 64, 4},        // Telegram next door
+		{30, 100 * time.Millisecond, 64, 5},  // 4.5
+		{30, 300 * time.Millisecond, 64, 14}, // 13.5
+		{30, time.Second, 64, 45},
+		{30, 10 * time.Second, 64, 64}, // Telegram hanging: the ceiling
+		{300, 300 * time.Millisecond, 128, 128},
+		{30, 300 * time.Millisecond, 8, 8}, // Config.Senders is the ceiling
+		{30, 300 * time.Millisecond, 2, 2}, // even below the floor
+	} {
+		got := inFlight(tt.rate, tt.latency, tt.ceiling)
+		if got != tt.want {
+			t.Errorf("inFlight(%g/s, %s, %d) = %d, want %d", tt.rate, tt.latency, tt.ceiling, got, tt.want)
+		}
+		// Unless capped, that many reach the rate and more.
+		if got < tt.ceiling && tt.latency > 0 && float64(got)/tt.latency.Seconds() < tt.rate {
+			t.Errorf("%d in flight at %s reach %.1f/s, under %g/s", got, tt.latency, float64(got)/tt.latency.Seconds(), tt.rate)
+		}
+	}
+}
+
+// TestPace follows Telegram's latency as it changes.
+func TestPace(t *testing.T) {
+	p := &pace{rate: 30, ceiling: 64}
+	if n := p.size(); n != minInFlight {
+		t.Errorf("before any call: %d in flight, want %d", n, minInFlight)
+	}
+	for range 30 {
+		p.observe(300 * time.Millisecond)
+	}
+	if n := p.size(); n != 14 {
+		t.Errorf("at 300ms: %d in flight, want 14", n)
+	}
+	// One call that hung moves it a little, not to the ceiling; a
+	// latency that stays high is followed.
+	p.observe(10 * time.Second)
+	if n := p.size(); n < 14 || n > 24 {
+		t.Errorf("after one call of 10s: %d in flight, want a little over 14", n)
+	}
+	for range 20 {
+		p.observe(time.Second)
+	}
+	if n := p.size(); n < 40 || n > 45 {
+		t.Errorf("at 1s: %d in flight, want about 45", n)
+	}
+	for range 60 {
+		p.observe(20 * time.Millisecond)
+	}
+	if n := p.size(); n != minInFlight {
+		t.Errorf("back at 20ms: %d in flight, want %d", n, minInFlight)
+	}
+}

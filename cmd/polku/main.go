@@ -177,7 +177,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 // ln.
 func serveOn(ctx context.Context, cfg config, log *slog.Logger, ln net.Listener) error {
 	defer ln.Close()
-	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
+	// A connection for each worker and each send in flight (it holds its
+	// outbox row while Telegram answers), and a few for the rest.
+	db, err := openDB(ctx, cfg, int32(cfg.Workers+bot.DefaultSenders+4))
 	if err != nil {
 		return err
 	}

@@ -6,12 +6,13 @@ import (
 	"testing"
 	"time"
 
+	"polku/bot"
 	"polku/internal/pgtest"
 )
 
 // botSenders is how many messages the bot's sender has in flight at most:
 // bot.Config.Senders, whose default serve keeps.
-const botSenders = 8
+const botSenders = bot.DefaultSenders
 
 // TestReminderDispatchSurvivesKill runs the reminder benchmark small and
 // fast (`polku load -reminders 300 -rate 300 -kill`): the real binary is
