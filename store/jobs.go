@@ -31,13 +31,25 @@ type Job struct {
 	SignUp polku.SignUp
 	// OldStart is where a moved session was (JobMoved).
 	OldStart time.Time
+	// Due is when the job was due; it may be long past.
+	Due time.Time
+	// family keys the statistic of a job dropped unsent.
+	family int64
 }
 
 // RunJobs claims up to limit jobs due at now, renders each with render
 // (which returns the outbox rows to queue for it: possibly none, when
 // reminders are off or the chat is blocked), queues the rows and marks the
 // jobs done, all in one transaction. Jobs are claimed with SKIP LOCKED, so
-// two processes never take the same job. It returns how many jobs it did.
+// two processes never take the same job. It returns how many jobs it
+// rendered.
+//
+// Before rendering, each job of a sign-up is judged at now by
+// db.Reminders.AtDispatch, since it may come late (downtime, a clock
+// jump): a job whose moment passed is marked done unrendered (and counted
+// as "skipped_<kind>" in the statistics when it would have reached the
+// family), one that must wait for the morning gets that as its new due
+// time, without counting an attempt.
 //
 // If render fails, the whole batch is rolled back and the error returned:
 // the caller tries again later. The failing job's attempt is counted
@@ -56,8 +68,23 @@ func (db *DB) RunJobs(ctx context.Context, now time.Time, limit int, render func
 			return err
 		}
 		b := &pgx.Batch{}
-		ids := make([]int64, 0, len(jobs))
+		done := make([]int64, 0, len(jobs))
+		rendered := 0
 		for _, j := range jobs {
+			send, retry := db.dispatch(j, now)
+			switch {
+			case !send && !retry.IsZero():
+				b.Queue(`UPDATE jobs SET due_at = $2 WHERE id = $1`, j.ID, retry)
+				continue
+			case !send:
+				done = append(done, j.ID)
+				if j.Reminders && !j.Blocked {
+					if err := count(ctx, tx, db.day(now), "skipped_"+string(j.Kind), j.SignUp.Activity.Municipality, j.family, 1); err != nil {
+						return err
+					}
+				}
+				continue
+			}
 			out, err := render(ctx, j)
 			if err != nil {
 				failed = j.ID
@@ -66,13 +93,14 @@ func (db *DB) RunJobs(ctx context.Context, now time.Time, limit int, render func
 			for _, o := range out {
 				db.queue(b, o, 0)
 			}
-			ids = append(ids, j.ID)
+			done = append(done, j.ID)
+			rendered++
 		}
-		b.Queue(`UPDATE jobs SET done_at = $2 WHERE id = ANY($1)`, ids, now)
+		b.Queue(`UPDATE jobs SET done_at = $2 WHERE id = ANY($1)`, done, now)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
-		n = len(ids)
+		n = rendered
 		return nil
 	})
 	if err != nil && failed != 0 {
@@ -85,6 +113,15 @@ func (db *DB) RunJobs(ctx context.Context, now time.Time, limit int, render func
 		return 0, wrap(err, "run jobs")
 	}
 	return n, nil
+}
+
+// dispatch judges a claimed job at now (polku.Reminders.AtDispatch). A job
+// of no sign-up has no session to be judged by: it goes as it is.
+func (db *DB) dispatch(j Job, now time.Time) (send bool, retry time.Time) {
+	if j.SignUp.ID == 0 {
+		return true, time.Time{}
+	}
+	return db.Reminders.AtDispatch(j.Kind, j.SignUp.Session(), j.OldStart, j.Due, now)
 }
 
 // claimJobs locks up to limit due jobs, skipping those another runner
@@ -103,7 +140,7 @@ func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job,
 		return nil, err
 	}
 	rows, err = tx.Query(ctx, `
-		SELECT j.id, j.kind, j.chat_id, j.signup_id, (j.data->>'old_start')::timestamptz,
+		SELECT j.id, j.kind, j.chat_id, j.family_id, j.due_at, j.signup_id, (j.data->>'old_start')::timestamptz,
 			COALESCE(NULLIF(c.data->>'lang', ''), f.lang), f.reminders, c.blocked_at IS NOT NULL
 		FROM jobs j JOIN families f ON f.id = j.family_id
 		LEFT JOIN conversations c ON c.chat_id = j.chat_id
@@ -119,7 +156,7 @@ func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job,
 		var kind string
 		var signup *int64
 		var oldStart *time.Time
-		if err := rows.Scan(&j.ID, &kind, &j.ChatID, &signup, &oldStart, &j.Lang, &j.Reminders, &j.Blocked); err != nil {
+		if err := rows.Scan(&j.ID, &kind, &j.ChatID, &j.family, &j.Due, &signup, &oldStart, &j.Lang, &j.Reminders, &j.Blocked); err != nil {
 			rows.Close()
 			return nil, err
 		}

@@ -223,3 +223,108 @@ func TestRunJobsFailure(t *testing.T) {
 		t.Errorf("NextJob when only a given-up job is left = %v, %v", next, err)
 	}
 }
+
+// TestRunJobsAfterDowntime: the job runner last ran on Saturday at 7.00
+// and comes back on Sunday at 3.00, 20 hours later. What fell due
+// meanwhile is judged then: a reminder whose moment passed is dropped (and
+// counted), the rest waits for the morning without counting an attempt,
+// and only the seat in a session before the morning is told at once.
+func TestRunJobsAfterDowntime(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	at := func(day, h, m int) time.Time { return time.Date(2026, 12, day, h, m, 0, 0, helsinki) }
+	now := t0
+	db.Now = func() time.Time { return now }
+	sat, sun, early, mon := day5, at(6, 14, 0), at(6, 7, 0), at(7, 10, 0)
+	monday := act("mon", sess("1", mon, 10))
+	importAt(t, db, t0, act("sat", sess("1", sat, 10)), act("sun", sess("1", sun, 10)), act("early", sess("1", early, 2)), monday)
+	for chat := int64(1); chat <= 6; chat++ {
+		consent(t, db, chat)
+	}
+	mustJoin(t, db, 1, sessionID(t, db, "sun", "1"), 1, 1, polku.OutcomeConfirmed)
+	mustJoin(t, db, 2, sessionID(t, db, "sat", "1"), 1, 1, polku.OutcomeConfirmed)
+	mustJoin(t, db, 3, sessionID(t, db, "mon", "1"), 1, 1, polku.OutcomeConfirmed)
+	taken := mustJoin(t, db, 4, sessionID(t, db, "early", "1"), 1, 1, polku.OutcomeConfirmed)
+	mustJoin(t, db, 5, sessionID(t, db, "early", "1"), 1, 1, polku.OutcomeWaiting)
+	mustJoin(t, db, 6, sessionID(t, db, "sun", "1"), 1, 1, polku.OutcomeConfirmed)
+	inTx(t, db, 6, func(ctx context.Context, tx *Tx) error { return tx.SetReminders(ctx, false) })
+
+	var sent []string
+	run := func(at time.Time, want int) {
+		t.Helper()
+		now = at
+		n, err := db.RunJobs(ctx, at, 100, func(ctx context.Context, j Job) ([]Out, error) {
+			sent = append(sent, fmt.Sprintf("%d:%s", j.ChatID, j.Kind))
+			if !j.Reminders {
+				return nil, nil
+			}
+			return jobOut(j), nil
+		})
+		if err != nil || n != want {
+			t.Fatalf("RunJobs at %v = %d, %v; want %d", at, n, err, want)
+		}
+	}
+	run(at(4, 18, 0), 1) // chat 2's day before
+	run(at(5, 7, 0), 0)  // the last run before the runner stopped
+
+	// While it is down, Monday's session is cancelled, and at 23.30 chat
+	// 4 gives its seats of Sunday 7.00 to chat 5.
+	now = at(5, 22, 0)
+	monday.Sessions[0].Status = polku.StatusCancelled
+	importAt(t, db, now, monday)
+	now = at(5, 23, 30)
+	inTx(t, db, 4, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.CancelSignUp(ctx, taken.ID, now, rem)
+		return err
+	})
+
+	sent = nil
+	run(at(6, 3, 0), 1)
+	if want := []string{"5:notice_promoted"}; !slices.Equal(sent, want) {
+		t.Errorf("at 3.00 rendered %q, want %q", sent, want)
+	}
+	for chat, want := range map[int64][]string{
+		1: {"remind_soon@12-06 12:00", "follow_up@12-06 17:00"}, // the day before dropped
+		2: {"follow_up@12-06 08:00"},                            // "starts soon" dropped, the question in the morning
+		3: {"notice_cancelled@12-06 08:00"},
+		4: nil,
+		5: {"follow_up@12-06 10:00"},
+		6: {"remind_soon@12-06 12:00", "follow_up@12-06 17:00"},
+	} {
+		if got := pending(t, db, chat); !slices.Equal(got, want) {
+			t.Errorf("chat %d after 3.00: pending %q, want %q", chat, got, want)
+		}
+	}
+	if n := scalar[int](t, db, `SELECT count(*) FROM jobs WHERE attempts > 0`); n != 0 {
+		t.Errorf("%d jobs count an attempt", n)
+	}
+	// Chat 6 turned reminders off: nothing of its was lost.
+	for kind, want := range map[string]int64{"skipped_remind_day": 1, "skipped_remind_soon": 1, "skipped_follow_up": 0} {
+		if got := stat(t, db, kind); got != want {
+			t.Errorf("stat %s = %d, want %d", kind, got, want)
+		}
+	}
+	if got := scalar[string](t, db, `SELECT string_agg(DISTINCT municipality || '/' || referral, ',') FROM stats WHERE kind LIKE 'skipped_%'`); got != "Kuusamo/" {
+		t.Errorf("skipped counted under %q, want Kuusamo and no referral", got)
+	}
+	if next, err := db.NextJob(ctx); err != nil || !next.Equal(at(6, 8, 0)) {
+		t.Errorf("NextJob after 3.00 = %v, %v; want 8.00", next, err)
+	}
+	run(at(6, 3, 1), 0) // what waits for the morning is not due again
+
+	sent = nil
+	run(at(6, 8, 0), 2)
+	slices.Sort(sent)
+	if want := []string{"2:follow_up", "3:notice_cancelled"}; !slices.Equal(sent, want) {
+		t.Errorf("at 8.00 rendered %q, want %q", sent, want)
+	}
+	sent = nil
+	run(at(6, 12, 0), 3)
+	slices.Sort(sent)
+	if want := []string{"1:remind_soon", "5:follow_up", "6:remind_soon"}; !slices.Equal(sent, want) {
+		t.Errorf("at 12.00 rendered %q, want %q", sent, want)
+	}
+	if n := scalar[int](t, db, `SELECT count(*) FROM outbox`); n != 6 {
+		t.Errorf("%d messages queued, want 6: the day before for chat 2, the seat, two questions, the cancellation and one \"starts soon\"", n)
+	}
+}
