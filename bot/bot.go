@@ -614,7 +614,8 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 }
 
 // effects stores what the step asked for, in the same transaction, and
-// returns the messages it makes for others (the coordinators).
+// returns the messages it makes besides the step's replies: for the
+// coordinators, and the family's data when it asked for it.
 func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.Result) ([]store.Out, error) {
 	c := res.Conv
 	var outs []store.Out
@@ -677,6 +678,8 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			if err == nil {
 				err = tx.Count(ctx, "erased", "")
 			}
+		case flows.Export:
+			more, err = b.export(ctx, tx, chat, c.Lang)
 		}
 		if err != nil {
 			return nil, err

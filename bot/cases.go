@@ -14,10 +14,24 @@ import (
 // opening (or reopening) the case, copying the family's messages to its
 // topic, and taking the topic away when the family erases its data.
 
-// groupOut is a message to the coordinators' group.
+// groupOut is a message to the coordinators' group. One addressed to a
+// case's topic is stored as the case's, so that erasing the family's data
+// deletes it with the case, sent or not.
 func (b *Bot) groupOut(o out) store.Out {
 	o.ChatID = b.cfg.Group
-	return store.Out{ChatID: b.cfg.Group, Priority: 0, Payload: encode(o)}
+	return store.Out{ChatID: b.cfg.Group, Priority: 0, Payload: encode(o), Case: o.Case}
+}
+
+// ofCase marks the group's messages among outs that are not yet a case's
+// as case c's: the bot's answers in the case's topic, addressed by thread
+// (an answer to /answers shows the family's answers).
+func (b *Bot) ofCase(outs []store.Out, c polku.Case) []store.Out {
+	for i := range outs {
+		if outs[i].ChatID == b.cfg.Group && outs[i].Case == 0 {
+			outs[i].Case = c.ID
+		}
+	}
+	return outs
 }
 
 // bands lists the age bands of the family's children, for the topic.

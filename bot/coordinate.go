@@ -263,7 +263,9 @@ func (b *Bot) caseButton(ctx context.Context, tx *store.Tx, x incoming) ([]store
 	}
 	name := x.user.FirstName
 	keys := func(rows [][]inlineButton) store.Out {
-		return b.groupOut(out{Method: "keys", MessageID: x.in.MessageID, Inline: rows})
+		o := b.groupOut(out{Method: "keys", MessageID: x.in.MessageID, Inline: rows})
+		o.Case = c.ID // the buttons of the case's summary: the case's own
+		return o
 	}
 	topic := func(text string) store.Out { return b.groupOut(out{Method: "send", Case: c.ID, Text: text}) }
 	lang := b.cfg.GroupLang
@@ -480,7 +482,8 @@ func (b *Bot) groupCommand(ctx context.Context, tx *store.Tx, x incoming) ([]sto
 		if !ok {
 			return []store.Out{b.say(x, b.gl("coord.not_in_case", nil))}, nil
 		}
-		return fn(c)
+		outs, err := fn(c)
+		return b.ofCase(outs, c), err
 	}
 	switch cmd {
 	case "help", "start":

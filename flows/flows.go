@@ -182,6 +182,10 @@ type RequestPerson struct {
 // Erase deletes everything stored about the family.
 type Erase struct{}
 
+// Export sends the family everything stored about it: in plain words, and
+// all of it as a file. A chat with no family is told that nothing is kept.
+type Export struct{}
+
 // OpenCase hands the family to a person: the adapter opens its case (or
 // opens it again) in the coordinators' group.
 type OpenCase struct {
@@ -210,6 +214,7 @@ func (RecordConsent) effect() {}
 func (SaveProfile) effect()   {}
 func (RequestPerson) effect() {}
 func (Erase) effect()         {}
+func (Export) effect()        {}
 func (OpenCase) effect()      {}
 func (Relay) effect()         {}
 func (Started) effect()       {}

@@ -307,6 +307,28 @@ func TestDeclineStoresNothing(t *testing.T) {
 	w.want(Privacy)
 }
 
+// TestPrivacyExport: /privacy offers "📦 My data" before consent and after
+// it; pressing it asks the adapter for the family's export and leaves the
+// conversation where it was.
+func TestPrivacyExport(t *testing.T) {
+	for _, consented := range []bool{false, true} {
+		w := newWalker(t)
+		if consented {
+			throughIntake(w)
+			w.press("summary.confirm")
+		}
+		w.do(Input{Kind: KindCommand, Command: "privacy"})
+		before := w.c
+		res := w.press("export.button")
+		if _, ok := effectOf[Export](res); !ok || len(res.Effects) != 1 {
+			t.Errorf("consented %v: export effects %+v", consented, res.Effects)
+		}
+		if w.c.State != before.State || w.c.Seq != before.Seq || !equalAnswers(w.c.Answers, before.Answers) {
+			t.Errorf("consented %v: the export moved the conversation from %+v to %+v", consented, before, w.c)
+		}
+	}
+}
+
 func TestResumeAfterPause(t *testing.T) {
 	w := newWalker(t)
 	w.press("welcome.go")

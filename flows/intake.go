@@ -754,6 +754,8 @@ func (s *step) menuChoice(choice string) {
 			return
 		}
 		s.send(Reply{Text: []Text{T("privacy.yours"), s.summary()}})
+	case "export":
+		s.effect(Export{})
 	case "erase":
 		s.c.Erasing = true
 		s.send(Reply{Text: []Text{T("erase.confirm")}, Inline: [][]Button{
@@ -938,6 +940,9 @@ func (s *step) privacyInfo() Reply {
 	if s.c.Profile {
 		rows = append(rows, []Button{s.btn("privacy.show", "menu", "show")})
 	}
+	// Always: a family that never agreed is told kindly that nothing is
+	// kept about it.
+	rows = append(rows, []Button{s.btn("export.button", "menu", "export")})
 	if s.c.Consent != "" || s.c.Profile {
 		rows = append(rows, []Button{s.btn("privacy.erase", "menu", "erase")})
 	}

@@ -1175,7 +1175,8 @@ func TestExportCase(t *testing.T) {
 	// A card issued again: the first is revoked, both are the family's.
 	card2 := mustIssue(t, db, c, CardTerms{Days: 10})
 
-	doc, err := db.Export(ctx, 1)
+	export, err := db.Export(ctx, 1)
+	doc := export.Doc
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,13 +111,18 @@ func (t *Tx) WithdrawRequest(ctx context.Context) error {
 // Decline takes back consent: the family and all that hangs off it are
 // deleted, but an open request to talk to a person stays, with only the
 // chat, because the family asked for it. Seats the family held go to the
-// families waiting for them.
+// families waiting for them. Messages already sent to the chat or into its
+// case's topic go (they may quote its answers); those still to be sent
+// stay, for the family still talks to a person.
 func (t *Tx) Decline(ctx context.Context) error {
 	if err := t.releaseSeats(ctx); err != nil {
 		return err
 	}
 	b := &pgx.Batch{}
 	b.Queue(`UPDATE contact_requests SET family_id = NULL, phone = NULL WHERE chat_id = $1 AND status = 'open'`, t.chat)
+	b.Queue(`
+		DELETE FROM outbox WHERE (chat_id = $1 OR case_id = (SELECT id FROM cases WHERE chat_id = $1))
+			AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, t.chat)
 	// The case stays (the family may still talk to a person), but no
 	// longer shows its answers; a card says the family was found to need
 	// support, so it goes.
@@ -125,55 +130,199 @@ func (t *Tx) Decline(ctx context.Context) error {
 	b.Queue(`DELETE FROM cards WHERE chat_id = $1`, t.chat)
 	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1 AND status <> 'open'`, t.chat)
 	b.Queue(`DELETE FROM families WHERE chat_id = $1`, t.chat)
-	b.Queue(`DELETE FROM outbox WHERE chat_id = $1 AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, t.chat)
 	return wrap(t.tx.SendBatch(ctx, b).Close(), "decline")
 }
 
-// Erase deletes everything stored about the family of the chat: the family
-// and all that hangs off it, its contact requests, and the messages already
-// sent to it (they may quote its answers). Seats it held in sessions still
-// to come go first to the families waiting for them, who are told. The
-// conversation itself is reset by the caller.
+// Erase deletes everything stored about the family of the chat, at once
+// rather than at the retention: the family and all that hangs off it, its
+// contact requests and cards, its case with the case's notes, feedback and
+// every message of its topic, and every message to the chat, sent or not
+// (they quote its answers; unsent ones would bring them back). The chat's
+// applied updates keep only their IDs, to apply each once, and no longer
+// name the chat. Seats it held in sessions still to come go first to the
+// families waiting for them, who are told. The conversation itself is
+// reset by the caller, whose answer (and the topic's deletion) are written
+// after this, so they stay.
 func (t *Tx) Erase(ctx context.Context) error {
 	if err := t.releaseSeats(ctx); err != nil {
 		return err
 	}
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM contact_requests WHERE chat_id = $1`, t.chat)
-	b.Queue(`DELETE FROM cases WHERE chat_id = $1`, t.chat)
+	b.Queue(`DELETE FROM cases WHERE chat_id = $1`, t.chat) // and its topic's messages: outbox.case_id cascades
 	b.Queue(`DELETE FROM cards WHERE chat_id = $1`, t.chat)
 	b.Queue(`DELETE FROM families WHERE chat_id = $1`, t.chat)
-	b.Queue(`DELETE FROM outbox WHERE chat_id = $1 AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, t.chat)
+	b.Queue(`DELETE FROM outbox WHERE chat_id = $1`, t.chat)
+	b.Queue(`UPDATE inbox SET chat_id = 0 WHERE chat_id = $1 AND applied_at IS NOT NULL`, t.chat)
 	return wrap(t.tx.SendBatch(ctx, b).Close(), "erase")
 }
 
-// Export returns everything stored about the family of the chat as one
-// JSON document, or ENOTFOUND.
-func (db *DB) Export(ctx context.Context, chat int64) ([]byte, error) {
-	var doc []byte
-	err := db.pool.QueryRow(ctx, `
-		SELECT json_build_object(
-			'family', to_jsonb(f) - 'id',
-			'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id) FROM wellbeing w WHERE w.family_id = f.id), '[]'),
-			'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone, 'status', c.status, 'created_at', c.created_at)) FROM contact_requests c WHERE c.chat_id = f.chat_id), '[]'),
-			'signups', COALESCE((SELECT json_agg(json_build_object('activity', a.data->'title', 'start', s.starts_at, 'end', s.ends_at,
-					'status', su.status, 'children', su.children, 'adults', su.adults, 'created_at', su.created_at,
-					'cancelled_at', su.cancelled_at, 'attendance', su.attendance, 'attended_at', su.attended_at) ORDER BY s.starts_at, su.id)
-				FROM signups su JOIN sessions s ON s.id = su.session_id JOIN activities a ON a.id = s.activity_id
-				WHERE su.family_id = f.id), '[]'),
-			'reminders', f.reminders,
-			'case', (SELECT json_build_object('id', c.id, 'status', c.status, 'opened_at', c.opened_at, 'closed_at', c.closed_at,
-					'outcome', c.outcome, 'shared', c.shared,
-					'notes', COALESCE((SELECT json_agg(json_build_object('text', n.text, 'at', n.created_at) ORDER BY n.id) FROM case_notes n WHERE n.case_id = c.id), '[]'),
-					'feedback', COALESCE((SELECT json_agg(json_build_object('score', x.score, 'at', x.given_at) ORDER BY x.id) FROM case_feedback x WHERE x.case_id = c.id), '[]'))
-				FROM cases c WHERE c.chat_id = f.chat_id),
-			'cards', COALESCE((SELECT json_agg(json_build_object('code', k.code, 'valid_from', k.valid_from, 'valid_until', k.valid_until,
-					'visits', k.visits, 'revoked_at', k.revoked_at,
-					'used', (SELECT count(*) FROM card_visits v WHERE v.card_id = k.id)) ORDER BY k.id)
-				FROM cards k WHERE k.chat_id = f.chat_id), '[]'),
-			'conversation', (SELECT data FROM conversations WHERE chat_id = f.chat_id))
-		FROM families f WHERE f.chat_id = $1`, chat).Scan(&doc)
-	return doc, wrap(err, "export")
+// Export is everything stored about a family. Doc is the one document the
+// family is given, as JSON; the other fields are read back from it, for
+// telling the family in plain words what it holds.
+type Export struct {
+	Doc []byte
+	// Family holds the consent, the language and the saved answers
+	// (ProfileAt is zero when none were saved), with the wellbeing
+	// baseline.
+	Family    polku.Family
+	Wellbeing []Wellbeing
+	// SignUps hold their activity's title and session only.
+	SignUps []polku.SignUp
+	// Case is the family's case with the coordinators, nil for none.
+	Case  *polku.Case
+	Cards []polku.Card
+}
+
+// Wellbeing is one wellbeing check's answers, 1-5 per statement.
+type Wellbeing struct {
+	Kind   string
+	Scores []int
+	Taken  time.Time
+}
+
+// exportDoc is every personal table of a family in one document: all that
+// hangs off the family key, its chat's contact requests, case (notes,
+// feedback, what coordinators did on it) and cards (with their visits).
+// Internal keys are left out; catalogue keys are given as the activity and
+// organiser they stand for. The coordinators' Telegram IDs and names and
+// the topic's message numbers are theirs, not the family's: they are not
+// in it. $2 is when it was made.
+const exportDoc = `
+	SELECT json_build_object(
+		'exported_at', $2::timestamptz,
+		'family', to_jsonb(f) - 'id',
+		'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id)
+			FROM wellbeing w WHERE w.family_id = f.id), '[]'),
+		'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone,
+				'status', c.status, 'created_at', c.created_at, 'closed_at', c.closed_at) ORDER BY c.id)
+			FROM contact_requests c WHERE c.chat_id = f.chat_id), '[]'),
+		'signups', COALESCE((SELECT json_agg(json_build_object('activity', a.data->'title', 'organiser', a.organiser,
+				'start', s.starts_at, 'end', s.ends_at, 'status', su.status, 'children', su.children, 'adults', su.adults,
+				'created_at', su.created_at, 'cancelled_at', su.cancelled_at, 'attendance', su.attendance, 'attended_at', su.attended_at)
+				ORDER BY s.starts_at, su.id)
+			FROM signups su JOIN sessions s ON s.id = su.session_id JOIN activities a ON a.id = s.activity_id
+			WHERE su.family_id = f.id), '[]'),
+		'messages_planned', COALESCE((SELECT json_agg(json_build_object('kind', j.kind, 'activity', a.data->'title', 'start', s.starts_at,
+				'due_at', j.due_at, 'done_at', j.done_at, 'data', j.data) ORDER BY j.due_at, j.id)
+			FROM jobs j LEFT JOIN signups su ON su.id = j.signup_id LEFT JOIN sessions s ON s.id = su.session_id
+				LEFT JOIN activities a ON a.id = s.activity_id
+			WHERE j.family_id = f.id), '[]'),
+		'reminders', f.reminders,
+		'case', (SELECT json_build_object('id', c.id, 'status', c.status, 'shared', c.shared, 'urgent', c.urgent,
+				'municipality', c.municipality, 'bands', c.bands, 'opened_at', c.opened_at, 'family_at', c.family_at,
+				'claimed_at', c.claimed_at, 'closed_at', c.closed_at, 'outcome', c.outcome, 'feedback_asked_at', c.feedback_asked_at,
+				'notes', COALESCE((SELECT json_agg(json_build_object('text', n.text, 'created_at', n.created_at) ORDER BY n.id) FROM case_notes n WHERE n.case_id = c.id), '[]'),
+				'feedback', COALESCE((SELECT json_agg(json_build_object('score', x.score, 'given_at', x.given_at) ORDER BY x.id) FROM case_feedback x WHERE x.case_id = c.id), '[]'),
+				'coordinators_did', COALESCE((SELECT json_agg(json_build_object('at', u.at, 'action', u.action, 'detail', u.detail) ORDER BY u.id) FROM audit u WHERE u.case_id = c.id), '[]'))
+			FROM cases c WHERE c.chat_id = f.chat_id),
+		'cards', COALESCE((SELECT json_agg(json_build_object('code', k.code, 'valid_from', k.valid_from, 'valid_until', k.valid_until,
+				'visits', k.visits, 'issued_at', k.issued_at, 'revoked_at', k.revoked_at,
+				'used', (SELECT count(*) FROM card_visits v WHERE v.card_id = k.id),
+				'uses', COALESCE((SELECT json_agg(json_build_object('visited_at', v.visited_at, 'organiser', p.organiser, 'activity', a.data->'title') ORDER BY v.id)
+					FROM card_visits v JOIN providers p ON p.id = v.provider_id LEFT JOIN activities a ON a.id = v.activity_id
+					WHERE v.card_id = k.id), '[]')) ORDER BY k.id)
+			FROM cards k WHERE k.chat_id = f.chat_id), '[]'),
+		'conversation', (SELECT data FROM conversations WHERE chat_id = f.chat_id))
+	FROM families f WHERE f.chat_id = $1`
+
+// Export returns everything stored about the family of the update's
+// chat, or ENOTFOUND when the chat has no family (nothing was agreed to,
+// so nothing is kept but what a person needs to reach it).
+func (t *Tx) Export(ctx context.Context) (Export, error) {
+	return export(ctx, t.tx, t.chat, t.db.Now())
+}
+
+// Export returns everything stored about the family of the chat, or
+// ENOTFOUND.
+func (db *DB) Export(ctx context.Context, chat int64) (Export, error) {
+	return export(ctx, db.pool, chat, db.Now())
+}
+
+func export(ctx context.Context, q querier, chat int64, now time.Time) (Export, error) {
+	var x Export
+	if err := q.QueryRow(ctx, exportDoc, chat, now).Scan(&x.Doc); err != nil {
+		return x, wrap(err, "export")
+	}
+	var d struct {
+		Family struct {
+			ChatID         int64         `json:"chat_id"`
+			Lang           string        `json:"lang"`
+			Referral       *string       `json:"referral"`
+			ConsentVersion string        `json:"consent_version"`
+			ConsentAt      time.Time     `json:"consent_at"`
+			Answers        polku.Answers `json:"answers"`
+			ProfileAt      *time.Time    `json:"profile_at"`
+		} `json:"family"`
+		Wellbeing []struct {
+			Kind   string    `json:"kind"`
+			Scores []int     `json:"scores"`
+			Taken  time.Time `json:"taken_at"`
+		} `json:"wellbeing"`
+		SignUps []struct {
+			Activity   polku.Localized    `json:"activity"`
+			Start      time.Time          `json:"start"`
+			End        *time.Time         `json:"end"`
+			Status     polku.SignUpStatus `json:"status"`
+			Children   int                `json:"children"`
+			Adults     int                `json:"adults"`
+			Created    time.Time          `json:"created_at"`
+			Attendance *polku.Attendance  `json:"attendance"`
+		} `json:"signups"`
+		Case *struct {
+			ID       int64            `json:"id"`
+			Status   polku.CaseStatus `json:"status"`
+			Shared   bool             `json:"shared"`
+			Opened   time.Time        `json:"opened_at"`
+			Closed   *time.Time       `json:"closed_at"`
+			Outcome  *polku.Outcome   `json:"outcome"`
+			FamilyAt *time.Time       `json:"family_at"`
+		} `json:"case"`
+		Cards []struct {
+			Code       string     `json:"code"`
+			ValidFrom  time.Time  `json:"valid_from"`
+			ValidUntil time.Time  `json:"valid_until"`
+			Visits     int        `json:"visits"`
+			Used       int        `json:"used"`
+			RevokedAt  *time.Time `json:"revoked_at"`
+		} `json:"cards"`
+	}
+	if err := json.Unmarshal(x.Doc, &d); err != nil {
+		return x, wrap(err, "export")
+	}
+	f := d.Family
+	x.Family = polku.Family{ChatID: f.ChatID, Lang: f.Lang, ConsentVersion: f.ConsentVersion, ConsentAt: f.ConsentAt, Answers: f.Answers}
+	x.Family.Referral = deref(f.Referral)
+	x.Family.ProfileAt = deref(f.ProfileAt)
+	for _, w := range d.Wellbeing {
+		x.Wellbeing = append(x.Wellbeing, Wellbeing(w))
+		if w.Kind == "baseline" {
+			x.Family.Answers.Wellbeing = w.Scores
+		}
+	}
+	for _, s := range d.SignUps {
+		x.SignUps = append(x.SignUps, polku.SignUp{Status: s.Status, Children: s.Children, Adults: s.Adults,
+			Attendance: deref(s.Attendance), Created: s.Created,
+			Activity: polku.Activity{Title: s.Activity, Sessions: []polku.Session{{Start: s.Start, End: deref(s.End)}}}})
+	}
+	if c := d.Case; c != nil {
+		x.Case = &polku.Case{ID: c.ID, ChatID: chat, Status: c.Status, Shared: c.Shared, Opened: c.Opened,
+			Closed: deref(c.Closed), Outcome: deref(c.Outcome), FamilyAt: deref(c.FamilyAt)}
+	}
+	for _, k := range d.Cards {
+		x.Cards = append(x.Cards, polku.Card{ChatID: chat, Code: k.Code, ValidFrom: k.ValidFrom, ValidUntil: k.ValidUntil,
+			Visits: k.Visits, Used: k.Used, Revoked: k.RevokedAt != nil})
+	}
+	return x, nil
+}
+
+// deref is what p points to, or the zero value for nil (SQL's NULL).
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
 }
 
 // Family returns the family of the chat, or ENOTFOUND.

@@ -103,8 +103,8 @@ func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (b
 // queue adds o to the outbox in b; update is the update whose transaction
 // wrote it, 0 for none.
 func (db *DB) queue(b *pgx.Batch, o Out, update int64) {
-	b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
-		o.ChatID, o.Priority, o.Payload, nullID(update), db.Now())
+	b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id, created_at, case_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+		o.ChatID, o.Priority, o.Payload, nullID(update), db.Now(), nullID(o.Case))
 }
 
 // applied marks an update applied ($1) at $2, forgetting its payload: only

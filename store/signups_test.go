@@ -447,7 +447,8 @@ func TestExportSignUps(t *testing.T) {
 		return tx.Attend(ctx, su.ID, polku.Attended, day5.Add(3*time.Hour))
 	})
 	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.SetReminders(ctx, false) })
-	doc, err := db.Export(ctx, 1)
+	export, err := db.Export(ctx, 1)
+	doc := export.Doc
 	if err != nil {
 		t.Fatal(err)
 	}

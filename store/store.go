@@ -377,6 +377,10 @@ type Out struct {
 	ChatID   int64
 	Priority int
 	Payload  []byte
+	// Case is the case whose topic in the coordinators' group the
+	// message goes to or shows (0 for none): erasing the family's data
+	// deletes it with the case, sent or not.
+	Case int64
 }
 
 // Save stores the conversation, queues the outgoing messages and marks the

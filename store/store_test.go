@@ -925,7 +925,8 @@ func TestExport(t *testing.T) {
 	db := newDB(t)
 	family(t, db, 1)
 	family(t, db, 2)
-	doc, err := db.Export(ctx, 1)
+	export, err := db.Export(ctx, 1)
+	doc := export.Doc
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -975,7 +976,8 @@ func TestExportRequestBeforeConsent(t *testing.T) {
 	db := newDB(t)
 	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.RequestPerson(ctx, "button", polku.ContactChat, "") })
 	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.RecordConsent(ctx, "fi", "v1", "") })
-	doc, err := db.Export(ctx, 1)
+	export, err := db.Export(ctx, 1)
+	doc := export.Doc
 	if err != nil {
 		t.Fatal(err)
 	}
