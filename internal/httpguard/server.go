@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,11 +29,12 @@ const (
 )
 
 // Server is an http.Server that keeps at most a given number of
-// connections open. When a connection arrives at the limit, the oldest
-// one that has not sent a complete request yet, or is idle between
-// requests, is closed to make room; a request being handled is never cut
-// off. So slow or silent clients cannot lock Telegram out by holding every
-// slot, and the accept loop never waits for a slot.
+// connections open. When a connection arrives at the limit, the one the
+// server has waited on longest, for a first complete request or idle
+// between requests, is closed to make room; a request being handled is
+// never cut off, and a connection is not closed before the server has
+// read from it once. So slow or silent clients cannot lock Telegram out
+// by holding every slot, and the accept loop never waits for a slot.
 type Server struct {
 	srv   *http.Server
 	conns *limiter
@@ -41,7 +43,7 @@ type Server struct {
 // New returns a server for h holding at most max connections; the
 // server's own errors (such as a failed accept) go to log.
 func New(h http.Handler, max int, log *slog.Logger) *Server {
-	l := newLimiter(max)
+	l := &limiter{max: max}
 	return &Server{conns: l, srv: &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -68,7 +70,7 @@ type Conns struct {
 	// Open are open now; Peak is the most ever open at once.
 	Open, Peak int
 	// Closed were closed to make room for a newcomer; Refused are
-	// newcomers closed because every slot was handling a request.
+	// newcomers closed because no connection could give way.
 	Closed, Refused int64
 }
 
@@ -77,84 +79,132 @@ func (s *Server) Conns() Conns {
 	l := s.conns
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return Conns{Open: len(l.open), Peak: l.peak, Closed: l.closed.Load(), Refused: l.refused.Load()}
+	return Conns{Open: l.open, Peak: l.peak, Closed: l.closed.Load(), Refused: l.refused.Load()}
 }
 
-// limiter counts the open connections of a server through its listener
-// (which registers each accepted connection) and its ConnState hook
-// (which says which ones may be closed).
+// limiter counts the open connections of a server through its listener,
+// which registers each accepted connection, the connections' first read,
+// and the server's ConnState hook, which say which ones may be closed.
 type limiter struct {
 	max int
 	mu  sync.Mutex
-	// open holds every open connection: its element in spare, or nil
-	// while a request is being handled.
-	open map[net.Conn]*list.Element
-	// spare are the connections that may be closed to make room, the
-	// longest waiting first: new ones not yet through their first
-	// request, and idle ones.
+	// open is how many connections are open.
+	open int
+	// spare are the open connections that may be closed to make room,
+	// the longest waited on first: the server is waiting for their
+	// first complete request, or they are idle.
 	spare           list.List
 	peak            int
 	closed, refused atomic.Int64
 }
 
-func newLimiter(max int) *limiter {
-	return &limiter{max: max, open: make(map[net.Conn]*list.Element, max)}
+// conn is an accepted connection.
+type conn struct {
+	net.Conn
+	l    *limiter
+	read sync.Once
+	// Guarded by l.mu: open until closed, hijacked or closed to make
+	// room; busy while a request is handled; spare is its element in
+	// l.spare, or nil.
+	open, busy bool
+	spare      *list.Element
 }
 
-// admit makes room for c and registers it; false: every slot is handling a
-// request, so c must be closed instead.
-func (l *limiter) admit(c net.Conn) bool {
+// Read tells the limiter, the first time, that the server now waits on c:
+// until then c has not had its chance, however long the server took to
+// start reading it (as it may when many arrive at once).
+func (c *conn) Read(p []byte) (int, error) {
+	c.read.Do(func() { c.l.waiting(c) })
+	return c.Conn.Read(p)
+}
+
+// CloseWrite lets the server finish a response before it closes.
+func (c *conn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}
+
+// admit makes room for c and registers it; false: no connection may be
+// closed for it, as each is handling a request or not read yet, so c must
+// be closed instead.
+func (l *limiter) admit(c *conn) bool {
 	l.mu.Lock()
-	var victim net.Conn
-	if len(l.open) >= l.max {
+	var victim *conn
+	if l.open >= l.max {
 		e := l.spare.Front()
 		if e == nil {
 			l.mu.Unlock()
 			l.refused.Add(1)
 			return false
 		}
-		victim = l.spare.Remove(e).(net.Conn)
-		delete(l.open, victim)
+		victim = e.Value.(*conn)
+		l.drop(victim)
 	}
-	l.open[c] = l.spare.PushBack(c)
-	l.peak = max(l.peak, len(l.open))
+	c.open = true
+	l.open++
+	l.peak = max(l.peak, l.open)
 	l.mu.Unlock()
 	if victim != nil {
 		// Its goroutine in the server sees the read fail and ends. A
 		// request that the victim completed at this very moment, before
 		// the hook called it active, is lost; its client sends it again.
-		_ = victim.Close()
+		_ = victim.Conn.Close()
 		l.closed.Add(1)
 	}
 	return true
 }
 
-// state is the server's ConnState hook.
-func (l *limiter) state(c net.Conn, s http.ConnState) {
+// drop forgets c; l.mu is held.
+func (l *limiter) drop(c *conn) {
+	if c.spare != nil {
+		l.spare.Remove(c.spare)
+		c.spare = nil
+	}
+	if c.open {
+		c.open = false
+		l.open--
+	}
+}
+
+// waiting puts c among the spare connections when the server first reads
+// it.
+func (l *limiter) waiting(c *conn) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	e, ok := l.open[c]
+	if c.open && !c.busy && c.spare == nil {
+		c.spare = l.spare.PushBack(c)
+	}
+}
+
+// state is the server's ConnState hook.
+func (l *limiter) state(nc net.Conn, s http.ConnState) {
+	c, ok := nc.(*conn)
 	if !ok {
-		// Closed to make room already, or not accepted through the
-		// listener.
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !c.open {
+		// Closed to make room already.
 		return
 	}
 	switch s {
 	case http.StateActive:
-		if e != nil {
-			l.spare.Remove(e)
-			l.open[c] = nil
+		c.busy = true
+		if c.spare != nil {
+			l.spare.Remove(c.spare)
+			c.spare = nil
 		}
 	case http.StateIdle:
-		if e != nil {
-			l.spare.Remove(e)
+		c.busy = false
+		if c.spare != nil {
+			l.spare.Remove(c.spare)
 		}
-		l.open[c] = l.spare.PushBack(c)
+		c.spare = l.spare.PushBack(c)
 	case http.StateHijacked, http.StateClosed:
-		if e != nil {
-			l.spare.Remove(e)
-		}
-		delete(l.open, c)
+		l.drop(c)
 	}
 }
 
@@ -166,13 +216,19 @@ type listener struct {
 
 func (ln *listener) Accept() (net.Conn, error) {
 	for {
-		c, err := ln.Listener.Accept()
+		nc, err := ln.Listener.Accept()
 		if err != nil {
 			return nil, err
 		}
+		c := &conn{Conn: nc, l: ln.l}
 		if ln.l.admit(c) {
+			// Let the server start reading c before the next accept:
+			// when many arrive at once, a client whose request is
+			// already there becomes active at once, instead of
+			// waiting unread while the accept loop runs on.
+			defer runtime.Gosched()
 			return c, nil
 		}
-		_ = c.Close()
+		_ = nc.Close()
 	}
 }

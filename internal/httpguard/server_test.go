@@ -57,6 +57,40 @@ func hungUp(c net.Conn) bool {
 	return err != nil && !isTimeout(err)
 }
 
+// spare is how many connections the server is waiting on.
+func spare(s *Server) int {
+	s.conns.mu.Lock()
+	defer s.conns.mu.Unlock()
+	return s.conns.spare.Len()
+}
+
+// TestServerSparesUnread: a connection the server has not read from yet
+// is not closed to make room, however long it waited; a newcomer is
+// refused instead.
+func TestServerSparesUnread(t *testing.T) {
+	l := &limiter{max: 2}
+	var cs []*conn
+	for range 3 {
+		a, b := net.Pipe()
+		t.Cleanup(func() { a.Close(); b.Close() })
+		cs = append(cs, &conn{Conn: a, l: l})
+	}
+	if !l.admit(cs[0]) || !l.admit(cs[1]) {
+		t.Fatal("refused below the limit")
+	}
+	if l.admit(cs[2]) {
+		t.Fatal("admitted at the limit while both others were unread")
+	}
+	// Once the server waits on the second, it gives way.
+	l.waiting(cs[1])
+	if !l.admit(cs[2]) {
+		t.Fatal("refused while a connection could give way")
+	}
+	if cs[0].open != true || cs[1].open || l.open != 2 || l.closed.Load() != 1 || l.refused.Load() != 1 {
+		t.Errorf("open: %v %v %v; %d open, %d closed, %d refused", cs[0].open, cs[1].open, cs[2].open, l.open, l.closed.Load(), l.refused.Load())
+	}
+}
+
 func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
@@ -69,7 +103,7 @@ func TestServerMakesRoomOldestFirst(t *testing.T) {
 	var cs []net.Conn
 	for i := range 4 {
 		cs = append(cs, dial(t, addr))
-		until(t, "the connection to be accepted", func() bool { return s.Conns().Open == i+1 })
+		until(t, "the server to wait on the connection", func() bool { return spare(s) == i+1 })
 	}
 	// The second sends half a header: still not a complete request.
 	if _, err := io.WriteString(cs[1], "GET / HTTP/1.1\r\nHo"); err != nil {
@@ -77,7 +111,7 @@ func TestServerMakesRoomOldestFirst(t *testing.T) {
 	}
 	for i := range 3 {
 		cs = append(cs, dial(t, addr))
-		until(t, "room to be made", func() bool { return s.Conns().Closed == int64(i+1) })
+		until(t, "room to be made", func() bool { return s.Conns().Closed == int64(i+1) && spare(s) == 4 })
 	}
 	for i, c := range cs[:3] {
 		if !hungUp(c) {
@@ -128,11 +162,7 @@ func TestServerNeverClosesActive(t *testing.T) {
 		if resp.StatusCode != 200 || string(body) != "done" {
 			t.Errorf("busy connection %d: %d %q", i, resp.StatusCode, body)
 		}
-		until(t, "the connection to be idle", func() bool {
-			s.conns.mu.Lock()
-			defer s.conns.mu.Unlock()
-			return s.conns.spare.Len() == i+1
-		})
+		until(t, "the connection to be idle", func() bool { return spare(s) == i+1 })
 	}
 	// A newcomer takes the slot of the first idle.
 	dial(t, addr)
