@@ -224,7 +224,7 @@ func (e *e2e) startVia(name, logLevel, apiURL string) *proc {
 		"TELEGRAM_BOT_TOKEN=" + e.fake.Token(),
 		"TELEGRAM_API_URL=" + apiURL,
 		"DATABASE_URL=" + e.dbURL,
-		"POLKU_LISTEN=127.0.0.1:0",
+		"POLKU_OPS_LISTEN=127.0.0.1:0",
 		"POLKU_LOG_FORMAT=text",
 		"POLKU_LOG_LEVEL=" + logLevel,
 		"POLKU_RATE_CHAT=1000",
