@@ -65,10 +65,10 @@ var variables = []variable{
 	{"POLKU_TRUSTED_PROXIES", httpguard.DefaultProxies, "Reverse proxies (addresses or CIDRs, or none) whose X-Forwarded-For names the caller of the webhook, whose wrong secrets are throttled."},
 	{"POLKU_LANGUAGES", "fi,sv,en,uk", "Languages offered, the fallback first. Each needs a file in locales/."},
 	{"POLKU_MUNICIPALITIES", "Kuusamo,Kalajoki", "Municipalities offered in the intake, comma-separated (\"other\" is always added)."},
-	{"POLKU_RATE_GLOBAL", "30", "Messages per second to Telegram over all chats."},
-	{"POLKU_RATE_CHAT", "1", "Messages per second to one chat."},
-	{"POLKU_RATE_CHAT_BURST", "3", "Messages one chat may get in a short burst."},
-	{"POLKU_WORKERS", "8", "Chats applied in parallel by one process."},
+	{"POLKU_RATE_GLOBAL", "30", "Messages per second to Telegram over all chats (above 0, at most 100000)."},
+	{"POLKU_RATE_CHAT", "1", "Messages per second to one chat (above 0, at most 100000)."},
+	{"POLKU_RATE_CHAT_BURST", "3", "Messages one chat may get in a short burst (a whole number, 1–10000)."},
+	{"POLKU_WORKERS", "8", "Chats applied in parallel by one process (a whole number, 1–256)."},
 	{"POLKU_RESUME_AFTER", "6h", "After this pause a returning family is asked to continue or start over."},
 	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
 	{"POLKU_TIMEZONE", "Europe/Helsinki", "Time zone of dates shown to families and of reminders."},
@@ -85,8 +85,8 @@ var variables = []variable{
 	{"POLKU_CRISIS_LINES", "", "Crisis lines told with the emergency number 112, separated by semicolons, e.g. \"Crisis line 0800 000 000; Child line 0800 000 001\"."},
 	{"POLKU_SAFETY_WORDS", "(built in)", "Word stems that make a message urgent, per language: \"fi:väkival|itsetuho;sv:våld;en:violen;uk:насильст\", or off. See docs/coordinators.md."},
 	{"POLKU_NUDGE_AFTER", "2h", "How long a case may wait unclaimed (within office hours) before the group is reminded."},
-	{"POLKU_CARD_DAYS", "180", "Days a wellbeing card issued with the case's button is valid."},
-	{"POLKU_CARD_VISITS", "10", "Free visits of such a card; 0 = unlimited."},
+	{"POLKU_CARD_DAYS", "180", "Days a wellbeing card issued with the case's button is valid (1–3660)."},
+	{"POLKU_CARD_VISITS", "10", "Free visits of such a card (0–1000); 0 = unlimited."},
 	{"POLKU_TEMPLATES", "(built in)", "File of the coordinators' reply templates (/t NAME); see cmd/polku/templates.toml. Re-read whenever it changes."},
 	{"POLKU_MEMBER_CACHE", "5m", "How long a check that someone is a member of the coordinators' group is trusted."},
 	{"POLKU_LOG_FORMAT", "json (serve), text (console)", "Log format: json or text."},
@@ -103,6 +103,28 @@ func newSecret() string {
 	b := make([]byte, 48)
 	_, _ = rand.Read(b) // never fails: it crashes the program instead
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// whole reads a whole-number setting within lo..hi.
+func whole(get func(name, def string) string, errs *[]error, name, def string, lo, hi int) int {
+	v := get(name, def)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		*errs = append(*errs, fmt.Errorf("%s: want a whole number %d–%d, got %q", name, lo, hi, v))
+		return lo
+	}
+	return n
+}
+
+// perSecond reads a setting of so many per second: above 0, at most hi.
+func perSecond(get func(name, def string) string, errs *[]error, name, def string, hi float64) float64 {
+	v := get(name, def)
+	r, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(r > 0 && r <= hi) { // !(…) also refuses NaN
+		*errs = append(*errs, fmt.Errorf("%s: want a number above 0, at most %g, got %q", name, hi, v))
+		return 1
+	}
+	return r
 }
 
 // address checks a listen address such as :8080 or 127.0.0.1:8081.
@@ -122,14 +144,6 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		}
 		return def
 	}
-	num := func(name, def string) float64 {
-		v, err := strconv.ParseFloat(get(name, def), 64)
-		if err != nil || v <= 0 {
-			errs = append(errs, fmt.Errorf("%s: want a positive number, got %q", name, get(name, def)))
-			return 1
-		}
-		return v
-	}
 	dur := func(name, def string) time.Duration {
 		v, err := time.ParseDuration(get(name, def))
 		if err != nil || v <= 0 {
@@ -146,10 +160,10 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		WebhookSecret: get("POLKU_WEBHOOK_SECRET", ""),
 		Listen:        get("POLKU_LISTEN", ":8080"),
 		OpsListen:     get("POLKU_OPS_LISTEN", "127.0.0.1:8081"),
-		GlobalRate:    num("POLKU_RATE_GLOBAL", "30"),
-		ChatRate:      num("POLKU_RATE_CHAT", "1"),
-		ChatBurst:     int(num("POLKU_RATE_CHAT_BURST", "3")),
-		Workers:       int(num("POLKU_WORKERS", "8")),
+		GlobalRate:    perSecond(get, &errs, "POLKU_RATE_GLOBAL", "30", 100000),
+		ChatRate:      perSecond(get, &errs, "POLKU_RATE_CHAT", "1", 100000),
+		ChatBurst:     whole(get, &errs, "POLKU_RATE_CHAT_BURST", "3", 1, 10000),
+		Workers:       whole(get, &errs, "POLKU_WORKERS", "8", 1, 256),
 		ResumeAfter:   dur("POLKU_RESUME_AFTER", "6h"),
 		Retention:     dur("POLKU_RETENTION", "72h"),
 		LogLevel:      get("POLKU_LOG_LEVEL", "info"),

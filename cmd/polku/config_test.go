@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -22,6 +24,53 @@ func serveEnv(vars map[string]string) func(string) string {
 	}
 	maps.Copy(all, vars)
 	return env(all)
+}
+
+// TestConfigNumbers: counts are whole numbers within their range, rates
+// decimals above 0 and bounded; every bad value is reported in one error.
+func TestConfigNumbers(t *testing.T) {
+	counts := []string{"POLKU_WORKERS", "POLKU_RATE_CHAT_BURST", "POLKU_CARD_DAYS", "POLKU_CARD_VISITS"}
+	rates := []string{"POLKU_RATE_GLOBAL", "POLKU_RATE_CHAT"}
+	for _, c := range []struct {
+		value string
+		// ok are the settings that take value.
+		ok []string
+	}{
+		{"0.5", rates},
+		{"-1", nil},
+		{"1e3", rates},
+		{"", append(counts, rates...)}, // unset: the defaults
+		{"99999999999999999999", nil},
+		{"1e400", nil},
+		{"eight", nil},
+		{"8 workers", nil},
+		{"NaN", nil},
+		{"Inf", nil},
+		{"0", []string{"POLKU_CARD_VISITS"}},
+		{"257", append(rates, "POLKU_RATE_CHAT_BURST", "POLKU_CARD_DAYS", "POLKU_CARD_VISITS")}, // workers: 1–256
+	} {
+		vars := map[string]string{}
+		for _, name := range append(counts, rates...) {
+			vars[name] = c.value
+		}
+		_, err := parseConfig(serveEnv(vars), false)
+		for _, name := range append(counts, rates...) {
+			reported := err != nil && strings.Contains(err.Error(), fmt.Sprintf("%s: want", name))
+			if want := !slices.Contains(c.ok, name); reported != want {
+				t.Errorf("%s=%q: reported %v, want %v (error: %v)", name, c.value, reported, want, err)
+			}
+		}
+	}
+	c, err := parseConfig(serveEnv(map[string]string{"POLKU_WORKERS": "256", "POLKU_RATE_CHAT_BURST": "10000", "POLKU_RATE_CHAT": "0.5",
+		"POLKU_RATE_GLOBAL": "100000", "POLKU_CARD_DAYS": "1", "POLKU_CARD_VISITS": "0"}), false)
+	if err != nil || c.Workers != 256 || c.ChatBurst != 10000 || c.ChatRate != 0.5 || c.GlobalRate != 100000 ||
+		c.Coordinators.CardDays != 1 || c.Coordinators.CardVisits != 0 {
+		t.Errorf("the bounds: %v, %+v", err, c)
+	}
+	_, err = parseConfig(serveEnv(map[string]string{"POLKU_WORKERS": "0.5"}), false)
+	if err == nil || !strings.Contains(err.Error(), `POLKU_WORKERS: want a whole number 1–256, got "0.5"`) {
+		t.Errorf("POLKU_WORKERS=0.5: %v", err)
+	}
 }
 
 // TestConfigWebhookSecret: the secret is long enough that guessing it is
