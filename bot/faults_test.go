@@ -168,8 +168,8 @@ func talk(t *testing.T, r *rig) {
 	}
 }
 
-// waitFor waits until cond holds, or fails.
-func waitFor(t *testing.T, r *rig, what string, cond func() bool) {
+// waitUntil waits until cond holds, or fails.
+func waitUntil(t *testing.T, r *rig, what string, cond func() bool) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -201,10 +201,10 @@ func TestGroupRemoved(t *testing.T) {
 	r := faulty(t)
 	talk(t, r)
 	r.fake.RemoveBot(group)
-	waitFor(t, r, "the group marked unreachable", func() bool { return len(r.bot.Degraded(context.Background())) > 0 })
+	waitUntil(t, r, "the group marked unreachable", func() bool { return len(r.bot.Degraded(context.Background())) > 0 })
 
 	r.fake.SendText(family, "Onko siellä ketään?")
-	waitFor(t, r, "the family's answer", func() bool { return strings.Contains(lastText(r.fake, family.ID), "112") })
+	waitUntil(t, r, "the family's answer", func() bool { return strings.Contains(lastText(r.fake, family.ID), "112") })
 	got := lastText(r.fake, family.ID)
 	for _, want := range []string{"Teknisen vian vuoksi", "tallessa", "112", "Esimerkkikriisilinja"} {
 		if !strings.Contains(got, want) {
@@ -213,11 +213,11 @@ func TestGroupRemoved(t *testing.T) {
 	}
 	r.fake.SendText(family, "Ja toinen viesti.")
 	r.fake.SendText(family, "Pelkään väkivaltaa kotona.")
-	waitFor(t, r, "the answer to the safety word", func() bool { return strings.Contains(lastText(r.fake, family.ID), "Kiitos, että kerroit") })
+	waitUntil(t, r, "the answer to the safety word", func() bool { return strings.Contains(lastText(r.fake, family.ID), "Kiitos, että kerroit") })
 	if got := lastText(r.fake, family.ID); strings.Contains(got, "Välitin") || !strings.Contains(got, "112") {
 		t.Errorf("a safety word while the group is unreachable got %q: never 'passed on at once', always 112", got)
 	}
-	waitFor(t, r, "the group's messages held", func() bool { return unsent(t, r, group) >= 3 })
+	waitUntil(t, r, "the group's messages held", func() bool { return unsent(t, r, group) >= 3 })
 	var dropped int
 	if err := r.pool.QueryRow(context.Background(), `SELECT count(*) FROM outbox WHERE chat_id = $1 AND dropped IS NOT NULL`, group).Scan(&dropped); err != nil {
 		t.Fatal(err)
@@ -263,14 +263,14 @@ func TestGroupKickedFoundBySending(t *testing.T) {
 	talk(t, r)
 	clear := r.fake.Fail(telegramtest.Fault{Method: "copyMessage", ChatID: group, Status: 403, Description: "Forbidden: bot was kicked from the supergroup chat"})
 	r.fake.SendText(family, "Ensimmäinen")
-	waitFor(t, r, "the group marked unreachable", func() bool { return len(r.bot.Degraded(context.Background())) > 0 })
+	waitUntil(t, r, "the group marked unreachable", func() bool { return len(r.bot.Degraded(context.Background())) > 0 })
 	r.fake.SendText(family, "Toinen")
-	waitFor(t, r, "the family told", func() bool { return strings.Contains(lastText(r.fake, family.ID), "Teknisen vian") })
+	waitUntil(t, r, "the family told", func() bool { return strings.Contains(lastText(r.fake, family.ID), "Teknisen vian") })
 	if n := unsent(t, r, group); n < 2 {
 		t.Errorf("%d messages wait for the group, want both", n)
 	}
 	clear()
-	waitFor(t, r, "the held message's next try going through", func() bool { return len(r.bot.Degraded(context.Background())) == 0 })
+	waitUntil(t, r, "the held message's next try going through", func() bool { return len(r.bot.Degraded(context.Background())) == 0 })
 	r.settle()
 	if n := unsent(t, r, group); n != 0 {
 		t.Errorf("%d messages still wait for the group", n)
@@ -290,7 +290,7 @@ func TestTokenRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	wake(r.bot.sendWake)
-	waitFor(t, r, "Telegram refusing the token", func() bool {
+	waitUntil(t, r, "Telegram refusing the token", func() bool {
 		for _, c := range r.fake.Calls() {
 			if c.Method == "sendMessage" && c.Status == 401 {
 				return true

@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"polku/internal/httpguard"
 	"polku/store"
 )
 
@@ -160,16 +160,28 @@ func (b *Bot) SetWebhook(ctx context.Context, url, secret string) error {
 
 // Webhook returns the handler for Telegram's webhook. It answers 200 only
 // after the update is committed to the inbox; anything else makes Telegram
-// deliver it again.
-func (b *Bot) Webhook(secret string) http.Handler {
+// deliver it again. A request without the secret is refused before its
+// body is read, and its connection closed; a source that guesses the
+// secret wrong a few times is throttled (429, Retry-After) without its
+// guesses being compared. The source is the peer's address, or what a
+// proxy in trusted says in X-Forwarded-For.
+func (b *Bot) Webhook(secret string, trusted httpguard.Proxies) http.Handler {
+	gate := httpguard.NewGate(secret, trusted)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			httpguard.Refuse(w, http.StatusMethodNotAllowed, 0)
 			return
 		}
-		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
-		if subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
-			http.Error(w, "forbidden", http.StatusForbidden)
+		ok, wait := gate.Check(r, r.Header.Get("X-Telegram-Bot-Api-Secret-Token"))
+		if wait > 0 {
+			httpguard.Refuse(w, http.StatusTooManyRequests, wait)
+			return
+		}
+		if !ok {
+			// Neither the secret nor the guess is logged; the gate
+			// lets a source log this a few times, then twice a minute.
+			b.log.Warn("webhook: wrong secret", "source", gate.Source(r).String())
+			httpguard.Refuse(w, http.StatusForbidden, 0)
 			return
 		}
 		raw, err := io.ReadAll(io.LimitReader(r.Body, 8<<20))

@@ -22,14 +22,23 @@ const secret = "s3cret_webhook-token"
 // post hands body to the webhook handler as Telegram would, and returns
 // the status it answered.
 func post(h http.Handler, token string, body string) int {
+	return postFrom(h, "192.0.2.1:1234", "", token, body).Code
+}
+
+// postFrom is post from the peer remote, with X-Forwarded-For xff if any.
+func postFrom(h http.Handler, remote, xff, token, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, "/telegram", strings.NewReader(body))
+	req.RemoteAddr = remote
 	req.Header.Set("Content-Type", "application/json")
+	if xff != "" {
+		req.Header.Set("X-Forwarded-For", xff)
+	}
 	if token != "" {
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", token)
 	}
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, req)
-	return w.Code
+	return w
 }
 
 func (r *rig) inboxRows() int {
@@ -49,7 +58,7 @@ func textUpdate(updateID, user int64, text string) string {
 
 func TestWebhookSecret(t *testing.T) {
 	r := newRig(t, fast, false)
-	h := r.bot.Webhook(secret)
+	h := r.bot.Webhook(secret, nil)
 	body := textUpdate(1, 7001, "/start")
 	for _, token := range []string{"", "wrong", secret + "x", strings.ToUpper(secret), secret[:len(secret)-1]} {
 		if code := post(h, token, body); code != http.StatusForbidden {
@@ -72,7 +81,7 @@ func TestWebhookSecret(t *testing.T) {
 func TestWebhookFilesBeforeAnswering(t *testing.T) {
 	r := newRig(t, fast, false)
 	ctx := context.Background()
-	h := r.bot.Webhook(secret)
+	h := r.bot.Webhook(secret, nil)
 	// The fake must know the chat to deliver the answers.
 	u := telegramtest.User{ID: 7002, FirstName: "Anna", LanguageCode: "en"}
 	r.fake.Inject([]byte(fmt.Sprintf(`{"message":{"from":{"id":%d,"first_name":"Anna"},"chat":{"id":%[1]d,"type":"private"},"text":"(earlier)"}}`, u.ID)))
@@ -119,7 +128,7 @@ func TestWebhookFilesBeforeAnswering(t *testing.T) {
 
 func TestWebhookNotAnUpdate(t *testing.T) {
 	r := newRig(t, fast, false)
-	h := r.bot.Webhook(secret)
+	h := r.bot.Webhook(secret, nil)
 	for _, body := range []string{
 		``,
 		`hello`,
@@ -145,7 +154,7 @@ func TestWebhookEndToEnd(t *testing.T) {
 	r := newRig(t, fast, false)
 	ctx := context.Background()
 	mux := http.NewServeMux()
-	mux.Handle("/telegram/hook", r.bot.Webhook(secret))
+	mux.Handle("/telegram/hook", r.bot.Webhook(secret, nil))
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	if err := r.bot.SetWebhook(ctx, srv.URL+"/telegram/hook", secret); err != nil {
@@ -199,7 +208,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 		}
 		b := newBot(t, db, fake, Config{})
 		db.Close()
-		if code := post(b.Webhook(secret), secret, textUpdate(1, 7005, "hi")); code != http.StatusInternalServerError {
+		if code := post(b.Webhook(secret, nil), secret, textUpdate(1, 7005, "hi")); code != http.StatusInternalServerError {
 			t.Errorf("status %d, want 500", code)
 		}
 	})
@@ -214,7 +223,7 @@ func TestWebhookDatabaseDown(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := newBot(t, db, fake, Config{})
-		h := b.Webhook(secret)
+		h := b.Webhook(secret, nil)
 		if code := post(h, secret, textUpdate(1, 7005, "hi")); code != http.StatusOK {
 			t.Fatalf("status %d before the database went away", code)
 		}

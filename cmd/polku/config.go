@@ -1,8 +1,11 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"regexp"
 	"slices"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"polku"
+	"polku/internal/httpguard"
 	"polku/locales"
 )
 
@@ -25,7 +29,10 @@ type config struct {
 	APIURL         string
 	WebhookURL     string
 	WebhookSecret  string
-	Listen         string
+	WebhookPath    string // of WebhookURL; the webhook answers there exactly
+	Listen         string // the webhook's address
+	OpsListen      string // of /healthz and /metrics; "" when off
+	TrustedProxies httpguard.Proxies
 	Languages      []string
 	Municipalities []string
 	GlobalRate     float64
@@ -56,14 +63,16 @@ var variables = []variable{
 	{"DATABASE_URL", "", "PostgreSQL connection URL, e.g. postgres://polku@127.0.0.1:15432/polku?sslmode=disable. Required."},
 	{"TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server: Telegram's, or a self-hosted/local Bot API server."},
 	{"POLKU_WEBHOOK_URL", "", "Public HTTPS URL Telegram delivers updates to. Unset: Polku long-polls getUpdates."},
-	{"POLKU_WEBHOOK_SECRET", "", "Secret token Telegram sends with every webhook call (1–256 of A–Z a–z 0–9 _ -). Required with POLKU_WEBHOOK_URL."},
-	{"POLKU_LISTEN", ":8080", "Address of the HTTP server: webhook (at the path of POLKU_WEBHOOK_URL), /healthz and /metrics."},
+	{"POLKU_WEBHOOK_SECRET", "", "Secret token Telegram sends with every webhook call: 32–256 of A–Z a–z 0–9 _ -; `polku secret` makes one. Required with POLKU_WEBHOOK_URL."},
+	{"POLKU_LISTEN", ":8080", "Address of the webhook's HTTP server (at the path of POLKU_WEBHOOK_URL); only with POLKU_WEBHOOK_URL."},
+	{"POLKU_OPS_LISTEN", "127.0.0.1:8081", "Address serving /healthz and /metrics, or off; the same address as POLKU_LISTEN shares the webhook's server."},
+	{"POLKU_TRUSTED_PROXIES", httpguard.DefaultProxies, "Reverse proxies (addresses or CIDRs, or none) whose X-Forwarded-For names the caller of the webhook, whose wrong secrets are throttled."},
 	{"POLKU_LANGUAGES", "fi,sv,en,uk", "Languages offered, the fallback first. Each needs a file in locales/."},
 	{"POLKU_MUNICIPALITIES", "Kuusamo,Kalajoki", "Municipalities offered in the intake, comma-separated (\"other\" is always added)."},
-	{"POLKU_RATE_GLOBAL", "30", "Messages per second to Telegram over all chats."},
-	{"POLKU_RATE_CHAT", "1", "Messages per second to one chat."},
-	{"POLKU_RATE_CHAT_BURST", "3", "Messages one chat may get in a short burst."},
-	{"POLKU_WORKERS", "8", "Chats applied in parallel by one process."},
+	{"POLKU_RATE_GLOBAL", "30", "Messages per second to Telegram over all chats (above 0, at most 100000)."},
+	{"POLKU_RATE_CHAT", "1", "Messages per second to one chat (above 0, at most 100000)."},
+	{"POLKU_RATE_CHAT_BURST", "3", "Messages one chat may get in a short burst (a whole number, 1–10000)."},
+	{"POLKU_WORKERS", "8", "Chats applied in parallel by one process (a whole number, 1–256)."},
 	{"POLKU_RESUME_AFTER", "6h", "After this pause a returning family is asked to continue or start over."},
 	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
 	{"POLKU_TIMEZONE", "Europe/Helsinki", "Time zone of dates shown to families and of reminders."},
@@ -80,8 +89,8 @@ var variables = []variable{
 	{"POLKU_CRISIS_LINES", "", "Crisis lines told with the emergency number 112, separated by semicolons, e.g. \"Crisis line 0800 000 000; Child line 0800 000 001\"."},
 	{"POLKU_SAFETY_WORDS", "(built in)", "Word stems that make a message urgent, per language: \"fi:väkival|itsetuho;sv:våld;en:violen;uk:насильст\", or off. See docs/coordinators.md."},
 	{"POLKU_NUDGE_AFTER", "2h", "How long a case may wait unclaimed (within office hours) before the group is reminded."},
-	{"POLKU_CARD_DAYS", "180", "Days a wellbeing card issued with the case's button is valid."},
-	{"POLKU_CARD_VISITS", "10", "Free visits of such a card; 0 = unlimited."},
+	{"POLKU_CARD_DAYS", "180", "Days a wellbeing card issued with the case's button is valid (1–3660)."},
+	{"POLKU_CARD_VISITS", "10", "Free visits of such a card (0–1000); 0 = unlimited."},
 	{"POLKU_PROVIDER_LINK_DAYS", "7", "Days a provider's link (/provider add) works unless opened; 1–90."},
 	{"POLKU_VERIFY_PER_HOUR", "60", "Cards one provider may check within an hour (guesses of codes included); 1–10000."},
 	{"POLKU_TEMPLATES", "(built in)", "File of the coordinators' reply templates (/t NAME); see cmd/polku/templates.toml. Re-read whenever it changes."},
@@ -91,7 +100,46 @@ var variables = []variable{
 	{"POLKU_CONSOLE_ANY_DATABASE", "", "Set to 1 to let the console write its demo referral code and families to a database that is not on this computer; by default it refuses."},
 }
 
-var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+// secretRE is a webhook secret: Telegram's alphabet, and long enough
+// (192 bits or more) that guessing it is hopeless.
+var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{32,256}$`)
+
+// newSecret makes a webhook secret: 64 characters, 384 random bits.
+func newSecret() string {
+	b := make([]byte, 48)
+	_, _ = rand.Read(b) // never fails: it crashes the program instead
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// whole reads a whole-number setting within lo..hi.
+func whole(get func(name, def string) string, errs *[]error, name, def string, lo, hi int) int {
+	v := get(name, def)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		*errs = append(*errs, fmt.Errorf("%s: want a whole number %d–%d, got %q", name, lo, hi, v))
+		return lo
+	}
+	return n
+}
+
+// perSecond reads a setting of so many per second: above 0, at most hi.
+func perSecond(get func(name, def string) string, errs *[]error, name, def string, hi float64) float64 {
+	v := get(name, def)
+	r, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(r > 0 && r <= hi) { // !(…) also refuses NaN
+		*errs = append(*errs, fmt.Errorf("%s: want a number above 0, at most %g, got %q", name, hi, v))
+		return 1
+	}
+	return r
+}
+
+// address checks a listen address such as :8080 or 127.0.0.1:8081.
+func address(name, v string, errs *[]error) {
+	_, port, err := net.SplitHostPort(v)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		*errs = append(*errs, fmt.Errorf("%s: want an address such as :8080 or 127.0.0.1:8081, got %q", name, v))
+	}
+}
 
 // parseConfig reads the environment and reports every problem together.
 func parseConfig(getenv func(string) string, console bool) (config, error) {
@@ -101,14 +149,6 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 			return v
 		}
 		return def
-	}
-	num := func(name, def string) float64 {
-		v, err := strconv.ParseFloat(get(name, def), 64)
-		if err != nil || v <= 0 {
-			errs = append(errs, fmt.Errorf("%s: want a positive number, got %q", name, get(name, def)))
-			return 1
-		}
-		return v
 	}
 	dur := func(name, def string) time.Duration {
 		v, err := time.ParseDuration(get(name, def))
@@ -125,10 +165,11 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		WebhookURL:    get("POLKU_WEBHOOK_URL", ""),
 		WebhookSecret: get("POLKU_WEBHOOK_SECRET", ""),
 		Listen:        get("POLKU_LISTEN", ":8080"),
-		GlobalRate:    num("POLKU_RATE_GLOBAL", "30"),
-		ChatRate:      num("POLKU_RATE_CHAT", "1"),
-		ChatBurst:     int(num("POLKU_RATE_CHAT_BURST", "3")),
-		Workers:       int(num("POLKU_WORKERS", "8")),
+		OpsListen:     get("POLKU_OPS_LISTEN", "127.0.0.1:8081"),
+		GlobalRate:    perSecond(get, &errs, "POLKU_RATE_GLOBAL", "30", 100000),
+		ChatRate:      perSecond(get, &errs, "POLKU_RATE_CHAT", "1", 100000),
+		ChatBurst:     whole(get, &errs, "POLKU_RATE_CHAT_BURST", "3", 1, 10000),
+		Workers:       whole(get, &errs, "POLKU_WORKERS", "8", 1, 256),
 		ResumeAfter:   dur("POLKU_RESUME_AFTER", "6h"),
 		Retention:     dur("POLKU_RETENTION", "72h"),
 		LogLevel:      get("POLKU_LOG_LEVEL", "info"),
@@ -186,12 +227,29 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 			errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: not a URL: %q", c.APIURL))
 		}
 		if c.WebhookURL != "" {
+			c.WebhookPath = "/"
 			if u, err := url.Parse(c.WebhookURL); err != nil || u.Host == "" || u.Scheme != "https" {
 				errs = append(errs, fmt.Errorf("POLKU_WEBHOOK_URL: not an https URL: %q", c.WebhookURL))
+			} else if u.Path != "" {
+				c.WebhookPath = u.Path
 			}
 			if !secretRE.MatchString(c.WebhookSecret) {
-				errs = append(errs, errors.New("POLKU_WEBHOOK_SECRET: required with POLKU_WEBHOOK_URL, 1–256 of A–Z a–z 0–9 _ -"))
+				// Never the value: it may be a real secret, slightly off.
+				errs = append(errs, errors.New("POLKU_WEBHOOK_SECRET: required with POLKU_WEBHOOK_URL: 32–256 of A–Z a–z 0–9 _ - (run `polku secret` to make one)"))
 			}
+			address("POLKU_LISTEN", c.Listen, &errs)
+			if c.opsShared() && (c.WebhookPath == "/healthz" || c.WebhookPath == "/metrics") {
+				errs = append(errs, fmt.Errorf("POLKU_WEBHOOK_URL: its path %s is where POLKU_OPS_LISTEN, the same address as POLKU_LISTEN, serves %[1]s; choose another path", c.WebhookPath))
+			}
+		}
+		if c.OpsListen == "off" {
+			c.OpsListen = ""
+		} else {
+			address("POLKU_OPS_LISTEN", c.OpsListen, &errs)
+		}
+		var err error
+		if c.TrustedProxies, err = httpguard.ParseProxies(get("POLKU_TRUSTED_PROXIES", httpguard.DefaultProxies)); err != nil {
+			errs = append(errs, fmt.Errorf("POLKU_TRUSTED_PROXIES: %v", err))
 		}
 	}
 	switch v := get("POLKU_CONSOLE_ANY_DATABASE", "0"); v {
@@ -208,6 +266,12 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		errs = append(errs, fmt.Errorf("POLKU_LOG_LEVEL: debug, info, warn or error, got %q", c.LogLevel))
 	}
 	return c, errors.Join(errs...)
+}
+
+// opsShared says whether /healthz and /metrics are served by the
+// webhook's server.
+func (c config) opsShared() bool {
+	return c.WebhookURL != "" && c.OpsListen == c.Listen
 }
 
 // reminders reads the time zone and the reminder settings.

@@ -72,17 +72,10 @@ func coordinators(get func(name, def string) string, loc *time.Location, errs *[
 			c.Crisis = append(c.Crisis, l)
 		}
 	}
-	positive := func(name, def string, lo, hi int) int {
-		n, err := strconv.Atoi(get(name, def))
-		if err != nil || n < lo || n > hi {
-			*errs = append(*errs, fmt.Errorf("%s: want a whole number %d–%d, got %q", name, lo, hi, get(name, def)))
-		}
-		return n
-	}
-	c.CardDays = positive("POLKU_CARD_DAYS", "180", 1, 3660)
-	c.CardVisits = positive("POLKU_CARD_VISITS", "10", 0, 1000)
-	c.ProviderLinkDays = positive("POLKU_PROVIDER_LINK_DAYS", "7", 1, store.MaxLinkDays)
-	c.VerifyPerHour = positive("POLKU_VERIFY_PER_HOUR", "60", 1, 10000)
+	c.CardDays = whole(get, errs, "POLKU_CARD_DAYS", "180", 1, 3660)
+	c.CardVisits = whole(get, errs, "POLKU_CARD_VISITS", "10", 0, 1000)
+	c.ProviderLinkDays = whole(get, errs, "POLKU_PROVIDER_LINK_DAYS", "7", 1, store.MaxLinkDays)
+	c.VerifyPerHour = whole(get, errs, "POLKU_VERIFY_PER_HOUR", "60", 1, 10000)
 	for _, d := range []struct {
 		name, def string
 		to        *time.Duration

@@ -124,7 +124,7 @@ func TestConfigWebhookURLMustBeHTTPS(t *testing.T) {
 	base := map[string]string{
 		"DATABASE_URL":         "postgres://x@127.0.0.1/db",
 		"TELEGRAM_BOT_TOKEN":   "123456789:AAE2e-fake-token_for-polku-tests",
-		"POLKU_WEBHOOK_SECRET": "s3cret_-",
+		"POLKU_WEBHOOK_SECRET": strongSecret,
 	}
 	for url, ok := range map[string]bool{
 		"https://polku.example.fi/telegram": true,
@@ -255,19 +255,20 @@ func TestConsoleNewFamilyAcrossRuns(t *testing.T) {
 	}
 }
 
-// serveVars is the environment of `polku serve` against fake.
-func serveVars(t *testing.T, fake *telegramtest.Server, listen string) map[string]string {
+// serveVars is the environment of `polku serve` (long polling) against
+// fake, /healthz and /metrics on ops.
+func serveVars(t *testing.T, fake *telegramtest.Server, ops string) map[string]string {
 	return map[string]string{
 		"TELEGRAM_BOT_TOKEN": fake.Token(),
 		"TELEGRAM_API_URL":   fake.URL(),
 		"DATABASE_URL":       pgtest.URL(t),
-		"POLKU_LISTEN":       listen,
+		"POLKU_OPS_LISTEN":   ops,
 		"POLKU_LOG_LEVEL":    "error",
 	}
 }
 
-// TestServeListenAddressInUse: with its port taken there is no /healthz
-// and no webhook, so serve fails instead of running on without them.
+// TestServeListenAddressInUse: with its port taken there is no /healthz,
+// or no webhook, so serve fails instead of running on without them.
 func TestServeListenAddressInUse(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -276,15 +277,24 @@ func TestServeListenAddressInUse(t *testing.T) {
 	defer taken.Close()
 	fake := telegramtest.New(telegramtest.Options{Token: "123456789:AAE2e-fake-token_for-polku-tests"})
 	defer fake.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var out bytes.Buffer
-	err = run(ctx, []string{"serve"}, env(serveVars(t, fake, taken.Addr().String())), nil, &out, &out)
-	if err == nil || ctx.Err() != nil {
-		t.Fatalf("serve on a taken address: %v (ctx %v)\n%s", err, ctx.Err(), out.String())
-	}
-	if !strings.Contains(err.Error(), "address already in use") {
-		t.Errorf("serve on a taken address: %v", err)
+	webhook := serveVars(t, fake, "127.0.0.1:0")
+	webhook["POLKU_WEBHOOK_URL"] = "https://polku.example.fi/telegram"
+	webhook["POLKU_WEBHOOK_SECRET"] = strongSecret
+	webhook["POLKU_LISTEN"] = taken.Addr().String()
+	for name, vars := range map[string]map[string]string{
+		"POLKU_OPS_LISTEN": serveVars(t, fake, taken.Addr().String()),
+		"POLKU_LISTEN":     webhook,
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		var out bytes.Buffer
+		err = run(ctx, []string{"serve"}, env(vars), nil, &out, &out)
+		if err == nil || ctx.Err() != nil {
+			t.Fatalf("serve with %s taken: %v (ctx %v)\n%s", name, err, ctx.Err(), out.String())
+		}
+		if !strings.Contains(err.Error(), "address already in use") || !strings.Contains(err.Error(), name+")") {
+			t.Errorf("serve with %s taken: %v", name, err)
+		}
 	}
 }
 
@@ -317,7 +327,7 @@ func TestServeStops(t *testing.T) {
 		}
 		before := polls()
 		done := make(chan error, 1)
-		go func() { done <- serveOn(ctx, cfg, log, ln) }()
+		go func() { done <- serveOn(ctx, cfg, log, listeners{ops: ln}) }()
 		wait, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
 		if err := fake.Wait(wait, func() bool { return polls() > before }); err != nil {

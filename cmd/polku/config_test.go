@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// strongSecret is a webhook secret the configuration accepts.
+const strongSecret = "Xq3v_9-ZfXlP0aW7bRt2YcNm8uHs4DgE"
+
+// serveEnv is a valid environment of `polku serve` with the webhook,
+// changed by vars.
+func serveEnv(vars map[string]string) func(string) string {
+	all := map[string]string{
+		"DATABASE_URL":         "postgres://x@127.0.0.1/db",
+		"TELEGRAM_BOT_TOKEN":   "123456789:AAE2e-fake-token_for-polku-tests",
+		"POLKU_WEBHOOK_URL":    "https://polku.example.fi/telegram",
+		"POLKU_WEBHOOK_SECRET": strongSecret,
+	}
+	maps.Copy(all, vars)
+	return env(all)
+}
+
+// TestConfigNumbers: counts are whole numbers within their range, rates
+// decimals above 0 and bounded; every bad value is reported in one error.
+func TestConfigNumbers(t *testing.T) {
+	counts := []string{"POLKU_WORKERS", "POLKU_RATE_CHAT_BURST", "POLKU_CARD_DAYS", "POLKU_CARD_VISITS"}
+	rates := []string{"POLKU_RATE_GLOBAL", "POLKU_RATE_CHAT"}
+	for _, c := range []struct {
+		value string
+		// ok are the settings that take value.
+		ok []string
+	}{
+		{"0.5", rates},
+		{"-1", nil},
+		{"1e3", rates},
+		{"", append(counts, rates...)}, // unset: the defaults
+		{"99999999999999999999", nil},
+		{"1e400", nil},
+		{"eight", nil},
+		{"8 workers", nil},
+		{"NaN", nil},
+		{"Inf", nil},
+		{"0", []string{"POLKU_CARD_VISITS"}},
+		{"257", append(rates, "POLKU_RATE_CHAT_BURST", "POLKU_CARD_DAYS", "POLKU_CARD_VISITS")}, // workers: 1–256
+	} {
+		vars := map[string]string{}
+		for _, name := range append(counts, rates...) {
+			vars[name] = c.value
+		}
+		_, err := parseConfig(serveEnv(vars), false)
+		for _, name := range append(counts, rates...) {
+			reported := err != nil && strings.Contains(err.Error(), fmt.Sprintf("%s: want", name))
+			if want := !slices.Contains(c.ok, name); reported != want {
+				t.Errorf("%s=%q: reported %v, want %v (error: %v)", name, c.value, reported, want, err)
+			}
+		}
+	}
+	c, err := parseConfig(serveEnv(map[string]string{"POLKU_WORKERS": "256", "POLKU_RATE_CHAT_BURST": "10000", "POLKU_RATE_CHAT": "0.5",
+		"POLKU_RATE_GLOBAL": "100000", "POLKU_CARD_DAYS": "1", "POLKU_CARD_VISITS": "0"}), false)
+	if err != nil || c.Workers != 256 || c.ChatBurst != 10000 || c.ChatRate != 0.5 || c.GlobalRate != 100000 ||
+		c.Coordinators.CardDays != 1 || c.Coordinators.CardVisits != 0 {
+		t.Errorf("the bounds: %v, %+v", err, c)
+	}
+	_, err = parseConfig(serveEnv(map[string]string{"POLKU_WORKERS": "0.5"}), false)
+	if err == nil || !strings.Contains(err.Error(), `POLKU_WORKERS: want a whole number 1–256, got "0.5"`) {
+		t.Errorf("POLKU_WORKERS=0.5: %v", err)
+	}
+}
+
+// TestConfigWebhookSecret: the secret is long enough that guessing it is
+// hopeless; the error says how to make one and never shows the value.
+func TestConfigWebhookSecret(t *testing.T) {
+	for secret, ok := range map[string]bool{
+		strongSecret:                     true,
+		strongSecret[:31]:                false,
+		"a":                              false,
+		"ab":                             false,
+		strings.Repeat("A", 256):         true,
+		strings.Repeat("A", 257):         false,
+		strongSecret[:31] + " ":          false, // trimmed: 31
+		strongSecret[:31] + "!":          false,
+		strongSecret[:31] + "ä":          false,
+		strings.Repeat("_-", 16):         true,
+		"":                               false,
+		"0123456789abcdefghijABCDEFGHIJ": false,
+	} {
+		_, err := parseConfig(serveEnv(map[string]string{"POLKU_WEBHOOK_SECRET": secret}), false)
+		if ok && err != nil {
+			t.Errorf("secret of %d: %v", len(secret), err)
+		}
+		if !ok {
+			if err == nil || !strings.Contains(err.Error(), "POLKU_WEBHOOK_SECRET") || !strings.Contains(err.Error(), "`polku secret`") {
+				t.Errorf("secret of %d characters: %v", len(secret), err)
+			} else if len(secret) >= 8 && strings.Contains(err.Error(), secret) {
+				t.Errorf("the error shows the secret: %v", err)
+			}
+		}
+	}
+}
+
+// TestSecretCommand: `polku secret` prints a new secret the configuration
+// takes, different every time.
+func TestSecretCommand(t *testing.T) {
+	seen := map[string]bool{}
+	for range 3 {
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"secret"}, env(nil), nil, &out, &out); err != nil {
+			t.Fatal(err)
+		}
+		s := strings.TrimSuffix(out.String(), "\n")
+		if !secretRE.MatchString(s) || len(s) != 64 || seen[s] {
+			t.Fatalf("polku secret printed %q", out.String())
+		}
+		seen[s] = true
+		if _, err := parseConfig(serveEnv(map[string]string{"POLKU_WEBHOOK_SECRET": s}), false); err != nil {
+			t.Errorf("the configuration refuses what polku secret made: %v", err)
+		}
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"help"}, env(nil), nil, &out, &out); err != nil || !strings.Contains(out.String(), "secret ") {
+		t.Errorf("polku help does not tell of polku secret: %v\n%s", err, out.String())
+	}
+}
+
+// TestConfigListeners: the webhook's address is checked only for the
+// webhook; /healthz and /metrics have their own address, or none.
+func TestConfigListeners(t *testing.T) {
+	c, err := parseConfig(serveEnv(nil), false)
+	if err != nil || c.Listen != ":8080" || c.OpsListen != "127.0.0.1:8081" || c.opsShared() || c.WebhookPath != "/telegram" {
+		t.Errorf("defaults: %v, %q %q %q", err, c.Listen, c.OpsListen, c.WebhookPath)
+	}
+	if len(c.TrustedProxies) != 2 || c.TrustedProxies[0].String() != "127.0.0.0/8" || c.TrustedProxies[1].String() != "::1/128" {
+		t.Errorf("trusted proxies: %v", c.TrustedProxies)
+	}
+	c, err = parseConfig(serveEnv(map[string]string{"POLKU_OPS_LISTEN": "off"}), false)
+	if err != nil || c.OpsListen != "" {
+		t.Errorf("POLKU_OPS_LISTEN=off: %v, %q", err, c.OpsListen)
+	}
+	c, err = parseConfig(serveEnv(map[string]string{"POLKU_OPS_LISTEN": ":8080"}), false)
+	if err != nil || !c.opsShared() {
+		t.Errorf("POLKU_OPS_LISTEN=POLKU_LISTEN: %v, shared %v", err, c.opsShared())
+	}
+	// Polling: POLKU_LISTEN is not used, so not checked.
+	polling := map[string]string{"POLKU_WEBHOOK_URL": "", "POLKU_WEBHOOK_SECRET": "", "POLKU_LISTEN": "nonsense", "POLKU_OPS_LISTEN": ":8080"}
+	if c, err := parseConfig(serveEnv(polling), false); err != nil || c.opsShared() {
+		t.Errorf("polling: %v, shared %v", err, c.opsShared())
+	}
+	for _, bad := range []map[string]string{
+		{"POLKU_LISTEN": "8080"},
+		{"POLKU_LISTEN": "127.0.0.1:http-alt"},
+		{"POLKU_OPS_LISTEN": "localhost"},
+		{"POLKU_OPS_LISTEN": ":99999"},
+		{"POLKU_TRUSTED_PROXIES": "10.0.0.0/33"},
+		{"POLKU_TRUSTED_PROXIES": "proxy.example.fi"},
+		{"POLKU_OPS_LISTEN": ":8080", "POLKU_WEBHOOK_URL": "https://polku.example.fi/metrics"},
+		{"POLKU_OPS_LISTEN": ":8080", "POLKU_WEBHOOK_URL": "https://polku.example.fi/healthz"},
+	} {
+		_, err := parseConfig(serveEnv(bad), false)
+		for name := range bad {
+			if name == "POLKU_OPS_LISTEN" && bad["POLKU_WEBHOOK_URL"] != "" {
+				name = "POLKU_WEBHOOK_URL"
+			}
+			if err == nil || !strings.Contains(err.Error(), name+":") {
+				t.Errorf("%v: %v", bad, err)
+			}
+		}
+	}
+	// With a separate server for them, the webhook may have any path.
+	if _, err := parseConfig(serveEnv(map[string]string{"POLKU_WEBHOOK_URL": "https://polku.example.fi/metrics"}), false); err != nil {
+		t.Errorf("webhook at /metrics, ops apart: %v", err)
+	}
+	if c, err := parseConfig(serveEnv(map[string]string{"POLKU_WEBHOOK_URL": "https://polku.example.fi"}), false); err != nil || c.WebhookPath != "/" {
+		t.Errorf("webhook without a path: %v, %q", err, c.WebhookPath)
+	}
+}
