@@ -21,8 +21,9 @@ var wallClock = map[string]string{
 	"cmd/polku/load.go":    "the load benchmark measures wall time",
 	"cmd/polku/reminders.go": "the reminder benchmark measures wall time against Telegram's real " +
 		"seconds",
-	"bot/bot.go":     "the wall clock of Telegram's rate limits, retry_after, back-off and caches (Bot.wall)",
-	"store/store.go": "the name of a scratch database for benchmarks",
+	"bot/bot.go":                 "the wall clock of Telegram's rate limits, retry_after, back-off and caches (Bot.wall)",
+	"store/store.go":             "the name of a scratch database for benchmarks",
+	"internal/httpguard/gate.go": "wrong guesses of the webhook secret are throttled on real seconds",
 }
 
 // TestOneClock fails when code outside wallClock reads time.Now (or time.Since, time.Until), or when SQL
