@@ -229,7 +229,11 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		return nil, polku.Errorf(polku.EINVALID, "bot: a clock is required")
 	}
 	secrets := redact.New(cfg.Token)
-	api := client{http: &http.Client{Timeout: 30 * time.Second}, secrets: secrets}
+	// As many kept-alive connections to Telegram as sends may be in
+	// flight: a new TLS handshake per call would add to every send.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = cfg.Senders + 8
+	api := client{http: &http.Client{Timeout: 30 * time.Second, Transport: transport}, secrets: secrets}
 	opts := []tgbot.Option{tgbot.WithSkipGetMe(), tgbot.WithHTTPClient(cfg.PollTimeout+10*time.Second, api)}
 	if cfg.APIURL != "" {
 		opts = append(opts, tgbot.WithServerURL(cfg.APIURL))

@@ -17,9 +17,29 @@ import (
 // groupOut is a message to the coordinators' group. One addressed to a
 // case's topic is stored as the case's, so that erasing the family's data
 // deletes it with the case, sent or not.
+//
+// A case's messages go in the case's lane: in order among themselves, but
+// side by side with other cases', each case taking its turn (the group
+// takes about 20 messages a minute).
 func (b *Bot) groupOut(o out) store.Out {
 	o.ChatID = b.cfg.Group
-	return store.Out{ChatID: b.cfg.Group, Priority: 0, Payload: encode(o), Case: o.Case}
+	return store.Out{ChatID: b.cfg.Group, Priority: 0, Payload: encode(o), Case: o.Case, Lane: o.Case}
+}
+
+// maxCaseBacklog is how many messages may wait for a case's topic before
+// what the family sends is held; showHeld is how many one press of the
+// notice's button brings in.
+const (
+	maxCaseBacklog = 10
+	showHeld       = 20
+)
+
+// alertOut is an urgent alert to the group: on a lane of its own, before
+// every other message, however long a case's backlog.
+func (b *Bot) alertOut(o out) store.Out {
+	a := b.groupOut(o)
+	a.Priority, a.Lane = -1, store.LaneAlerts
+	return a
 }
 
 // ofCase marks the group's messages among outs that are not yet a case's
@@ -28,7 +48,7 @@ func (b *Bot) groupOut(o out) store.Out {
 func (b *Bot) ofCase(outs []store.Out, c polku.Case) []store.Out {
 	for i := range outs {
 		if outs[i].ChatID == b.cfg.Group && outs[i].Case == 0 {
-			outs[i].Case = c.ID
+			outs[i].Case, outs[i].Lane = c.ID, c.ID
 		}
 	}
 	return outs
@@ -182,7 +202,7 @@ func (b *Bot) alert(ctx context.Context, tx *store.Tx, lang string, c polku.Case
 		ms = append(ms, mention{Offset: utf16Len(text), Length: utf16Len(d.FirstName), User: d.UserID})
 		text += d.FirstName
 	}
-	return b.groupOut(out{Method: "send", Case: c.ID, Text: text, Mentions: ms}), nil
+	return b.alertOut(out{Method: "send", Case: c.ID, Text: text, Mentions: ms}), nil
 }
 
 // caseKeys are the buttons of a case's summary.
@@ -206,10 +226,36 @@ func (b *Bot) caseKeys(lang string, c polku.Case) [][]inlineButton {
 // again when it was closed. An edited message is copied again, as it reads
 // now, after a line that says so: a copy is the family's message whole
 // (media, line breaks), and the line keeps it from passing for a new one.
+//
+// A family's messages come faster than the group takes them (about 20 a
+// minute) only in a flood; then, past maxCaseBacklog copies waiting for the
+// topic, its messages are held (their numbers kept, in order) and the topic
+// gets one notice with a button that brings them in: the backlog stays
+// bounded, other cases keep their turn, and nothing is lost. An urgent
+// message or an edit is never held.
 func (b *Bot) relay(ctx context.Context, tx *store.Tx, chat int64, conv flows.Conversation, e flows.Relay) ([]store.Out, bool, error) {
 	c, outs, written, err := b.openCase(ctx, tx, conv, e.Share, e.Urgent)
 	if err != nil || b.cfg.Group == 0 {
 		return outs, written, err
+	}
+	if !e.Urgent && !e.Edited {
+		held, err := tx.Holding(ctx, c.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		waiting, err := tx.Waiting(ctx, b.cfg.Group, c.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if held > 0 || waiting >= maxCaseBacklog {
+			if err := tx.Hold(ctx, c.ID, e.Message); err != nil {
+				return nil, false, err
+			}
+			if held == 0 {
+				outs = append(outs, b.groupOut(out{Method: "held", Case: c.ID}))
+			}
+			return outs, written, nil
+		}
 	}
 	if e.Edited {
 		outs = append(outs, b.groupOut(out{Method: "send", Case: c.ID, Text: b.render.loc.Message(b.cfg.GroupLang, "case.edited", nil, nil)}))
@@ -223,6 +269,9 @@ func (b *Bot) relay(ctx context.Context, tx *store.Tx, chat int64, conv flows.Co
 // data. It runs before the store forgets the case.
 func (b *Bot) withdraw(ctx context.Context, tx *store.Tx, erase bool) ([]store.Out, error) {
 	c, err := tx.FamilyCase(ctx)
+	if erase {
+		c, err = tx.LockFamilyCase(ctx)
+	}
 	if polku.ErrorCode(err) == polku.ENOTFOUND || b.cfg.Group == 0 {
 		return nil, nil
 	}

@@ -264,7 +264,8 @@ func (b *Bot) caseButton(ctx context.Context, tx *store.Tx, x incoming) ([]store
 	name := x.user.FirstName
 	keys := func(rows [][]inlineButton) store.Out {
 		o := b.groupOut(out{Method: "keys", MessageID: x.in.MessageID, Inline: rows})
-		o.Case = c.ID // the buttons of the case's summary: the case's own
+		// The buttons of the case's summary: the case's own, in its lane.
+		o.Case, o.Lane = c.ID, c.ID
 		return o
 	}
 	topic := func(text string) store.Out { return b.groupOut(out{Method: "send", Case: c.ID, Text: text}) }
@@ -298,6 +299,24 @@ func (b *Bot) caseButton(ctx context.Context, tx *store.Tx, x incoming) ([]store
 			"", tx.Audit(ctx, x.from, "release", c.ID, "")
 	case "keys":
 		return []store.Out{keys(b.caseKeys(lang, c))}, "", nil
+	case "held":
+		// The family's held messages, into the topic in order; a notice
+		// again if more are left.
+		msgs, left, err := tx.Unhold(ctx, c.ID, showHeld)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(msgs) == 0 {
+			return []store.Out{keys(nil)}, b.gl("coord.held_none", nil), nil
+		}
+		outs := []store.Out{keys(nil)}
+		for _, m := range msgs {
+			outs = append(outs, b.groupOut(out{Method: "copy", Case: c.ID, FromChat: c.ChatID, MessageID: m}))
+		}
+		if left > 0 {
+			outs = append(outs, b.groupOut(out{Method: "held", Case: c.ID}))
+		}
+		return outs, b.gl("coord.held_shown", nil), tx.Audit(ctx, x.from, "show_held", c.ID, strconv.Itoa(len(msgs)))
 	case "close":
 		if c.Status == polku.CaseClosed {
 			return []store.Out{keys(b.caseKeys(lang, c))}, b.gl("coord.already_closed", nil), nil

@@ -156,13 +156,7 @@ func TestMembershipCheckWaits(t *testing.T) {
 // topic in the group.
 func talk(t *testing.T, r *rig) {
 	t.Helper()
-	r.fake.SendText(family, "/start")
-	r.settle()
-	id, data := r.button(family.ID, "💬 Juttele ihmisen kanssa", true)
-	if _, err := r.fake.Press(family, id, data); err != nil {
-		t.Fatal(err)
-	}
-	r.settle()
+	talkAs(t, r, family)
 	if len(r.fake.Topics(group)) != 1 {
 		t.Fatalf("no case topic: %v", r.fake.Topics(group))
 	}
@@ -264,8 +258,12 @@ func TestGroupKickedFoundBySending(t *testing.T) {
 	clear := r.fake.Fail(telegramtest.Fault{Method: "copyMessage", ChatID: group, Status: 403, Description: "Forbidden: bot was kicked from the supergroup chat"})
 	r.fake.SendText(family, "Ensimmäinen")
 	waitUntil(t, r, "the group marked unreachable", func() bool { return len(r.bot.Degraded(context.Background())) > 0 })
+	// The family was not told its message waits when it went; now it is.
+	waitUntil(t, r, "the family told its message waits", func() bool {
+		return strings.Contains(lastText(r.fake, family.ID), "eivät ole vielä menneet perille")
+	})
 	r.fake.SendText(family, "Toinen")
-	waitUntil(t, r, "the family told", func() bool { return strings.Contains(lastText(r.fake, family.ID), "Teknisen vian") })
+	waitUntil(t, r, "the family told", func() bool { return strings.Contains(lastText(r.fake, family.ID), "Voit silti kirjoittaa tänne") })
 	if n := unsent(t, r, group); n < 2 {
 		t.Errorf("%d messages wait for the group, want both", n)
 	}
@@ -316,4 +314,119 @@ func groupTexts(r *rig) []string {
 		texts = append(texts, m.Text)
 	}
 	return texts
+}
+
+// talkAs brings u to talk to a person: its case's topic in the group.
+func talkAs(t *testing.T, r *rig, u telegramtest.User) {
+	t.Helper()
+	r.fake.SendText(u, "/start")
+	r.settle()
+	id, data := r.button(u.ID, "💬 Juttele ihmisen kanssa", true)
+	if _, err := r.fake.Press(u, id, data); err != nil {
+		t.Fatal(err)
+	}
+	r.settle()
+}
+
+// stickersIn counts the stickers the bot copied into the group's topic
+// thread.
+func stickersIn(r *rig, thread int) int {
+	n := 0
+	for _, m := range r.fake.Messages(group) {
+		if m.FromBot && m.Media == "sticker" && m.ThreadID == thread {
+			n++
+		}
+	}
+	return n
+}
+
+// TestFloodIsHeld: one family sends 40 stickers while it talks to the
+// coordinators, under the group's real limit. Its topic's backlog stays
+// bounded (the rest is held, with one notice), another family's urgent
+// alert goes before the flood's backlog, and when a coordinator asks for
+// the held messages they all reach the topic: nothing is lost.
+func TestFloodIsHeld(t *testing.T) {
+	o := fast
+	o.cfg.Backoff = 10 * time.Millisecond
+	o.cfg.Senders = 0
+	// The group takes 5 messages a second here (Telegram: about 20 a
+	// minute), enough to fall behind a flood and quick enough for a test.
+	o.fake.PerGroup = telegramtest.Limit{Rate: 5, Burst: 3}
+	o.cfg.GroupRate, o.cfg.GroupBurst = 4.5, 3
+	r := newRig(t, o, true)
+	r.names = map[int64]string{family.ID: ""}
+	flooder := family
+	other := r.other("Aino", "fi")
+	talkAs(t, r, flooder)
+	talkAs(t, r, other)
+	topics := r.fake.Topics(group)
+	if len(topics) != 2 {
+		t.Fatalf("topics: %v", topics)
+	}
+	floodTopic := topics[0].ThreadID
+	for range 40 {
+		r.fake.SendSticker(flooder)
+	}
+	waitUntil(t, r, "the flood applied", func() bool {
+		if r.fake.Pending() > 0 {
+			return false
+		}
+		n, err := r.db.Unapplied(context.Background())
+		return err == nil && n == 0
+	})
+	if n := unsent(t, r, group); n > maxCaseBacklog+2 {
+		t.Errorf("%d messages wait for the group after a flood of 40; want at most %d", n, maxCaseBacklog+2)
+	}
+	before := len(r.fake.Messages(group))
+	r.fake.SendText(other, "Pelkään väkivaltaa kotona.")
+	waitUntil(t, r, "the alert", func() bool {
+		for _, m := range r.fake.Messages(group)[before:] {
+			if strings.HasPrefix(m.Text, "🆘") {
+				return true
+			}
+		}
+		return false
+	})
+	if sent := stickersIn(r, floodTopic); sent >= 40 {
+		t.Errorf("the alert came only after the whole flood (%d copies)", sent)
+	}
+	// The notice, then a coordinator brings the held ones in, a screenful
+	// at a time, until none are left.
+	for round := 0; stickersIn(r, floodTopic) < 40; round++ {
+		if round > 10 {
+			t.Fatalf("after %d rounds %d of 40 stickers reached the topic", round, stickersIn(r, floodTopic))
+		}
+		waitUntil(t, r, "the notice of held messages", func() bool {
+			msgs := r.fake.Messages(group)
+			return len(msgs) > 0 && strings.HasPrefix(msgs[len(msgs)-1].Text, "📥") || stickersIn(r, floodTopic) == 40
+		})
+		if stickersIn(r, floodTopic) == 40 {
+			break
+		}
+		msgs := r.fake.Messages(group)
+		notice := msgs[len(msgs)-1]
+		if len(notice.Inline) == 0 {
+			t.Fatalf("the notice %q has no button", notice.Text)
+		}
+		if _, err := r.fake.PressIn(group, anna, notice.ID, notice.Inline[0][0].Data); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, r, "the held messages shown", func() bool {
+			m, _ := r.fake.Message(group, notice.ID)
+			return len(m.Inline) == 0
+		})
+		waitUntil(t, r, "the group's backlog sent", func() bool { return unsent(t, r, group) == 0 })
+	}
+	if n := scalar(t, r, `SELECT count(*) FROM case_held`); n != 0 {
+		t.Errorf("%d messages still held", n)
+	}
+}
+
+func scalar(t *testing.T, r *rig, sql string) int {
+	t.Helper()
+	var n int
+	if err := r.pool.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"polku/flows"
 	"polku/store"
 )
 
@@ -63,7 +64,35 @@ func (b *Bot) groupLost(ctx context.Context, chat int64, why string, err error) 
 		b.count.groupLost.Add(1)
 		b.log.Error("the bot cannot write in the coordinators' group: its messages wait until it can (add the bot back as an administrator who may manage topics)",
 			"chat_id", chat, "reason", why, "err", err)
+		// Families whose messages are on their way were told they went
+		// on: now they hear that they wait.
+		b.tellWaiting(ctx, chat, "talk.down_waiting", true)
 	}
+}
+
+// tellWaiting tells the families whose messages wait for the group (in
+// their language) the text id, with the emergency numbers when emergency.
+func (b *Bot) tellWaiting(ctx context.Context, group int64, id string, emergency bool) {
+	chats, err := b.db.WaitingFamilies(ctx, group)
+	if err != nil {
+		b.log.Error("families waiting for the group", "err", err)
+		return
+	}
+	var outs []store.Out
+	for _, chat := range chats {
+		lang := b.langOr(b.db.Lang(ctx, chat))
+		texts := []flows.Text{flows.T(id)}
+		if emergency {
+			texts = append(texts, b.engine.Emergency()...)
+		}
+		o := out{Method: "send", ChatID: chat, Text: b.render.paragraphs(lang, texts)}
+		outs = append(outs, store.Out{ChatID: chat, Priority: 0, Payload: encode(o)})
+	}
+	if err := b.db.Queue(ctx, outs); err != nil {
+		b.log.Error("tell the families waiting for the group", "err", err)
+		return
+	}
+	wake(b.sendWake)
 }
 
 // groupBack records that the bot can write in the group again: its waiting
@@ -77,7 +106,7 @@ func (b *Bot) groupBack(ctx context.Context, chat int64) {
 	b.setReach(time.Time{})
 	if was {
 		b.log.Info("the bot can write in the coordinators' group again; waiting messages go out", "chat_id", chat, "down_for", b.Now().Sub(since).Round(time.Second))
-		wake(b.sendWake)
+		b.tellWaiting(ctx, chat, "talk.back_up", false)
 	}
 }
 

@@ -411,7 +411,9 @@ func (h *harness) canonicalTime(t time.Time) time.Time { return t.In(helsinki).A
 // make them slow; the sender's own tests keep the strict limits.
 var fast = harnessOptions{
 	fake: telegramtest.Options{PerChat: telegramtest.Limit{Rate: 1000, Burst: 1000}, PerGroup: telegramtest.Limit{Rate: 1000, Burst: 1000}},
-	cfg: Config{ChatRate: 1000, ChatBurst: 1000, GroupRate: 1000, GroupBurst: 1000, Operators: []int64{operator}, ShowNames: true,
+	// One send at a time: the group's lanes (each case, the alerts) go
+	// side by side, and a transcript shows them in one order.
+	cfg: Config{Senders: 1, ChatRate: 1000, ChatBurst: 1000, GroupRate: 1000, GroupBurst: 1000, Operators: []int64{operator}, ShowNames: true,
 		Card: store.CardTerms{Days: 180, Visits: 10}},
 }
 

@@ -20,8 +20,9 @@ import (
 // localized, so the sender only sends.
 type out struct {
 	// Method is the call: "send", "edit", "keys" (only the inline
-	// keyboard), "document", "photo", "copy", "topic_close",
-	// "topic_reopen", "topic_title" or "topic_delete" (outbox), or
+	// keyboard), "document", "photo", "copy", "held" (the notice of a
+	// family's held messages), "topic_close", "topic_reopen",
+	// "topic_title" or "topic_delete" (outbox), or
 	// "answer" (a button's answer, sent straight after the commit).
 	Method    string           `json:"m"`
 	ChatID    int64            `json:"chat"`

@@ -273,15 +273,16 @@ func (p *pace) observe(d time.Duration) {
 
 func (p *pace) size() int { return inFlight(p.rate, p.latency, p.ceiling) }
 
-// sent is a send that ended: its chat, and how long the Bot API took
+// sent is a send that ended: its lane, and how long the Bot API took
 // (0 when it was not asked).
 type sent struct {
-	chat int64
+	lane store.Lane
 	took time.Duration
 }
 
-// sendLoop sends the outbox: per chat in order, answers to waiting people
-// first, within the limits; Telegram's 429 is honoured, 403 stops sending
+// sendLoop sends the outbox: per lane in order (a person's chat, a case's
+// topic), answers to waiting people first, then the lane that sent least
+// recently, within the limits; Telegram's 429 is honoured, 403 stops sending
 // to a chat that blocked the bot. It keeps as many sends in flight as
 // Telegram's latency needs.
 func (b *Bot) sendLoop(ctx context.Context) {
@@ -293,18 +294,19 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	done := make(chan sent, b.cfg.Senders)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	busy := map[int64]bool{}
+	// busy are the lanes being sent: each lane one message at a time.
+	busy := map[store.Lane]bool{}
 	finish := func(s sent) {
-		delete(busy, s.chat)
+		delete(busy, s.lane)
 		if s.took > 0 {
 			p.observe(s.took)
 		}
 	}
 	timer := time.NewTimer(0)
 	for ctx.Err() == nil {
-		skip := make([]int64, 0, len(busy))
-		for c := range busy {
-			skip = append(skip, c)
+		skip := make([]store.Lane, 0, len(busy))
+		for l := range busy {
+			skip = append(skip, l)
 		}
 		msgs, err := b.db.Ready(ctx, 64, skip, b.wall())
 		if err != nil && ctx.Err() == nil {
@@ -328,7 +330,7 @@ func (b *Bot) sendLoop(ctx context.Context) {
 				next = min(next, wait)
 				continue
 			}
-			busy[m.ChatID] = true
+			busy[m.Of()] = true
 			gave = true
 			wg.Add(1)
 			go func() {
@@ -361,7 +363,7 @@ func (b *Bot) sendLoop(ctx context.Context) {
 // send sends message m in its transaction, which is finished even when
 // ctx ends.
 func (b *Bot) send(ctx context.Context, lim *limits, m store.Message) (s sent) {
-	s.chat = m.ChatID
+	s.lane = m.Of()
 	defer func() {
 		// deliver recovers its own; this is anything else.
 		if r := recover(); r != nil {
@@ -475,17 +477,20 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 			return 0, err
 		}
 		if c.Thread == 0 {
-			// The case's first message makes its topic. A crash between
-			// Telegram's answer and recording it makes a second topic on
-			// the retry: an empty topic, never a lost message.
-			t, err := b.tg.CreateForumTopic(ctx, &tgbot.CreateForumTopicParams{ChatID: o.ChatID, Name: topicTitle(c)})
+			// The case's first message makes its topic.
+			c.Thread, err = b.db.EnsureTopic(ctx, c.ID, func() (int, error) {
+				t, err := b.tg.CreateForumTopic(ctx, &tgbot.CreateForumTopicParams{ChatID: o.ChatID, Name: topicTitle(c)})
+				if err != nil {
+					return 0, err
+				}
+				return t.MessageThreadID, nil
+			})
+			if polku.ErrorCode(err) == polku.ENOTFOUND {
+				return 0, errCaseGone
+			}
 			if err != nil {
 				return 0, err
 			}
-			if err := b.db.SetThread(ctx, c.ID, t.MessageThreadID); err != nil {
-				return 0, err
-			}
-			c.Thread = t.MessageThreadID
 		}
 		thread = c.Thread
 		if o.Method == "edit" && o.Summary {
@@ -535,6 +540,17 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 			return id.ID, nil
 		}
 		return 0, err
+	case "held":
+		// The notice of a family's held messages says how many there are
+		// when it goes out; none, when a coordinator showed them already.
+		n, herr := b.db.HeldCount(ctx, o.Case)
+		if herr != nil || n == 0 {
+			return 0, herr
+		}
+		text := b.render.loc.Message(b.cfg.GroupLang, "case.held", map[string]any{"Count": n}, n)
+		show := inlineButton{Text: b.gl("case.button.show_held", nil), Data: fmt.Sprintf("C:held:%d", o.Case)}
+		msg, err = b.tg.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: o.ChatID, MessageThreadID: thread, Text: text,
+			ReplyMarkup: markup(out{Inline: [][]inlineButton{{show}}})})
 	case "topic_close":
 		_, err = b.tg.CloseForumTopic(ctx, &tgbot.CloseForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread})
 	case "topic_reopen":

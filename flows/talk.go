@@ -102,10 +102,14 @@ func (s *step) away() []Text {
 }
 
 // emergency is the emergency number and the configured crisis lines.
-func (s *step) emergency() []Text {
+func (s *step) emergency() []Text { return s.e.Emergency() }
+
+// Emergency is the emergency number and the configured crisis lines, as
+// the family is told them when a person cannot answer at once.
+func (e *Engine) Emergency() []Text {
 	t := []Text{T("talk.emergency")}
-	if len(s.e.cfg.Crisis) > 0 {
-		t = append(t, Text{ID: "talk.crisis", Data: map[string]any{"Lines": strings.Join(s.e.cfg.Crisis, "\n")}})
+	if len(e.cfg.Crisis) > 0 {
+		t = append(t, Text{ID: "talk.crisis", Data: map[string]any{"Lines": strings.Join(e.cfg.Crisis, "\n")}})
 	}
 	return t
 }

@@ -97,6 +97,14 @@ func (t *Tx) FamilyCase(ctx context.Context) (polku.Case, error) {
 	return c, wrap(err, "case")
 }
 
+// LockFamilyCase is FamilyCase with the case's row locked until the update
+// is applied: an erasure waits for a topic being made (EnsureTopic), so it
+// sees the topic it must delete.
+func (t *Tx) LockFamilyCase(ctx context.Context) (polku.Case, error) {
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE chat_id = $1 FOR UPDATE`, t.chat))
+	return c, wrap(err, "case")
+}
+
 // Feedback stores the family's answer to the feedback question of its
 // closed case: one answer per closing, later presses are ECONFLICT.
 func (t *Tx) Feedback(ctx context.Context, caseID int64, score int) error {
@@ -274,10 +282,33 @@ func (db *DB) CaseTopic(ctx context.Context, id int64) (polku.Case, error) {
 	return c, wrap(err, "case topic")
 }
 
-// SetThread records the forum topic Telegram made for a case.
-func (db *DB) SetThread(ctx context.Context, id int64, thread int) error {
-	_, err := db.pool.Exec(ctx, `UPDATE cases SET thread_id = $2 WHERE id = $1`, id, thread)
-	return wrap(err, "set topic")
+// EnsureTopic returns the forum topic of case id, made with create (which
+// asks Telegram) when the case has none yet. The case's row is locked
+// meanwhile: its lanes go out side by side (its topic's, and the urgent
+// alerts'), and the first two messages of a new case must not make two
+// topics; an erasure waits too, so it deletes the topic just made. A crash
+// between Telegram's answer and the commit makes a second topic on the
+// retry: an empty topic, never a lost message. ENOTFOUND when the case is
+// gone.
+func (db *DB) EnsureTopic(ctx context.Context, id int64, create func() (int, error)) (int, error) {
+	var thread int
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		var t *int
+		if err := tx.QueryRow(ctx, `SELECT thread_id FROM cases WHERE id = $1 FOR UPDATE`, id).Scan(&t); err != nil {
+			return err
+		}
+		if t != nil && *t != 0 {
+			thread = *t
+			return nil
+		}
+		var err error
+		if thread, err = create(); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE cases SET thread_id = $2 WHERE id = $1`, id, thread)
+		return err
+	})
+	return thread, wrap(err, "case topic")
 }
 
 // SetSummary records the case's pinned summary message.
@@ -306,12 +337,12 @@ func (db *DB) Nudge(ctx context.Context, after time.Duration, build func(polku.C
 			return err
 		}
 		b := &pgx.Batch{}
+		var outs []Out
 		for _, c := range cs {
-			for _, o := range build(c) {
-				db.queue(b, o, 0)
-			}
+			outs = append(outs, build(c)...)
 			b.Queue(`UPDATE cases SET nudged_at = $2 WHERE id = $1`, c.ID, now)
 		}
+		db.queue(b, outs, 0)
 		n = len(cs)
 		return tx.SendBatch(ctx, b).Close()
 	})
@@ -335,9 +366,7 @@ func (db *DB) NextNudge(ctx context.Context, after time.Duration) (time.Time, er
 // conversation: for updates of the coordinators' group, which has none.
 func (t *Tx) Finish(ctx context.Context, out []Out) error {
 	b := &pgx.Batch{}
-	for _, o := range out {
-		t.db.queue(b, o, t.update)
-	}
+	t.db.queue(b, out, t.update)
 	t.db.markApplied(b, t.update)
 	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
 		return wrap(err, "finish update")

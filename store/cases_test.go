@@ -1026,7 +1026,7 @@ func TestNudge(t *testing.T) {
 		var built []int64
 		n, err := db.Nudge(ctx, after, func(c polku.Case) []Out {
 			built = append(built, chatOf[c.ID])
-			return []Out{{ChatID: group, Payload: fmt.Appendf(nil, `{"nudge":%d}`, c.ID)}}
+			return []Out{{ChatID: group, Case: c.ID, Lane: c.ID, Payload: fmt.Appendf(nil, `{"nudge":%d}`, c.ID)}}
 		})
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)

@@ -73,3 +73,18 @@ func (db *DB) GroupDownSince(ctx context.Context, chat int64) (time.Time, error)
 	}
 	return *at, nil
 }
+
+// WaitingFamilies are the chats of the families whose messages wait to be
+// copied into their case's topic in group: those to tell when the group
+// becomes unreachable, and when it is back.
+func (db *DB) WaitingFamilies(ctx context.Context, group int64) ([]int64, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT DISTINCT c.chat_id FROM outbox o JOIN cases c ON c.id = o.case_id
+		WHERE o.chat_id = $1 AND o.sent_at IS NULL AND o.dropped IS NULL
+		ORDER BY c.chat_id`, group)
+	if err != nil {
+		return nil, wrap(err, "waiting families")
+	}
+	chats, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return chats, wrap(err, "waiting families")
+}

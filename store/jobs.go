@@ -68,6 +68,7 @@ func (db *DB) RunJobs(ctx context.Context, now time.Time, limit int, render func
 			return err
 		}
 		b := &pgx.Batch{}
+		var outs []Out
 		done := make([]int64, 0, len(jobs))
 		rendered := 0
 		for _, j := range jobs {
@@ -90,12 +91,11 @@ func (db *DB) RunJobs(ctx context.Context, now time.Time, limit int, render func
 				failed = j.ID
 				return err
 			}
-			for _, o := range out {
-				db.queue(b, o, 0)
-			}
+			outs = append(outs, out...)
 			done = append(done, j.ID)
 			rendered++
 		}
+		db.queue(b, outs, 0)
 		b.Queue(`UPDATE jobs SET done_at = $2 WHERE id = ANY($1)`, done, now)
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err

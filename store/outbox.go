@@ -1,8 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,29 +17,41 @@ type Message struct {
 	Priority int
 	Payload  []byte
 	Attempts int
+	Lane     int64
 }
 
+// Lane names one lane of one chat (see Out.Lane).
+type Lane struct {
+	Chat, Lane int64
+}
+
+// Of is the lane of m.
+func (m Message) Of() Lane { return Lane{m.ChatID, m.Lane} }
+
 // Ready lists up to limit messages that may be sent now: the oldest unsent
-// message of each chat, if it is due, answers to waiting people first. A
-// chat's later messages wait until its earlier ones are sent, so every chat
-// gets its messages in order.
+// message of each lane, if it is due, skipping the lanes in skip (being
+// sent now). Answers to waiting people come first; among equals, the lane
+// that sent least recently, so every case and chat takes its turn. A lane's
+// later messages wait until its earlier ones are sent, so each lane (a
+// person's chat, a case's topic) gets its messages in order.
+//
+// The lanes' heads are kept in outbox_lanes, so this reads about limit
+// rows however many messages wait.
 //
 // wall is the sender's wall time: a message held after Telegram's 429
 // waits real seconds, whatever the service's clock says.
-func (db *DB) Ready(ctx context.Context, limit int, skip []int64, wall time.Time) ([]Message, error) {
-	if skip == nil {
-		skip = []int64{} // NULL would make "<> ALL" match nothing
+func (db *DB) Ready(ctx context.Context, limit int, skip []Lane, wall time.Time) ([]Message, error) {
+	chats, lanes := make([]int64, len(skip)), make([]int64, len(skip))
+	for i, l := range skip {
+		chats[i], lanes[i] = l.Chat, l.Lane
 	}
 	rows, err := db.pool.Query(ctx, `
-		SELECT id, chat_id, priority, payload, attempts FROM (
-			SELECT DISTINCT ON (chat_id) id, chat_id, priority, payload, attempts, not_before
-			FROM outbox
-			WHERE sent_at IS NULL AND dropped IS NULL AND chat_id <> ALL($2)
-			ORDER BY chat_id, id
-		) first
-		WHERE not_before IS NULL OR not_before <= $3
-		ORDER BY priority, id
-		LIMIT $1`, limit, skip, wall)
+		SELECT o.id, o.chat_id, o.priority, o.payload, o.attempts, o.lane
+		FROM outbox_lanes l JOIN outbox o ON o.id = l.head
+		WHERE l.head IS NOT NULL AND (l.not_before IS NULL OR l.not_before <= $2)
+		  AND NOT EXISTS (SELECT 1 FROM unnest($3::bigint[], $4::bigint[]) s (chat, lane) WHERE s.chat = l.chat_id AND s.lane = l.lane)
+		ORDER BY l.priority, l.served, l.head
+		LIMIT $1`, limit, wall, chats, lanes)
 	if err != nil {
 		return nil, wrap(err, "ready messages")
 	}
@@ -60,20 +74,21 @@ type Outcome struct {
 	Blocked bool
 }
 
-// Send locks message id, checks it is still the oldest unsent message of
-// its chat, runs send and records the outcome, all in one transaction. A
+// Send locks message id, checks it is still the head of its lane (its
+// oldest unsent message, in the order the lane's messages were committed),
+// runs send and records the outcome, all in one transaction. A
 // crash between Telegram's answer and the commit sends the message again
 // later: late, never lost. It returns false when the message was taken by
-// another sender or is no longer first in its chat.
+// another sender or is no longer first in its lane.
 func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (bool, error) {
 	did := false
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		var m Message
 		err := tx.QueryRow(ctx, `
-			SELECT id, chat_id, priority, payload, attempts FROM outbox o
+			SELECT id, chat_id, priority, payload, attempts, lane FROM outbox o
 			WHERE id = $1 AND sent_at IS NULL AND dropped IS NULL
-			  AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.id < o.id AND e.sent_at IS NULL AND e.dropped IS NULL)
-			FOR UPDATE SKIP LOCKED`, id).Scan(&m.ID, &m.ChatID, &m.Priority, &m.Payload, &m.Attempts)
+			  AND EXISTS (SELECT 1 FROM outbox_lanes l WHERE l.chat_id = o.chat_id AND l.lane = o.lane AND l.head = o.id)
+			FOR UPDATE OF o SKIP LOCKED`, id).Scan(&m.ID, &m.ChatID, &m.Priority, &m.Payload, &m.Attempts, &m.Lane)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -100,12 +115,30 @@ func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (b
 	return did, wrap(err, "send")
 }
 
-// queue adds o to the outbox in b; update is the update whose transaction
-// wrote it, 0 for none.
-func (db *DB) queue(b *pgx.Batch, o Out, update int64) {
-	b.Queue(`INSERT INTO outbox (chat_id, priority, payload, update_id, created_at, case_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-		o.ChatID, o.Priority, o.Payload, nullID(update), db.Now(), nullID(o.Case))
+// queue adds outs to the outbox in b; update is the update whose
+// transaction wrote them, 0 for none.
+//
+// Each insert takes its lane's row in outbox_lanes (see migration 008) until
+// the transaction ends, so every transaction takes them in one order, by
+// chat and lane, and two can never wait for each other in a circle. The sort
+// is stable: messages of one lane keep their order.
+func (db *DB) queue(b *pgx.Batch, outs []Out, update int64) {
+	outs = slices.Clone(outs)
+	slices.SortStableFunc(outs, func(x, y Out) int { return cmp.Or(cmp.Compare(x.ChatID, y.ChatID), cmp.Compare(x.Lane, y.Lane)) })
+	for _, o := range outs {
+		// The same message as the lane's newest, while a few wait, is
+		// one too many: the person gets it once.
+		b.Queue(`
+			INSERT INTO outbox (chat_id, priority, payload, update_id, created_at, case_id, lane)
+			SELECT $1, $2, $3, $4, $5, $6, $7
+			WHERE NOT EXISTS (SELECT 1 FROM outbox_lanes WHERE chat_id = $1 AND lane = $7 AND waiting >= $8 AND digest = md5($3::jsonb::text))`,
+			o.ChatID, o.Priority, o.Payload, nullID(update), db.Now(), nullID(o.Case), o.Lane, repeatAfter)
+	}
 }
+
+// repeatAfter is how many messages may wait in a lane before the same
+// message again is not queued: a burst that Telegram would send at once.
+const repeatAfter = 3
 
 // applied marks an update applied ($1) at $2, forgetting its payload: only
 // its ID is kept, to apply it once however often it is delivered.
@@ -116,9 +149,7 @@ func (db *DB) markApplied(b *pgx.Batch, update int64) { b.Queue(applied, update,
 // Queue adds messages to the outbox outside any update's transaction.
 func (db *DB) Queue(ctx context.Context, out []Out) error {
 	b := &pgx.Batch{}
-	for _, o := range out {
-		db.queue(b, o, 0)
-	}
+	db.queue(b, out, 0)
 	return wrap(db.pool.SendBatch(ctx, b).Close(), "queue")
 }
 

@@ -145,7 +145,13 @@ var schema = map[string]map[string]column{
 		"update_id": personal("chat_id or case_id", sending), "created_at": personal("chat_id or case_id", sending),
 		"not_before": personal("chat_id or case_id", sending), "attempts": personal("chat_id or case_id", sending),
 		"sent_at": personal("chat_id or case_id", sending), "message_id": personal("chat_id or case_id", sending),
-		"dropped": personal("chat_id or case_id", sending),
+		"dropped": personal("chat_id or case_id", sending), "lane": personal("chat_id or case_id", sending),
+	},
+	"outbox_lanes": {
+		"chat_id": personal("chat_id", sending), "lane": personal("chat_id", sending), "head": personal("chat_id", sending),
+		"priority": personal("chat_id", sending), "not_before": personal("chat_id", sending),
+		"waiting": personal("chat_id", sending), "served": personal("chat_id", sending),
+		"digest": personal("chat_id", "a hash of the lane's newest message, to send a repeated one once"),
 	},
 	"coordinators": {
 		"user_id": other("the coordinators"), "first_name": other("the coordinators"), "on_duty": other("the coordinators"),
@@ -157,6 +163,11 @@ var schema = map[string]map[string]column{
 		"added_at": other("the providers' staff"), "linked_at": other("the providers' staff"),
 		"first_name": other("the providers' staff"), "link_until": other("the providers' staff"),
 		"removed_at": other("the providers' staff"), "removed_by": other(coordinator),
+	},
+	"case_held": {
+		"id": personal("case_id", key), "case_id": personal("case_id", key),
+		"message_id": personal("case_id", "which of the family's messages wait to be shown to the coordinators: their numbers only, the messages are in the family's own chat"),
+		"held_at":    personal("case_id", "when such a message was held"),
 	},
 	"chat_groups": {
 		"chat_id": other("the coordinators' group"), "down_since": other("the coordinators' group"),
@@ -295,6 +306,8 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 	tick()
 	c, _ := caseWithHistory(t, db, f.chat, p, activity)
 	in(group, func(ctx context.Context, tx *Tx) error { return tx.AddNote(ctx, c.ID, aino, "About them: "+f.words) })
+	// A flood: one of the family's messages is held back from the topic.
+	in(f.chat, func(ctx context.Context, tx *Tx) error { return tx.Hold(ctx, c.ID, 4321) })
 	tick()
 	mustIssue(t, db, c, CardTerms{Days: 10})
 	tick()
@@ -303,7 +316,7 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 	}
 	tick()
 	mustClose(t, db, c.ID, polku.OutcomeActivities)
-	if err := db.SetThread(ctx, c.ID, f.thread); err != nil {
+	if _, err := db.EnsureTopic(ctx, c.ID, func() (int, error) { return f.thread, nil }); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.SetSummary(ctx, c.ID, f.thread+1); err != nil {
@@ -585,6 +598,7 @@ func TestExportAndEraseEverything(t *testing.T) {
 			"inbox.chat_id":         "update_id = $2",
 			"outbox.chat_id":        "update_id = $2",
 			"outbox.payload":        "update_id = $2",
+			"outbox_lanes.chat_id":  "head IN (SELECT id FROM outbox WHERE update_id = $2)",
 		}
 		for _, tc := range cols {
 			table, col := tc[0], tc[1]

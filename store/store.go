@@ -348,9 +348,7 @@ func (db *DB) Failed(ctx context.Context, updateID int64, reason string, maxAtte
 			return err
 		}
 		b := &pgx.Batch{}
-		for _, o := range notice {
-			db.queue(b, o, updateID)
-		}
+		db.queue(b, notice, updateID)
 		return tx.SendBatch(ctx, b).Close()
 	})
 	return gaveUp, wrap(err, "record failure")
@@ -381,7 +379,15 @@ type Out struct {
 	// message goes to or shows (0 for none): erasing the family's data
 	// deletes it with the case, sent or not.
 	Case int64
+	// Lane is what the message must arrive in order with, within its
+	// chat: 0 for a person's chat (and the group's General topic), the
+	// case for a case's topic, LaneAlerts for urgent alerts.
+	Lane int64
 }
+
+// LaneAlerts is the group's lane of urgent alerts: they pass every case's
+// backlog.
+const LaneAlerts = -1
 
 // Save stores the conversation, queues the outgoing messages and marks the
 // update applied, in the transaction of the update and in one round trip.
@@ -395,9 +401,7 @@ func (t *Tx) Save(ctx context.Context, conversation []byte, out []Out) error {
 		ON CONFLICT (chat_id) DO UPDATE SET data = $2, last_update_id = $3, last_seq = $4,
 			applied = conversations.applied + 1, updated_at = $5
 		WHERE conversations.last_seq < $4`, t.chat, conversation, t.update, t.seq, t.db.Now())
-	for _, o := range out {
-		t.db.queue(b, o, t.update)
-	}
+	t.db.queue(b, out, t.update)
 	t.db.markApplied(b, t.update)
 	res := t.tx.SendBatch(ctx, b)
 	tag, err := res.Exec()

@@ -34,7 +34,7 @@ func testOptions(conns int32) Options {
 }
 
 // newDB opens a migrated, empty database of the test's own.
-func newDB(t *testing.T) *DB {
+func newDB(t testing.TB) *DB {
 	t.Helper()
 	db := openDB(t, pgtest.URL(t))
 	if err := db.Migrate(context.Background()); err != nil {
@@ -43,7 +43,7 @@ func newDB(t *testing.T) *DB {
 	return db
 }
 
-func openDB(t *testing.T, url string) *DB {
+func openDB(t testing.TB, url string) *DB {
 	t.Helper()
 	db, err := Open(context.Background(), url, testOptions(10))
 	if err != nil {
@@ -469,12 +469,15 @@ func TestSaveRefusesOutOfOrder(t *testing.T) {
 	}
 }
 
-// queue puts messages in the outbox and returns their IDs in order.
+// queue puts messages in the outbox one by one (a batch is queued by chat
+// and lane) and returns their IDs in order.
 func queue(t *testing.T, db *DB, out ...Out) []int64 {
 	t.Helper()
 	before := scalar[int64](t, db, `SELECT COALESCE(max(id), 0) FROM outbox`)
-	if err := db.Queue(context.Background(), out); err != nil {
-		t.Fatal(err)
+	for _, o := range out {
+		if err := db.Queue(context.Background(), []Out{o}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	rows, err := db.pool.Query(context.Background(), `SELECT id FROM outbox WHERE id > $1 ORDER BY id`, before)
 	if err != nil {
@@ -495,7 +498,7 @@ func queue(t *testing.T, db *DB, out ...Out) []int64 {
 	return ids
 }
 
-func readyIDs(t *testing.T, db *DB, limit int, skip []int64) []int64 {
+func readyIDs(t *testing.T, db *DB, limit int, skip []Lane) []int64 {
 	t.Helper()
 	msgs, err := db.Ready(context.Background(), limit, skip, time.Now())
 	if err != nil {
@@ -530,7 +533,7 @@ func TestReady(t *testing.T) {
 	if m := msgs[0]; m.ID != b[0] || m.ChatID != 2 || m.Priority != 0 || m.Attempts != 0 || string(m.Payload) != `{"m": "send", "chat": 2, "text": "b1"}` {
 		t.Errorf("Ready(1) = %+v (payload %s)", m, m.Payload)
 	}
-	if got, want := readyIDs(t, db, 10, []int64{2, 3}), []int64{a[0]}; !slices.Equal(got, want) {
+	if got, want := readyIDs(t, db, 10, []Lane{{2, 0}, {3, 0}}), []int64{a[0]}; !slices.Equal(got, want) {
 		t.Errorf("Ready skipping chats 2 and 3 = %v, want %v", got, want)
 	}
 
