@@ -79,7 +79,7 @@ var variables = []variable{
 	{"POLKU_REMIND_DAY_BEFORE_AT", "18:00", "Local time of the reminder the day before a session, or off."},
 	{"POLKU_REMIND_BEFORE", "2h", "How long before a session the second reminder comes, or off."},
 	{"POLKU_FOLLOW_UP_AFTER", "1h", "How long after a session \"Did you make it?\" is asked."},
-	{"POLKU_QUIET_HOURS", "21:00-08:00", "Local night: no reminder is sent in it (a follow-up waits for the morning)."},
+	{"POLKU_QUIET_HOURS", "21:00-08:00", "Local night: no reminder is sent in it; a follow-up question, and a notice of a change unless its session comes first, waits for the morning. 00:00-00:00: none."},
 	{"POLKU_OPERATORS", "", "Telegram user IDs (comma-separated) allowed to import the catalogue by sending a file to the bot."},
 	{"POLKU_COORDINATORS_GROUP", "", "Chat ID of the coordinators' supergroup (forum topics on, the bot an admin who may manage topics and pin), such as -1001234567890. Unset: cases are stored but no group is told."},
 	{"POLKU_COORDINATORS_LANGUAGE", "fi", "Language the bot speaks in the coordinators' group."},
