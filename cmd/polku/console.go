@@ -114,7 +114,7 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 		defer skewMu.Unlock()
 		return wall().Add(skew)
 	}
-	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
+	db, err := openDB(ctx, cfg, poolSize(cfg))
 	if err != nil {
 		return fmt.Errorf("%w\n(is the local database running? `make run` starts it)", err)
 	}

@@ -43,7 +43,7 @@ func load(ctx context.Context, cfg config, args []string, stdout io.Writer) erro
 	}
 	defer drop()
 	cfg.DatabaseURL = scratch
-	db, err := openDB(ctx, cfg, int32(cfg.Workers+8+4))
+	db, err := openDB(ctx, cfg, poolSize(cfg))
 	if err != nil {
 		return err
 	}

@@ -127,6 +127,12 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 	return slog.New(redact.New(cfg.Token, cfg.WebhookSecret).Handler(h))
 }
 
+// poolSize is the database connections the bot needs: one for each
+// worker and each send in flight (it holds its outbox row while Telegram
+// answers), and a few for the rest (the job runner, the sender's lock,
+// /healthz).
+func poolSize(cfg config) int32 { return int32(cfg.Workers + bot.DefaultSenders + 4) }
+
 // openDB connects and migrates.
 func openDB(ctx context.Context, cfg config, conns int32) (*store.DB, error) {
 	db, err := store.Open(ctx, cfg.DatabaseURL, store.Options{MaxConns: conns, Now: cfg.Now, Location: cfg.Location})
@@ -221,9 +227,7 @@ func serveOn(ctx context.Context, cfg config, log *slog.Logger, lns listeners) e
 			defer ln.Close()
 		}
 	}
-	// A connection for each worker and each send in flight (it holds its
-	// outbox row while Telegram answers), and a few for the rest.
-	db, err := openDB(ctx, cfg, int32(cfg.Workers+bot.DefaultSenders+4))
+	db, err := openDB(ctx, cfg, poolSize(cfg))
 	if err != nil {
 		return err
 	}
