@@ -201,6 +201,8 @@ func (e *Engine) Ask(c Conversation) Reply {
 		return s.resumeQuestion()
 	case c.Sharing:
 		return s.shareQuestion()
+	case c.State == Done:
+		return s.menu()
 	}
 	return s.ask()
 }
@@ -817,9 +819,12 @@ func (s *step) text() {
 		s.reask()
 		return
 	}
-	if utf8.RuneCountInString(s.in.Text) > polku.MaxFreeText {
+	switch {
+	case s.m.Current() == Done:
+		// No question is open: the menu is the answer.
+	case utf8.RuneCountInString(s.in.Text) > polku.MaxFreeText:
 		s.say(T("input.long_text"))
-	} else {
+	default:
 		s.say(T("input.use_buttons"))
 	}
 	s.reask()
@@ -852,13 +857,19 @@ func (s *step) say(t Text) { s.send(Reply{Text: []Text{t}}) }
 
 func (s *step) toast(t Text) { s.res.Toast = &t }
 
-// reask sends the current question again as a new message.
+// reask sends the current question again as a new message. After the
+// intake there is no question: the menu answers. The thanks for saving,
+// with its promise of a call, is said once, when the answers are saved:
+// days later, after the case was closed, it no longer holds.
 func (s *step) reask() {
-	if s.c.Paused {
+	switch {
+	case s.c.Paused:
 		s.send(s.resumeQuestion())
-		return
+	case s.state() == Done:
+		s.send(s.menu())
+	default:
+		s.send(s.ask())
 	}
-	s.send(s.ask())
 }
 
 // pay builds the callback data of a current button: the question's
@@ -914,7 +925,7 @@ func (s *step) resumeQuestion() Reply {
 
 func (s *step) menu() Reply {
 	var rows [][]Button
-	switch s.c.State {
+	switch s.state() {
 	case Done:
 		rows = append(rows, []Button{s.btn("menu.change", "menu", "change")})
 	case Welcome, Privacy, PrivacyMore, Declined:
@@ -950,14 +961,18 @@ func (s *step) privacyInfo() Reply {
 	return Reply{Text: []Text{T("privacy.info"), status}, Inline: rows}
 }
 
+// state is the current state: the machine's during a step.
+func (s *step) state() string {
+	if s.m != nil {
+		return s.m.Current()
+	}
+	return s.c.State
+}
+
 // ask renders the question of the current state.
 func (s *step) ask() Reply {
 	a := s.c.Answers
-	st := s.c.State
-	if s.m != nil {
-		st = s.m.Current()
-	}
-	switch st {
+	switch s.state() {
 	case Welcome:
 		rows := [][]Button{{s.btn("welcome.go", "go")}}
 		rows = append(rows, s.languageRows()...)

@@ -228,8 +228,9 @@ func runTalk(t *testing.T, e *Engine, cases []talkCase) {
 	}
 }
 
-// done is the reask of family()'s question.
-const done = "done.thanks done.next"
+// done is the reask after the intake: the menu (the thanks for saving is
+// said once).
+const done = "menu.title"
 
 func TestShareQuestion(t *testing.T) {
 	e := talkEngine(t, "")
@@ -327,7 +328,7 @@ func TestRelay(t *testing.T) {
 		{"typed label of the question", talkingFamily("yes"), []Input{typed("Change my answers", 15)}, relayed(15, true), ""},
 		{"text and then more text", talkingFamily("yes"), []Input{typed("one", 16), typed("two", 17)}, relayed(17, true), ""},
 		{"message 0 is not relayed", talkingFamily("yes"), []Input{typed("Hello", 0)},
-			seen{Replies: []string{"input.use_buttons", done}, State: Done, Talk: true, Share: "yes"}, ""},
+			seen{Replies: []string{done}, State: Done, Talk: true, Share: "yes"}, ""},
 		{"media 0 is not relayed", talkingFamily("yes"), []Input{sent("photo", 0)},
 			seen{Replies: []string{"input.unsupported", done}, State: Done, Talk: true, Share: "yes"}, ""},
 		{"other media is not relayed", talkingFamily("yes"), []Input{sent("other", 18)},
@@ -344,7 +345,7 @@ func TestRelay(t *testing.T) {
 		{"photo with a caption, not talking", family(), []Input{captioned("photo", "Our dog", 20)},
 			seen{Replies: []string{"input.unsupported", done}, State: Done}, ""},
 		{"text, not talking", family(), []Input{typed("Hello", 21)},
-			seen{Replies: []string{"input.use_buttons", done}, State: Done}, ""},
+			seen{Replies: []string{done}, State: Done}, ""},
 		{"photo, not talking", family(), []Input{sent("photo", 22)},
 			seen{Replies: []string{"input.unsupported", done}, State: Done}, ""},
 		{"contact, not talking", family(), []Input{contactOf(true, 23)},
@@ -450,7 +451,7 @@ func TestSafetyWord(t *testing.T) {
 		{"the help text", helpText, []Input{typed("Someone abused my child", 66)}, at(HelpText, false, 66), ""},
 		{"the share question open", sharing(), []Input{typed("I want to kill myself", 67)}, withSharing, ""},
 		{"not a safety word", family(), []Input{typed("Violin lessons for kids?", 68)},
-			seen{Replies: []string{"input.use_buttons", done}, State: Done}, ""},
+			seen{Replies: []string{done}, State: Done}, ""},
 		// Wherever the family wrote it: a caption, an edit.
 		{"a photo's caption", family(), []Input{captioned("photo", "Isä lyö meitä", 72)}, at(Done, false, 72), ""},
 		{"a document's caption, mid-intake", children, []Input{captioned("document", "självmord", 73)}, at(Children, false, 73), ""},
@@ -789,7 +790,7 @@ func TestConfirmOpensCase(t *testing.T) {
 				t.Errorf("share yes: %+v, %+v", res.Effects, w.c)
 			}
 			w.do(Input{Kind: KindButton, Payload: "T:off"})
-			w.press("done.change")
+			w.press("menu.change")
 			res = w.press("summary.confirm")
 			if _, ok := effectOf[OpenCase](res); ok || w.c.Sharing {
 				t.Errorf("confirmed again: %+v, sharing %v", res.Effects, w.c.Sharing)
