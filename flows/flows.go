@@ -103,6 +103,11 @@ type Conversation struct {
 	// Told is the local date the family was last told that the
 	// coordinators are away: at most once a day.
 	Told string `json:"told,omitempty"`
+	// Kept are the family's messages that were typed where a button was
+	// expected and offered to be sent to a person ("Send this to a
+	// person"): their numbers in the chat, oldest first, never their
+	// text. At most maxKept.
+	Kept []int `json:"kept,omitempty"`
 	// ToldDown is when the coordinators' group became unreachable, once
 	// the family was told: once per outage.
 	ToldDown time.Time `json:"told_down,omitzero"`

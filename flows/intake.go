@@ -337,6 +337,9 @@ func (s *step) button() {
 	case p == "P":
 		s.person()
 		return
+	case strings.HasPrefix(p, "K:"):
+		s.sendKept(strings.TrimPrefix(p, "K:"))
+		return
 	case s.talkButton(p):
 		return
 	case strings.HasPrefix(p, "a:") || strings.HasPrefix(p, "A:"):
@@ -794,7 +797,9 @@ func (s *step) erase(choice string) {
 
 func (s *step) text() {
 	if s.c.Paused {
-		s.say(T("input.use_buttons"))
+		if !s.offerKept(T("kept.offer")) {
+			s.say(T("input.use_buttons"))
+		}
 		s.send(s.resumeQuestion())
 		return
 	}
@@ -802,7 +807,10 @@ func (s *step) text() {
 		// Kept clean: nothing invisible, no line breaks (see Clean).
 		t := Clean(s.in.Text)
 		if n := utf8.RuneCountInString(t); n > polku.MaxFreeText {
-			s.say(Text{ID: "help_text.too_long", Data: map[string]any{"Max": polku.MaxFreeText, "Length": n}})
+			data := map[string]any{"Max": polku.MaxFreeText, "Length": n}
+			if !s.offerKept(Text{ID: "help_text.too_long_send", Data: data}) {
+				s.say(Text{ID: "help_text.too_long", Data: data})
+			}
 			s.reask()
 			return
 		}
@@ -820,6 +828,7 @@ func (s *step) text() {
 		return
 	}
 	switch {
+	case s.offerKept(T("kept.offer")):
 	case s.m.Current() == Done:
 		// No question is open: the menu is the answer.
 	case utf8.RuneCountInString(s.in.Text) > polku.MaxFreeText:
@@ -828,6 +837,51 @@ func (s *step) text() {
 		s.say(T("input.use_buttons"))
 	}
 	s.reask()
+}
+
+// maxKept is how many typed messages wait for "Send this to a person".
+const maxKept = 5
+
+// offerKept answers a text typed where a button was expected, when it
+// tells something (see Telling), with say and one tap that sends the
+// message to a person, instead of throwing it away. It reports whether it
+// did.
+func (s *step) offerKept(say Text) bool {
+	if s.in.Message == 0 || !Telling(s.in.Text) {
+		return false
+	}
+	s.c.Kept = append(s.c.Kept, s.in.Message)
+	if len(s.c.Kept) > maxKept {
+		s.c.Kept = slices.Delete(s.c.Kept, 0, len(s.c.Kept)-maxKept)
+	}
+	s.send(Reply{Text: []Text{say}, Inline: [][]Button{{{Label: T("kept.send"), Payload: "K:" + strconv.Itoa(s.in.Message)}}}})
+	return true
+}
+
+// sendKept is "Send this to a person" under a kept message: like "talk
+// to a person", the case is opened (or used) and the chat talks to the
+// coordinators, and the message goes to them. One tap: whether they may
+// see the answers is asked when the family taps "talk to a person".
+func (s *step) sendKept(arg string) {
+	n, err := strconv.Atoi(arg)
+	if err != nil || n <= 0 {
+		s.forged()
+		return
+	}
+	i := slices.Index(s.c.Kept, n)
+	if i < 0 {
+		// Sent already, or erased with the family's data.
+		s.toast(T("kept.gone"))
+		return
+	}
+	s.c.Kept = slices.Delete(s.c.Kept, i, i+1)
+	s.c.Talk = true
+	s.effect(Relay{Message: n, Share: s.c.Share == "yes"})
+	t := s.down()
+	if t == nil {
+		t = append([]Text{T("kept.sent")}, s.away()...)
+	}
+	s.send(Reply{Edit: s.in.MessageID, Text: t, Inline: s.talkButtons()})
 }
 
 func (s *step) contact() {

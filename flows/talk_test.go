@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -148,7 +149,7 @@ func replyIDs(r Reply) string {
 
 // talkReplies are the replies of talk mode: each has the one button "back
 // to the bot".
-var talkReplies = map[string]bool{"talk.open": true, "talk.urgent": true, "talk.write": true, "talk.away": true, "talk.away_unknown": true, "talk.edited": true}
+var talkReplies = map[string]bool{"talk.open": true, "talk.urgent": true, "talk.write": true, "talk.away": true, "talk.away_unknown": true, "talk.edited": true, "kept.sent": true}
 
 // feed gives e the inputs one after another from c, a minute apart from
 // t0 unless an input has its own time, and returns the last step. Every
@@ -181,7 +182,11 @@ func feed(t *testing.T, e *Engine, c Conversation, ins ...Input) Result {
 func talkProblems(in Input, res Result) []string {
 	var out []string
 	for _, e := range res.Effects {
-		if r, ok := e.(Relay); ok && (r.Message == 0 || r.Message != in.Message) {
+		msg := in.Message
+		if k, ok := strings.CutPrefix(in.Payload, "K:"); ok && in.Kind == KindButton {
+			msg, _ = strconv.Atoi(k) // "Send this to a person" relays its message
+		}
+		if r, ok := e.(Relay); ok && (r.Message == 0 || r.Message != msg) {
 			out = append(out, fmt.Sprintf("%+v relays %+v of input message %d", in, r, in.Message))
 		}
 	}
@@ -451,7 +456,7 @@ func TestSafetyWord(t *testing.T) {
 		{"the help text", helpText, []Input{typed("Someone abused my child", 66)}, at(HelpText, false, 66), ""},
 		{"the share question open", sharing(), []Input{typed("I want to kill myself", 67)}, withSharing, ""},
 		{"not a safety word", family(), []Input{typed("Violin lessons for kids?", 68)},
-			seen{Replies: []string{done}, State: Done}, ""},
+			seen{Replies: []string{"kept.offer", done}, State: Done}, ""},
 		// Wherever the family wrote it: a caption, an edit.
 		{"a photo's caption", family(), []Input{captioned("photo", "Isä lyö meitä", 72)}, at(Done, false, 72), ""},
 		{"a document's caption, mid-intake", children, []Input{captioned("document", "självmord", 73)}, at(Children, false, 73), ""},
@@ -909,5 +914,52 @@ func fuzzTalkInput(e *Engine, c Conversation, op byte, text string, msg int) Inp
 	default:
 		name := []string{"start", "menu", "card", "help", "activities"}[op%32-27]
 		return Input{Kind: KindCommand, Command: name, Text: text}
+	}
+}
+
+// TestKept: a text that tells something, typed where a button is
+// expected, is not thrown away: one tap sends it to a person. Short
+// replies ("ok", "?") only get the question again.
+func TestKept(t *testing.T) {
+	e := talkEngine(t, "")
+	atMunicipality := family()
+	atMunicipality.State = Municipality
+	hard := "we have had a very hard time, the child does not go to school, I am exhausted, I don't know where to get help"
+	offered := func(state string, question string) seen {
+		return seen{Replies: []string{"kept.offer", question}, State: state}
+	}
+	sent := func(share bool) seen {
+		sh := ""
+		if share {
+			sh = "yes"
+		}
+		return seen{Effects: []Effect{Relay{Message: 31, Share: share}}, Replies: []string{"~7 kept.sent"}, State: Done, Talk: true, Share: sh}
+	}
+	runTalk(t, e, []talkCase{
+		{"ok at a question", atMunicipality, []Input{typed("ok", 31)},
+			seen{Replies: []string{"input.use_buttons", "municipality.question"}, State: Municipality}, ""},
+		{"? at a question", atMunicipality, []Input{typed("?", 31)},
+			seen{Replies: []string{"input.use_buttons", "municipality.question"}, State: Municipality}, ""},
+		{"a hard time at a question", atMunicipality, []Input{typed(hard, 31)}, offered(Municipality, "municipality.question"), ""},
+		{"a question after the intake", family(), []Input{typed("Violin lessons for kids?", 31)}, offered(Done, done), ""},
+		{"ok after the intake", family(), []Input{typed("ok", 31)}, seen{Replies: []string{done}, State: Done}, ""},
+		{"sent", family(), []Input{typed(hard, 31), tap("K:31")}, sent(false), ""},
+		{"sent by a family who shares", sharedFamily("yes"), []Input{typed(hard, 31), tap("K:31")}, sent(true), ""},
+		{"sent once", sharedFamily("no"), []Input{typed(hard, 31), tap("K:31"), tap("T:off"), tap("K:31")},
+			seen{Toast: "kept.gone", State: Done, Share: "no"}, ""},
+		{"never kept", family(), []Input{tap("K:31")}, seen{Toast: "kept.gone", State: Done}, ""},
+		{"forged", family(), []Input{tap("K:x")}, seen{Toast: "input.unknown_button", Replies: []string{done}, State: Done}, ""},
+		{"erased with the family", family(), []Input{typed(hard, 31), cmd("privacy"), tap("20:menu:erase"), tap("20:erase:yes"), tap("K:31")},
+			seen{Toast: "kept.gone", State: Welcome}, ""},
+		{"without consent", declined(), []Input{typed(hard, 31), tap("K:31")},
+			seen{Effects: []Effect{Relay{Message: 31}}, Replies: []string{"~7 kept.sent"}, State: Declined, Talk: true}, ""},
+	})
+	// The oldest kept messages give way: at most maxKept wait.
+	c := family()
+	for i := range maxKept + 2 {
+		c = e.Step(c, Input{Kind: KindText, Text: hard, Message: 100 + i, Now: t0}).Conv
+	}
+	if want := []int{102, 103, 104, 105, 106}; !reflect.DeepEqual(c.Kept, want) {
+		t.Errorf("kept %v, want %v", c.Kept, want)
 	}
 }

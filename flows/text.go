@@ -121,3 +121,24 @@ func Quotable(s string, max int) string {
 	// is left dangling before the ellipsis.
 	return strings.TrimRight(s, " \u200d") + "…"
 }
+
+// Telling reports whether a text typed where a button was expected is
+// something told to a person rather than a stray reply: three words or
+// more, or 20 letters (a script without spaces between words). "ok", "?",
+// "7" or "Kuusamo" are not; "we have had a very hard time" is.
+func Telling(s string) bool {
+	words, letters := 0, 0
+	for _, w := range strings.Fields(s) {
+		n := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				n++
+			}
+		}
+		if n > 0 {
+			words++
+		}
+		letters += n
+	}
+	return words >= 3 || letters >= 20
+}

@@ -187,3 +187,21 @@ func BenchmarkSafetyWords(b *testing.B) {
 		}
 	}
 }
+
+func TestTelling(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want bool
+	}{
+		{"ok", false}, {"?", false}, {"7", false}, {"Kuusamo", false}, {"hello?", false},
+		{"+358 40 123 4567", false}, {"🙂 🙂 🙂", false}, {"thank you", false},
+		{"we need help", true}, {"Violin lessons for kids?", true},
+		{"we have had a very hard time, the child does not go to school", true},
+		{"нам дуже важко", true}, {"Lapsi ei käy koulua", true},
+		{"子供が学校に行かなくて、とても困っています", true}, // no spaces: 20 letters or more
+	} {
+		if got := Telling(tc.text); got != tc.want {
+			t.Errorf("Telling(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}
