@@ -280,8 +280,14 @@ func (b *Bot) withdraw(ctx context.Context, tx *store.Tx, erase bool) ([]store.O
 	}
 	if erase {
 		// The topic holds copies of what the family wrote: it goes too.
-		// The thread is named directly, as the case will be gone.
-		return []store.Out{b.groupOut(out{Method: "topic_delete", Thread: c.Thread})}, nil
+		// The thread is named directly, as the case will be gone. The
+		// group is told why in its General topic, so that nobody looks
+		// for the case or thinks it lost.
+		gone := b.render.loc.Message(b.cfg.GroupLang, "case.erased", map[string]any{"ID": c.ID}, nil)
+		return []store.Out{
+			b.groupOut(out{Method: "topic_delete", Thread: c.Thread}),
+			b.groupOut(out{Method: "send", Text: gone}),
+		}, nil
 	}
 	if !c.Shared {
 		return nil, nil

@@ -487,7 +487,7 @@ func (s *step) answer(action string, args []string) bool {
 			if s.c.Profile {
 				// Declining now would delete saved answers: ask first.
 				s.c.Erasing = true
-				s.send(Reply{Text: []Text{T("erase.on_decline")}, Inline: [][]Button{
+				s.send(Reply{Text: []Text{T("erase.on_decline"), T("erase.list")}, Inline: [][]Button{
 					{s.btn("erase.yes", "erase", "yes")},
 					{s.btn("erase.no", "erase", "no")},
 				}})
@@ -763,7 +763,7 @@ func (s *step) menuChoice(choice string) {
 		s.effect(Export{})
 	case "erase":
 		s.c.Erasing = true
-		s.send(Reply{Text: []Text{T("erase.confirm")}, Inline: [][]Button{
+		s.send(Reply{Text: []Text{T("erase.confirm"), T("erase.list")}, Inline: [][]Button{
 			{s.btn("erase.yes", "erase", "yes")},
 			{s.btn("erase.no", "erase", "no")},
 		}})
