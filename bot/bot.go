@@ -345,7 +345,7 @@ func (b *Bot) SetCommands(ctx context.Context) error {
 			l = langs[0]
 		}
 		var cmds []models.BotCommand
-		for _, c := range []string{"start", "activities", "mine", "card", "settings", "menu", "language", "privacy", "help"} {
+		for _, c := range flows.Commands {
 			cmds = append(cmds, models.BotCommand{Command: c, Description: b.render.loc.Message(l, "command."+c, nil, nil)})
 		}
 		if _, err := b.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, LanguageCode: lang}); err != nil {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"polku/flows"
@@ -48,6 +49,26 @@ func TestTypedButton(t *testing.T) {
 		got, ok := r.typedButton(tt.lang, ask, tt.typed)
 		if got != tt.want || ok != (tt.want != "") {
 			t.Errorf("%s: typed %q gives %q, %v; want %q", tt.lang, tt.typed, got, ok, tt.want)
+		}
+	}
+}
+
+// TestHelpListsEveryCommand: /help and the answer to an unknown command
+// name every command registered with Telegram (setMyCommands), in every
+// language.
+func TestHelpListsEveryCommand(t *testing.T) {
+	loc, err := locales.Load("fi", "sv", "en", "uk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range loc.Languages() {
+		for _, id := range []string{"usage.text", "input.unknown_command"} {
+			text := loc.Message(lang, id, nil, nil)
+			for _, c := range flows.Commands {
+				if !strings.Contains(text, "/"+c) {
+					t.Errorf("%s %s does not name /%s", lang, id, c)
+				}
+			}
 		}
 	}
 }

@@ -442,3 +442,18 @@ func TestFlowsStayPure(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryCommandIsAnswered(t *testing.T) {
+	// Every command of the menu Telegram shows does something of its
+	// own: none is answered as unknown.
+	for _, c := range Commands {
+		for _, conv := range []Conversation{stranger(), family()} {
+			res := engine().Step(conv, Input{Kind: KindCommand, Command: c, Now: t0.Add(time.Minute)})
+			for _, r := range res.Replies {
+				if slices.Contains(ids(r), "input.unknown_command") {
+					t.Errorf("/%s in %s: answered as unknown", c, conv.State)
+				}
+			}
+		}
+	}
+}

@@ -262,6 +262,11 @@ func (s *step) pause() {
 	s.send(s.resumeQuestion())
 }
 
+// Commands are the commands a family can use, in the order Telegram's
+// command menu shows them; /help and the answer to an unknown command list
+// them all.
+var Commands = []string{"start", "activities", "mine", "card", "settings", "menu", "language", "privacy", "help"}
+
 func (s *step) command() {
 	// A command speaks to the bot: talking to a person ends, and typed
 	// labels are the bot's questions' again.
