@@ -222,6 +222,8 @@ func (s *step) activity(p string) {
 		s.send(Reply{Text: []Text{T("privacy.full")}})
 		return
 	case "at":
+		// Two answers: went, or could not come ("n"). "c", the third
+		// answer of questions sent before, still counts as it did.
 		att := map[string]polku.Attendance{"y": polku.Attended, "n": polku.NotAttended, "c": polku.CouldNotCome}[arg(args, 1)]
 		if su := id(0); su != 0 && att != "" {
 			s.query(Query{Kind: QueryAttend, SignUp: su, Attendance: att, Screen: p})
@@ -866,7 +868,6 @@ func (e *Engine) Notice(lang string, kind polku.JobKind, su polku.SignUp, old ti
 		return Reply{Text: []Text{{ID: "notice.follow_up", Data: data}}, Inline: [][]Button{
 			{{Label: T("attend.yes"), Payload: fmt.Sprintf("a:at:%d:y", su.ID)}},
 			{{Label: T("attend.no"), Payload: fmt.Sprintf("a:at:%d:n", su.ID)}},
-			{{Label: T("attend.could_not"), Payload: fmt.Sprintf("a:at:%d:c", su.ID)}},
 		}}
 	case polku.JobCancelled:
 		return Reply{Text: []Text{{ID: "notice.cancelled", Data: data}}, Inline: [][]Button{

@@ -279,7 +279,7 @@ func TestActivityPayloadQueries(t *testing.T) {
 		{"a:r:0", family, Query{Kind: QueryReminders, Set: &off, Screen: "a:r:0"}},
 		{"a:at:80:y", family, Query{Kind: QueryAttend, SignUp: 80, Attendance: polku.Attended, Screen: "a:at:80:y"}},
 		{"a:at:80:n", family, Query{Kind: QueryAttend, SignUp: 80, Attendance: polku.NotAttended, Screen: "a:at:80:n"}},
-		{"a:at:80:c", family, Query{Kind: QueryAttend, SignUp: 80, Attendance: polku.CouldNotCome, Screen: "a:at:80:c"}},
+		{"a:at:80:c", family, Query{Kind: QueryAttend, SignUp: 80, Attendance: polku.CouldNotCome, Screen: "a:at:80:c"}}, // an answer to a question sent before it had two answers
 	} {
 		t.Run(tc.payload, func(t *testing.T) {
 			c := tc.conv()
@@ -1238,7 +1238,7 @@ func TestNotice(t *testing.T) {
 		{polku.JobRemindDay, "notice.remind_day", [][]string{cant, mine}, false},
 		{polku.JobRemindSoon, "notice.remind_soon", [][]string{cant}, false},
 		{polku.JobFollowUp, "notice.follow_up", [][]string{
-			{"attend.yes=a:at:81:y"}, {"attend.no=a:at:81:n"}, {"attend.could_not=a:at:81:c"}}, false},
+			{"attend.yes=a:at:81:y"}, {"attend.no=a:at:81:n"}}, false},
 		{polku.JobCancelled, "notice.cancelled", [][]string{{"menu.activities=A:s:0"}, {"button.person=P"}}, false},
 		{polku.JobMoved, "notice.moved", [][]string{cant, mine}, false},
 		{polku.JobPromoted, "notice.promoted", [][]string{cant, mine}, true},
