@@ -199,8 +199,10 @@ func (a Answers) Validate() error {
 		}
 	}
 	if a.Wellbeing != nil {
-		if len(a.Wellbeing) != WellbeingStatements {
-			return Errorf(EINVALID, "wellbeing answers incomplete")
+		// A check may be answered in part ("skip the rest"): the
+		// statements answered are the first ones.
+		if len(a.Wellbeing) > WellbeingStatements {
+			return Errorf(EINVALID, "too many wellbeing answers")
 		}
 		for _, v := range a.Wellbeing {
 			if v < 1 || v > 5 {

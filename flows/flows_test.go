@@ -2,6 +2,7 @@ package flows
 
 import (
 	"os/exec"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -455,5 +456,32 @@ func TestEveryCommandIsAnswered(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestSkipTheRestOfWellbeing(t *testing.T) {
+	// "Skip the rest" keeps the statements answered, and the summary
+	// says how many.
+	w := newWalker(t)
+	throughIntake(w)
+	w.press("summary.edit.wellbeing_intro")
+	w.press("wellbeing.start")
+	w.press("wellbeing.value", ":w:2")
+	w.press("wellbeing.value", ":w:4")
+	res := w.press("wellbeing.skip_rest")
+	w.want(Summary)
+	if !slices.Equal(w.c.Answers.Wellbeing, []int{2, 4}) {
+		t.Errorf("kept %v, want [2 4]", w.c.Answers.Wellbeing)
+	}
+	got := res.Replies[len(res.Replies)-1].Text[1].Data["Wellbeing"]
+	want := Text{ID: "summary.wellbeing_part", Data: map[string]any{"N": 2, "Of": polku.WellbeingStatements}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("summary says %+v, want %+v", got, want)
+	}
+	if res := w.press("summary.confirm"); !slices.ContainsFunc(res.Effects, func(e Effect) bool {
+		p, ok := e.(SaveProfile)
+		return ok && slices.Equal(p.Answers.Wellbeing, []int{2, 4})
+	}) {
+		t.Errorf("saved %+v", res.Effects)
 	}
 }

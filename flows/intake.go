@@ -429,11 +429,12 @@ func (s *step) fire(event string) bool {
 }
 
 // left keeps the answers whole when a question is left: a wellbeing check
-// left half-way counts as skipped, and the phone step's reply keyboard is
-// taken away.
+// left backwards, to its introduction, counts as not answered ("skip the
+// rest" keeps the statements answered), and the phone step's reply
+// keyboard is taken away.
 func (s *step) left(from string) {
 	now := s.m.Current()
-	if now != Wellbeing && len(s.c.Answers.Wellbeing) != polku.WellbeingStatements {
+	if from == Wellbeing && now == WellbeingIntro {
 		s.c.Answers.Wellbeing = nil
 	}
 	if from == Phone && now != Phone && !s.keyboardGone {
@@ -670,7 +671,12 @@ func (s *step) wellbeing(action string, args []string) bool {
 	a := &s.c.Answers
 	switch action {
 	case "skip":
-		a.Wellbeing = nil
+		// The rest is skipped: the statements before this one stay
+		// answered.
+		a.Wellbeing = a.Wellbeing[:min(s.c.Index, len(a.Wellbeing))]
+		if len(a.Wellbeing) == 0 {
+			a.Wellbeing = nil
+		}
 		return s.advance("skip")
 	case "w":
 		v, err := strconv.Atoi(arg(args, 0))
@@ -1198,8 +1204,11 @@ func AnswersText(a polku.Answers) Text {
 		helpText = Text{ID: "summary.words", Data: map[string]any{"Words": w}}
 	}
 	wellbeing := T("summary.wellbeing_skipped")
-	if a.Wellbeing != nil {
+	switch n := len(a.Wellbeing); {
+	case n >= polku.WellbeingStatements:
 		wellbeing = T("summary.wellbeing_done")
+	case n > 0:
+		wellbeing = Text{ID: "summary.wellbeing_part", Data: map[string]any{"N": n, "Of": polku.WellbeingStatements}}
 	}
 	contact := any(none)
 	if a.Contact != "" {
