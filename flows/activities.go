@@ -458,7 +458,9 @@ func (s *step) found() {
 		s.reminders(f)
 	case QueryAttend:
 		id := "attend.thanks." + string(q.Attendance)
-		s.send(s.edit(Reply{Text: []Text{{ID: id, Data: s.about(f.SignUp.Activity, f.SignUp.Session())}}}))
+		s.send(s.edit(Reply{Text: []Text{{ID: id, Data: s.about(f.SignUp.Activity, f.SignUp.Session())}}, Inline: [][]Button{
+			{{Label: T("menu.activities"), Payload: "A:s:0"}, menuButton()},
+		}}))
 	}
 }
 

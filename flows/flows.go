@@ -138,6 +138,11 @@ type Button struct {
 	URL string `json:"url,omitempty"`
 }
 
+// menuButton opens the menu from any message, however old: the last
+// button of a message that ends a thread (thanks for feedback, for telling
+// whether the family went), so that no screen is a dead end.
+func menuButton() Button { return Button{Label: T("button.menu"), Payload: "M"} }
+
 // Reply is one message the bot sends, or an edit of one it sent.
 type Reply struct {
 	// Edit is the ID of the bot message to edit; 0 sends a new message.

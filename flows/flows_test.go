@@ -485,3 +485,34 @@ func TestSkipTheRestOfWellbeing(t *testing.T) {
 		t.Errorf("saved %+v", res.Effects)
 	}
 }
+
+// TestNoDeadEnds: the screens that end a thread offer a next step.
+func TestNoDeadEnds(t *testing.T) {
+	e := engine()
+	now := t0.Add(time.Minute)
+	last := func(res Result) [][]string { return grid(res.Replies[len(res.Replies)-1]) }
+	// Declining the notice still lets the family browse: /activities
+	// needs no consent.
+	c := stranger()
+	c.State = Declined
+	if g := grid(e.Ask(c)); !slices.ContainsFunc(g, func(row []string) bool { return slices.Contains(row, "menu.activities=A:s:0") }) {
+		t.Errorf("declined: %v", g)
+	}
+	// "Show my answers" goes on.
+	res := e.Step(family(), Input{Kind: KindButton, Payload: "20:menu:show", Now: now})
+	if g := last(res); !reflect.DeepEqual(g, [][]string{{"menu.continue=20:menu:cont"}}) {
+		t.Errorf("show my answers: %v", g)
+	}
+	// The thanks for feedback has the menu, which opens from any chat
+	// state and ends talking to a person.
+	res = e.Step(family(), Input{Kind: KindFound, Found: &Found{Query: Query{Kind: QueryFeedback, Case: 1, Score: 4}}, MessageID: pressed, Now: now})
+	if g := last(res); !reflect.DeepEqual(g, [][]string{{"button.menu=M"}}) {
+		t.Errorf("feedback thanks: %v", g)
+	}
+	talking := family()
+	talking.Talk = true
+	res = e.Step(talking, Input{Kind: KindButton, Payload: "M", Now: now})
+	if len(res.Replies) != 1 || ids(res.Replies[0])[0] != "menu.title" || res.Conv.Talk {
+		t.Errorf("menu button: %v, talk %v", res.Replies, res.Conv.Talk)
+	}
+}

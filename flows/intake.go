@@ -342,6 +342,12 @@ func (s *step) button() {
 	case p == "P":
 		s.person()
 		return
+	case p == "M":
+		// The menu from a message that ends a thread: thanks for
+		// feedback or for telling whether the family went.
+		s.c.Talk, s.c.Sharing = false, false
+		s.send(s.menu())
+		return
 	case strings.HasPrefix(p, "K:"):
 		s.sendKept(strings.TrimPrefix(p, "K:"))
 		return
@@ -769,7 +775,7 @@ func (s *step) menuChoice(choice string) {
 			s.say(T("privacy.nothing"))
 			return
 		}
-		s.send(Reply{Text: []Text{T("privacy.yours"), s.summary()}})
+		s.send(Reply{Text: []Text{T("privacy.yours"), s.summary()}, Inline: [][]Button{{s.btn("menu.continue", "menu", "cont")}}})
 	case "export":
 		s.effect(Export{})
 	case "erase":
@@ -1056,6 +1062,8 @@ func (s *step) ask() Reply {
 	case Declined:
 		return Reply{Text: []Text{T("declined.text")}, Inline: [][]Button{
 			{{Label: T("button.person"), Payload: "P"}},
+			// Browsing needs no consent: nothing about the family is kept.
+			{{Label: T("menu.activities"), Payload: "A:s:0"}},
 			{s.btn("declined.again", "again")},
 		}}
 	case Municipality:

@@ -217,7 +217,7 @@ func (s *step) talkFound(f *Found) {
 	case QueryFeedback:
 		switch f.Err {
 		case "":
-			s.send(Reply{Edit: s.in.MessageID, Text: []Text{T("feedback.thanks")}})
+			s.send(Reply{Edit: s.in.MessageID, Text: []Text{T("feedback.thanks")}, Inline: [][]Button{{menuButton()}}})
 		case polku.ECONFLICT:
 			s.toast(T("feedback.already"))
 		default:
