@@ -1140,7 +1140,8 @@ func TestAttendance(t *testing.T) {
 			r := only(t, res)
 			var ck check
 			ck.eq("texts", ids(r), []string{tc.text})
-			ck.eq("buttons", grid(r), [][]string{{"menu.activities=A:s:0", "button.menu=M"}}) // a next step, never a dead end
+			// A next step, never a dead end.
+			ck.eq("buttons", grid(r), [][]string{{"menu.activities=A:s:0", "button.menu=M"}})
 			ck.eq("edit", r.Edit, pressed) // the question becomes the thanks
 			ck.eq("title", r.Text[0].Data["Title"], "Outing 8")
 			ck.problems = append(ck.problems, flaws(e, family(), res.Replies)...)
