@@ -556,6 +556,11 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	} else if !conv.LangChosen && x.lang != "" {
 		conv.Lang = b.render.loc.Match(x.lang)
 	}
+	if !conv.LangChosen && x.lang != "" {
+		// Telegram in a language we do not speak (often Russian, for
+		// Ukrainian families): the language is asked first.
+		conv.AskLang = !b.render.loc.Offers(x.lang)
+	}
 	if x.document != nil && slices.Contains(b.cfg.Operators, x.from) {
 		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
 	}

@@ -71,6 +71,10 @@ type Conversation struct {
 	// LangChosen is set once the person picked a language themselves;
 	// from then on Telegram's language_code no longer changes it.
 	LangChosen bool `json:"lang_chosen,omitempty"`
+	// AskLang is set while Telegram's language is none of ours and the
+	// person has not picked one: the welcome asks the language first, in
+	// every language, instead of greeting in the fallback one.
+	AskLang bool `json:"ask_lang,omitempty"`
 	// Seq grows whenever a new question is asked. Buttons carry it, so a
 	// press on an earlier question's button is recognised as stale.
 	Seq int `json:"seq"`

@@ -516,3 +516,39 @@ func TestNoDeadEnds(t *testing.T) {
 		t.Errorf("menu button: %v, talk %v", res.Replies, res.Conv.Talk)
 	}
 }
+
+func TestAskLanguageFirst(t *testing.T) {
+	// Telegram in Russian: the adapter sets AskLang, and the welcome is
+	// the choice of language, in every language, until one is picked.
+	e := engine()
+	c := e.NewConversation("fi", t0)
+	c.AskLang = true
+	now := t0.Add(time.Minute)
+	for _, in := range []Input{
+		{Kind: KindCommand, Command: "start"},
+		{Kind: KindText, Text: "привет", Message: 3},
+		{Kind: KindUnsupported, Media: "sticker", Message: 4},
+	} {
+		in.Now = now
+		res := e.Step(c, in)
+		if got := replyIDList(res); !reflect.DeepEqual(got, []string{"language.first"}) {
+			t.Errorf("%+v: replies %v", in, got)
+		}
+	}
+	res := e.Step(c, Input{Kind: KindButton, Payload: "L:uk", Now: now})
+	if got := replyIDList(res); !reflect.DeepEqual(got, []string{"welcome.text"}) || res.Conv.Lang != "uk" || !res.Conv.LangChosen {
+		t.Errorf("picked: replies %v, %+v", got, res.Conv)
+	}
+	// A language of ours greets at once.
+	if got := ids(e.Ask(e.NewConversation("uk", t0))); !reflect.DeepEqual(got, []string{"welcome.text"}) {
+		t.Errorf("uk: %v", got)
+	}
+}
+
+func replyIDList(res Result) []string {
+	var out []string
+	for _, r := range res.Replies {
+		out = append(out, ids(r)...)
+	}
+	return out
+}

@@ -218,6 +218,12 @@ func (s *step) run() {
 	if s.idle() {
 		return
 	}
+	if s.askingLang() && (s.in.Kind == KindUnsupported || s.in.Kind == KindEdited || s.in.Kind == KindText && !Telling(s.in.Text)) {
+		// Nothing said in a language the person may not read: the
+		// choice of language again.
+		s.reask()
+		return
+	}
 	switch s.in.Kind {
 	case KindCommand:
 		s.command()
@@ -233,6 +239,12 @@ func (s *step) run() {
 		s.say(T("input.unsupported"))
 		s.reask()
 	}
+}
+
+// askingLang reports whether the welcome asks the language first:
+// Telegram's language is none of ours, and none was picked.
+func (s *step) askingLang() bool {
+	return s.state() == Welcome && s.c.AskLang && !s.c.LangChosen
 }
 
 // idle asks a person who comes back after a long pause mid-intake whether
@@ -1045,6 +1057,11 @@ func (s *step) ask() Reply {
 	a := s.c.Answers
 	switch s.state() {
 	case Welcome:
+		if s.askingLang() {
+			// "Talk to a person" too is in every language.
+			person := []Button{{Label: T("language.first_person"), Payload: "P"}}
+			return Reply{Text: []Text{T("language.first")}, Inline: append(s.languageRows(), person)}
+		}
 		rows := [][]Button{{s.btn("welcome.go", "go")}}
 		rows = append(rows, s.languageRows()...)
 		return Reply{Text: []Text{T("welcome.text")}, Inline: append(rows, s.footer(false))}

@@ -83,6 +83,17 @@ func Load(langs ...string) (*Bundle, error) {
 // Languages lists the offered languages, fallback first.
 func (b *Bundle) Languages() []string { return slices.Clone(b.langs) }
 
+// Offers reports whether a Telegram language_code such as "sv-FI" is one
+// of the offered languages (or close enough to one); for "ru" it is not.
+func (b *Bundle) Offers(code string) bool {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return false
+	}
+	_, _, conf := b.matcher.Match(tag)
+	return conf != language.No
+}
+
 // Match picks the offered language for a Telegram language_code such as
 // "sv-FI" or "uk"; anything unsupported gets the fallback language.
 func (b *Bundle) Match(code string) string {
