@@ -95,7 +95,7 @@ func TestErasureForgetsTheTopic(t *testing.T) {
 		}
 		return n
 	}
-	for _, a := range []string{"/privacy", "[🗑 Delete my answers]", "[Yes, delete]"} {
+	for _, a := range []string{"/privacy", "[🗑 Delete my data]", "[Yes, delete]"} {
 		seen := answers()
 		h.act(fam, a)
 		h.waitFor("the answer to "+a, func() bool { return answers() > seen })
