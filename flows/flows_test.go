@@ -448,6 +448,9 @@ func TestEveryCommandIsAnswered(t *testing.T) {
 	// Every command of the menu Telegram shows does something of its
 	// own: none is answered as unknown.
 	for _, c := range Commands {
+		if !strings.Contains(DiagramNote, "/"+c) {
+			t.Errorf("the diagram's note does not name /%s", c)
+		}
 		for _, conv := range []Conversation{stranger(), family()} {
 			res := engine().Step(conv, Input{Kind: KindCommand, Command: c, Now: t0.Add(time.Minute)})
 			for _, r := range res.Replies {

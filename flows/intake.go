@@ -146,7 +146,7 @@ func Diagram() (string, error) {
 }
 
 // DiagramNote describes what Diagram leaves out.
-const DiagramNote = `Not drawn, because they start from nearly every state: "restart" (start over, from /menu or the resume question) leads to municipality, keeping consent; "reset" (after deleting one's data) leads to welcome. Every question also has "talk to a person", which keeps the state, and the commands /start, /menu, /language, /privacy and /help.`
+const DiagramNote = `Not drawn, because they start from nearly every state: "restart" (start over, from /menu or the resume question) leads to municipality, keeping consent; "reset" (after deleting one's data) leads to welcome. Every question also has "talk to a person", which keeps the state, and the commands /start, /activities, /mine, /card, /settings, /menu, /language, /privacy and /help. After the intake (done), anything the family sends is answered with the menu.`
 
 // NewConversation is the conversation of a chat never seen before.
 func (e *Engine) NewConversation(lang string, now time.Time) Conversation {
