@@ -265,6 +265,10 @@ func (s *step) idle() bool {
 	if s.in.Now.Sub(s.c.Updated) < s.e.cfg.ResumeAfter {
 		return false
 	}
+	if s.in.Kind == KindText {
+		// What the family came back to tell is not lost to the question.
+		s.offerKept(T("kept.offer"))
+	}
 	s.pause()
 	return true
 }

@@ -951,6 +951,8 @@ func TestKept(t *testing.T) {
 		{"forged", family(), []Input{tap("K:x")}, seen{Toast: "input.unknown_button", Replies: []string{done}, State: Done}, ""},
 		{"erased with the family", family(), []Input{typed(hard, 31), cmd("privacy"), tap("20:menu:erase"), tap("20:erase:yes"), tap("K:31")},
 			seen{Toast: "kept.gone", State: Welcome}, ""},
+		{"back after days, mid-intake", atMunicipality, []Input{{Kind: KindText, Text: hard, Message: 31, Now: t0.Add(72 * time.Hour)}},
+			seen{Replies: []string{"kept.offer", "resume.question"}, State: Municipality}, ""},
 		{"without consent", declined(), []Input{typed(hard, 31), tap("K:31")},
 			seen{Effects: []Effect{Relay{Message: 31}}, Replies: []string{"~7 kept.sent"}, State: Declined, Talk: true}, ""},
 	})
