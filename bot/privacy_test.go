@@ -29,8 +29,9 @@ func (h *harness) waitFor(what string, cond func() bool) {
 // answers and number (the case's summary, a coordinator's /answers), its
 // words (relayed) and summary edits, and one copy of its words is still
 // waiting for Telegram: erased at once with its case, it never reaches the
-// topic being deleted. Before erasing, "📦 My data" sent the family all of
-// it as a JSON file.
+// topic being deleted, nor does the message kept for "Send this to a
+// person". Before erasing, "📦 My data" sent the family all of it as a JSON
+// file.
 func TestErasureForgetsTheTopic(t *testing.T) {
 	ctx := context.Background()
 	h := newHarness(t, fast)
@@ -39,8 +40,11 @@ func TestErasureForgetsTheTopic(t *testing.T) {
 	h.family = fam.ID
 	const phone = "+358401234567" // what the harness shares
 	words := "Q7 we moved here in the autumn"
+	// Typed where a button is expected: kept (by its number) for "Send
+	// this to a person".
+	told := "Q7 we have had a hard time at home"
 	for _, a := range []string{
-		"/start", "[Let's start]", "[✅ I agree]", "[Kuusamo]", "[➕ 0–2]", "[Done ✔️]", "[Done ✔️]", "[Done ✔️]",
+		"/start", "[Let's start]", "[✅ I agree]", "[Kuusamo]", told, "[➕ 0–2]", "[Done ✔️]", "[Done ✔️]", "[Done ✔️]",
 		words, "[Done ✔️]", "[Done ✔️]", "[Skip]", "[Yes, by phone]", "{📱 Share my phone number}", "[✅ Yes, save]",
 		"[✅ Yes, they may see my answers]", "Q7 hello, is anyone there?", "(edit) Q7 hello again",
 		"#Anna Hello! How can I help?", "#Anna /answers", "#Anna /note Q7 family, new in town",
@@ -66,12 +70,15 @@ func TestErasureForgetsTheTopic(t *testing.T) {
 		Case struct {
 			Notes []struct{ Text string } `json:"notes"`
 		} `json:"case"`
+		Conversation struct {
+			Kept []int `json:"kept"`
+		} `json:"conversation"`
 	}
 	if err := json.Unmarshal(file, &doc); err != nil {
 		t.Fatalf("the family's data file: %v\n%s", err, file)
 	}
 	if a := doc.Family.Answers; doc.Family.ChatID != fam.ID || a.HelpText != words || a.Phone != phone ||
-		len(doc.Case.Notes) != 1 || doc.Case.Notes[0].Text != "Q7 family, new in town" {
+		len(doc.Case.Notes) != 1 || doc.Case.Notes[0].Text != "Q7 family, new in town" || len(doc.Conversation.Kept) != 1 {
 		t.Errorf("the family's data file holds %+v:\n%s", doc, file)
 	}
 
@@ -125,6 +132,10 @@ func TestErasureForgetsTheTopic(t *testing.T) {
 	}
 	if len(left) > 0 {
 		t.Errorf("after erasure the outbox still holds %d messages of the family or about it:\n%s", len(left), strings.Join(left, "\n"))
+	}
+	var kept bool
+	if err := h.pool.QueryRow(ctx, `SELECT data ? 'kept' FROM conversations WHERE chat_id = $1`, fam.ID).Scan(&kept); err != nil || kept {
+		t.Errorf("after erasure the conversation still keeps messages for a person (%v)", err)
 	}
 	var topics []string
 	for _, m := range h.fake.Messages(group) {
