@@ -24,7 +24,7 @@ func (h *harness) waitFor(what string, cond func() bool) {
 	}
 }
 
-// TestErasureForgetsTheTopic: after "Delete my answers" nothing of the
+// TestErasureForgetsTheTopic: after "Delete my data" nothing of the
 // family is left in the outbox, though the coordinators' group got its
 // answers and number (the case's summary, a coordinator's /answers), its
 // words (relayed) and summary edits, and one copy of its words is still
