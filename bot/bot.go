@@ -80,6 +80,9 @@ type Config struct {
 	// Operators are the Telegram user IDs allowed to send a catalogue
 	// file to the bot.
 	Operators []int64
+	// Municipalities are those the bot offers families: an imported
+	// activity elsewhere is refused, since nobody would see it.
+	Municipalities []string
 	// JobIdle is the longest the job runner sleeps before it looks for
 	// due jobs again (another process may have added some).
 	JobIdle time.Duration
