@@ -218,6 +218,12 @@ type Bot struct {
 	reach   reach
 	me      sync.Mutex
 	user    string
+	// token is whether Telegram refuses the bot's token (see noteToken).
+	token struct {
+		refused atomic.Bool
+		mu      sync.Mutex
+		probed  time.Time // wall time of the last call that got a 401
+	}
 
 	// fault, set only by tests, is called before a message to chat is
 	// sent (what "send") and a job for chat is rendered ("job"), to fail
