@@ -80,6 +80,9 @@ type Config struct {
 	// Operators are the Telegram user IDs allowed to send a catalogue
 	// file to the bot.
 	Operators []int64
+	// Operator, when set, says who else may send one: the console lets
+	// each family it plays act as the operator.
+	Operator func(user int64) bool
 	// Municipalities are those the bot offers families: an imported
 	// activity elsewhere is refused, since nobody would see it.
 	Municipalities []string
@@ -258,6 +261,11 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
 		answers: make(chan ack, answerQueue),
 	}, nil
+}
+
+// operator says whether user may send the bot a catalogue file.
+func (b *Bot) operator(user int64) bool {
+	return slices.Contains(b.cfg.Operators, user) || (b.cfg.Operator != nil && b.cfg.Operator(user))
 }
 
 func wake(c chan struct{}) {
@@ -565,7 +573,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	} else if !conv.LangChosen && x.lang != "" {
 		conv.Lang = b.render.loc.Match(x.lang)
 	}
-	if x.document != nil && slices.Contains(b.cfg.Operators, x.from) {
+	if x.document != nil && b.operator(x.from) {
 		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
 	}
 	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {

@@ -162,7 +162,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	return bot.New(bot.Config{
 		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst,
-		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators, Municipalities: cfg.Municipalities,
+		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators, Operator: cfg.operator, Municipalities: cfg.Municipalities,
 		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,
 		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: tpl.get, MemberCache: co.MemberCache,
 		ProviderLinkDays: co.ProviderLinkDays, VerifyPerHour: co.VerifyPerHour,
