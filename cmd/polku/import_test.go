@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"polku/internal/pgtest"
 )
 
@@ -66,5 +68,16 @@ func TestImportTellsWhatIsWrong(t *testing.T) {
 				}
 			}
 		})
+	}
+	// "kuusamo" was stored as the bot offers it, so families see it.
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var m string
+	if err := conn.QueryRow(ctx, `SELECT municipality FROM activities WHERE external_id = 'retki'`).Scan(&m); err != nil || m != "Kuusamo" {
+		t.Errorf("municipality %q (%v), want Kuusamo", m, err)
 	}
 }
