@@ -80,6 +80,12 @@ type Config struct {
 	// Operators are the Telegram user IDs allowed to send a catalogue
 	// file to the bot.
 	Operators []int64
+	// Operator, when set, says who else may send one: the console lets
+	// each family it plays act as the operator.
+	Operator func(user int64) bool
+	// Municipalities are those the bot offers families: an imported
+	// activity elsewhere is refused, since nobody would see it.
+	Municipalities []string
 	// JobIdle is the longest the job runner sleeps before it looks for
 	// due jobs again (another process may have added some).
 	JobIdle time.Duration
@@ -215,6 +221,12 @@ type Bot struct {
 	reach   reach
 	me      sync.Mutex
 	user    string
+	// token is whether Telegram refuses the bot's token (see noteToken).
+	token struct {
+		refused atomic.Bool
+		mu      sync.Mutex
+		probed  time.Time // wall time of the last call that got a 401
+	}
 
 	// fault, set only by tests, is called before a message to chat is
 	// sent (what "send") and a job for chat is rendered ("job"), to fail
@@ -249,6 +261,11 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
 		answers: make(chan ack, answerQueue),
 	}, nil
+}
+
+// operator says whether user may send the bot a catalogue file.
+func (b *Bot) operator(user int64) bool {
+	return slices.Contains(b.cfg.Operators, user) || (b.cfg.Operator != nil && b.cfg.Operator(user))
 }
 
 func wake(c chan struct{}) {
@@ -561,7 +578,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		// Ukrainian families): the language is asked first.
 		conv.AskLang = !b.render.loc.Offers(x.lang)
 	}
-	if x.document != nil && slices.Contains(b.cfg.Operators, x.from) {
+	if x.document != nil && b.operator(x.from) {
 		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
 	}
 	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {

@@ -205,7 +205,8 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 		t.Fatal(err)
 	}
 	cfg.Hours = hours
-	engine := flows.New(flows.Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Languages: loc.Languages(), Location: helsinki,
+	cfg.Municipalities = []string{"Kuusamo", "Kalajoki"}
+	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}})
 	cfg.Token = fake.Token()
 	if cfg.APIURL == "" {

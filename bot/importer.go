@@ -15,6 +15,7 @@ import (
 
 	"polku/catalog"
 	"polku/flows"
+	"polku/locales"
 	"polku/store"
 )
 
@@ -105,7 +106,7 @@ func (b *Bot) download(ctx context.Context, doc *models.Document) ([]byte, error
 func notACatalogue(problems catalog.Problems) bool {
 	missing := 0
 	for _, p := range problems {
-		if p.Line <= 1 && p.Code == catalog.CodeColumns {
+		if p.Line <= 1 && p.Code == catalog.CodeMissingColumn {
 			missing++
 		}
 	}
@@ -114,7 +115,8 @@ func notACatalogue(problems catalog.Problems) bool {
 
 // importData reads and imports a catalogue file and says what happened.
 func (b *Bot) importData(ctx context.Context, lang, name string, data []byte) ([]flows.Text, error) {
-	acts, err := catalog.Read(name, bytes.NewReader(data), b.cfg.Location, catalog.LEOptions{})
+	offer := catalog.Offer{Municipalities: b.cfg.Municipalities, Now: b.Now()}
+	acts, warnings, err := offer.Read(name, bytes.NewReader(data), b.cfg.Location, catalog.LEOptions{})
 	var problems catalog.Problems
 	switch {
 	case errors.As(err, &problems):
@@ -122,26 +124,9 @@ func (b *Bot) importData(ctx context.Context, lang, name string, data []byte) ([
 			return []flows.Text{flows.T("import.unreadable")}, nil
 		}
 		n := len(problems)
-		lines := make([]string, 0, min(n, maxProblems))
-		for i, p := range problems {
-			if i == maxProblems {
-				lines = append(lines, "…")
-				break
-			}
-			t := flows.Text{ID: "import.problem", Data: map[string]any{
-				"Line": p.Line, "Column": p.Column, "Problem": flows.T("import.problem." + p.Code),
-			}}
-			if p.Line == 0 {
-				// A Linked Events event has no line: it is named by its ID.
-				t = flows.Text{ID: "import.problem_event", Data: map[string]any{
-					"Event": p.Column, "Problem": flows.T("import.problem." + p.Code),
-				}}
-			}
-			lines = append(lines, b.render.text(lang, t))
-		}
 		return []flows.Text{
 			{ID: "import.failed", Data: map[string]any{"Count": n}, Count: &n},
-			{ID: "import.lines", Data: map[string]any{"Lines": strings.Join(lines, "\n")}},
+			{ID: "import.lines", Data: map[string]any{"Lines": strings.Join(b.render.problemLines(lang, problems), "\n")}},
 		}, nil
 	case err != nil:
 		return []flows.Text{flows.T("import.unreadable")}, nil
@@ -151,10 +136,45 @@ func (b *Bot) importData(ctx context.Context, lang, name string, data []byte) ([
 		return nil, err
 	}
 	b.count.imports.Add(1)
-	b.log.Info("catalogue imported", "activities", res.Activities, "sessions", res.Sessions, "added", res.Added, "changed", res.Changed, "notices", res.Notices)
+	b.log.Info("catalogue imported", "activities", res.Activities, "sessions", res.Sessions, "added", res.Added, "changed", res.Changed, "notices", res.Notices, "warnings", len(warnings))
 	b.WakeJobs()
-	return []flows.Text{{ID: "import.done", Data: map[string]any{
+	texts := []flows.Text{{ID: "import.done", Data: map[string]any{
 		"Activities": res.Activities, "Sessions": res.Sessions, "Added": res.Added,
 		"Changed": res.Changed, "Unchanged": res.Unchanged, "Notices": res.Notices,
-	}}}, nil
+	}}}
+	if len(warnings) > 0 {
+		texts = append(texts, flows.Text{ID: "import.warnings", Data: map[string]any{"Lines": strings.Join(b.render.problemLines(lang, warnings), "\n")}})
+	}
+	return texts, nil
+}
+
+// ProblemLines says the problems (or warnings) of an import in lang, one
+// line each, as the bot answers an operator who sent a file: polku import
+// prints the same lines, so that both speak of a file in the same words.
+func ProblemLines(loc *locales.Bundle, lang string, ps catalog.Problems) []string {
+	return renderer{loc: loc}.problemLines(lang, ps)
+}
+
+// problemLines is ProblemLines, at most maxProblems lines and "…".
+func (r renderer) problemLines(lang string, ps catalog.Problems) []string {
+	lines := make([]string, 0, min(len(ps), maxProblems+1))
+	for i, p := range ps {
+		if i == maxProblems {
+			lines = append(lines, "…")
+			break
+		}
+		problem := r.loc.Message(lang, "import.problem."+p.Code, map[string]any{"Value": p.Value, "Want": p.Want}, nil)
+		var t flows.Text
+		switch {
+		case p.Line > 0:
+			t = flows.Text{ID: "import.problem", Data: map[string]any{"Line": p.Line, "Column": p.Column, "Problem": problem}}
+		case p.Column != "":
+			// A Linked Events event has no line: it is named by its ID.
+			t = flows.Text{ID: "import.problem_event", Data: map[string]any{"Event": p.Column, "Problem": problem}}
+		default:
+			t = flows.Text{ID: "import.problem_file", Data: map[string]any{"Problem": problem}}
+		}
+		lines = append(lines, r.text(lang, t))
+	}
+	return lines
 }

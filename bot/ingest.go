@@ -51,7 +51,12 @@ func (e *apiError) Error() string { return fmt.Sprintf("telegram %d: %s", e.Code
 // call makes a Bot API call with a JSON body. go-telegram/bot does not
 // expose getUpdates, and its own poller acknowledges updates before they
 // are handled, so Polku polls with this.
-func (b *Bot) call(ctx context.Context, method string, params any, result any) error {
+func (b *Bot) call(ctx context.Context, method string, params any, result any) (err error) {
+	defer func() {
+		if ctx.Err() == nil {
+			b.noteToken(err)
+		}
+	}()
 	body, err := json.Marshal(params)
 	if err != nil {
 		return err
@@ -124,6 +129,10 @@ func (b *Bot) Poll(ctx context.Context) error {
 				// process still applies and sends from the shared store.
 				b.log.Info("another poller is active; waiting", "err", err)
 				backoff = 5 * time.Second
+			} else if class, _ := classify(err, 0); class == failToken {
+				// Told once at ERROR (noteToken); trying again often
+				// cannot help, since only a new token will.
+				backoff = time.Minute
 			} else {
 				b.log.Warn("getUpdates", "err", err)
 				backoff = min(30*time.Second, max(time.Second, 2*backoff))

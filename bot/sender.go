@@ -411,6 +411,7 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) (res st
 	switch class {
 	case 0:
 		b.count.sent.Add(1)
+		b.noteToken(nil)
 		if group && !b.unreachable(ctx).IsZero() {
 			// A held message went through: the bot is back.
 			b.groupBack(ctx, m.ChatID)
@@ -435,7 +436,7 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) (res st
 		b.groupLost(ctx, m.ChatID, class.String(), err)
 		return store.Outcome{RetryAt: b.wall().Add(b.cfg.GroupProbe)}
 	case failToken:
-		b.log.Error("Telegram refused the bot token: nothing can be sent until TELEGRAM_BOT_TOKEN is a valid token", "chat_id", m.ChatID)
+		b.noteToken(err)
 		return store.Outcome{RetryAt: b.wall().Add(b.cfg.GroupProbe)}
 	case failRefused, failThreadGone:
 		b.count.dropped.Add(1)

@@ -13,11 +13,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"polku"
@@ -28,7 +28,12 @@ import (
 const (
 	CodeEncoding        = "encoding"         // the file is not UTF-8
 	CodeEmpty           = "empty"            // no data rows
-	CodeColumns         = "columns"          // a required column missing, an unknown or duplicate column, broken CSV
+	CodeColumns         = "columns"          // broken CSV, or a Linked Events event that cannot be read
+	CodeMissingColumn   = "missing_column"   // a required column is not in the header
+	CodeUnknownColumn   = "unknown_column"   // a header Polku does not know
+	CodeDuplicateColumn = "duplicate_column" // a column twice in the header
+	CodeExtraCells      = "extra_cells"      // a row with more cells than the header has columns
+	CodeUnclosedQuote   = "unclosed_quote"   // a quoted cell never closed: the rest of the file would be one cell
 	CodeRequired        = "required"         // an empty required cell
 	CodeBadDate         = "bad_date"         // not a date, or an enrolment date that makes no sense
 	CodeBadTime         = "bad_time"         // not a time of day
@@ -45,6 +50,12 @@ const (
 	CodeBadCoords       = "bad_coords"
 	CodeConflict        = "conflict" // rows of one activity disagree, or one session twice
 	CodeTooLong         = "too_long" // a text over its limit
+	// CodeUnknownMunicipality is an activity in a municipality the
+	// service does not offer: no family would ever see it (Offer).
+	CodeUnknownMunicipality = "unknown_municipality"
+	// CodePast is a warning, not a problem: a session that is already
+	// over is imported, but no family can sign up for it (Offer).
+	CodePast = "past"
 )
 
 // Codes lists every problem code, so that a test elsewhere can check that
@@ -54,6 +65,8 @@ var Codes = []string{
 	CodeBadNumber, CodeBadPrice, CodeBadAges, CodeEndBeforeStart, CodeBadRecurrence,
 	CodeUnknownCategory, CodeUnknownAudience, CodeUnknownAccess, CodeUnknownStatus,
 	CodeBadLanguage, CodeBadCoords, CodeConflict, CodeTooLong,
+	CodeMissingColumn, CodeUnknownColumn, CodeDuplicateColumn, CodeExtraCells, CodeUnclosedQuote,
+	CodeUnknownMunicipality, CodePast,
 }
 
 // Limits of one text, in characters. They keep a listing readable in a
@@ -86,6 +99,15 @@ type Problem struct {
 	// Detail is short English for operators. It quotes at most about 40
 	// characters of a cell, so that a log never holds a whole text.
 	Detail string
+	// Value is what the file had where the problem is (an unknown
+	// category's word, a capacity of 0, the date of a session that is
+	// over), at most about 40 characters: the localized message
+	// ("import.problem.<code>") names it, so that the coordinator finds
+	// it. "" when there is nothing to name.
+	Value string
+	// Want is what would do instead, when the message should list it:
+	// the municipalities the service offers.
+	Want string
 }
 
 func (p Problem) String() string {
@@ -162,14 +184,27 @@ func Read(name string, r io.Reader, loc *time.Location, opt LEOptions) ([]polku.
 	if opt.Location == nil {
 		opt.Location = loc
 	}
-	switch strings.ToLower(path.Ext(name)) {
-	case ".json":
-		return ReadLinkedEvents(bytes.NewReader(data), opt)
-	case ".csv", ".txt", ".tsv":
-		return ReadCSV(bytes.NewReader(data), loc)
-	}
-	if first := bytes.TrimLeft(bytes.TrimPrefix(data, bom), " \t\r\n"); len(first) > 0 && (first[0] == '{' || first[0] == '[') {
+	if isLinkedEvents(name, data) {
 		return ReadLinkedEvents(bytes.NewReader(data), opt)
 	}
 	return ReadCSV(bytes.NewReader(data), loc)
+}
+
+// short keeps a Problem's Value short and printable: at most 40
+// characters, control characters left out.
+func short(s string) string {
+	const limit = 40
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			continue
+		}
+		if n++; n > limit {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -47,38 +47,52 @@ const maxWeeks = 53
 // coordinator fixes the file and sends it again. Other errors are the
 // reader's.
 func ReadCSV(r io.Reader, loc *time.Location) ([]polku.Activity, error) {
+	acts, _, err := readCSV(r, loc, Offer{})
+	return acts, err
+}
+
+// readCSV is ReadCSV holding the file against an offer: its problems
+// and warnings have the lines they come from.
+func readCSV(r io.Reader, loc *time.Location, offer Offer) ([]polku.Activity, Problems, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(data) > MaxFileSize {
-		return nil, Problems{{Code: CodeTooLong, Detail: fmt.Sprintf("file over %d MiB", MaxFileSize>>20)}}
+		return nil, nil, Problems{{Code: CodeTooLong, Detail: fmt.Sprintf("file over %d MiB", MaxFileSize>>20)}}
 	}
 	data = bytes.TrimPrefix(data, bom)
 	if at := invalidUTF8(data); at >= 0 {
-		return nil, Problems{{Line: 1 + bytes.Count(data[:at], []byte("\n")), Code: CodeEncoding,
+		return nil, nil, Problems{{Line: 1 + bytes.Count(data[:at], []byte("\n")), Code: CodeEncoding,
 			Detail: "not UTF-8: save as CSV UTF-8"}}
+	}
+	comma := sniffDelimiter(data)
+	// With LazyQuotes a quote never closed makes the rest of the file
+	// one cell, and the row reads as a row of empty cells: say what it
+	// is instead.
+	if line, ok := unclosedQuote(data, comma); ok {
+		return nil, nil, Problems{{Line: line, Code: CodeUnclosedQuote, Detail: `a cell starts with " that never ends`}}
 	}
 
 	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = sniffDelimiter(data)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // short rows are rows with empty cells at the end
 	cr.LazyQuotes = true    // a stray " in a cell is text, as a spreadsheet meant it
 
-	in := &csvImport{loc: loc, groups: map[[2]string]*group{}}
+	in := &csvImport{loc: loc, offer: offer, groups: map[[2]string]*group{}}
 	record, err := cr.Read()
 	if err == io.EOF {
-		return nil, Problems{{Code: CodeEmpty, Detail: "no header and no rows"}}
+		return nil, nil, Problems{{Code: CodeEmpty, Detail: "no header and no rows"}}
 	}
 	if err != nil {
-		return nil, brokenCSV(err)
+		return nil, nil, brokenCSV(err)
 	}
 	headerLine, _ := cr.FieldPos(0)
 	if !in.header(record, headerLine) {
-		return nil, in.ps.sorted()
+		return nil, nil, in.ps.sorted()
 	}
 	rows := 0
 	for {
@@ -101,7 +115,7 @@ func ReadCSV(r io.Reader, loc *time.Location) ([]polku.Activity, error) {
 		}
 	}
 	if rows == 0 && len(in.ps) == 0 {
-		return nil, Problems{{Line: headerLine, Code: CodeEmpty, Detail: "a header but no rows"}}
+		return nil, nil, Problems{{Line: headerLine, Code: CodeEmpty, Detail: "a header but no rows"}}
 	}
 	acts := in.finish()
 	if len(in.ps) > 0 {
@@ -109,9 +123,44 @@ func ReadCSV(r io.Reader, loc *time.Location) ([]polku.Activity, error) {
 		slices.SortStableFunc(in.ps, func(a, b Problem) int {
 			return in.columnIndex(a.Column) - in.columnIndex(b.Column)
 		})
-		return nil, in.ps.sorted()
+		return nil, nil, in.ps.sorted()
 	}
-	return acts, nil
+	return acts, in.warnings.sorted(), nil
+}
+
+// unclosedQuote finds a quoted cell that never ends and returns the line
+// it starts on. It reads quotes as encoding/csv does with LazyQuotes: a
+// quote opens a cell only at the cell's start, "" inside is a quote, and
+// a quote closes the cell only before the delimiter, a line break or the
+// end of the file.
+func unclosedQuote(data []byte, comma rune) (int, bool) {
+	line, start := 1, 0
+	quoted, atStart := false, true
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case quoted && c == '"':
+			if i+1 < len(data) && data[i+1] == '"' {
+				i++
+				continue
+			}
+			if i+1 == len(data) || data[i+1] == byte(comma) || data[i+1] == '\n' || data[i+1] == '\r' {
+				quoted = false
+			}
+		case quoted:
+			if c == '\n' {
+				line++
+			}
+		case c == '"' && atStart:
+			quoted, start = true, line
+		case c == '\n':
+			line++
+			atStart = true
+			continue
+		}
+		atStart = !quoted && c == byte(comma)
+	}
+	return start, quoted
 }
 
 // invalidUTF8 returns the offset of the first byte that is not UTF-8, or -1.
@@ -168,14 +217,16 @@ func brokenCSV(err error) Problems {
 
 // csvImport is one file being read.
 type csvImport struct {
-	loc     *time.Location
-	ps      Problems
-	columns []string // the header's column names by index; "" for an ignored column
-	index   map[string]int
-	titles  []string // the title_<lang> columns, in header order
-	descs   []string
-	groups  map[[2]string]*group
-	order   []*group
+	loc      *time.Location
+	offer    Offer
+	ps       Problems
+	warnings Problems
+	columns  []string // the header's column names by index; "" for an ignored column
+	index    map[string]int
+	titles   []string // the title_<lang> columns, in header order
+	descs    []string
+	groups   map[[2]string]*group
+	order    []*group
 }
 
 // group is one activity: the rows sharing organiser and id.
@@ -226,15 +277,15 @@ func (in *csvImport) header(record []string, line int) bool {
 		if name == "" || strings.HasPrefix(name, "#") {
 			continue
 		}
-		p := Problem{Line: line, Column: name, Code: CodeColumns}
+		p := Problem{Line: line, Column: name}
 		switch {
 		case !knownColumn(name):
 			p.Column = clipColumn(name)
-			p.Detail = "unknown column"
+			p.Code, p.Detail = CodeUnknownColumn, "unknown column"
 			in.ps = append(in.ps, p)
 			continue
 		case in.hasColumn(name):
-			p.Detail = "column twice"
+			p.Code, p.Detail = CodeDuplicateColumn, "column twice"
 			in.ps = append(in.ps, p)
 			continue
 		}
@@ -249,12 +300,12 @@ func (in *csvImport) header(record []string, line int) bool {
 	}
 	for _, name := range requiredColumns {
 		if !in.hasColumn(name) {
-			in.ps = append(in.ps, Problem{Line: line, Column: name, Code: CodeColumns, Detail: "required column missing"})
+			in.ps = append(in.ps, Problem{Line: line, Column: name, Code: CodeMissingColumn, Detail: "required column missing"})
 			fatal = true
 		}
 	}
 	if len(in.titles) == 0 {
-		in.ps = append(in.ps, Problem{Line: line, Column: "title_fi", Code: CodeColumns,
+		in.ps = append(in.ps, Problem{Line: line, Column: "title_fi", Code: CodeMissingColumn,
 			Detail: "no title column (title_fi, title_sv, title_en or title_uk)"})
 		fatal = true
 	}
@@ -315,15 +366,21 @@ func (in *csvImport) row(record []string, cr *csv.Reader) *row {
 // add reads one row into its activity.
 func (in *csvImport) add(r *row) {
 	bad := map[string]bool{}
-	problem := func(col, code, detail string) {
-		in.ps = append(in.ps, Problem{Line: r.lineOf(col), Column: col, Code: code, Detail: detail})
+	// A problem names the cell's value, or the one word of a list
+	// (categories, access, languages) that is wrong.
+	problem := func(col, code, detail string, word ...string) {
+		v := r.get(col)
+		if len(word) > 0 {
+			v = word[0]
+		}
+		in.ps = append(in.ps, Problem{Line: r.lineOf(col), Column: col, Code: code, Detail: detail, Value: short(v)})
 		bad[col] = true
 	}
 	for i, v := range r.cells {
 		switch {
 		case i >= len(in.columns):
 			if v != "" {
-				in.ps = append(in.ps, Problem{Line: r.lines[i], Code: CodeColumns,
+				in.ps = append(in.ps, Problem{Line: r.lines[i], Code: CodeExtraCells, Value: strconv.Itoa(len(in.columns)),
 					Detail: fmt.Sprintf("%d cells, the header has %d columns", len(r.cells), len(in.columns))})
 				return
 			}
@@ -374,7 +431,7 @@ func (in *csvImport) add(r *row) {
 		for _, p := range validateSession(s) {
 			if !told[p] {
 				told[p] = true
-				problem(p.Column, p.Code, p.Detail)
+				problem(p.Column, p.Code, p.Detail, p.Value)
 			}
 		}
 	}
@@ -385,6 +442,11 @@ func (in *csvImport) finish() []polku.Activity {
 	acts := make([]polku.Activity, 0, len(in.order))
 	for _, g := range in.order {
 		g.act.Status = derivedStatus(g.act.Sessions)
+		if p, ok := in.offer.municipality(&g.act); !ok && !g.bad["municipality"] {
+			p.Line = g.first.lineOf("municipality")
+			in.ps = append(in.ps, p)
+		}
+		in.pastSessions(g)
 		for _, p := range validateActivity(g.act) {
 			if p.Column == "title_fi" && !in.hasColumn("title_fi") {
 				p.Column = in.titleColumn()
@@ -398,6 +460,36 @@ func (in *csvImport) finish() []polku.Activity {
 		acts = append(acts, g.act)
 	}
 	return acts
+}
+
+// pastSessions warns of g's sessions that are over, one warning a line
+// (a weekly row makes many sessions), naming up to three dates.
+func (in *csvImport) pastSessions(g *group) {
+	byLine := map[int]*Problem{}
+	var lines []int
+	for _, s := range g.act.Sessions {
+		w, ok := in.offer.past(s)
+		if ok {
+			continue
+		}
+		line := g.lines[s.ExternalID]
+		p := byLine[line]
+		switch {
+		case p == nil:
+			w.Line = line
+			byLine[line] = &w
+			lines = append(lines, line)
+		case strings.Count(p.Value, ",") < 2:
+			p.Value += ", " + w.Value
+			p.Detail = "sessions over: " + p.Value
+		case !strings.HasSuffix(p.Value, "…"):
+			p.Value += ", …"
+			p.Detail = "sessions over: " + p.Value
+		}
+	}
+	for _, l := range lines {
+		in.warnings = append(in.warnings, *byLine[l])
+	}
 }
 
 // titleColumn is the column a missing title is reported in: the first
@@ -428,7 +520,7 @@ func derivedStatus(ss []polku.Session) polku.Status {
 }
 
 // activity reads the activity-level columns of a row.
-func (in *csvImport) activity(r *row, bad map[string]bool, problem func(col, code, detail string)) polku.Activity {
+func (in *csvImport) activity(r *row, bad map[string]bool, problem func(col, code, detail string, word ...string)) polku.Activity {
 	get := func(col string) string {
 		if bad[col] {
 			return ""
@@ -480,7 +572,7 @@ func (in *csvImport) activity(r *row, bad map[string]bool, problem func(col, cod
 		for _, w := range splitList(v) {
 			c, ok := categoryWords[word(w)]
 			if !ok {
-				problem("categories", CodeUnknownCategory, "category "+clip(w))
+				problem("categories", CodeUnknownCategory, "category "+clip(w), w)
 				continue
 			}
 			if !slices.Contains(a.Categories, c) {
@@ -536,7 +628,7 @@ func (in *csvImport) activity(r *row, bad map[string]bool, problem func(col, cod
 	for _, w := range splitList(get("access")) {
 		x, ok := accessWords[word(w)]
 		if !ok {
-			problem("access", CodeUnknownAccess, "feature "+clip(w))
+			problem("access", CodeUnknownAccess, "feature "+clip(w), w)
 			continue
 		}
 		if !slices.Contains(a.Access, x) {
@@ -546,7 +638,7 @@ func (in *csvImport) activity(r *row, bad map[string]bool, problem func(col, cod
 	for _, w := range splitList(get("languages")) {
 		l := language(w)
 		if !validLanguage(l) {
-			problem("languages", CodeBadLanguage, "language "+clip(w))
+			problem("languages", CodeBadLanguage, "language "+clip(w), w)
 			continue
 		}
 		if !slices.Contains(a.Languages, l) {
@@ -566,7 +658,7 @@ var (
 // price reads the price and price_without_card columns: free, card (free
 // with the wellbeing card; price_without_card says what it costs
 // otherwise), paid (amount not told) or an amount, 0 being free.
-func (in *csvImport) price(r *row, v, without string, problem func(col, code, detail string)) polku.Price {
+func (in *csvImport) price(r *row, v, without string, problem func(col, code, detail string, word ...string)) polku.Price {
 	w := strings.ToLower(v)
 	var p polku.Price
 	switch {
@@ -604,7 +696,7 @@ func (in *csvImport) price(r *row, v, without string, problem func(col, code, de
 
 // sessions reads the session-level columns of a row: one session, or one
 // a week from date to repeat_until. nil when a problem stops it.
-func (in *csvImport) sessions(r *row, bad map[string]bool, problem func(col, code, detail string)) []polku.Session {
+func (in *csvImport) sessions(r *row, bad map[string]bool, problem func(col, code, detail string, word ...string)) []polku.Session {
 	ok := true
 	get := func(col string) string {
 		if bad[col] {

@@ -358,11 +358,11 @@ func TestRead(t *testing.T) {
 		data []byte
 		want string // the first activity's id
 	}{
-		{"catalogue.csv", template, "savipaja"},
-		{"luettelo", template, "savipaja"},
+		{"catalogue.csv", template, "kivimaalaus"},
+		{"luettelo", template, "kivimaalaus"},
 		{"events.json", event, "kuv:e400"},
 		{"export", append([]byte("\n  "), event...), "kuv:e400"},
-		{"lista.txt", template, "savipaja"},
+		{"lista.txt", template, "kivimaalaus"},
 	}
 	for _, tt := range tests {
 		acts, err := Read(tt.name, bytes.NewReader(tt.data), helsinki, LEOptions{})

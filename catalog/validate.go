@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"unicode/utf8"
 
 	"polku"
@@ -143,7 +144,8 @@ func validateSession(s polku.Session) []Problem {
 		add("end", CodeEndBeforeStart, "the session ends before it starts")
 	}
 	if s.Capacity <= 0 {
-		add("capacity", CodeBadNumber, fmt.Sprintf("capacity %d: at least one seat", s.Capacity))
+		ps = append(ps, Problem{Column: "capacity", Code: CodeBadNumber,
+			Detail: fmt.Sprintf("capacity %d: at least one seat", s.Capacity), Value: strconv.Itoa(s.Capacity)})
 	}
 	if !s.EnrolFrom.IsZero() && !s.EnrolUntil.IsZero() && !s.EnrolUntil.After(s.EnrolFrom) {
 		add("enrol_until", CodeEndBeforeStart, "enrolment closes before it opens")

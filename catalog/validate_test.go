@@ -87,7 +87,7 @@ func TestCodes(t *testing.T) {
 		}
 		seen[c] = true
 	}
-	if len(Codes) != 19 {
-		t.Errorf("%d codes, want the 19 the locales carry", len(Codes))
+	if len(Codes) != 26 {
+		t.Errorf("%d codes, want the 26 the locales carry", len(Codes))
 	}
 }

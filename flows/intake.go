@@ -235,6 +235,15 @@ func (s *step) run() {
 		s.contact()
 	case KindEdited:
 		s.say(T("input.edited"))
+	case KindUnsupported:
+		if s.in.Media == "document" {
+			// Most often a catalogue file from someone who is not an
+			// operator: the sticker answer would puzzle them.
+			s.say(T("input.document"))
+		} else {
+			s.say(T("input.unsupported"))
+		}
+		s.reask()
 	default:
 		s.say(T("input.unsupported"))
 		s.reask()

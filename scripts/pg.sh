@@ -3,8 +3,10 @@
 #
 #   scripts/pg.sh start    start (creating it if needed); prints DATABASE_URL on stdout
 #   scripts/pg.sh stop     stop it
-#   scripts/pg.sh status   exit 0 when running, 3 when not
-#   scripts/pg.sh url      print DATABASE_URL only
+#   scripts/pg.sh status   exit 0 when running on POLKU_PGPORT, 3 when not running,
+#                          4 when running on another port (it says which)
+#   scripts/pg.sh url      print DATABASE_URL only (for POLKU_PGPORT; a warning on
+#                          stderr when the cluster runs on another port)
 #   scripts/pg.sh destroy  stop it and delete its data
 #
 # Environment:
@@ -136,6 +138,17 @@ pid_running() {
 	echo "$pid"
 }
 
+# running_port prints the port the running server listens on, as its
+# postmaster.pid says (the fourth line): the port it was started with,
+# whatever POLKU_PGPORT says now.
+running_port() { sed -n 4p "$data/postmaster.pid" 2>/dev/null; }
+
+# other_port says how to reach or move a cluster that runs on port $1.
+other_port() {
+	say "the cluster in $data runs on port $1, not $port (POLKU_PGPORT)." \
+		"Use it with POLKU_PGPORT=$1, or stop it (POLKU_PGPORT=$1 $0 stop) and start again"
+}
+
 # clear_stale removes the lock files of a server that is no longer running.
 clear_stale() {
 	[[ -e $data/postmaster.pid ]] || return 0
@@ -189,8 +202,13 @@ cmd_start() {
 	bin=$(bindir)
 	local running
 	if pid_running >/dev/null; then
-		running=$(sed -n 4p "$data/postmaster.pid")
-		[[ $running == "$port" ]] || die "already running on port $running, not $port; run: POLKU_PGPORT=$running $0 stop"
+		running=$(running_port)
+		if [[ $running != "$port" ]]; then
+			# Starting it again elsewhere would stop a server others
+			# may use; printing a URL for $port would point at nothing.
+			other_port "$running"
+			exit 1
+		fi
 		say "already running on port $port"
 	else
 		clear_stale
@@ -236,7 +254,14 @@ cmd_status() {
 		return 3
 	fi
 	if pid=$(pid_running); then
-		say "running (pid $pid) on 127.0.0.1:$port, data in $data"
+		local on
+		on=$(running_port)
+		if [[ -n $on && $on != "$port" ]]; then
+			say "running (pid $pid) on 127.0.0.1:$on, data in $data"
+			other_port "$on"
+			return 4
+		fi
+		say "running (pid $pid) on 127.0.0.1:${on:-$port}, data in $data"
 		return 0
 	fi
 	say "stopped, data in $data"
@@ -254,7 +279,14 @@ case ${1:-} in
 start) cmd_start ;;
 stop) cmd_stop ;;
 status) cmd_status ;;
-url) echo "$url" ;;
+url)
+	choose_data 2>/dev/null
+	if pid_running >/dev/null; then
+		on=$(running_port)
+		if [[ -n $on && $on != "$port" ]]; then other_port "$on"; fi
+	fi
+	echo "$url"
+	;;
 destroy) cmd_destroy ;;
 *)
 	echo "usage: $0 start|stop|status|url|destroy" >&2

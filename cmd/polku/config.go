@@ -46,7 +46,10 @@ type config struct {
 	Location       *time.Location
 	Reminders      polku.Reminders
 	Operators      []int64
-	Coordinators   coordination
+	// operator, set by the console, says who else may send a catalogue
+	// file: every family the console plays.
+	operator     func(user int64) bool
+	Coordinators coordination
 	// ConsoleAnyDatabase lets the console write its demo data to a
 	// database that is not on this computer.
 	ConsoleAnyDatabase bool

@@ -125,8 +125,9 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	if err := sampleCatalogue(ctx, db, cfg); err != nil {
 		return err
 	}
-	// The console's family may send a catalogue file, as an operator.
-	cfg.Operators = append(cfg.Operators, consoleUser)
+	// Every family the console plays (also after :new) may send a
+	// catalogue file, as an operator.
+	cfg.operator = func(user int64) bool { return user == consoleUser || user >= newFamilyBase }
 	// Update IDs go on from where the last console run's left off, as
 	// Telegram's do, so the inbox never mistakes them for old ones.
 	fake := telegramtest.New(telegramtest.Options{FirstUpdateID: time.Now().UnixMilli()})

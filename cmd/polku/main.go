@@ -162,7 +162,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	return bot.New(bot.Config{
 		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst,
-		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators,
+		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators, Operator: cfg.operator, Municipalities: cfg.Municipalities,
 		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,
 		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: tpl.get, MemberCache: co.MemberCache,
 		ProviderLinkDays: co.ProviderLinkDays, VerifyPerHour: co.VerifyPerHour,
@@ -236,6 +236,13 @@ func serveOn(ctx context.Context, cfg config, log *slog.Logger, lns listeners) e
 	if err != nil {
 		return err
 	}
+	// A token Telegram refuses would make a bot that runs and reaches
+	// nobody: say so and stop before anything starts.
+	if err := b.CheckToken(ctx); bot.IsTokenRefused(err) {
+		return err
+	} else if err != nil {
+		log.Warn("could not reach Telegram at start; trying on", "err", err)
+	}
 	if err := b.SetCommands(ctx); err != nil {
 		log.Warn("could not set the command menu", "err", err)
 	}
@@ -245,6 +252,12 @@ func serveOn(ctx context.Context, cfg config, log *slog.Logger, lns listeners) e
 	ops.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := db.Ping(r.Context()); err != nil {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		// A refused token (revoked while running) reaches nobody: the
+		// check fails so that monitoring sees it.
+		if b.TokenRefused(r.Context()) {
+			http.Error(w, "Telegram refuses the bot token: set TELEGRAM_BOT_TOKEN to the token @BotFather gives and restart", http.StatusServiceUnavailable)
 			return
 		}
 		// Degraded is still up (200): restarting would not help, but an

@@ -260,3 +260,51 @@ func connMetrics(t *testing.T, base, server string) map[string]int {
 	}
 	return m
 }
+
+// TestServeRefusedToken: with a token Telegram refuses, serve does not
+// start a bot that reaches nobody: it stops at once and says what to do,
+// never printing the token.
+func TestServeRefusedToken(t *testing.T) {
+	fake := telegramtest.New(telegramtest.Options{Token: fakeToken})
+	defer fake.Close()
+	vars := serveVars(t, fake, "127.0.0.1:0")
+	vars["TELEGRAM_BOT_TOKEN"] = "123456789:AAE2e-not-the-bots-token_for-tests"
+	vars["POLKU_LOG_LEVEL"] = "info"
+	ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	var out bytes.Buffer
+	err := run(ctx, []string{"serve"}, env(vars), nil, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "Telegram refused TELEGRAM_BOT_TOKEN") || !strings.Contains(err.Error(), "@BotFather") {
+		t.Fatalf("serve with a refused token: %v\n%s", err, out.String())
+	}
+	for _, secret := range []string{vars["TELEGRAM_BOT_TOKEN"], "AAE2e-not-the-bots-token_for-tests"} {
+		if strings.Contains(err.Error()+out.String(), secret) {
+			t.Errorf("the token is printed:\n%v\n%s", err, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "polku is running") {
+		t.Errorf("serve said it runs:\n%s", out.String())
+	}
+}
+
+// TestServeTokenRevoked: a token revoked while serve runs fails /healthz
+// (503, saying why), so that monitoring sees a bot that reaches nobody.
+func TestServeTokenRevoked(t *testing.T) {
+	fake := telegramtest.New(telegramtest.Options{Token: fakeToken})
+	defer fake.Close()
+	vars := serveVars(t, fake, "127.0.0.1:0")
+	ln := listenLocal(t)
+	serving(t, vars, listeners{ops: ln})
+	base := "http://" + ln.Addr().String()
+	waitUp(t, base)
+	fake.RevokeToken()
+	var code int
+	var body string
+	waitFor(t, "/healthz to fail", func() bool {
+		code, body = get(t, base+"/healthz")
+		return code == http.StatusServiceUnavailable
+	})
+	if !strings.Contains(body, "refuses the bot token") || strings.Contains(body, fakeToken) {
+		t.Errorf("GET /healthz: %d %q", code, body)
+	}
+}
