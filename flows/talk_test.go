@@ -538,11 +538,11 @@ func TestAwayOncePerDay(t *testing.T) {
 			{"sunday, answer", local(11, 22, 12, 0), tap("T:on"), time.Time{}, ""},
 			{"sunday, the answer", local(11, 22, 12, 1), typed("Thank you", 93), mon9, "2026-11-22"},
 		}},
-		// The emergency reply says all there is to say; the office hours
-		// come with the next message.
-		{"not with a safety word", stranger(), []moment{
-			{"sunday, urgent", local(11, 22, 12, 0), typed("he hits me", 94), time.Time{}, ""},
-			{"sunday, more", local(11, 22, 12, 5), typed("please", 95), mon9, "2026-11-22"},
+		// The answer to a safety word says when a person reads it
+		// (TestUrgentAway): the next message does not repeat it today.
+		{"told with a safety word", stranger(), []moment{
+			{"sunday, urgent", local(11, 22, 12, 0), typed("he hits me", 94), time.Time{}, "2026-11-22"},
+			{"sunday, more", local(11, 22, 12, 5), typed("please", 95), time.Time{}, "2026-11-22"},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -582,6 +582,35 @@ func TestAwayOncePerDay(t *testing.T) {
 						t.Errorf("%s: relay %+v", m.name, res.Effects)
 					}
 				}
+			}
+		})
+	}
+}
+
+func TestUrgentAway(t *testing.T) {
+	// The first answer to a safety word says, in the same message, when a
+	// person will read it and the crisis lines: never "at once" when
+	// nobody is at work.
+	e := talkEngine(t, "mon-fri 9-16")
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want []string
+		when time.Time
+	}{
+		{"sunday", local(11, 22, 21, 0), []string{"talk.urgent_away", "talk.emergency", "talk.crisis"}, local(11, 23, 9, 0)},
+		{"friday evening", local(11, 27, 18, 0), []string{"talk.urgent_away", "talk.emergency", "talk.crisis"}, local(11, 30, 9, 0)},
+		{"tuesday, open", local(11, 24, 10, 0), []string{"talk.urgent", "talk.emergency", "talk.crisis"}, time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := typed("he hits me", 96)
+			in.Now = tc.at
+			r := only(t, feed(t, e, stranger(), in))
+			if got := ids(r); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			if w, _ := r.Text[0].Data["When"].(When); !w.Start.Equal(tc.when) {
+				t.Errorf("when %v, want %v", w.Start, tc.when)
 			}
 		})
 	}

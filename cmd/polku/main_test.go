@@ -209,6 +209,24 @@ func TestConsoleRefusesRemoteDatabase(t *testing.T) {
 	}
 }
 
+// TestConsoleCrisisLine: the console's demo tells a family who writes a
+// safety word a (fictional) crisis line beside 112.
+func TestConsoleCrisisLine(t *testing.T) {
+	url := pgtest.URL(t)
+	in := strings.NewReader("/start\n:new\nMieheni lyö minua.\n:quit\n")
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := run(ctx, []string{"console"}, env(map[string]string{"DATABASE_URL": url, "POLKU_LOG_LEVEL": "warn"}), in, &out, &out); err != nil {
+		t.Fatalf("console: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"112", consoleCrisisLine} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("console output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
 func TestConsoleNewFamilyIsNew(t *testing.T) {
 	clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	c := &consoleState{out: io.Discard, now: func() time.Time { return clock }, user: telegramtest.User{ID: consoleUser}}
