@@ -138,7 +138,7 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 func (b *Bot) summary(lang string, c polku.Case, conv flows.Conversation, phone string) string {
 	loc := b.render.loc
 	a := conv.Answers
-	head := loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil)
+	head := b.summaryHead(lang, c, conv.Lang)
 	switch {
 	case c.Shared && (a.Municipality != "" || len(a.Children) > 0):
 		return head + "\n\n" + loc.Message(lang, "case.shared", nil, nil) + "\n\n" + b.render.text(lang, flows.AnswersText(a))
@@ -150,6 +150,18 @@ func (b *Bot) summary(lang string, c polku.Case, conv flows.Conversation, phone 
 		text += "\n\n" + loc.Message(lang, "case.call", map[string]any{"Phone": phone}, nil)
 	}
 	return text
+}
+
+// summaryHead is the first lines of a case's summary: its number, and the
+// language the family uses the bot in, whatever it shared, so that the
+// coordinators know how to write to it.
+func (b *Bot) summaryHead(lang string, c polku.Case, familyLang string) string {
+	loc := b.render.loc
+	head := loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil)
+	if familyLang != "" {
+		head += "\n" + loc.Message(lang, "case.language", map[string]any{"Language": loc.Message(lang, "language.name."+familyLang, nil, nil)}, nil)
+	}
+	return head
 }
 
 // summaryIn is the case's summary in the transaction of the family's
@@ -301,7 +313,11 @@ func (b *Bot) withdraw(ctx context.Context, tx *store.Tx, erase bool) ([]store.O
 	}
 	c.Shared, c.Municipality, c.Bands = false, "", ""
 	lang := b.cfg.GroupLang
-	text := b.render.loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil) + "\n\n" + b.render.loc.Message(lang, "case.withdrawn", nil, nil)
+	fam, err := tx.FamilyChat(ctx, c.ChatID)
+	if err != nil {
+		return nil, err
+	}
+	text := b.summaryHead(lang, c, fam.Lang) + "\n\n" + b.render.loc.Message(lang, "case.withdrawn", nil, nil)
 	return []store.Out{
 		b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)}),
 		b.groupOut(out{Method: "edit", Case: c.ID, Summary: true, Text: text, Inline: b.caseKeys(lang, c)}),

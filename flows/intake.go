@@ -889,7 +889,7 @@ func (s *step) languageRows() [][]Button {
 	var rows [][]Button
 	var row []Button
 	for _, l := range s.e.cfg.Languages {
-		row = append(row, Button{Label: T("language.name." + l), Payload: "L:" + l})
+		row = append(row, Button{Label: T("language.self." + l), Payload: "L:" + l})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -1141,10 +1141,25 @@ func AnswersText(a polku.Answers) Text {
 		"Helps":        list(labels(a.Helps, "help.")),
 		"HelpText":     helpText,
 		"Needs":        list(labels(a.Needs, "need.")),
-		"Languages":    list(labels(a.Languages, "spoken.")),
+		"Languages":    list(languageNames(a.Languages)),
 		"Wellbeing":    wellbeing,
 		"Contact":      contact,
 	}}
+}
+
+// languageNames are the plain names of languages in the reader's
+// language ("Ukrainian", not "українська"), for the answers read back; the
+// question's buttons show each in its own.
+func languageNames(langs []string) []Text {
+	var out []Text
+	for _, l := range langs {
+		if l == "other" {
+			out = append(out, T("spoken.other"))
+			continue
+		}
+		out = append(out, T("language.name."+l))
+	}
+	return out
 }
 
 func labels[V ~string](vs []V, prefix string) []Text {
