@@ -668,6 +668,8 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 				err = tx.Count(ctx, "person_requested", c.Answers.Municipality)
 			}
 			stale = true
+		case flows.ShareAnswered:
+			stale = true
 		case flows.OpenCase:
 			_, more, written, err = b.openCase(ctx, tx, c, e.Share, e.Urgent)
 		case flows.Relay:

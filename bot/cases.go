@@ -145,7 +145,11 @@ func (b *Bot) summary(lang string, c polku.Case, conv flows.Conversation, phone 
 	case c.Shared:
 		return head + "\n\n" + loc.Message(lang, "case.no_answers", nil, nil)
 	}
-	text := head + "\n\n" + loc.Message(lang, "case.not_shared", nil, nil)
+	id := "case.not_shared"
+	if conv.Sharing {
+		id = "case.share_asked"
+	}
+	text := head + "\n\n" + loc.Message(lang, id, nil, nil)
 	if phone != "" {
 		text += "\n\n" + loc.Message(lang, "case.call", map[string]any{"Phone": phone}, nil)
 	}

@@ -573,7 +573,18 @@ func (s *step) answer(action string, args []string) bool {
 				s.effect(OpenCase{Share: s.c.Share == "yes"})
 				s.c.Talk = a.Contact == polku.ContactChat
 				if s.c.Share == "" {
-					s.askShare()
+					// Asked in the thanks, as its one set of buttons: not
+					// a question lost between the menu and the
+					// suggestions. Until it is answered, the case's
+					// summary says it waits for the family's answer.
+					s.c.Sharing = true
+					q := s.shareQuestion()
+					if n := len(s.res.Replies); n > 0 && s.res.Replies[n-1].Edit == 0 {
+						thanks := &s.res.Replies[n-1]
+						thanks.Text, thanks.Inline = append(thanks.Text, q.Text...), q.Inline
+					} else {
+						s.send(q)
+					}
 				}
 			}
 			// The first suggestions follow the thanks at once.

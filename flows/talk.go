@@ -46,9 +46,11 @@ func (s *step) share(choice string) {
 	case "yes", "no":
 		s.c.Sharing = false
 		s.c.Share = choice
+		s.effect(ShareAnswered{})
 		s.openTalk()
 	case "x":
 		s.c.Sharing = false
+		s.effect(ShareAnswered{})
 		s.say(T("share.cancelled"))
 		s.reask()
 	default:

@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -238,11 +239,11 @@ func TestShareQuestion(t *testing.T) {
 		{"person asks first", family(), []Input{tap("P")}, asked, ""},
 		{"the menu's person asks first", family(), []Input{tap("20:menu:person")}, asked, ""},
 		{"yes opens a shared case", family(), []Input{tap("P"), tap("20:share:yes")},
-			seen{Effects: []Effect{OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
+			seen{Effects: []Effect{ShareAnswered{}, OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
 		{"no opens a case without the answers", family(), []Input{tap("P"), tap("20:share:no")},
-			seen{Effects: []Effect{OpenCase{Share: false}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "no"}, ""},
+			seen{Effects: []Effect{ShareAnswered{}, OpenCase{Share: false}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "no"}, ""},
 		{"not now", family(), []Input{tap("P"), tap("20:share:x")},
-			seen{Replies: []string{"share.cancelled", done}, State: Done}, ""},
+			seen{Effects: []Effect{ShareAnswered{}}, Replies: []string{"share.cancelled", done}, State: Done}, ""},
 		{"asked again after not now", family(), []Input{tap("P"), tap("20:share:x"), tap("P")}, asked, ""},
 		{"asked once: yes before", sharedFamily("yes"), []Input{tap("P")},
 			seen{Effects: []Effect{OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
@@ -378,7 +379,7 @@ func TestTypedLabelWhileSharing(t *testing.T) {
 		{"typed yes", c, []Input{typed("✅ Yes, they may see my answers", 40)},
 			seen{Effects: []Effect{Relay{Message: 40}}, State: Done, Talk: true, Sharing: true}, ""},
 		{"pressed yes", c, []Input{tap("20:share:yes")},
-			seen{Effects: []Effect{OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
+			seen{Effects: []Effect{ShareAnswered{}, OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
 	})
 }
 
@@ -810,6 +811,11 @@ func TestConfirmOpensCase(t *testing.T) {
 			}
 			if !tc.asked {
 				return
+			}
+			// The question is the thanks' own, not a message of its own
+			// between the menu and the suggestions.
+			if asked := slices.IndexFunc(replies, func(r string) bool { return strings.Contains(r, "share.question") }); !strings.HasPrefix(replies[asked], "done.thanks") {
+				t.Errorf("the share question in %q, not with the thanks", replies[asked])
 			}
 			// Answered once, the question is not asked again, and the
 			// contact saved again asks no coordinator again.
