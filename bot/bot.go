@@ -605,7 +605,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 			if err != nil {
 				return nil, conv, err
 			}
-			photo.Text, photo.Inline = c.Text, c.Inline
+			photo.Text, photo.Inline = b.cardCaption(res.Conv.Lang, *c.card, c.Text), c.Inline
 			calls[i] = photo
 		}
 	}
