@@ -521,6 +521,9 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 // links the new one from now on. It returns the new topic.
 func (b *Bot) newTopic(ctx context.Context, chat, id int64, gone int) (int, error) {
 	b.log.Warn("a case's topic is gone: opening a new one", "case", id)
+	// first are the new topic's first messages that could not be sent
+	// at once: they are queued.
+	var first []out
 	thread, err := b.db.ReplaceTopic(ctx, id, gone, func(c polku.Case) (int, int, error) {
 		var conv flows.Conversation
 		data, err := b.db.Conversation(ctx, c.ChatID)
@@ -543,14 +546,23 @@ func (b *Bot) newTopic(ctx context.Context, chat, id int64, gone int) (int, erro
 			return 0, 0, err
 		}
 		lang := b.cfg.GroupLang
-		sum := out{Method: "send", ChatID: chat, Text: b.summary(lang, c, conv, phone), Inline: b.caseKeys(lang, c), Pin: true}
+		first = []out{
+			{Method: "send", ChatID: chat, Case: id, Text: b.summary(lang, c, conv, phone), Inline: b.caseKeys(lang, c), Pin: true, Summary: true},
+			{Method: "send", ChatID: chat, Case: id, Text: b.render.loc.Message(lang, "case.new_topic", nil, nil)},
+		}
+		// The summary first, as in a new case's topic. The topic is the
+		// case's even if that fails (Telegram may be busy): then the
+		// summary is queued, and no topic is left empty.
+		sum := first[0]
+		sum.Summary = false // recorded with the topic
 		msg, err := b.api(ctx, &sum, t.MessageThreadID)
 		if err != nil {
-			return 0, 0, err
+			return t.MessageThreadID, 0, nil
 		}
-		note := out{Method: "send", ChatID: chat, Text: b.render.loc.Message(lang, "case.new_topic", nil, nil)}
-		if _, err := b.api(ctx, &note, t.MessageThreadID); err != nil {
-			return 0, 0, err
+		if _, err := b.api(ctx, &first[1], t.MessageThreadID); err != nil {
+			first = first[1:]
+		} else {
+			first = nil
 		}
 		if c.Status == polku.CaseClosed {
 			// A closed case's topic stays closed, as it was.
@@ -560,6 +572,13 @@ func (b *Bot) newTopic(ctx context.Context, chat, id int64, gone int) (int, erro
 	})
 	if polku.ErrorCode(err) == polku.ENOTFOUND {
 		return 0, errCaseGone
+	}
+	if err == nil && len(first) > 0 {
+		outs := make([]store.Out, len(first))
+		for i, o := range first {
+			outs[i] = b.groupOut(o)
+		}
+		err = b.db.Queue(ctx, outs)
 	}
 	return thread, err
 }
