@@ -627,7 +627,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 			if err != nil {
 				return nil, conv, err
 			}
-			photo.Text, photo.Inline = c.Text, c.Inline
+			photo.Text, photo.Inline = b.cardCaption(res.Conv.Lang, *c.card, c.Text), c.Inline
 			calls[i] = photo
 		}
 	}
@@ -689,6 +689,8 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			if err == nil {
 				err = tx.Count(ctx, "person_requested", c.Answers.Municipality)
 			}
+			stale = true
+		case flows.ShareAnswered:
 			stale = true
 		case flows.OpenCase:
 			_, more, written, err = b.openCase(ctx, tx, c, e.Share, e.Urgent)

@@ -96,7 +96,7 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 	switch did {
 	case store.CaseNew:
 		written = true
-		text, err := b.summary(ctx, tx, lang, c, conv.Answers)
+		text, err := b.summaryIn(ctx, tx, lang, c, conv)
 		if err != nil {
 			return c, nil, false, err
 		}
@@ -116,7 +116,7 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 	if shared || did == store.CaseReopened {
 		// The answers now shown, or the buttons of an open case again.
 		written = true
-		edit, err := b.refresh(ctx, tx, lang, c, conv.Answers)
+		edit, err := b.refresh(ctx, tx, lang, c, conv)
 		if err != nil {
 			return c, nil, false, err
 		}
@@ -134,29 +134,58 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 
 // summary is the first message of a case's topic: the family's answers
 // when it agreed to share them; else only the number it asked to be
-// called at, if it did.
-func (b *Bot) summary(ctx context.Context, tx *store.Tx, lang string, c polku.Case, a polku.Answers) (string, error) {
+// called at (phone), if it did.
+func (b *Bot) summary(lang string, c polku.Case, conv flows.Conversation, phone string) string {
 	loc := b.render.loc
-	head := loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil)
+	a := conv.Answers
+	head := b.summaryHead(lang, c, conv.Lang)
 	switch {
 	case c.Shared && (a.Municipality != "" || len(a.Children) > 0):
-		return head + "\n\n" + loc.Message(lang, "case.shared", nil, nil) + "\n\n" + b.render.text(lang, flows.AnswersText(a)), nil
+		return head + "\n\n" + loc.Message(lang, "case.shared", nil, nil) + "\n\n" + b.render.text(lang, flows.AnswersText(a))
 	case c.Shared:
-		return head + "\n\n" + loc.Message(lang, "case.no_answers", nil, nil), nil
+		return head + "\n\n" + loc.Message(lang, "case.no_answers", nil, nil)
 	}
-	text := head + "\n\n" + loc.Message(lang, "case.not_shared", nil, nil)
-	phone, err := tx.CallRequested(ctx, c.ChatID)
+	id := "case.not_shared"
+	if conv.Sharing {
+		id = "case.share_asked"
+	}
+	text := head + "\n\n" + loc.Message(lang, id, nil, nil)
 	if phone != "" {
 		text += "\n\n" + loc.Message(lang, "case.call", map[string]any{"Phone": phone}, nil)
 	}
-	return text, err
+	return text
+}
+
+// summaryHead is the first lines of a case's summary: its number, and the
+// language the family uses the bot in, whatever it shared, so that the
+// coordinators know how to write to it.
+func (b *Bot) summaryHead(lang string, c polku.Case, familyLang string) string {
+	loc := b.render.loc
+	head := loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil)
+	if familyLang != "" {
+		head += "\n" + loc.Message(lang, "case.language", map[string]any{"Language": loc.Message(lang, "language.name."+familyLang, nil, nil)}, nil)
+	}
+	return head
+}
+
+// summaryIn is the case's summary in the transaction of the family's
+// update.
+func (b *Bot) summaryIn(ctx context.Context, tx *store.Tx, lang string, c polku.Case, conv flows.Conversation) (string, error) {
+	phone := ""
+	if !c.Shared {
+		var err error
+		if phone, err = tx.CallRequested(ctx, c.ChatID); err != nil {
+			return "", err
+		}
+	}
+	return b.summary(lang, c, conv, phone), nil
 }
 
 // refresh writes the case's pinned summary again. The summary's message
 // is named by the case and found when the edit is sent: it may not have
 // been sent yet when the edit is queued.
-func (b *Bot) refresh(ctx context.Context, tx *store.Tx, lang string, c polku.Case, a polku.Answers) (store.Out, error) {
-	text, err := b.summary(ctx, tx, lang, c, a)
+func (b *Bot) refresh(ctx context.Context, tx *store.Tx, lang string, c polku.Case, conv flows.Conversation) (store.Out, error) {
+	text, err := b.summaryIn(ctx, tx, lang, c, conv)
 	if err != nil {
 		return store.Out{}, err
 	}
@@ -177,7 +206,7 @@ func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conver
 	if err != nil {
 		return nil, err
 	}
-	edit, err := b.refresh(ctx, tx, b.cfg.GroupLang, c, conv.Answers)
+	edit, err := b.refresh(ctx, tx, b.cfg.GroupLang, c, conv)
 	return []store.Out{edit}, err
 }
 
@@ -294,7 +323,11 @@ func (b *Bot) withdraw(ctx context.Context, tx *store.Tx, erase bool) ([]store.O
 	}
 	c.Shared, c.Municipality, c.Bands = false, "", ""
 	lang := b.cfg.GroupLang
-	text := b.render.loc.Message(lang, "case.title", map[string]any{"ID": c.ID}, nil) + "\n\n" + b.render.loc.Message(lang, "case.withdrawn", nil, nil)
+	fam, err := tx.FamilyChat(ctx, c.ChatID)
+	if err != nil {
+		return nil, err
+	}
+	text := b.summaryHead(lang, c, fam.Lang) + "\n\n" + b.render.loc.Message(lang, "case.withdrawn", nil, nil)
 	return []store.Out{
 		b.groupOut(out{Method: "topic_title", Case: c.ID, Text: topicTitle(c)}),
 		b.groupOut(out{Method: "edit", Case: c.ID, Summary: true, Text: text, Inline: b.caseKeys(lang, c)}),

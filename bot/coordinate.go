@@ -486,8 +486,18 @@ func (b *Bot) cardPhoto(ctx context.Context, lang string, chat int64, card polku
 	if err != nil {
 		return out{}, err
 	}
-	caption := b.render.paragraphs(lang, text)
-	return out{Method: "photo", ChatID: chat, FileName: "card.png", File: png, Text: caption}, nil
+	return out{Method: "photo", ChatID: chat, FileName: "card.png", File: png, Text: b.cardCaption(lang, card, b.render.paragraphs(lang, text))}, nil
+}
+
+// cardCaption is the caption of a card's picture: text, then the card's
+// code as text too (a screen reader, or a slow link that shows no
+// picture, still has it).
+func (b *Bot) cardCaption(lang string, card polku.Card, text string) string {
+	code := b.render.loc.Message(lang, "card.code", map[string]any{"Code": polku.FormatCardCode(card.Code)}, nil)
+	if text == "" {
+		return code
+	}
+	return text + "\n\n" + code
 }
 
 // groupCommand handles a command in the coordinators' group.

@@ -15,6 +15,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"polku"
+	"polku/flows"
 	"polku/store"
 )
 
@@ -503,6 +504,89 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 			o.MessageID, o.Summary = c.Summary, false
 		}
 	}
+	id, err := b.api(ctx, o, thread)
+	if class, _ := classify(err, o.ChatID); class == failThreadGone && o.Case != 0 && o.Method != "topic_delete" {
+		// The case's topic was deleted (by hand, or it is not in the
+		// Telegram the bot talks to now): the case gets a new one, and
+		// what was refused goes there.
+		if thread, err = b.newTopic(ctx, o.ChatID, o.Case, thread); err != nil {
+			return 0, err
+		}
+		id, err = b.api(ctx, o, thread)
+	}
+	return id, err
+}
+
+// newTopic opens a new topic for case id when its topic gone is no more,
+// with the case's summary and buttons pinned, as for a new case; /cases
+// links the new one from now on. It returns the new topic.
+func (b *Bot) newTopic(ctx context.Context, chat, id int64, gone int) (int, error) {
+	b.log.Warn("a case's topic is gone: opening a new one", "case", id)
+	// first are the new topic's first messages that could not be sent
+	// at once: they are queued.
+	var first []out
+	thread, err := b.db.ReplaceTopic(ctx, id, gone, func(c polku.Case) (int, int, error) {
+		var conv flows.Conversation
+		data, err := b.db.Conversation(ctx, c.ChatID)
+		if err != nil {
+			return 0, 0, err
+		}
+		if data != nil {
+			if err := json.Unmarshal(data, &conv); err != nil {
+				return 0, 0, err
+			}
+		}
+		phone := ""
+		if !c.Shared {
+			if phone, err = b.db.CallRequested(ctx, c.ChatID); err != nil {
+				return 0, 0, err
+			}
+		}
+		t, err := b.tg.CreateForumTopic(ctx, &tgbot.CreateForumTopicParams{ChatID: chat, Name: topicTitle(c)})
+		if err != nil {
+			return 0, 0, err
+		}
+		lang := b.cfg.GroupLang
+		first = []out{
+			{Method: "send", ChatID: chat, Case: id, Text: b.summary(lang, c, conv, phone), Inline: b.caseKeys(lang, c), Pin: true, Summary: true},
+			{Method: "send", ChatID: chat, Case: id, Text: b.render.loc.Message(lang, "case.new_topic", nil, nil)},
+		}
+		// The summary first, as in a new case's topic. The topic is the
+		// case's even if that fails (Telegram may be busy): then the
+		// summary is queued, and no topic is left empty.
+		sum := first[0]
+		sum.Summary = false // recorded with the topic
+		msg, err := b.api(ctx, &sum, t.MessageThreadID)
+		if err != nil {
+			return t.MessageThreadID, 0, nil
+		}
+		if _, err := b.api(ctx, &first[1], t.MessageThreadID); err != nil {
+			first = first[1:]
+		} else {
+			first = nil
+		}
+		if c.Status == polku.CaseClosed {
+			// A closed case's topic stays closed, as it was.
+			_, _ = b.tg.CloseForumTopic(ctx, &tgbot.CloseForumTopicParams{ChatID: chat, MessageThreadID: t.MessageThreadID})
+		}
+		return t.MessageThreadID, msg, nil
+	})
+	if polku.ErrorCode(err) == polku.ENOTFOUND {
+		return 0, errCaseGone
+	}
+	if err == nil && len(first) > 0 {
+		outs := make([]store.Out, len(first))
+		for i, o := range first {
+			outs[i] = b.groupOut(o)
+		}
+		err = b.db.Queue(ctx, outs)
+	}
+	return thread, err
+}
+
+// api makes the Bot API call of o in thread (0 for none) and returns the
+// ID of the message it sent or edited (0 for none).
+func (b *Bot) api(ctx context.Context, o *out, thread int) (int, error) {
 	var msg *models.Message
 	var err error
 	switch o.Method {

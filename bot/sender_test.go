@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -545,5 +546,66 @@ func TestPace(t *testing.T) {
 	}
 	if n := p.size(); n != minInFlight {
 		t.Errorf("back at 20ms: %d in flight, want %d", n, minInFlight)
+	}
+}
+
+// TestCaseTopicTelegramNeverHad: the case's topic is one the Telegram the
+// bot talks to never had (the console's fake Telegram started again on the
+// same database). The family's next message opens a new topic for the
+// case, with its summary pinned, and arrives there; the case keeps it.
+// When Telegram fails the summary in the new topic, the topic is the
+// case's all the same, and the summary follows: no topic is left empty.
+func TestCaseTopicTelegramNeverHad(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault bool
+		want  []string
+	}{
+		{"summary first", false, []string{"📋 Asia #1", "case.new_topic", "Is anyone there?"}},
+		{"summary refused once", true, []string{"Is anyone there?", "📋 Asia #1", "case.new_topic"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, fast)
+			fam := telegramtest.User{ID: 4244, FirstName: "Test", LanguageCode: "en"}
+			h.names = map[int64]string{fam.ID: ""}
+			h.family = fam.ID
+			for _, a := range []string{"/start", "[💬 Talk to a person]", "Hello?"} {
+				h.act(fam, a)
+				h.settle()
+			}
+			if _, err := h.pool.Exec(t.Context(), `UPDATE cases SET thread_id = 4242, summary_id = 4243`); err != nil {
+				t.Fatal(err)
+			}
+			if tc.fault {
+				h.fake.Fail(telegramtest.Fault{Method: "sendMessage", ChatID: group, Times: 1, Status: 500})
+			}
+			h.act(fam, "Is anyone there?")
+			h.settle()
+			var thread, summary int
+			if err := h.pool.QueryRow(t.Context(), `SELECT thread_id, summary_id FROM cases`).Scan(&thread, &summary); err != nil {
+				t.Fatal(err)
+			}
+			topics := h.fake.Topics(group)
+			if len(topics) != 2 || topics[1].ThreadID != thread {
+				t.Fatalf("topics %+v, the case's %d", topics, thread)
+			}
+			var got []string
+			for _, m := range h.fake.Messages(group) {
+				if m.ThreadID == thread && m.Text != "" {
+					got = append(got, strings.SplitN(m.Text, "\n", 2)[0])
+				}
+				if m.ID == summary && (m.ThreadID != thread || !m.Pinned) {
+					t.Errorf("the summary %+v is not pinned in the new topic", m)
+				}
+			}
+			for i, w := range tc.want {
+				if w == "case.new_topic" {
+					tc.want[i] = h.bot.gl(w, nil)
+				}
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("the new topic has %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

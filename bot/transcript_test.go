@@ -54,6 +54,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> #Anna+Ben [Button]        both press it at the same moment
 //	> (bot removed from the group)   someone removes the bot from the
 //	> (bot added back to the group)  coordinators' group, and adds it back
+//	> (topic deleted by hand)   a coordinator deletes the newest case topic
+//	                            in Telegram's app (the bot is not told)
 //	< a line to another family starts with @Name, to the group with #
 //	< a line of the bot's message (<~ for an edited message)
 //	  [a button] [another]      its inline buttons, a row a line; {x} a reply keyboard
@@ -257,6 +259,12 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.fake.RemoveBot(group)
 		h.settle()
 		return "  (the coordinators' group: the bot is not in it)\n" + h.render(u.ID)
+	case action == "(topic deleted by hand)":
+		topics := h.fake.Topics(group)
+		if len(topics) == 0 || !h.fake.DeleteTopic(group, topics[len(topics)-1].ThreadID) {
+			t.Fatalf("%s: no topic to delete", action)
+		}
+		return "  #(a coordinator deleted the topic: " + topics[len(topics)-1].Name + ")\n"
 	case action == "(bot added back to the group)":
 		h.fake.AddBotBack(group, telegramtest.Rights{ManageChat: true, DeleteMessages: true, PinMessages: true, ManageTopics: true})
 	case strings.HasPrefix(action, "#"):

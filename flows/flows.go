@@ -219,6 +219,11 @@ type Relay struct {
 	Edited  bool
 }
 
+// ShareAnswered: the family answered whether the coordinators may see
+// its answers (or put the question off). Its case's summary, which said
+// the question waits for an answer, is written again.
+type ShareAnswered struct{}
+
 // Started counts a family who came from a professional's referral link.
 type Started struct {
 	Referral string
@@ -232,6 +237,7 @@ func (Export) effect()        {}
 func (OpenCase) effect()      {}
 func (Relay) effect()         {}
 func (Started) effect()       {}
+func (ShareAnswered) effect() {}
 
 // Result is what one step produced.
 type Result struct {

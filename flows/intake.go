@@ -615,7 +615,18 @@ func (s *step) answer(action string, args []string) bool {
 				s.effect(OpenCase{Share: s.c.Share == "yes"})
 				s.c.Talk = a.Contact == polku.ContactChat
 				if s.c.Share == "" {
-					s.askShare()
+					// Asked in the thanks, as its one set of buttons: not
+					// a question lost between the menu and the
+					// suggestions. Until it is answered, the case's
+					// summary says it waits for the family's answer.
+					s.c.Sharing = true
+					q := s.shareQuestion()
+					if n := len(s.res.Replies); n > 0 && s.res.Replies[n-1].Edit == 0 {
+						thanks := &s.res.Replies[n-1]
+						thanks.Text, thanks.Inline = append(thanks.Text, q.Text...), q.Inline
+					} else {
+						s.send(q)
+					}
 				}
 			}
 			// The first suggestions follow the thanks at once.
@@ -996,7 +1007,7 @@ func (s *step) languageRows() [][]Button {
 	var rows [][]Button
 	var row []Button
 	for _, l := range s.e.cfg.Languages {
-		row = append(row, Button{Label: T("language.name." + l), Payload: "L:" + l})
+		row = append(row, Button{Label: T("language.self." + l), Payload: "L:" + l})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -1262,10 +1273,25 @@ func AnswersText(a polku.Answers) Text {
 		"Helps":        list(labels(a.Helps, "help.")),
 		"HelpText":     helpText,
 		"Needs":        list(labels(a.Needs, "need.")),
-		"Languages":    list(labels(a.Languages, "spoken.")),
+		"Languages":    list(languageNames(a.Languages)),
 		"Wellbeing":    wellbeing,
 		"Contact":      contact,
 	}}
+}
+
+// languageNames are the plain names of languages in the reader's
+// language ("Ukrainian", not "українська"), for the answers read back; the
+// question's buttons show each in its own.
+func languageNames(langs []string) []Text {
+	var out []Text
+	for _, l := range langs {
+		if l == "other" {
+			out = append(out, T("spoken.other"))
+			continue
+		}
+		out = append(out, T("language.name."+l))
+	}
+	return out
 }
 
 func labels[V ~string](vs []V, prefix string) []Text {

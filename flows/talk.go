@@ -46,9 +46,11 @@ func (s *step) share(choice string) {
 	case "yes", "no":
 		s.c.Sharing = false
 		s.c.Share = choice
+		s.effect(ShareAnswered{})
 		s.openTalk()
 	case "x":
 		s.c.Sharing = false
+		s.effect(ShareAnswered{})
 		s.say(T("share.cancelled"))
 		s.reask()
 	default:
@@ -147,13 +149,8 @@ func (s *step) talking() bool {
 	s.effect(Relay{Message: s.in.Message, Share: s.c.Share == "yes", Urgent: urgent, Edited: edited})
 	s.c.Talk = true
 	if urgent {
-		id := "talk.urgent"
-		if !s.in.Unreachable.IsZero() {
-			// Never "passed on at once" when nothing can pass.
-			id, s.c.ToldDown = "talk.urgent_down", s.in.Unreachable
-		}
-		t := append([]Text{T(id)}, s.emergency()...)
-		s.send(Reply{Text: t, Inline: s.talkButtons()})
+		t := []Text{s.urgentAnswer()}
+		s.send(Reply{Text: append(t, s.emergency()...), Inline: s.talkButtons()})
 		return true
 	}
 	t := s.down()
@@ -170,6 +167,27 @@ func (s *step) talking() bool {
 		s.send(Reply{Text: t, Inline: s.talkButtons()})
 	}
 	return true
+}
+
+// urgentAnswer is the first line of the answer to a safety word: the
+// message was passed on, and when a person reads it. Never "at once" when
+// nothing can pass, or when nobody is at work: the family learns that here,
+// not from its next message.
+func (s *step) urgentAnswer() Text {
+	if !s.in.Unreachable.IsZero() {
+		s.c.ToldDown = s.in.Unreachable
+		return T("talk.urgent_down")
+	}
+	h := s.e.cfg.Hours
+	if h.Open(s.in.Now) {
+		return T("talk.urgent")
+	}
+	// The away notice is told: the next message need not repeat it today.
+	s.c.Told = s.in.Now.In(s.e.cfg.Location).Format("2006-01-02")
+	if next := h.Next(s.in.Now); !next.IsZero() {
+		return Text{ID: "talk.urgent_away", Data: map[string]any{"When": When{Start: next}}}
+	}
+	return T("talk.urgent_away_unknown")
 }
 
 // urgent reports whether the input's text (typed, a caption, or an edit's

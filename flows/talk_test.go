@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -244,11 +245,11 @@ func TestShareQuestion(t *testing.T) {
 		{"person asks first", family(), []Input{tap("P")}, asked, ""},
 		{"the menu's person asks first", family(), []Input{tap("20:menu:person")}, asked, ""},
 		{"yes opens a shared case", family(), []Input{tap("P"), tap("20:share:yes")},
-			seen{Effects: []Effect{OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
+			seen{Effects: []Effect{ShareAnswered{}, OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
 		{"no opens a case without the answers", family(), []Input{tap("P"), tap("20:share:no")},
-			seen{Effects: []Effect{OpenCase{Share: false}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "no"}, ""},
+			seen{Effects: []Effect{ShareAnswered{}, OpenCase{Share: false}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "no"}, ""},
 		{"not now", family(), []Input{tap("P"), tap("20:share:x")},
-			seen{Replies: []string{"share.cancelled", done}, State: Done}, ""},
+			seen{Effects: []Effect{ShareAnswered{}}, Replies: []string{"share.cancelled", done}, State: Done}, ""},
 		{"asked again after not now", family(), []Input{tap("P"), tap("20:share:x"), tap("P")}, asked, ""},
 		{"asked once: yes before", sharedFamily("yes"), []Input{tap("P")},
 			seen{Effects: []Effect{OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
@@ -384,7 +385,7 @@ func TestTypedLabelWhileSharing(t *testing.T) {
 		{"typed yes", c, []Input{typed("✅ Yes, they may see my answers", 40)},
 			seen{Effects: []Effect{Relay{Message: 40}}, State: Done, Talk: true, Sharing: true}, ""},
 		{"pressed yes", c, []Input{tap("20:share:yes")},
-			seen{Effects: []Effect{OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
+			seen{Effects: []Effect{ShareAnswered{}, OpenCase{Share: true}}, Replies: []string{"talk.open"}, State: Done, Talk: true, Share: "yes"}, ""},
 	})
 }
 
@@ -544,11 +545,11 @@ func TestAwayOncePerDay(t *testing.T) {
 			{"sunday, answer", local(11, 22, 12, 0), tap("T:on"), time.Time{}, ""},
 			{"sunday, the answer", local(11, 22, 12, 1), typed("Thank you", 93), mon9, "2026-11-22"},
 		}},
-		// The emergency reply says all there is to say; the office hours
-		// come with the next message.
-		{"not with a safety word", stranger(), []moment{
-			{"sunday, urgent", local(11, 22, 12, 0), typed("he hits me", 94), time.Time{}, ""},
-			{"sunday, more", local(11, 22, 12, 5), typed("please", 95), mon9, "2026-11-22"},
+		// The answer to a safety word says when a person reads it
+		// (TestUrgentAway): the next message does not repeat it today.
+		{"told with a safety word", stranger(), []moment{
+			{"sunday, urgent", local(11, 22, 12, 0), typed("he hits me", 94), time.Time{}, "2026-11-22"},
+			{"sunday, more", local(11, 22, 12, 5), typed("please", 95), time.Time{}, "2026-11-22"},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -588,6 +589,35 @@ func TestAwayOncePerDay(t *testing.T) {
 						t.Errorf("%s: relay %+v", m.name, res.Effects)
 					}
 				}
+			}
+		})
+	}
+}
+
+func TestUrgentAway(t *testing.T) {
+	// The first answer to a safety word says, in the same message, when a
+	// person will read it and the crisis lines: never "at once" when
+	// nobody is at work.
+	e := talkEngine(t, "mon-fri 9-16")
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want []string
+		when time.Time
+	}{
+		{"sunday", local(11, 22, 21, 0), []string{"talk.urgent_away", "talk.emergency", "talk.crisis"}, local(11, 23, 9, 0)},
+		{"friday evening", local(11, 27, 18, 0), []string{"talk.urgent_away", "talk.emergency", "talk.crisis"}, local(11, 30, 9, 0)},
+		{"tuesday, open", local(11, 24, 10, 0), []string{"talk.urgent", "talk.emergency", "talk.crisis"}, time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := typed("he hits me", 96)
+			in.Now = tc.at
+			r := only(t, feed(t, e, stranger(), in))
+			if got := ids(r); !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			if w, _ := r.Text[0].Data["When"].(When); !w.Start.Equal(tc.when) {
+				t.Errorf("when %v, want %v", w.Start, tc.when)
 			}
 		})
 	}
@@ -787,6 +817,11 @@ func TestConfirmOpensCase(t *testing.T) {
 			}
 			if !tc.asked {
 				return
+			}
+			// The question is the thanks' own, not a message of its own
+			// between the menu and the suggestions.
+			if asked := slices.IndexFunc(replies, func(r string) bool { return strings.Contains(r, "share.question") }); !strings.HasPrefix(replies[asked], "done.thanks") {
+				t.Errorf("the share question in %q, not with the thanks", replies[asked])
 			}
 			// Answered once, the question is not asked again, and the
 			// contact saved again asks no coordinator again.

@@ -311,6 +311,44 @@ func (db *DB) EnsureTopic(ctx context.Context, id int64, create func() (int, err
 	return thread, wrap(err, "case topic")
 }
 
+// ReplaceTopic gives case id a new forum topic when its topic gone was
+// deleted: create asks Telegram for the topic and writes the case's
+// summary in it, and returns both. The case's row is locked meanwhile, as
+// in EnsureTopic: when another lane of the case found the topic gone first,
+// the topic it made is returned, and create is not called. ENOTFOUND when
+// the case is gone.
+func (db *DB) ReplaceTopic(ctx context.Context, id int64, gone int, create func(polku.Case) (thread, summary int, err error)) (int, error) {
+	var thread int
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		c, err := scanCase(tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE id = $1 FOR UPDATE`, id))
+		if err != nil {
+			return err
+		}
+		if c.Thread != gone && c.Thread != 0 {
+			thread = c.Thread
+			return nil
+		}
+		var summary int
+		if thread, summary, err = create(c); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE cases SET thread_id = $2, summary_id = NULLIF($3, 0) WHERE id = $1`, id, thread, summary)
+		return err
+	})
+	return thread, wrap(err, "replace case topic")
+}
+
+// Conversation returns the stored conversation of chat, nil when it has
+// none: for the sender, which writes a case's summary again.
+func (db *DB) Conversation(ctx context.Context, chat int64) ([]byte, error) {
+	var data []byte
+	err := db.pool.QueryRow(ctx, `SELECT data FROM conversations WHERE chat_id = $1`, chat).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	return data, wrap(err, "conversation")
+}
+
 // SetSummary records the case's pinned summary message.
 func (db *DB) SetSummary(ctx context.Context, id int64, message int) error {
 	_, err := db.pool.Exec(ctx, `UPDATE cases SET summary_id = $2 WHERE id = $1`, id, message)

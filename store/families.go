@@ -90,8 +90,18 @@ func (t *Tx) RequestPerson(ctx context.Context, reason string, contact polku.Con
 // CallRequested is the number the family of chat asked to be called at in
 // the intake, "" when it did not.
 func (t *Tx) CallRequested(ctx context.Context, chat int64) (string, error) {
+	return callRequested(ctx, t.tx, chat)
+}
+
+// CallRequested is Tx.CallRequested outside an update: for the sender,
+// which writes a case's summary again in a new topic.
+func (db *DB) CallRequested(ctx context.Context, chat int64) (string, error) {
+	return callRequested(ctx, db.pool, chat)
+}
+
+func callRequested(ctx context.Context, q querier, chat int64) (string, error) {
 	var phone string
-	err := t.tx.QueryRow(ctx, `
+	err := q.QueryRow(ctx, `
 		SELECT COALESCE(phone, '') FROM contact_requests WHERE chat_id = $1 AND status = 'open' AND contact = 'phone'`, chat).Scan(&phone)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil

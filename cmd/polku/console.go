@@ -51,6 +51,9 @@ const consoleUser = 700000001
 // the coordinator the console's person plays in it.
 const consoleGroup = -1000000000001
 
+// consoleCrisisLine is the console's crisis line, plainly not a real one.
+const consoleCrisisLine = "Esimerkkikriisipuhelin 0800 000 000 (kuvitteellinen)"
+
 var consoleCoordinator = telegramtest.User{ID: 700000002, FirstName: "Koordinaattori", LanguageCode: "fi"}
 
 // newFamilyBase starts the IDs of the families :new makes: the base plus
@@ -135,6 +138,11 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	fake.AddGroup(consoleGroup, "Koordinaattorit (konsoli)", true)
 	fake.SetMember(consoleGroup, consoleCoordinator, telegramtest.StatusMember)
 	cfg.Coordinators.Group = consoleGroup
+	if len(cfg.Coordinators.Crisis) == 0 {
+		// The demo shows the crisis lines a family is told with 112: a
+		// fictional one, unless POLKU_CRISIS_LINES names others.
+		cfg.Coordinators.Crisis = []string{consoleCrisisLine}
+	}
 	b, err := newBot(cfg, db, log, fake.URL(), fake.Token())
 	if err != nil {
 		return err

@@ -95,16 +95,22 @@ func TestFlowDiagramIsCurrent(t *testing.T) {
 
 // TestConsole plays a family in the console, as a newcomer would after
 // `make run`.
-func TestConsole(t *testing.T) {
+// consoleRun runs the console on input and returns what it wrote.
+func consoleRun(t *testing.T, input string) *bytes.Buffer {
+	t.Helper()
 	url := pgtest.URL(t)
-	in := strings.NewReader("/start\n4\n1\n1\n:sticker\n/language\n1\n:quit\n")
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	err := run(ctx, []string{"console"}, env(map[string]string{"DATABASE_URL": url, "POLKU_LOG_LEVEL": "warn"}), in, &out, &out)
+	err := run(ctx, []string{"console"}, env(map[string]string{"DATABASE_URL": url, "POLKU_LOG_LEVEL": "warn"}), strings.NewReader(input), &out, &out)
 	if err != nil {
 		t.Fatalf("console: %v\n%s", err, out.String())
 	}
+	return &out
+}
+
+func TestConsole(t *testing.T) {
+	out := consoleRun(t, "/start\n4\n1\n1\n:sticker\n/language\n1\n:quit\n")
 	for _, want := range []string{
 		"This is NOT Telegram",
 		"Hei! Olen Polku",                    // the welcome, in Finnish
@@ -206,6 +212,17 @@ func TestConsoleRefusesRemoteDatabase(t *testing.T) {
 	err = run(ctx, []string{"console"}, env(map[string]string{"DATABASE_URL": remote, "POLKU_CONSOLE_ANY_DATABASE": "1"}), strings.NewReader(":quit\n"), &out, &out)
 	if err == nil || strings.Contains(err.Error(), "POLKU_CONSOLE_ANY_DATABASE") {
 		t.Errorf("console on a remote database with POLKU_CONSOLE_ANY_DATABASE=1: %v", err)
+	}
+}
+
+// TestConsoleCrisisLine: the console's demo tells a family who writes a
+// safety word a (fictional) crisis line beside 112.
+func TestConsoleCrisisLine(t *testing.T) {
+	out := consoleRun(t, "/start\n:new\nMieheni lyö minua.\n:quit\n")
+	for _, want := range []string{"112", consoleCrisisLine} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("console output lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 

@@ -75,7 +75,9 @@ func threadOf(c *chat, r *request) (int, *apiError) {
 	if id <= 0 || c.typ == "private" {
 		return 0, nil
 	}
-	if c.topic(id) == nil && c.message(id) == nil {
+	// A forum's threads are its topics; another group's, any message
+	// (a reply thread).
+	if c.topic(id) == nil && (c.isForum || c.message(id) == nil) {
 		return 0, badRequest("message thread not found")
 	}
 	return id, nil
