@@ -157,7 +157,11 @@ func (s *step) activity(p string) {
 			return
 		}
 	case "c", "t":
-		if a := id(0); a != 0 && s.validBack(arg(args, 1)) {
+		// A card may name the time it shows ("a:c:<activity>:<back>:<session>"):
+		// the one pressed in a list.
+		sess := arg(args, 2)
+		okSess := sess == "" || id(2) != 0 && len(args) == 3
+		if a := id(0); a != 0 && s.validBack(arg(args, 1)) && okSess {
 			s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
 			return
 		}
@@ -284,6 +288,15 @@ func (s *step) validBack(b string) bool {
 		return okM && okW
 	}
 	return false
+}
+
+// cardPayload opens an activity's card, showing session when it is not
+// zero, with Back leading to back.
+func cardPayload(activity int64, back string, session int64) string {
+	if session == 0 {
+		return fmt.Sprintf("a:c:%d:%s", activity, back)
+	}
+	return fmt.Sprintf("a:c:%d:%s:%d", activity, back, session)
 }
 
 // backPayload is the payload of the Back button of a card.
@@ -419,9 +432,11 @@ func (s *step) found() {
 	case QueryActivity:
 		switch action {
 		case "c":
-			s.card(f.Activity, 0, arg(args, 1))
+			sess, _ := strconv.ParseInt(arg(args, 2), 10, 64)
+			s.card(f.Activity, sess, arg(args, 1))
 		case "t":
-			s.times(f.Activity, arg(args, 1))
+			sess, _ := strconv.ParseInt(arg(args, 2), 10, 64)
+			s.times(f.Activity, arg(args, 1), sess)
 		case "p", "ok":
 			sess, _ := strconv.ParseInt(arg(args, 1), 10, 64)
 			c, n, _ := party(arg(args, 2), arg(args, 3))
@@ -493,7 +508,7 @@ func (s *step) suggestions(f *Found, off int) {
 		n := off + i + 1
 		texts = append(texts, s.item(n, sg.Activity, sg.Session, &sg.Reason))
 		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": n, "Title": sg.Activity.Title.In(s.c.Lang)}},
-			Payload: fmt.Sprintf("a:c:%d:s%d", sg.Activity.ID, off)}})
+			Payload: cardPayload(sg.Activity.ID, fmt.Sprintf("s%d", off), sg.Session.ID)}})
 	}
 	var nav []Button
 	if off > 0 {
@@ -571,7 +586,7 @@ func (s *step) browse(f *Found, mi int, cat polku.Category, wk int) {
 		}
 		texts = append(texts, s.item(i+1, sg.Activity, sg.Session, nil))
 		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": i + 1, "Title": sg.Activity.Title.In(s.c.Lang)}},
-			Payload: fmt.Sprintf("a:c:%d:%s", sg.Activity.ID, back)}})
+			Payload: cardPayload(sg.Activity.ID, back, sg.Session.ID)}})
 	}
 	if len(list) == 0 {
 		texts = append(texts, T("act.browse.none"))
@@ -637,14 +652,25 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 	case !ok:
 		texts = append(texts, T("act.card.no_times"))
 	default:
-		texts = append(texts, Text{ID: "act.card.when", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses)}})
+		when := "act.card.when"
+		if sessID != 0 && ses.ID == sessID {
+			// The time pressed in a list, which need not be the next one.
+			when = "act.card.at"
+		} else if sessID != 0 {
+			texts = append(texts, T("act.card.time_gone"))
+		}
+		texts = append(texts, Text{ID: when, Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses)}})
 		label := T("act.signup")
 		if ses.SeatsLeft() == 0 {
 			label = T("act.signup_waiting")
 		}
 		rows = append(rows, []Button{{Label: label, Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
 		if len(a.Upcoming(s.in.Now)) > 1 {
-			rows = append(rows, []Button{{Label: T("act.times"), Payload: fmt.Sprintf("a:t:%d:%s", a.ID, back)}})
+			times := fmt.Sprintf("a:t:%d:%s", a.ID, back)
+			if sessID != 0 && ses.ID == sessID {
+				times += ":" + strconv.FormatInt(sessID, 10)
+			}
+			rows = append(rows, []Button{{Label: T("act.times"), Payload: times}})
 		}
 	}
 	if a.Place.Coords != nil {
@@ -686,7 +712,8 @@ func (s *step) price(p polku.Price) Text {
 }
 
 // times lists the upcoming sessions of an activity to pick one.
-func (s *step) times(a polku.Activity, back string) {
+// Back returns to the card showing sessID, the time it came from.
+func (s *step) times(a polku.Activity, back string, sessID int64) {
 	open := a.Upcoming(s.in.Now)
 	var rows [][]Button
 	for i, ses := range open {
@@ -700,7 +727,7 @@ func (s *step) times(a polku.Activity, back string) {
 	if len(open) == 0 {
 		text = T("act.card.no_times")
 	}
-	rows = append(rows, s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)))
+	rows = append(rows, s.actFooter(cardPayload(a.ID, back, sessID)))
 	s.send(s.edit(Reply{Text: []Text{{ID: text.ID, Data: map[string]any{"Title": a.Title.In(s.c.Lang)}}}, Inline: rows}))
 }
 
@@ -733,7 +760,7 @@ func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 		s.send(s.edit(Reply{Text: []Text{T("act.consent")}, Inline: [][]Button{
 			{{Label: T("privacy.yes"), Payload: fmt.Sprintf("a:ok:%d:%d:x:x:%s", a.ID, ses.ID, back)}},
 			{{Label: T("privacy.more"), Payload: "a:privacy"}},
-			s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)),
+			s.actFooter(cardPayload(a.ID, back, ses.ID)),
 		}}))
 		return
 	}
@@ -755,7 +782,7 @@ func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 		rows = append(rows, []Button{{Label: Text{ID: "act.party.confirm", Data: map[string]any{"Count": c + n}, Count: ptr(c + n)},
 			Payload: fmt.Sprintf("a:y:%d:%d:%d:%d", a.ID, ses.ID, c, n)}})
 	}
-	rows = append(rows, s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)))
+	rows = append(rows, s.actFooter(cardPayload(a.ID, back, ses.ID)))
 	data := s.about(a, ses)
 	data["Seats"] = s.seats(ses)
 	s.send(s.edit(Reply{Text: []Text{{ID: "act.party", Data: data}}, Inline: rows}))
@@ -821,7 +848,10 @@ func (s *step) mine(list []polku.SignUp) {
 		data["Status"] = status
 		texts = append(texts, Text{ID: "act.mine.item", Data: data})
 		row := []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": i + 1, "Title": su.Activity.Title.In(s.c.Lang)}},
-			Payload: fmt.Sprintf("a:c:%d:m", su.Activity.ID)}}
+			Payload: cardPayload(su.Activity.ID, "m", 0)}}
+		if ses.Start.After(s.in.Now) {
+			row[0].Payload = cardPayload(su.Activity.ID, "m", ses.ID)
+		}
 		if ses.Start.After(s.in.Now) {
 			row = append(row, Button{Label: Text{ID: "act.cancel", Data: map[string]any{"N": i + 1}}, Payload: fmt.Sprintf("a:x:%d", su.ID)})
 		}

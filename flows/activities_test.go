@@ -312,6 +312,7 @@ func TestForgedActivityPayloads(t *testing.T) {
 		{payload: "a:c:5:w0.nature.13"},
 		{payload: "a:c:5:wx.nature.y"},
 		{payload: "a:c:5:s1"},
+		{payload: "a:c:5:s0:x"}, {payload: "a:c:5:s0:0"}, {payload: "a:c:5:s0:-51"}, {payload: "a:c:5:s0:51:1"}, {payload: "a:t:5:m:x"},
 		{payload: "a:p:0:51:x:x:"}, {payload: "a:p:5:0:x:x:"}, {payload: "a:p:5:x:x:x:"}, {payload: "a:p:5"},
 		{payload: "a:p:5:51:10:0:"}, {payload: "a:p:5:51:0:10:"}, {payload: "a:p:5:51:x:x:zz"},
 		{payload: "a:p:5:51:5:5:"},
@@ -423,7 +424,9 @@ func catalogue() []polku.Activity {
 
 func TestSuggestions(t *testing.T) {
 	nature := Text{ID: "reason.interest", Data: map[string]any{"Category": T("category.nature")}}
-	openAt := func(id, off int) []string { return []string{fmt.Sprintf("act.open=a:c:%d:s%d", id, off)} }
+	// Each suggestion opens its activity at the time it shows: the test
+	// catalogue's activity i shows session i1.
+	openAt := func(id, off int) []string { return []string{fmt.Sprintf("act.open=a:c:%d:s%d:%d1", id, off, id)} }
 	tail := [][]string{{"menu.activities_all=a:w"}, {"button.person=P"}}
 	for _, tc := range []struct {
 		payload string
@@ -516,10 +519,13 @@ func TestBrowse(t *testing.T) {
 		}
 		return acts
 	}
-	opens := func(back string, ids ...int) [][]string {
+	// opens lists the buttons opening "activity:session", the time the
+	// list shows.
+	opens := func(back string, ids ...string) [][]string {
 		var out [][]string
 		for _, id := range ids {
-			out = append(out, []string{fmt.Sprintf("act.open=a:c:%d:%s", id, back)})
+			a, ses, _ := strings.Cut(id, ":")
+			out = append(out, []string{fmt.Sprintf("act.open=a:c:%s:%s:%s", a, back, ses)})
 		}
 		return out
 	}
@@ -533,17 +539,17 @@ func TestBrowse(t *testing.T) {
 	}{
 		{"a:wc:0:nature:1", browseCatalogue(), 48, mon,
 			[]string{"act.browse.title", "act.item", "act.item"},
-			append(opens("w0.nature.1", 1, 2),
+			append(opens("w0.nature.1", "1:12", "2:21"),
 				[]string{"act.week_prev=a:wc:0:nature:0", "act.week_next=a:wc:0:nature:2"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 		{"a:wc:0:all:1", browseCatalogue(), 48, mon,
 			[]string{"act.browse.title", "act.item", "act.item", "act.item"},
-			append(opens("w0.all.1", 1, 3, 2),
+			append(opens("w0.all.1", "1:12", "3:31", "2:21"),
 				[]string{"act.week_prev=a:wc:0:all:0", "act.week_next=a:wc:0:all:2"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 		{"a:wc:0:nature:0", browseCatalogue(), 47, mon.AddDate(0, 0, -7),
 			[]string{"act.browse.title", "act.item"},
-			append(opens("w0.nature.0", 1),
+			append(opens("w0.nature.0", "1:11"),
 				[]string{"act.week_next=a:wc:0:nature:1"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 		{"a:wc:0:nature:12", browseCatalogue(), 6, mon.AddDate(0, 0, 77),
@@ -551,12 +557,12 @@ func TestBrowse(t *testing.T) {
 			[][]string{{"act.week_prev=a:wc:0:nature:11"}, {"button.back=a:wm:0", "button.person=P"}}},
 		{"a:wc:1:nature:1", browseCatalogue(), 48, mon,
 			[]string{"act.browse.title", "act.item"},
-			append(opens("w1.nature.1", 4),
+			append(opens("w1.nature.1", "4:41"),
 				[]string{"act.week_prev=a:wc:1:nature:0", "act.week_next=a:wc:1:nature:2"},
 				[]string{"button.back=a:wm:1", "button.person=P"})},
 		{"a:wc:0:music:1", busy(), 48, mon,
 			[]string{"act.browse.title", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.browse.more"},
-			append(opens("w0.music.1", 1, 2, 3, 4, 5, 6, 7, 8),
+			append(opens("w0.music.1", "1:10", "2:20", "3:30", "4:40", "5:50", "6:60", "7:70", "8:80"),
 				[]string{"act.week_prev=a:wc:0:music:0", "act.week_next=a:wc:0:music:2"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 	} {
@@ -632,6 +638,18 @@ func TestCard(t *testing.T) {
 		{"other times", "a:c:5:", two, card,
 			[][]string{{"act.signup=a:p:5:52:x:x:"}, {"act.times=a:t:5:"}, {"button.person=P"}},
 			Text{ID: "act.seats", Data: map[string]any{"Count": 10}, Count: ptr(10)}},
+		// The time pressed in a list is the one shown and booked, even a
+		// full one with a freer time before it.
+		{"pressed full time", "a:c:5:w0.all.1:51", two, []string{"act.card.title", "act.card.details", "act.card.at"},
+			[][]string{{"act.signup_waiting=a:p:5:51:x:x:w0.all.1"}, {"act.times=a:t:5:w0.all.1:51"}, {"button.back=a:wc:0:all:1", "button.person=P"}},
+			T("act.full")},
+		{"pressed later time", "a:c:5:w0.all.1:52", two, []string{"act.card.title", "act.card.details", "act.card.at"},
+			[][]string{{"act.signup=a:p:5:52:x:x:w0.all.1"}, {"act.times=a:t:5:w0.all.1:52"}, {"button.back=a:wc:0:all:1", "button.person=P"}},
+			Text{ID: "act.seats", Data: map[string]any{"Count": 10}, Count: ptr(10)}},
+		// A time gone since (or never this activity's) says so and shows the next.
+		{"pressed past time", "a:c:5:s0:50", two, []string{"act.card.title", "act.card.details", "act.card.time_gone", "act.card.when"},
+			[][]string{{"act.signup=a:p:5:52:x:x:s0"}, {"act.times=a:t:5:s0"}, {"button.back=a:s:0", "button.person=P"}},
+			Text{ID: "act.seats", Data: map[string]any{"Count": 10}, Count: ptr(10)}},
 		{"one open time", "a:c:5:s0", onePast, card,
 			[][]string{{"act.signup=a:p:5:51:x:x:s0"}, {"button.back=a:s:0", "button.person=P"}},
 			Text{ID: "act.seats", Data: map[string]any{"Count": 10}, Count: ptr(10)}},
@@ -654,7 +672,7 @@ func TestCard(t *testing.T) {
 			ck.eq("buttons", grid(r), tc.grid)
 			ck.eq("edit", r.Edit, pressed)
 			for _, x := range r.Text {
-				if x.ID == "act.card.when" {
+				if x.ID == "act.card.when" || x.ID == "act.card.at" {
 					ck.eq("seats", x.Data["Seats"], tc.seats)
 				}
 			}
@@ -693,6 +711,9 @@ func TestTimes(t *testing.T) {
 	ck.eq("buttons", grid(r), [][]string{
 		{"act.time=a:p:5:51:x:x:m"}, {"act.time=a:p:5:52:x:x:m"}, {"button.back=a:c:5:m", "button.person=P"},
 	})
+	// From the card of a pressed time, Back returns to that time.
+	_, res = open(t, e, family(), "a:t:5:m:52", Found{Activity: a})
+	ck.eq("back to the time", grid(only(t, res))[2], []string{"button.back=a:c:5:m:52", "button.person=P"})
 	ck.eq("first", r.Inline[0][0].Label.Data["Seats"], T("act.full"))
 	ck.eq("edit", r.Edit, pressed)
 	ck.problems = append(ck.problems, flaws(e, family(), res.Replies)...)
@@ -715,7 +736,7 @@ func TestPartyAsksConsentFirst(t *testing.T) {
 			var ck check
 			ck.eq("texts", ids(r), []string{"act.consent"})
 			ck.eq("buttons", grid(r), [][]string{
-				{"privacy.yes=a:ok:5:51:x:x:s3"}, {"privacy.more=a:privacy"}, {"button.back=a:c:5:s3", "button.person=P"},
+				{"privacy.yes=a:ok:5:51:x:x:s3"}, {"privacy.more=a:privacy"}, {"button.back=a:c:5:s3:51", "button.person=P"},
 			})
 			if len(res.Effects) != 0 || res.Conv.Consent != "" {
 				ck.errorf("showing the notice agreed to it: %+v %q", res.Effects, res.Conv.Consent)
@@ -736,7 +757,7 @@ func TestPartyAsksConsentFirst(t *testing.T) {
 			r = only(t, drawn)
 			ck.eq("party", ids(r), []string{"act.party"})
 			ck.eq("confirm", button(t, r, 2, "act.party.confirm").Payload, "a:y:5:51:1:1")
-			ck.eq("back", r.Inline[3][0].Payload, "a:c:5:s3")
+			ck.eq("back", r.Inline[3][0].Payload, "a:c:5:s3:51")
 			ck.eq("state after", drawn.Conv.State, Municipality)
 			ck.problems = append(ck.problems, flaws(e, drawn.Conv, drawn.Replies)...)
 
@@ -783,7 +804,7 @@ func TestPartyCounters(t *testing.T) {
 		{"act.minus=a:p:5:51:1:1:s3", "act.party.children=a:p:5:51:2:1:s3", "act.plus=a:p:5:51:3:1:s3"},
 		{"act.minus=a:p:5:51:2:0:s3", "act.party.adults=a:p:5:51:2:1:s3", "act.plus=a:p:5:51:2:2:s3"},
 		{"act.party.confirm=a:y:5:51:2:1"},
-		{"button.back=a:c:5:s3", "button.person=P"},
+		{"button.back=a:c:5:s3:51", "button.person=P"},
 	}
 	var ck check
 	ck.eq("buttons", grid(r), want)
@@ -799,7 +820,7 @@ func TestPartyCounters(t *testing.T) {
 		{"act.minus=a:p:5:51:0:9:", "act.party.children=a:p:5:51:0:9:", "act.plus=a:p:5:51:0:9:"},
 		{"act.minus=a:p:5:51:0:8:", "act.party.adults=a:p:5:51:0:9:", "act.plus=a:p:5:51:0:9:"},
 		{"act.party.confirm=a:y:5:51:0:9"},
-		{"button.back=a:c:5:", "button.person=P"},
+		{"button.back=a:c:5::51", "button.person=P"},
 	})
 	ck.done(t, "")
 }
@@ -1025,8 +1046,8 @@ func TestMine(t *testing.T) {
 	var ck check
 	ck.eq("texts", ids(r), []string{"act.mine.title", "act.mine.item", "act.mine.item", "act.mine.item"})
 	ck.eq("buttons", grid(r), [][]string{
-		{"act.open=a:c:8:m", "act.cancel=a:x:81"},
-		{"act.open=a:c:9:m", "act.cancel=a:x:92"},
+		{"act.open=a:c:8:m:81", "act.cancel=a:x:81"},
+		{"act.open=a:c:9:m:92", "act.cancel=a:x:92"},
 		{"act.open=a:c:10:m"},
 		{"menu.settings=a:r"},
 		{"button.person=P"},
