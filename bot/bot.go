@@ -715,6 +715,9 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		if err == nil {
 			f.ValidCard, err = tx.HasValidCard(ctx, now)
 		}
+		if err == nil {
+			f.SignUps, err = tx.SignUps(ctx, now)
+		}
 	case flows.QueryCard:
 		var card polku.Card
 		card, err = tx.Card(ctx)
@@ -730,6 +733,10 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		}
 	case flows.QueryActivity:
 		f.Activity, err = tx.Activity(ctx, q.Activity, now)
+		if err == nil {
+			// The family's own sign-ups, marked on the card and its times.
+			f.SignUps, err = tx.SignUps(ctx, now)
+		}
 	case flows.QuerySignUp:
 		f.Outcome, f.SignUp, err = tx.SignUp(ctx, q.Session, q.Children, q.Adults, now, b.cfg.Reminders)
 		if err == nil {

@@ -78,7 +78,9 @@ type Found struct {
 	Activity polku.Activity
 	Outcome  polku.SignUpOutcome
 	SignUp   polku.SignUp
-	SignUps  []polku.SignUp
+	// SignUps is the family's sign-ups (QueryMine), and with the
+	// catalogue (QuerySuggest, QueryBrowse, QueryActivity) to mark them.
+	SignUps []polku.SignUp
 	// Reminders is the family's reminder setting.
 	Reminders bool
 	// Err is the error code of a query that failed for a reason the
@@ -530,6 +532,7 @@ func (s *step) item(n int, a polku.Activity, ses polku.Session, why *polku.Reaso
 	data := s.about(a, ses)
 	data["N"] = n
 	data["Seats"] = s.seats(ses)
+	data["Booked"] = s.booked(ses)
 	data["Reason"] = ""
 	if why != nil {
 		data["Reason"] = s.reason(*why)
@@ -549,6 +552,33 @@ func (s *step) reason(r polku.Reason) Text {
 		return Text{ID: "reason.near", Data: map[string]any{"Km": km}}
 	}
 	return T("reason." + r.Kind)
+}
+
+// booked says that the family is signed up for ses (or waits for it),
+// or is "" when it is not. It knows the family's sign-ups the query
+// brought (Found.SignUps).
+func (s *step) booked(ses polku.Session) any {
+	su, ok := s.signUpFor(ses.ID)
+	switch {
+	case !ok:
+		return ""
+	case su.Status == polku.Waiting:
+		return Text{ID: "act.booked_waiting", Data: map[string]any{"Position": su.Position}}
+	}
+	return Text{ID: "act.booked", Data: map[string]any{"Count": su.Seats()}, Count: ptr(su.Seats())}
+}
+
+// signUpFor finds the family's live sign-up for the session.
+func (s *step) signUpFor(session int64) (polku.SignUp, bool) {
+	if s.in.Found == nil || session == 0 {
+		return polku.SignUp{}, false
+	}
+	for _, su := range s.in.Found.SignUps {
+		if su.Session().ID == session && su.Status != polku.Cancelled {
+			return su, true
+		}
+	}
+	return polku.SignUp{}, false
 }
 
 // seats says how many seats are left, or that the time is full.
@@ -659,12 +689,22 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 		} else if sessID != 0 {
 			texts = append(texts, T("act.card.time_gone"))
 		}
-		texts = append(texts, Text{ID: when, Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses)}})
-		label := T("act.signup")
-		if ses.SeatsLeft() == 0 {
-			label = T("act.signup_waiting")
+		texts = append(texts, Text{ID: when, Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses), "Booked": s.booked(ses)}})
+		for _, other := range a.Upcoming(s.in.Now) {
+			if _, mine := s.signUpFor(other.ID); mine && other.ID != ses.ID {
+				texts = append(texts, Text{ID: "act.card.booked_other", Data: map[string]any{"When": When{Start: other.Start, End: other.End}}})
+			}
 		}
-		rows = append(rows, []Button{{Label: label, Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
+		if _, mine := s.signUpFor(ses.ID); mine {
+			// Signed up already: the way to see or cancel it.
+			rows = append(rows, []Button{{Label: T("menu.mine"), Payload: "a:m"}})
+		} else {
+			label := T("act.signup")
+			if ses.SeatsLeft() == 0 {
+				label = T("act.signup_waiting")
+			}
+			rows = append(rows, []Button{{Label: label, Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
+		}
 		if len(a.Upcoming(s.in.Now)) > 1 {
 			times := fmt.Sprintf("a:t:%d:%s", a.ID, back)
 			if sessID != 0 && ses.ID == sessID {
@@ -720,7 +760,11 @@ func (s *step) times(a polku.Activity, back string, sessID int64) {
 		if i == 10 {
 			break
 		}
-		rows = append(rows, []Button{{Label: Text{ID: "act.time", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses)}},
+		seats := s.seats(ses)
+		if b, ok := s.booked(ses).(Text); ok {
+			seats = b
+		}
+		rows = append(rows, []Button{{Label: Text{ID: "act.time", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": seats}},
 			Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
 	}
 	text := T("act.times.title")

@@ -486,7 +486,7 @@ func TestSuggestionItem(t *testing.T) {
 	_, res := open(t, e, family(), "a:s:0", Found{Activities: acts})
 	got := only(t, res).Text[1]
 	want := Text{ID: "act.item", Data: map[string]any{
-		"N": 1, "Title": "Outing 1", "Place": "Toivola", "Seats": T("act.full"),
+		"N": 1, "Title": "Outing 1", "Place": "Toivola", "Seats": T("act.full"), "Booked": "",
 		"When":   When{Start: days(1), End: days(1).Add(2 * time.Hour)},
 		"Time":   When{Start: days(1), Clock: true},
 		"Reason": Text{ID: "reason.interest", Data: map[string]any{"Category": T("category.nature")}},
@@ -1373,4 +1373,39 @@ func FuzzActivityPayload(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A time the family is signed up for, or waits for, is marked in lists,
+// on the card and among the other times; the card offers the sign-ups
+// instead of signing up again.
+func TestBooked(t *testing.T) {
+	e := engine()
+	two := activity(5, polku.CategoryNature, session(51, days(2), 10, 3), session(52, days(9), 10, 10))
+	mine := []polku.SignUp{signUp(51, polku.SignedUp, days(2), 0), signUp(52, polku.Waiting, days(9), 3)}
+	mine[0].Activity.ID, mine[1].Activity.ID = 5, 5
+	confirmed := Text{ID: "act.booked", Data: map[string]any{"Count": 3}, Count: ptr(3)}
+	waiting := Text{ID: "act.booked_waiting", Data: map[string]any{"Position": 3}}
+	var ck check
+
+	_, res := open(t, e, family(), "a:c:5:m:51", Found{Activity: two, SignUps: mine})
+	r := only(t, res)
+	ck.eq("card", ids(r), []string{"act.card.title", "act.card.details", "act.card.at", "act.card.booked_other"})
+	ck.eq("card booked", r.Text[2].Data["Booked"], confirmed)
+	ck.eq("card buttons", grid(r)[0], []string{"menu.mine=a:m"})
+	ck.problems = append(ck.problems, flaws(e, family(), res.Replies)...)
+
+	_, res = open(t, e, family(), "a:c:5:m:52", Found{Activity: two, SignUps: mine})
+	ck.eq("card waiting", only(t, res).Text[2].Data["Booked"], waiting)
+
+	_, res = open(t, e, family(), "a:t:5:m", Found{Activity: two, SignUps: mine})
+	r = only(t, res)
+	ck.eq("times", r.Inline[0][0].Label.Data["Seats"], confirmed)
+	ck.eq("times waiting", r.Inline[1][0].Label.Data["Seats"], waiting)
+
+	_, res = open(t, e, stranger(), "a:wc:0:all:1", Found{Activities: []polku.Activity{two}, SignUps: mine})
+	r = only(t, res)
+	ck.eq("list", r.Text[1].Data["Booked"], confirmed)
+	_, res = open(t, e, stranger(), "a:wc:0:all:1", Found{Activities: []polku.Activity{two}})
+	ck.eq("list unbooked", only(t, res).Text[1].Data["Booked"], "")
+	ck.done(t, "")
 }
