@@ -738,7 +738,11 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 			f.SignUps, err = tx.SignUps(ctx, now)
 		}
 	case flows.QuerySignUp:
-		f.Outcome, f.SignUp, err = tx.SignUp(ctx, q.Session, q.Children, q.Adults, now, b.cfg.Reminders)
+		join := tx.SignUp
+		if q.Wait {
+			join = tx.WaitFor
+		}
+		f.Outcome, f.SignUp, err = join(ctx, q.Session, q.Children, q.Adults, now, b.cfg.Reminders)
 		if err == nil {
 			f.Reminders, err = tx.Reminders(ctx)
 		}

@@ -52,6 +52,9 @@ type Query struct {
 	SignUp       int64
 	Children     int
 	Adults       int
+	// Wait puts a party bigger than the session on its waiting list
+	// (QuerySignUp).
+	Wait bool
 	// Set changes the reminder setting.
 	Set        *bool
 	Attendance polku.Attendance
@@ -186,17 +189,19 @@ func (s *step) activity(p string) {
 		}
 		s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
 		return
-	case "y":
+	case "y", "yw":
+		// Sign up ("yw": on the waiting list even if the party is bigger
+		// than the time), with where the party screen's Back led.
 		a, sess := id(0), id(1)
 		c, n, ok := party(arg(args, 2), arg(args, 3))
-		if a == 0 || sess == 0 || !ok || c < 0 || c+n < 1 || len(args) != 4 {
+		if a == 0 || sess == 0 || !ok || c < 0 || c+n < 1 || len(args) < 4 || len(args) > 5 || !s.validBack(arg(args, 4)) {
 			break
 		}
 		if s.c.Consent == "" {
-			s.query(Query{Kind: QueryActivity, Activity: a, Screen: fmt.Sprintf("a:p:%d:%d:%d:%d:", a, sess, c, n)})
+			s.query(Query{Kind: QueryActivity, Activity: a, Screen: fmt.Sprintf("a:p:%d:%d:%d:%d:%s", a, sess, c, n, arg(args, 4))})
 			return
 		}
-		s.query(Query{Kind: QuerySignUp, Activity: a, Session: sess, Children: c, Adults: n, Screen: p})
+		s.query(Query{Kind: QuerySignUp, Activity: a, Session: sess, Children: c, Adults: n, Wait: action == "yw", Screen: p})
 		return
 	case "m":
 		s.query(Query{Kind: QueryMine, Screen: p})
@@ -448,7 +453,7 @@ func (s *step) found() {
 			s.party(f.Activity, sess, c, n, arg(args, 4))
 		}
 	case QuerySignUp:
-		s.signedUp(f)
+		s.signedUp(f, arg(args, 4))
 	case QueryMine:
 		s.mine(f.SignUps)
 	case QuerySignUpOne:
@@ -824,7 +829,7 @@ func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 	}
 	if c+n > 0 {
 		rows = append(rows, []Button{{Label: Text{ID: "act.party.confirm", Data: map[string]any{"Count": c + n}, Count: ptr(c + n)},
-			Payload: fmt.Sprintf("a:y:%d:%d:%d:%d", a.ID, ses.ID, c, n)}})
+			Payload: signUpPayload("y", a.ID, ses.ID, c, n, back)}})
 	}
 	rows = append(rows, s.actFooter(cardPayload(a.ID, back, ses.ID)))
 	data := s.about(a, ses)
@@ -834,9 +839,19 @@ func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 
 func ptr[T any](v T) *T { return &v }
 
+// signUpPayload signs the party up ("y"), or puts it on the waiting
+// list ("yw"); back is where the party screen's Back leads.
+func signUpPayload(action string, a, ses int64, c, n int, back string) string {
+	p := fmt.Sprintf("a:%s:%d:%d:%d:%d", action, a, ses, c, n)
+	if back != "" {
+		p += ":" + back
+	}
+	return p
+}
+
 // signedUp shows the outcome of signing up; a confirmation carries the
-// calendar file.
-func (s *step) signedUp(f *Found) {
+// calendar file. back is where the party screen's Back led.
+func (s *step) signedUp(f *Found, back string) {
 	su := f.SignUp
 	data := s.about(su.Activity, su.Session())
 	mine := []Button{{Label: T("menu.mine"), Payload: "a:m"}, {Label: T("menu.activities"), Payload: "a:s:0"}}
@@ -853,14 +868,28 @@ func (s *step) signedUp(f *Found) {
 		s.send(r)
 	case polku.OutcomeWaiting:
 		data["Position"] = su.Position
-		s.send(s.edit(Reply{Text: []Text{{ID: "act.waiting", Data: data}}, Inline: [][]Button{mine, s.actFooter("")}}))
+		id := "act.waiting"
+		if ses := su.Session(); su.Seats() > ses.Capacity {
+			id, data["Capacity"] = "act.waiting_added", ses.Capacity
+		}
+		s.send(s.edit(Reply{Text: []Text{{ID: id, Data: data}}, Inline: [][]Button{mine, s.actFooter("")}}))
 	case polku.OutcomeAlready:
 		// Most often a double tap: the confirmation on the screen stays.
 		s.toast(Text{ID: "act.already", Data: data})
 	case polku.OutcomeTooMany:
-		s.send(s.edit(Reply{Text: []Text{T("act.too_many")}, Inline: [][]Button{
-			{{Label: T("button.back"), Payload: fmt.Sprintf("a:p:%d:%d:x:x:", f.Query.Activity, f.Query.Session)}},
-		}}))
+		// More people than the time has seats at all: the waiting list, in
+		// case seats are added, or back to the party as it was.
+		q := f.Query
+		data["Capacity"] = su.Session().Capacity
+		data["Count"] = q.Children + q.Adults
+		rows := [][]Button{
+			{{Label: T("act.signup_waiting"), Payload: signUpPayload("yw", q.Activity, q.Session, q.Children, q.Adults, back)}},
+			s.actFooter(fmt.Sprintf("a:p:%d:%d:%d:%d:%s", q.Activity, q.Session, q.Children, q.Adults, back)),
+		}
+		if q.Children+q.Adults > polku.MaxPartySize || su.Session().Capacity <= 0 {
+			rows = rows[1:]
+		}
+		s.send(s.edit(Reply{Text: []Text{{ID: "act.too_many", Data: data}}, Inline: rows}))
 	default:
 		s.send(s.edit(Reply{Text: []Text{T("act.closed")}, Inline: [][]Button{
 			{{Label: T("act.times"), Payload: fmt.Sprintf("a:t:%d:", f.Query.Activity)}}, s.actFooter(""),

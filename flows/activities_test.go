@@ -267,8 +267,11 @@ func TestActivityPayloadQueries(t *testing.T) {
 		{"a:y:5:51:2:1", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Children: 2, Adults: 1, Screen: "a:y:5:51:2:1"}},
 		{"a:y:5:51:0:9", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Adults: 9, Screen: "a:y:5:51:0:9"}},
 		{"A:y:5:51:1:0", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Children: 1, Screen: "a:y:5:51:1:0", Fresh: true}},
+		{"a:y:5:51:2:1:w0.all.2", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Children: 2, Adults: 1, Screen: "a:y:5:51:2:1:w0.all.2"}},
+		{"a:yw:5:51:2:1:m", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Children: 2, Adults: 1, Wait: true, Screen: "a:yw:5:51:2:1:m"}},
 		// Without consent, signing up first asks for it.
 		{"a:y:5:51:2:1", stranger, Query{Kind: QueryActivity, Activity: 5, Screen: "a:p:5:51:2:1:"}},
+		{"a:y:5:51:2:1:s3", stranger, Query{Kind: QueryActivity, Activity: 5, Screen: "a:p:5:51:2:1:s3"}},
 		{"a:m", family, Query{Kind: QueryMine, Screen: "a:m"}},
 		{"A:m", stranger, Query{Kind: QueryMine, Screen: "a:m", Fresh: true}},
 		{"a:x:80", family, Query{Kind: QuerySignUpOne, SignUp: 80, Screen: "a:x:80"}},
@@ -319,7 +322,7 @@ func TestForgedActivityPayloads(t *testing.T) {
 		{payload: "a:p:5:51:-1:2:"},
 		{payload: "a:p:5:51:x:y:"},
 		{payload: "a:ok:0:51:x:x:"}, {payload: "a:ok:5:-51:x:x:"}, {payload: "a:ok:5:51:x:x:zz"},
-		{payload: "a:y:5:51:0:0"}, {payload: "a:y:5:51:10:0"}, {payload: "a:y:5:51:0:10"}, {payload: "a:y:5:51:5:5"},
+		{payload: "a:y:5:51:0:0"}, {payload: "a:y:5:51:1:1:zz"}, {payload: "a:yw:5:51:1:1:m:m"}, {payload: "a:yw:5:51:0:0"}, {payload: "a:y:5:51:10:0"}, {payload: "a:y:5:51:0:10"}, {payload: "a:y:5:51:5:5"},
 		{payload: "a:y:5:51:-1:2"}, {payload: "a:y:5:51:x:1"}, {payload: "a:y:5:51:1"}, {payload: "a:y:x:51:1:1"}, {payload: "a:y:5:0:1:1"},
 		{payload: "a:x"}, {payload: "a:x:0"}, {payload: "a:x:x"}, {payload: "a:xx"}, {payload: "a:xx:-1"},
 		{payload: "a:r:2"}, {payload: "a:r:yes"}, {payload: "A:r:-1"},
@@ -756,7 +759,7 @@ func TestPartyAsksConsentFirst(t *testing.T) {
 			// No children known: one child and one adult.
 			r = only(t, drawn)
 			ck.eq("party", ids(r), []string{"act.party"})
-			ck.eq("confirm", button(t, r, 2, "act.party.confirm").Payload, "a:y:5:51:1:1")
+			ck.eq("confirm", button(t, r, 2, "act.party.confirm").Payload, "a:y:5:51:1:1:s3")
 			ck.eq("back", r.Inline[3][0].Payload, "a:c:5:s3:51")
 			ck.eq("state after", drawn.Conv.State, Municipality)
 			ck.problems = append(ck.problems, flaws(e, drawn.Conv, drawn.Replies)...)
@@ -803,7 +806,7 @@ func TestPartyCounters(t *testing.T) {
 	want := [][]string{
 		{"act.minus=a:p:5:51:1:1:s3", "act.party.children=a:p:5:51:2:1:s3", "act.plus=a:p:5:51:3:1:s3"},
 		{"act.minus=a:p:5:51:2:0:s3", "act.party.adults=a:p:5:51:2:1:s3", "act.plus=a:p:5:51:2:2:s3"},
-		{"act.party.confirm=a:y:5:51:2:1"},
+		{"act.party.confirm=a:y:5:51:2:1:s3"},
 		{"button.back=a:c:5:s3:51", "button.person=P"},
 	}
 	var ck check
@@ -931,6 +934,8 @@ func TestSignUpOutcomes(t *testing.T) {
 	su := polku.SignUp{ID: 80, Status: polku.SignedUp, Children: 2, Adults: 1, Created: t0, Activity: outing()}
 	waiting := su
 	waiting.Status, waiting.Position = polku.Waiting, 3
+	big := waiting
+	big.Children = 11
 	mine := []string{"menu.mine=a:m", "menu.activities=a:s:0"}
 	for _, tc := range []struct {
 		name      string
@@ -948,8 +953,12 @@ func TestSignUpOutcomes(t *testing.T) {
 			[]string{"act.waiting"}, [][]string{mine, {"button.person=P"}}, false, false},
 		{"closed", Found{Outcome: polku.OutcomeClosed},
 			[]string{"act.closed"}, [][]string{{"act.times=a:t:5:"}, {"button.person=P"}}, false, false},
-		{"too many", Found{Outcome: polku.OutcomeTooMany},
-			[]string{"act.too_many"}, [][]string{{"button.back=a:p:5:51:x:x:"}}, false, false},
+		// More than the time holds at all: the waiting list, in case seats
+		// are added, or Back to the party as it was.
+		{"too many", Found{Outcome: polku.OutcomeTooMany, SignUp: polku.SignUp{Activity: outing()}},
+			[]string{"act.too_many"}, [][]string{{"act.signup_waiting=a:yw:5:51:2:1"}, {"button.back=a:p:5:51:2:1:", "button.person=P"}}, false, false},
+		{"waiting for added seats", Found{Outcome: polku.OutcomeWaiting, SignUp: big},
+			[]string{"act.waiting_added"}, [][]string{mine, {"button.person=P"}}, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := engine()
@@ -964,6 +973,10 @@ func TestSignUpOutcomes(t *testing.T) {
 				want = &Calendar{SignUp: su}
 			}
 			ck.eq("calendar", r.Calendar, want)
+			if tc.name == "too many" {
+				ck.eq("count", r.Text[0].Data["Count"], 3)
+				ck.eq("capacity", r.Text[0].Data["Capacity"], 10)
+			}
 			if tc.name == "waiting" {
 				ck.eq("position", r.Text[0].Data["Position"], 3)
 			}
