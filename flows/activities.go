@@ -116,6 +116,13 @@ const pageSize = 3
 // weeksAhead is how far browsing goes.
 const weeksAhead = 12
 
+// browsePage is how many activities one page of a week's list shows, and
+// maxPages how many pages it may have: the rest is named, not shown.
+const (
+	browsePage = 8
+	maxPages   = 10
+)
+
 // activity handles a press of an activities button: "a:..." replaces the
 // pressed message, "A:..." (a button on a message that is not an
 // activities screen: the menu, a reminder) opens a new one.
@@ -155,9 +162,15 @@ func (s *step) activity(p string) {
 			return
 		}
 	case "wc":
-		mi, wk := num(0), num(2)
+		// A week's list, from its first page or the one named:
+		// "a:wc:<municipality>:<category>:<week>[:<page>]".
+		mi, wk, page := num(0), num(2), 0
+		if len(args) == 4 {
+			page = num(3)
+		}
 		cat := arg(args, 1)
-		if mi >= 0 && mi < len(s.e.cfg.Municipalities) && wk >= 0 && wk <= weeksAhead && validCategory(cat) {
+		if mi >= 0 && mi < len(s.e.cfg.Municipalities) && wk >= 0 && wk <= weeksAhead && validCategory(cat) &&
+			page >= 0 && page < maxPages && len(args) <= 4 {
 			s.query(Query{Kind: QueryBrowse, Municipality: s.e.cfg.Municipalities[mi], Screen: p})
 			return
 		}
@@ -269,7 +282,7 @@ func validCategory(c string) bool {
 
 // validBack checks where a Back button of a card leads: "" (nowhere),
 // "m" (the sign-ups), "s<offset>" (suggestions) or "w<m>.<category>.<week>"
-// (browsing). Every part is checked, so a card's buttons stay within
+// with ".<page>" past the first (browsing). Every part is checked, so a card's buttons stay within
 // Telegram's 64 bytes and lead only where the engine goes.
 func (s *step) validBack(b string) bool {
 	small := func(v string, hi int) (int, bool) {
@@ -286,13 +299,18 @@ func (s *step) validBack(b string) bool {
 		n, ok := small(b[1:], 999)
 		return ok && n%pageSize == 0
 	case strings.HasPrefix(b, "w"):
+		// "w<m>.<category>.<week>", and ".<page>" past the first page.
 		parts := strings.Split(b[1:], ".")
-		if len(parts) != 3 || !validCategory(parts[1]) {
+		if len(parts) < 3 || len(parts) > 4 || !validCategory(parts[1]) {
 			return false
 		}
 		_, okM := small(parts[0], len(s.e.cfg.Municipalities)-1)
 		_, okW := small(parts[2], weeksAhead)
-		return okM && okW
+		okP := true
+		if len(parts) == 4 {
+			_, okP = small(parts[3], maxPages-1)
+		}
+		return okM && okW && okP
 	}
 	return false
 }
@@ -435,7 +453,8 @@ func (s *step) found() {
 	case QueryBrowse:
 		mi, _ := strconv.Atoi(arg(args, 0))
 		wk, _ := strconv.Atoi(arg(args, 2))
-		s.browse(f, mi, polku.Category(arg(args, 1)), wk)
+		page, _ := strconv.Atoi(arg(args, 3))
+		s.browse(f, mi, polku.Category(arg(args, 1)), wk, page)
 	case QueryActivity:
 		switch action {
 		case "c":
@@ -594,7 +613,8 @@ func (s *step) seats(ses polku.Session) Text {
 	return T("act.full")
 }
 
-func (s *step) browse(f *Found, mi int, cat polku.Category, wk int) {
+// browse shows a week's list, one page of it.
+func (s *step) browse(f *Found, mi int, cat polku.Category, wk, page int) {
 	if mi < 0 || mi >= len(s.e.cfg.Municipalities) {
 		s.forged()
 		return
@@ -613,18 +633,41 @@ func (s *step) browse(f *Found, mi int, cat polku.Category, wk int) {
 		"From": When{Start: week, Day: true}, "To": When{Start: week.AddDate(0, 0, 6), Day: true},
 	}}}
 	var rows [][]Button
-	back := fmt.Sprintf("w%d.%s.%d", mi, cat, wk)
-	for i, sg := range list {
-		if i == 8 {
-			texts = append(texts, Text{ID: "act.browse.more", Data: map[string]any{"Count": len(list) - i}})
-			break
+	pages := min((len(list)+browsePage-1)/browsePage, maxPages)
+	page = max(min(page, pages-1), 0)
+	weekPayload := func(page int) string {
+		if page == 0 {
+			return fmt.Sprintf("a:wc:%d:%s:%d", mi, cat, wk)
 		}
-		texts = append(texts, s.item(i+1, sg.Activity, sg.Session, nil))
-		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": i + 1, "Title": sg.Activity.Title.In(s.c.Lang)}},
+		return fmt.Sprintf("a:wc:%d:%s:%d:%d", mi, cat, wk, page)
+	}
+	back := fmt.Sprintf("w%d.%s.%d", mi, cat, wk)
+	if page > 0 {
+		back += "." + strconv.Itoa(page)
+	}
+	from := page * browsePage
+	for i, sg := range list[from:min(from+browsePage, len(list))] {
+		n := from + i + 1
+		texts = append(texts, s.item(n, sg.Activity, sg.Session, nil))
+		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": n, "Title": sg.Activity.Title.In(s.c.Lang)}},
 			Payload: cardPayload(sg.Activity.ID, back, sg.Session.ID)}})
 	}
 	if len(list) == 0 {
 		texts = append(texts, T("act.browse.none"))
+	}
+	if pages > 1 {
+		texts = append(texts, Text{ID: "act.browse.page", Data: map[string]any{"Page": page + 1, "Pages": pages, "Count": len(list)}})
+		if more := len(list) - pages*browsePage; more > 0 {
+			texts = append(texts, Text{ID: "act.browse.more", Data: map[string]any{"Count": more}})
+		}
+		var pg []Button
+		if page > 0 {
+			pg = append(pg, Button{Label: T("act.prev"), Payload: weekPayload(page - 1)})
+		}
+		if page+1 < pages {
+			pg = append(pg, Button{Label: T("act.more"), Payload: weekPayload(page + 1)})
+		}
+		rows = append(rows, pg)
 	}
 	var nav []Button
 	if wk > 0 {
@@ -843,7 +886,9 @@ func ptr[T any](v T) *T { return &v }
 // list ("yw"); back is where the party screen's Back leads.
 func signUpPayload(action string, a, ses int64, c, n int, back string) string {
 	p := fmt.Sprintf("a:%s:%d:%d:%d:%d", action, a, ses, c, n)
-	if back != "" {
+	if back != "" && len(p)+1+len(back) <= 64 {
+		// Within Telegram's 64 bytes; else the Back after it leads to the
+		// card alone.
 		p += ":" + back
 	}
 	return p

@@ -315,6 +315,8 @@ func TestForgedActivityPayloads(t *testing.T) {
 		{payload: "a:c:5:w0.nature.13"},
 		{payload: "a:c:5:wx.nature.y"},
 		{payload: "a:c:5:s1"},
+		{payload: "a:wc:0:all:1:10"}, {payload: "a:wc:0:all:1:-1"}, {payload: "a:wc:0:all:1:x"}, {payload: "a:wc:0:all:1:1:1"},
+		{payload: "a:c:5:w0.all.1.10"}, {payload: "a:c:5:w0.all.1.x"}, {payload: "a:c:5:w0.all.1.01"}, {payload: "a:c:5:w0.all.1.1.1"},
 		{payload: "a:c:5:s0:x"}, {payload: "a:c:5:s0:0"}, {payload: "a:c:5:s0:-51"}, {payload: "a:c:5:s0:51:1"}, {payload: "a:t:5:m:x"},
 		{payload: "a:p:0:51:x:x:"}, {payload: "a:p:5:0:x:x:"}, {payload: "a:p:5:x:x:x:"}, {payload: "a:p:5"},
 		{payload: "a:p:5:51:10:0:"}, {payload: "a:p:5:51:0:10:"}, {payload: "a:p:5:51:x:x:zz"},
@@ -563,9 +565,24 @@ func TestBrowse(t *testing.T) {
 			append(opens("w1.nature.1", "4:41"),
 				[]string{"act.week_prev=a:wc:1:nature:0", "act.week_next=a:wc:1:nature:2"},
 				[]string{"button.back=a:wm:1", "button.person=P"})},
+		// Ten in a week: two pages; the second one's cards lead back to it.
 		{"a:wc:0:music:1", busy(), 48, mon,
-			[]string{"act.browse.title", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.browse.more"},
+			[]string{"act.browse.title", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.browse.page"},
 			append(opens("w0.music.1", "1:10", "2:20", "3:30", "4:40", "5:50", "6:60", "7:70", "8:80"),
+				[]string{"act.more=a:wc:0:music:1:1"},
+				[]string{"act.week_prev=a:wc:0:music:0", "act.week_next=a:wc:0:music:2"},
+				[]string{"button.back=a:wm:0", "button.person=P"})},
+		{"a:wc:0:music:1:1", busy(), 48, mon,
+			[]string{"act.browse.title", "act.item", "act.item", "act.browse.page"},
+			append(opens("w0.music.1.1", "9:90", "10:100"),
+				[]string{"act.prev=a:wc:0:music:1"},
+				[]string{"act.week_prev=a:wc:0:music:0", "act.week_next=a:wc:0:music:2"},
+				[]string{"button.back=a:wm:0", "button.person=P"})},
+		// A page past the last (the week has changed since) shows the last.
+		{"a:wc:0:music:1:5", busy(), 48, mon,
+			[]string{"act.browse.title", "act.item", "act.item", "act.browse.page"},
+			append(opens("w0.music.1.1", "9:90", "10:100"),
+				[]string{"act.prev=a:wc:0:music:1"},
 				[]string{"act.week_prev=a:wc:0:music:0", "act.week_next=a:wc:0:music:2"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 	} {
@@ -581,8 +598,9 @@ func TestBrowse(t *testing.T) {
 			ck.eq("week", title["Week"], tc.week)
 			ck.eq("from", title["From"], When{Start: tc.from, Day: true})
 			ck.eq("to", title["To"], When{Start: tc.from.AddDate(0, 0, 6), Day: true})
-			if last := r.Text[len(r.Text)-1]; last.ID == "act.browse.more" {
-				ck.eq("more", last.Data["Count"], 2)
+			if last := r.Text[len(r.Text)-1]; last.ID == "act.browse.page" {
+				ck.eq("pages", last.Data["Pages"], 2)
+				ck.eq("count", last.Data["Count"], 10)
 			}
 			for _, x := range r.Text[1:] {
 				if x.ID == "act.item" && x.Data["Reason"] != "" {
