@@ -154,11 +154,15 @@ func (s *step) activity(p string) {
 			return
 		}
 	case "w":
-		s.browseStart()
-		return
+		// "Browse all", from the suggestions at an offset ("a:w:<offset>")
+		// that its Back returns to.
+		if off := num(0); len(args) == 0 || len(args) == 1 && off >= 0 && off%pageSize == 0 && off <= 999 {
+			s.browseFrom(max(off, 0))
+			return
+		}
 	case "wm":
 		if mi := num(0); mi >= 0 && mi < len(s.e.cfg.Municipalities) {
-			s.send(s.edit(s.categories(mi)))
+			s.send(s.edit(s.categories(mi, 0)))
 			return
 		}
 	case "wc":
@@ -352,17 +356,28 @@ func (s *step) edit(r Reply) Reply {
 // suggest shows the suggestions starting at off, or asks which
 // municipality to browse when there is no profile to match.
 func (s *step) suggest(off int) {
-	a := s.c.Answers
-	if !s.c.Profile || a.Validate() != nil || !slices.Contains(s.e.cfg.Municipalities, a.Municipality) {
+	if !s.suggestible() {
 		s.browseStart()
 		return
 	}
+	a := s.c.Answers
 	s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: "a:s:" + strconv.Itoa(off)})
 }
 
-func (s *step) browseStart() {
+// suggestible tells whether the family's answers give suggestions: a
+// profile in one of the municipalities.
+func (s *step) suggestible() bool {
+	a := s.c.Answers
+	return s.c.Profile && a.Validate() == nil && slices.Contains(s.e.cfg.Municipalities, a.Municipality)
+}
+
+func (s *step) browseStart() { s.browseFrom(0) }
+
+// browseFrom starts browsing; from the family's own municipality, Back
+// returns to its suggestions at offset off.
+func (s *step) browseFrom(off int) {
 	if mi := slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality); mi >= 0 {
-		s.send(s.edit(s.categories(mi)))
+		s.send(s.edit(s.categories(mi, off)))
 		return
 	}
 	var rows [][]Button
@@ -373,7 +388,9 @@ func (s *step) browseStart() {
 	s.send(s.edit(Reply{Text: []Text{T("act.browse.where")}, Inline: rows}))
 }
 
-func (s *step) categories(mi int) Reply {
+// categories asks what to do in municipality mi; off is the offset of
+// the suggestions Back returns to.
+func (s *step) categories(mi, off int) Reply {
 	var rows [][]Button
 	var row []Button
 	for _, c := range append(slices.Clone(polku.Categories), "all") {
@@ -386,12 +403,15 @@ func (s *step) categories(mi int) Reply {
 	if row != nil {
 		rows = append(rows, row)
 	}
+	// Back leads to the other municipalities, or from the family's own to
+	// its suggestions (where "Browse all" led here).
 	back := ""
-	if len(s.e.cfg.Municipalities) > 1 {
+	own := slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality) == mi
+	switch {
+	case own && s.suggestible():
+		back = "a:s:" + strconv.Itoa(off)
+	case len(s.e.cfg.Municipalities) > 1 && !own:
 		back = "a:w"
-		if slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality) == mi {
-			back = ""
-		}
 	}
 	rows = append(rows, s.actFooter(back))
 	return Reply{Text: []Text{{ID: "act.browse.what", Data: map[string]any{"Municipality": s.e.cfg.Municipalities[mi]}}}, Inline: rows}
@@ -546,7 +566,7 @@ func (s *step) suggestions(f *Found, off int) {
 	if nav != nil {
 		rows = append(rows, nav)
 	}
-	rows = append(rows, []Button{{Label: T("menu.activities_all"), Payload: "a:w"}})
+	rows = append(rows, []Button{{Label: T("menu.activities_all"), Payload: "a:w:" + strconv.Itoa(off)}})
 	rows = append(rows, s.actFooter(""))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }

@@ -317,6 +317,7 @@ func TestForgedActivityPayloads(t *testing.T) {
 		{payload: "a:c:5:s1"},
 		{payload: "a:wc:0:all:1:10"}, {payload: "a:wc:0:all:1:-1"}, {payload: "a:wc:0:all:1:x"}, {payload: "a:wc:0:all:1:1:1"},
 		{payload: "a:c:5:w0.all.1.10"}, {payload: "a:c:5:w0.all.1.x"}, {payload: "a:c:5:w0.all.1.01"}, {payload: "a:c:5:w0.all.1.1.1"},
+		{payload: "a:w:1"}, {payload: "a:w:x"}, {payload: "a:w:-3"}, {payload: "a:w:3:3"},
 		{payload: "a:c:5:s0:x"}, {payload: "a:c:5:s0:0"}, {payload: "a:c:5:s0:-51"}, {payload: "a:c:5:s0:51:1"}, {payload: "a:t:5:m:x"},
 		{payload: "a:p:0:51:x:x:"}, {payload: "a:p:5:0:x:x:"}, {payload: "a:p:5:x:x:x:"}, {payload: "a:p:5"},
 		{payload: "a:p:5:51:10:0:"}, {payload: "a:p:5:51:0:10:"}, {payload: "a:p:5:51:x:x:zz"},
@@ -383,9 +384,11 @@ func TestActivityScreensWithoutQuery(t *testing.T) {
 		grid    [][]string
 		edit    int
 	}{
-		// The family's own municipality needs no choosing, so no Back.
-		{"a:w", family, "act.browse.what", cats(0), pressed},
-		{"A:w", family, "act.browse.what", cats(0), 0},
+		// The family's own municipality needs no choosing: Back leads to
+		// its suggestions, where "Browse all" led here.
+		{"a:w", family, "act.browse.what", cats(0, "button.back=a:s:0"), pressed},
+		{"A:w", family, "act.browse.what", cats(0, "button.back=a:s:0"), 0},
+		{"a:w:3", family, "act.browse.what", cats(0, "button.back=a:s:3"), pressed},
 		{"a:wm:1", family, "act.browse.what", cats(1, "button.back=a:w"), pressed},
 		{"a:w", stranger, "act.browse.where", where, pressed},
 		{"a:wm:0", stranger, "act.browse.what", cats(0, "button.back=a:w"), pressed},
@@ -432,7 +435,11 @@ func TestSuggestions(t *testing.T) {
 	// Each suggestion opens its activity at the time it shows: the test
 	// catalogue's activity i shows session i1.
 	openAt := func(id, off int) []string { return []string{fmt.Sprintf("act.open=a:c:%d:s%d:%d1", id, off, id)} }
-	tail := [][]string{{"menu.activities_all=a:w"}, {"button.person=P"}}
+	// "Browse all" names the page, for its Back to return to.
+	tail := func(off int) [][]string {
+		return [][]string{{fmt.Sprintf("menu.activities_all=a:w:%d", off)}, {"button.person=P"}}
+	}
+	none := [][]string{{"menu.activities_all=a:w"}, {"button.person=P"}}
 	for _, tc := range []struct {
 		payload string
 		acts    []polku.Activity
@@ -443,23 +450,23 @@ func TestSuggestions(t *testing.T) {
 	}{
 		{"a:s:0", catalogue(),
 			[]string{"act.suggest.title", "act.item", "act.item", "act.item"},
-			append([][]string{openAt(1, 0), openAt(2, 0), openAt(3, 0), {"act.more=a:s:3"}}, tail...),
+			append([][]string{openAt(1, 0), openAt(2, 0), openAt(3, 0), {"act.more=a:s:3"}}, tail(0)...),
 			[]int{1, 2, 3}, []Text{nature, nature, nature}},
 		{"a:s:3", catalogue(),
 			[]string{"act.suggest.more_title", "act.item", "act.item", "act.item"},
-			append([][]string{openAt(4, 3), openAt(5, 3), openAt(6, 3), {"act.prev=a:s:0"}}, tail...),
+			append([][]string{openAt(4, 3), openAt(5, 3), openAt(6, 3), {"act.prev=a:s:0"}}, tail(3)...),
 			[]int{4, 5, 6}, []Text{nature, nature, T("reason.soon")}},
 		// A page past the end (the catalogue shrank) starts over.
 		{"a:s:9", catalogue(),
 			[]string{"act.suggest.title", "act.item", "act.item", "act.item"},
-			append([][]string{openAt(1, 0), openAt(2, 0), openAt(3, 0), {"act.more=a:s:3"}}, tail...),
+			append([][]string{openAt(1, 0), openAt(2, 0), openAt(3, 0), {"act.more=a:s:3"}}, tail(0)...),
 			[]int{1, 2, 3}, []Text{nature, nature, nature}},
 		{"a:s:0", catalogue()[:2],
 			[]string{"act.suggest.title", "act.item", "act.item"},
-			append([][]string{openAt(1, 0), openAt(2, 0)}, tail...),
+			append([][]string{openAt(1, 0), openAt(2, 0)}, tail(0)...),
 			[]int{1, 2}, []Text{nature, nature}},
-		{"a:s:0", nil, []string{"act.suggest.none"}, tail, nil, nil},
-		{"a:s:0", catalogue()[6:], []string{"act.suggest.none"}, tail, nil, nil},
+		{"a:s:0", nil, []string{"act.suggest.none"}, none, nil, nil},
+		{"a:s:0", catalogue()[6:], []string{"act.suggest.none"}, none, nil, nil},
 	} {
 		t.Run(fmt.Sprintf("%s/%d", tc.payload, len(tc.acts)), func(t *testing.T) {
 			e := engine()
