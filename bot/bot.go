@@ -243,7 +243,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		return nil, polku.Errorf(polku.EINVALID, "telegram client: %v", err)
 	}
 	return &Bot{
-		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location}, tg: tg,
+		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location, now: cfg.Now}, tg: tg,
 		http: client{http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, secrets: secrets},
 		log:  log, Now: cfg.Now, wall: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
