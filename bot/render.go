@@ -234,7 +234,11 @@ func (r renderer) calendar(lang string, chat int64, su polku.SignUp) out {
 	}
 	desc := a.Description.In(lang)
 	if a.Contact != "" {
-		desc = strings.TrimSpace(desc + "\n\n" + a.Organiser + ": " + a.Contact)
+		org := a.Organiser
+		if name, fictional := a.OrganiserName(); fictional {
+			org = r.loc.Message(lang, "organiser.fictional", map[string]any{"Name": name}, nil)
+		}
+		desc = strings.TrimSpace(desc + "\n\n" + org + ": " + a.Contact)
 	}
 	var b bytes.Buffer
 	err := ical.Write(&b, r.tz, ical.Event{

@@ -735,8 +735,8 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 		"Audience": T("audience." + string(a.Audience)),
 		"AgeMin":   a.AgeMin, "AgeMax": a.AgeMax,
 		"Price":     s.price(a.Price),
-		"Languages": labels(langs(a), "spoken."),
-		"Organiser": a.Organiser,
+		"Languages": labels(langs(a), "language.name."),
+		"Organiser": s.organiser(a),
 		"Contact":   a.Contact,
 	}
 	texts = append(texts, Text{ID: "act.card.details", Data: details})
@@ -787,6 +787,15 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 	}
 	rows = append(rows, s.actFooter(backPayload(back)))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
+}
+
+// organiser is the activity's organiser, a made-up one marked so in the
+// family's language.
+func (s *step) organiser(a polku.Activity) any {
+	if name, fictional := a.OrganiserName(); fictional {
+		return Text{ID: "organiser.fictional", Data: map[string]any{"Name": name}}
+	}
+	return a.Organiser
 }
 
 func langs(a polku.Activity) []string {

@@ -722,10 +722,16 @@ func TestCardDetails(t *testing.T) {
 	want := Text{ID: "act.card.details", Data: map[string]any{
 		"Place": "Toivola", "Address": "Kitkantie 1", "Audience": T("audience.children"),
 		"AgeMin": 3, "AgeMax": 6, "Price": Text{ID: "price.card", Data: map[string]any{"Amount": Money(500)}},
-		"Languages": []Text{T("spoken.sv"), T("spoken.en")}, "Organiser": "Kuusamon kaupunki", "Contact": "info@example.fi",
+		"Languages": []Text{T("language.name.sv"), T("language.name.en")}, "Organiser": "Kuusamon kaupunki", "Contact": "info@example.fi",
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("details\n got %#v\nwant %#v", got, want)
+	}
+	// A made-up organiser is marked so in the family's language.
+	a.Organiser = "Esimerkkiseura" + polku.FictionalMark
+	_, res = open(t, engine(), family(), "a:c:5:m", Found{Activity: a})
+	if got, want := only(t, res).Text[1].Data["Organiser"], (Text{ID: "organiser.fictional", Data: map[string]any{"Name": "Esimerkkiseura"}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("fictional organiser %#v, want %#v", got, want)
 	}
 }
 

@@ -889,7 +889,9 @@ func (s *step) languageRows() [][]Button {
 	var rows [][]Button
 	var row []Button
 	for _, l := range s.e.cfg.Languages {
-		row = append(row, Button{Label: T("language.name." + l), Payload: "L:" + l})
+		// Each language in its own name (language.name.* names it in the
+		// reader's).
+		row = append(row, Button{Label: T("language.own." + l), Payload: "L:" + l})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil

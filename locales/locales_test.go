@@ -270,7 +270,7 @@ func TestEveryMessageRenders(t *testing.T) {
 func TestEndonymsAgree(t *testing.T) {
 	all := raw(t)
 	for key, want := range all[source] {
-		if !strings.HasPrefix(key, "language.name.") && !strings.HasPrefix(key, "spoken.") || key == "spoken.other" {
+		if !strings.HasPrefix(key, "language.own.") && !strings.HasPrefix(key, "spoken.") || key == "spoken.other" {
 			continue
 		}
 		for lang, m := range all {
