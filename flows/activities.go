@@ -672,7 +672,12 @@ func (s *step) browse(f *Found, mi int, cat polku.Category, wk, page int) {
 		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": n, "Title": sg.Activity.Title.In(s.c.Lang)}},
 			Payload: cardPayload(sg.Activity.ID, back, sg.Session.ID)}})
 	}
-	if len(list) == 0 {
+	switch {
+	case len(list) > 0:
+	case wk == 0 && s.in.Now.In(loc).Weekday() == time.Sunday:
+		// Only this evening is left of the week: it is over, not empty.
+		texts = append(texts, T("act.browse.over"))
+	default:
 		texts = append(texts, T("act.browse.none"))
 	}
 	if pages > 1 {

@@ -618,6 +618,22 @@ func TestBrowse(t *testing.T) {
 			ck.done(t, "")
 		})
 	}
+	// On Sunday the rest of this week is over, not empty; on other days
+	// an empty week is just empty.
+	t.Run("sunday", func(t *testing.T) {
+		for _, tc := range []struct {
+			now  time.Time
+			want string
+		}{{t0, "act.browse.over"}, {t0.AddDate(0, 0, -2), "act.browse.none"}} {
+			e := engine()
+			res := e.Step(family(), Input{Kind: KindButton, Payload: "a:wc:0:nature:0", MessageID: pressed, Now: tc.now})
+			f := Found{Query: *res.Query}
+			got := e.Step(res.Conv, Input{Kind: KindFound, Found: &f, MessageID: pressed, Now: tc.now})
+			if ids := ids(only(t, got)); ids[len(ids)-1] != tc.want {
+				t.Errorf("%s: %v, want %s last", tc.now.Weekday(), ids, tc.want)
+			}
+		}
+	})
 	t.Run("title", func(t *testing.T) {
 		_, res := open(t, engine(), stranger(), "a:wc:1:all:1", Found{})
 		got := only(t, res).Text[0].Data
