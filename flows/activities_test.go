@@ -1392,6 +1392,8 @@ func FuzzActivityPayload(f *testing.F) {
 		"s:0", "s:3", "w", "wm:1", "wc:0:nature:0", "wc:1:all:12", "c:5:s3", "c:5:w1.nature.2", "c:5:m", "c:5:",
 		"t:5:m", "p:5:51:x:x:s3", "p:5:51:2:1:w0.all.12", "ok:5:51:x:x:m", "y:5:51:2:1", "m", "x:80", "xx:80",
 		"r", "r:1", "r:0", "at:80:y", "at:80:c", "privacy", "", "zz:1", "p:5:51:9:9:", "c:5:w0.nature.000000000000",
+		"c:5:w1.animals.12.9:51", "t:5:m:51", "wc:1:animals:12:9", "w:3", "y:5:51:2:1:w1.animals.12.9", "yw:5:51:9:0:s999",
+		"y:4611686018427387904:4611686018427387904:9:0:w1.animals.12.9", "c:4611686018427387904:w1.animals.12.9:4611686018427387904",
 	} {
 		f.Add(p, true, uint8(0))
 		f.Add(p, false, uint8(9))
