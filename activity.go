@@ -218,6 +218,19 @@ func (a Activity) Upcoming(now time.Time) []Session {
 	return out
 }
 
+// FictionalMark ends the name of an organiser made up for the sample
+// catalogue and the templates ("Esimerkkiopisto (kuvitteellinen)"), so a
+// demo never passes for a real service. It is part of the organiser's
+// identity; families read it in their own language (OrganiserName).
+const FictionalMark = " (kuvitteellinen)"
+
+// OrganiserName is the organiser's name without FictionalMark, and
+// whether the organiser is made up.
+func (a Activity) OrganiserName() (name string, fictional bool) {
+	name, fictional = strings.CutSuffix(a.Organiser, FictionalMark)
+	return name, fictional
+}
+
 // SignUpStatus is where a sign-up stands.
 type SignUpStatus string
 

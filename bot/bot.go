@@ -255,7 +255,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		return nil, polku.Errorf(polku.EINVALID, "telegram client: %v", err)
 	}
 	return &Bot{
-		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location}, tg: tg,
+		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location, now: cfg.Now}, tg: tg,
 		http: client{http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, secrets: secrets},
 		log:  log, Now: cfg.Now, wall: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
@@ -739,6 +739,9 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		if err == nil {
 			f.ValidCard, err = tx.HasValidCard(ctx, now)
 		}
+		if err == nil {
+			f.SignUps, err = tx.SignUps(ctx, now)
+		}
 	case flows.QueryCard:
 		var card polku.Card
 		card, err = tx.Card(ctx)
@@ -754,8 +757,16 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		}
 	case flows.QueryActivity:
 		f.Activity, err = tx.Activity(ctx, q.Activity, now)
+		if err == nil {
+			// The family's own sign-ups, marked on the card and its times.
+			f.SignUps, err = tx.SignUps(ctx, now)
+		}
 	case flows.QuerySignUp:
-		f.Outcome, f.SignUp, err = tx.SignUp(ctx, q.Session, q.Children, q.Adults, now, b.cfg.Reminders)
+		join := tx.SignUp
+		if q.Wait {
+			join = tx.WaitFor
+		}
+		f.Outcome, f.SignUp, err = join(ctx, q.Session, q.Children, q.Adults, now, b.cfg.Reminders)
 		if err == nil {
 			f.Reminders, err = tx.Reminders(ctx)
 		}

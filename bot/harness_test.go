@@ -357,8 +357,8 @@ func canonicalShift(start time.Time) int {
 // canonicalDates translates the dates the bot writes in every language, from
 // a rig started shift days after canonical back to what they would be on
 // the canonical dates, so one transcript holds for every start. Dates are
-// replaced whole ("ma 7.12."), longest first, so "1.12." is never taken out
-// of "11.12.".
+// replaced whole ("ma 7.12.", "Mon 7 Dec", "ma 4.1.2027"), longest first,
+// so "1.12." is never taken out of "11.12." nor "4.1." out of "4.1.2027".
 func canonicalDates(r renderer, start time.Time, shift int) *strings.Replacer {
 	if shift == 0 {
 		return nil
@@ -367,8 +367,10 @@ func canonicalDates(r renderer, start time.Time, shift int) *strings.Replacer {
 	seen := map[string]bool{}
 	for _, lang := range r.loc.Languages() {
 		for k := -60; k <= 430; k++ {
+			// Each written as on its own start: the year is added to
+			// dates outside the current one.
 			day := func(t time.Time) string {
-				return r.when(lang, flows.When{Start: t.AddDate(0, 0, k), Day: true})
+				return r.at(t).when(lang, flows.When{Start: t.AddDate(0, 0, k), Day: true})
 			}
 			from, to := day(start), day(canonical)
 			if seen[from] {

@@ -85,6 +85,15 @@ type renderer struct {
 	loc *locales.Bundle
 	// tz is the deployment's time zone: times are written in it.
 	tz *time.Location
+	// now is the service's clock: a date outside the current year is
+	// written with its year. Nil writes no year.
+	now func() time.Time
+}
+
+// at is r with its clock stopped at t.
+func (r renderer) at(t time.Time) renderer {
+	r.now = func() time.Time { return t }
+	return r
 }
 
 // text localizes a Text, localizing nested Text values of its data first.
@@ -135,9 +144,16 @@ func (r renderer) when(lang string, w flows.When) string {
 	if w.Clock {
 		return clock(start)
 	}
+	// The year only when it is not this one ("valid until Mon 31 May"
+	// would be read as this May).
+	year := ""
+	if r.now != nil && r.now().In(tz).Year() != start.Year() {
+		year = strconv.Itoa(start.Year())
+	}
 	date := r.loc.Message(lang, "time.date", map[string]any{
 		"Weekday": r.loc.Message(lang, "time.weekday."+strconv.Itoa(int(start.Weekday())), nil, nil),
-		"Day":     start.Day(), "Month": int(start.Month()),
+		// The month as the language writes it in a date: "12" or "Dec".
+		"Day": start.Day(), "Month": r.loc.Message(lang, "time.month."+strconv.Itoa(int(start.Month())), nil, nil), "Year": year,
 	}, nil)
 	if w.Day {
 		return date
@@ -218,7 +234,11 @@ func (r renderer) calendar(lang string, chat int64, su polku.SignUp) out {
 	}
 	desc := a.Description.In(lang)
 	if a.Contact != "" {
-		desc = strings.TrimSpace(desc + "\n\n" + a.Organiser + ": " + a.Contact)
+		org := a.Organiser
+		if name, fictional := a.OrganiserName(); fictional {
+			org = r.loc.Message(lang, "organiser.fictional", map[string]any{"Name": name}, nil)
+		}
+		desc = strings.TrimSpace(desc + "\n\n" + org + ": " + a.Contact)
 	}
 	var b bytes.Buffer
 	err := ical.Write(&b, r.tz, ical.Event{

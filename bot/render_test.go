@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"polku/flows"
 	"polku/locales"
@@ -69,6 +70,40 @@ func TestHelpListsEveryCommand(t *testing.T) {
 					t.Errorf("%s %s does not name /%s", lang, id, c)
 				}
 			}
+		}
+	}
+}
+
+// TestDates checks that every language writes a date so it cannot be
+// misread: English names the month, and a date outside the current year
+// has its year.
+func TestDates(t *testing.T) {
+	loc, err := locales.Load("fi", "sv", "en", "uk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 22, 11, 0, 0, 0, time.UTC)
+	r := renderer{loc: loc, tz: time.UTC}.at(now)
+	thisYear := time.Date(2026, 12, 10, 17, 0, 0, 0, time.UTC)
+	nextYear := time.Date(2027, 5, 31, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		lang      string
+		at        time.Time
+		day, span string
+	}{
+		{"en", thisYear, "Thu 10 Dec", "Thu 10 Dec, 17:00–18:30"},
+		{"en", nextYear, "Mon 31 May 2027", "Mon 31 May 2027, 0:00–1:30"},
+		{"fi", thisYear, "to 10.12.", "to 10.12. klo 17.00–18.30"},
+		{"fi", nextYear, "ma 31.5.2027", "ma 31.5.2027 klo 0.00–1.30"},
+		{"sv", nextYear, "mån 31.5.2027", "mån 31.5.2027 kl. 0.00–1.30"},
+		{"uk", thisYear, "чт 10.12", "чт 10.12, 17:00–18:30"},
+		{"uk", nextYear, "пн 31.5.2027", "пн 31.5.2027, 0:00–1:30"},
+	} {
+		if got := r.when(tc.lang, flows.When{Start: tc.at, Day: true}); got != tc.day {
+			t.Errorf("%s %v: day %q, want %q", tc.lang, tc.at, got, tc.day)
+		}
+		if got := r.when(tc.lang, flows.When{Start: tc.at, End: tc.at.Add(90 * time.Minute)}); got != tc.span {
+			t.Errorf("%s %v: span %q, want %q", tc.lang, tc.at, got, tc.span)
 		}
 	}
 }

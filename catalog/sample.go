@@ -136,16 +136,16 @@ func paid(cents int) polku.Price { return polku.Price{Kind: polku.PricePaid, Cen
 
 // The fictional organisers.
 var (
-	orgKuusamoAssoc   = sampleOrg{"Kuusamon Esimerkkiyhdistys ry (kuvitteellinen)", "perhe@example.org", "https://example.org/kuusamo/perhe"}
-	orgKuusamoCollege = sampleOrg{"Esimerkkiopisto Kuusamo (kuvitteellinen)", "040 000 0001", "https://example.org/kuusamo/opisto"}
-	orgKuusamoStable  = sampleOrg{"Koillismaan Esimerkkitalli (kuvitteellinen)", "talli@example.com", "https://example.com/talli"}
-	orgKuusamoClub    = sampleOrg{"Esimerkkiseura Kuusamo ry (kuvitteellinen)", "seura@example.net", "https://example.net/seura"}
-	orgKuusamoLibrary = sampleOrg{"Esimerkkikirjasto Kuusamo (kuvitteellinen)", "040 000 0002", "https://example.org/kuusamo/kirjasto"}
-	orgKalajokiFamily = sampleOrg{"Kalajoen Esimerkkiperhekeskus (kuvitteellinen)", "perhekeskus@example.org", "https://example.org/kalajoki/perhekeskus"}
-	orgKalajokiClub   = sampleOrg{"Särkkien Esimerkkiseura ry (kuvitteellinen)", "040 000 0003", "https://example.net/sarkat"}
-	orgKalajokiMuseum = sampleOrg{"Esimerkkimuseo Kalajoki (kuvitteellinen)", "museo@example.org", "https://example.org/kalajoki/museo"}
-	orgKalajokiFarm   = sampleOrg{"Merenrannan Esimerkkitila (kuvitteellinen)", "tila@example.com", "https://example.com/tila"}
-	orgKalajokiMusic  = sampleOrg{"Kalajoen Esimerkkimusiikkikoulu (kuvitteellinen)", "040 000 0004", "https://example.org/kalajoki/musiikki"}
+	orgKuusamoAssoc   = sampleOrg{"Kuusamon Esimerkkiyhdistys ry" + polku.FictionalMark, "perhe@example.org", "https://example.org/kuusamo/perhe"}
+	orgKuusamoCollege = sampleOrg{"Esimerkkiopisto Kuusamo" + polku.FictionalMark, "040 000 0001", "https://example.org/kuusamo/opisto"}
+	orgKuusamoStable  = sampleOrg{"Koillismaan Esimerkkitalli" + polku.FictionalMark, "talli@example.com", "https://example.com/talli"}
+	orgKuusamoClub    = sampleOrg{"Esimerkkiseura Kuusamo ry" + polku.FictionalMark, "seura@example.net", "https://example.net/seura"}
+	orgKuusamoLibrary = sampleOrg{"Esimerkkikirjasto Kuusamo" + polku.FictionalMark, "040 000 0002", "https://example.org/kuusamo/kirjasto"}
+	orgKalajokiFamily = sampleOrg{"Kalajoen Esimerkkiperhekeskus" + polku.FictionalMark, "perhekeskus@example.org", "https://example.org/kalajoki/perhekeskus"}
+	orgKalajokiClub   = sampleOrg{"Särkkien Esimerkkiseura ry" + polku.FictionalMark, "040 000 0003", "https://example.net/sarkat"}
+	orgKalajokiMuseum = sampleOrg{"Esimerkkimuseo Kalajoki" + polku.FictionalMark, "museo@example.org", "https://example.org/kalajoki/museo"}
+	orgKalajokiFarm   = sampleOrg{"Merenrannan Esimerkkitila" + polku.FictionalMark, "tila@example.com", "https://example.com/tila"}
+	orgKalajokiMusic  = sampleOrg{"Kalajoen Esimerkkimusiikkikoulu" + polku.FictionalMark, "040 000 0004", "https://example.org/kalajoki/musiikki"}
 )
 
 // The fictional places, near the real towns' centres.

@@ -52,6 +52,9 @@ type Query struct {
 	SignUp       int64
 	Children     int
 	Adults       int
+	// Wait puts a party bigger than the session on its waiting list
+	// (QuerySignUp).
+	Wait bool
 	// Set changes the reminder setting.
 	Set        *bool
 	Attendance polku.Attendance
@@ -78,7 +81,9 @@ type Found struct {
 	Activity polku.Activity
 	Outcome  polku.SignUpOutcome
 	SignUp   polku.SignUp
-	SignUps  []polku.SignUp
+	// SignUps is the family's sign-ups (QueryMine), and with the
+	// catalogue (QuerySuggest, QueryBrowse, QueryActivity) to mark them.
+	SignUps []polku.SignUp
 	// Reminders is the family's reminder setting.
 	Reminders bool
 	// Err is the error code of a query that failed for a reason the
@@ -111,6 +116,13 @@ const pageSize = 3
 // weeksAhead is how far browsing goes.
 const weeksAhead = 12
 
+// browsePage is how many activities one page of a week's list shows, and
+// maxPages how many pages it may have: the rest is named, not shown.
+const (
+	browsePage = 8
+	maxPages   = 10
+)
+
 // activity handles a press of an activities button: "a:..." replaces the
 // pressed message, "A:..." (a button on a message that is not an
 // activities screen: the menu, a reminder) opens a new one.
@@ -142,22 +154,36 @@ func (s *step) activity(p string) {
 			return
 		}
 	case "w":
-		s.browseStart()
-		return
+		// "Browse all", from the suggestions at an offset ("a:w:<offset>")
+		// that its Back returns to.
+		if off := num(0); len(args) == 0 || len(args) == 1 && off >= 0 && off%pageSize == 0 && off <= 999 {
+			s.browseFrom(max(off, 0))
+			return
+		}
 	case "wm":
 		if mi := num(0); mi >= 0 && mi < len(s.e.cfg.Municipalities) {
-			s.send(s.edit(s.categories(mi)))
+			s.send(s.edit(s.categories(mi, 0)))
 			return
 		}
 	case "wc":
-		mi, wk := num(0), num(2)
+		// A week's list, from its first page or the one named:
+		// "a:wc:<municipality>:<category>:<week>[:<page>]".
+		mi, wk, page := num(0), num(2), 0
+		if len(args) == 4 {
+			page = num(3)
+		}
 		cat := arg(args, 1)
-		if mi >= 0 && mi < len(s.e.cfg.Municipalities) && wk >= 0 && wk <= weeksAhead && validCategory(cat) {
+		if mi >= 0 && mi < len(s.e.cfg.Municipalities) && wk >= 0 && wk <= weeksAhead && validCategory(cat) &&
+			page >= 0 && page < maxPages && len(args) <= 4 {
 			s.query(Query{Kind: QueryBrowse, Municipality: s.e.cfg.Municipalities[mi], Screen: p})
 			return
 		}
 	case "c", "t":
-		if a := id(0); a != 0 && s.validBack(arg(args, 1)) {
+		// A card may name the time it shows ("a:c:<activity>:<back>:<session>"):
+		// the one pressed in a list.
+		sess := arg(args, 2)
+		okSess := sess == "" || id(2) != 0 && len(args) == 3
+		if a := id(0); a != 0 && s.validBack(arg(args, 1)) && okSess {
 			s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
 			return
 		}
@@ -180,17 +206,19 @@ func (s *step) activity(p string) {
 		}
 		s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
 		return
-	case "y":
+	case "y", "yw":
+		// Sign up ("yw": on the waiting list even if the party is bigger
+		// than the time), with where the party screen's Back led.
 		a, sess := id(0), id(1)
 		c, n, ok := party(arg(args, 2), arg(args, 3))
-		if a == 0 || sess == 0 || !ok || c < 0 || c+n < 1 || len(args) != 4 {
+		if a == 0 || sess == 0 || !ok || c < 0 || c+n < 1 || len(args) < 4 || len(args) > 5 || !s.validBack(arg(args, 4)) {
 			break
 		}
 		if s.c.Consent == "" {
-			s.query(Query{Kind: QueryActivity, Activity: a, Screen: fmt.Sprintf("a:p:%d:%d:%d:%d:", a, sess, c, n)})
+			s.query(Query{Kind: QueryActivity, Activity: a, Screen: fmt.Sprintf("a:p:%d:%d:%d:%d:%s", a, sess, c, n, arg(args, 4))})
 			return
 		}
-		s.query(Query{Kind: QuerySignUp, Activity: a, Session: sess, Children: c, Adults: n, Screen: p})
+		s.query(Query{Kind: QuerySignUp, Activity: a, Session: sess, Children: c, Adults: n, Wait: action == "yw", Screen: p})
 		return
 	case "m":
 		s.query(Query{Kind: QueryMine, Screen: p})
@@ -260,7 +288,7 @@ func validCategory(c string) bool {
 
 // validBack checks where a Back button of a card leads: "" (nowhere),
 // "m" (the sign-ups), "s<offset>" (suggestions) or "w<m>.<category>.<week>"
-// (browsing). Every part is checked, so a card's buttons stay within
+// with ".<page>" past the first (browsing). Every part is checked, so a card's buttons stay within
 // Telegram's 64 bytes and lead only where the engine goes.
 func (s *step) validBack(b string) bool {
 	small := func(v string, hi int) (int, bool) {
@@ -277,15 +305,29 @@ func (s *step) validBack(b string) bool {
 		n, ok := small(b[1:], 999)
 		return ok && n%pageSize == 0
 	case strings.HasPrefix(b, "w"):
+		// "w<m>.<category>.<week>", and ".<page>" past the first page.
 		parts := strings.Split(b[1:], ".")
-		if len(parts) != 3 || !validCategory(parts[1]) {
+		if len(parts) < 3 || len(parts) > 4 || !validCategory(parts[1]) {
 			return false
 		}
 		_, okM := small(parts[0], len(s.e.cfg.Municipalities)-1)
 		_, okW := small(parts[2], weeksAhead)
-		return okM && okW
+		okP := true
+		if len(parts) == 4 {
+			_, okP = small(parts[3], maxPages-1)
+		}
+		return okM && okW && okP
 	}
 	return false
+}
+
+// cardPayload opens an activity's card, showing session when it is not
+// zero, with Back leading to back.
+func cardPayload(activity int64, back string, session int64) string {
+	if session == 0 {
+		return fmt.Sprintf("a:c:%d:%s", activity, back)
+	}
+	return fmt.Sprintf("a:c:%d:%s:%d", activity, back, session)
 }
 
 // backPayload is the payload of the Back button of a card.
@@ -316,17 +358,28 @@ func (s *step) edit(r Reply) Reply {
 // suggest shows the suggestions starting at off, or asks which
 // municipality to browse when there is no profile to match.
 func (s *step) suggest(off int) {
-	a := s.c.Answers
-	if !s.c.Profile || a.Validate() != nil || !slices.Contains(s.e.cfg.Municipalities, a.Municipality) {
+	if !s.suggestible() {
 		s.browseStart()
 		return
 	}
+	a := s.c.Answers
 	s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: "a:s:" + strconv.Itoa(off)})
 }
 
-func (s *step) browseStart() {
+// suggestible tells whether the family's answers give suggestions: a
+// profile in one of the municipalities.
+func (s *step) suggestible() bool {
+	a := s.c.Answers
+	return s.c.Profile && a.Validate() == nil && slices.Contains(s.e.cfg.Municipalities, a.Municipality)
+}
+
+func (s *step) browseStart() { s.browseFrom(0) }
+
+// browseFrom starts browsing; from the family's own municipality, Back
+// returns to its suggestions at offset off.
+func (s *step) browseFrom(off int) {
 	if mi := slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality); mi >= 0 {
-		s.send(s.edit(s.categories(mi)))
+		s.send(s.edit(s.categories(mi, off)))
 		return
 	}
 	var rows [][]Button
@@ -337,7 +390,9 @@ func (s *step) browseStart() {
 	s.send(s.edit(Reply{Text: []Text{T("act.browse.where")}, Inline: rows}))
 }
 
-func (s *step) categories(mi int) Reply {
+// categories asks what to do in municipality mi; off is the offset of
+// the suggestions Back returns to.
+func (s *step) categories(mi, off int) Reply {
 	var rows [][]Button
 	var row []Button
 	for _, c := range append(slices.Clone(polku.Categories), "all") {
@@ -350,12 +405,15 @@ func (s *step) categories(mi int) Reply {
 	if row != nil {
 		rows = append(rows, row)
 	}
+	// Back leads to the other municipalities, or from the family's own to
+	// its suggestions (where "Browse all" led here).
 	back := ""
-	if len(s.e.cfg.Municipalities) > 1 {
+	own := slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality) == mi
+	switch {
+	case own && s.suggestible():
+		back = "a:s:" + strconv.Itoa(off)
+	case len(s.e.cfg.Municipalities) > 1 && !own:
 		back = "a:w"
-		if slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality) == mi {
-			back = ""
-		}
 	}
 	rows = append(rows, s.actFooter(back))
 	return Reply{Text: []Text{{ID: "act.browse.what", Data: map[string]any{"Municipality": s.e.cfg.Municipalities[mi]}}}, Inline: rows}
@@ -417,13 +475,16 @@ func (s *step) found() {
 	case QueryBrowse:
 		mi, _ := strconv.Atoi(arg(args, 0))
 		wk, _ := strconv.Atoi(arg(args, 2))
-		s.browse(f, mi, polku.Category(arg(args, 1)), wk)
+		page, _ := strconv.Atoi(arg(args, 3))
+		s.browse(f, mi, polku.Category(arg(args, 1)), wk, page)
 	case QueryActivity:
 		switch action {
 		case "c":
-			s.card(f.Activity, 0, arg(args, 1))
+			sess, _ := strconv.ParseInt(arg(args, 2), 10, 64)
+			s.card(f.Activity, sess, arg(args, 1))
 		case "t":
-			s.times(f.Activity, arg(args, 1))
+			sess, _ := strconv.ParseInt(arg(args, 2), 10, 64)
+			s.times(f.Activity, arg(args, 1), sess)
 		case "p", "ok":
 			sess, _ := strconv.ParseInt(arg(args, 1), 10, 64)
 			c, n, _ := party(arg(args, 2), arg(args, 3))
@@ -433,7 +494,7 @@ func (s *step) found() {
 			s.party(f.Activity, sess, c, n, arg(args, 4))
 		}
 	case QuerySignUp:
-		s.signedUp(f)
+		s.signedUp(f, arg(args, 4))
 	case QueryMine:
 		s.mine(f.SignUps)
 	case QuerySignUpOne:
@@ -497,7 +558,7 @@ func (s *step) suggestions(f *Found, off int) {
 		n := off + i + 1
 		texts = append(texts, s.item(n, sg.Activity, sg.Session, &sg.Reason))
 		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": n, "Title": sg.Activity.Title.In(s.c.Lang)}},
-			Payload: fmt.Sprintf("a:c:%d:s%d", sg.Activity.ID, off)}})
+			Payload: cardPayload(sg.Activity.ID, fmt.Sprintf("s%d", off), sg.Session.ID)}})
 	}
 	var nav []Button
 	if off > 0 {
@@ -509,7 +570,7 @@ func (s *step) suggestions(f *Found, off int) {
 	if nav != nil {
 		rows = append(rows, nav)
 	}
-	rows = append(rows, []Button{{Label: T("menu.activities_all"), Payload: "a:w"}})
+	rows = append(rows, []Button{{Label: T("menu.activities_all"), Payload: "a:w:" + strconv.Itoa(off)}})
 	rows = append(rows, s.actFooter(""))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }
@@ -519,6 +580,7 @@ func (s *step) item(n int, a polku.Activity, ses polku.Session, why *polku.Reaso
 	data := s.about(a, ses)
 	data["N"] = n
 	data["Seats"] = s.seats(ses)
+	data["Booked"] = s.booked(ses)
 	data["Reason"] = ""
 	if why != nil {
 		data["Reason"] = s.reason(*why)
@@ -540,6 +602,33 @@ func (s *step) reason(r polku.Reason) Text {
 	return T("reason." + r.Kind)
 }
 
+// booked says that the family is signed up for ses (or waits for it),
+// or is "" when it is not. It knows the family's sign-ups the query
+// brought (Found.SignUps).
+func (s *step) booked(ses polku.Session) any {
+	su, ok := s.signUpFor(ses.ID)
+	switch {
+	case !ok:
+		return ""
+	case su.Status == polku.Waiting:
+		return Text{ID: "act.booked_waiting", Data: map[string]any{"Position": su.Position}}
+	}
+	return Text{ID: "act.booked", Data: map[string]any{"Count": su.Seats()}, Count: ptr(su.Seats())}
+}
+
+// signUpFor finds the family's live sign-up for the session.
+func (s *step) signUpFor(session int64) (polku.SignUp, bool) {
+	if s.in.Found == nil || session == 0 {
+		return polku.SignUp{}, false
+	}
+	for _, su := range s.in.Found.SignUps {
+		if su.Session().ID == session && su.Status != polku.Cancelled {
+			return su, true
+		}
+	}
+	return polku.SignUp{}, false
+}
+
 // seats says how many seats are left, or that the time is full.
 func (s *step) seats(ses polku.Session) Text {
 	if n := ses.SeatsLeft(); n > 0 {
@@ -548,7 +637,8 @@ func (s *step) seats(ses polku.Session) Text {
 	return T("act.full")
 }
 
-func (s *step) browse(f *Found, mi int, cat polku.Category, wk int) {
+// browse shows a week's list, one page of it.
+func (s *step) browse(f *Found, mi int, cat polku.Category, wk, page int) {
 	if mi < 0 || mi >= len(s.e.cfg.Municipalities) {
 		s.forged()
 		return
@@ -567,18 +657,46 @@ func (s *step) browse(f *Found, mi int, cat polku.Category, wk int) {
 		"From": When{Start: week, Day: true}, "To": When{Start: week.AddDate(0, 0, 6), Day: true},
 	}}}
 	var rows [][]Button
-	back := fmt.Sprintf("w%d.%s.%d", mi, cat, wk)
-	for i, sg := range list {
-		if i == 8 {
-			texts = append(texts, Text{ID: "act.browse.more", Data: map[string]any{"Count": len(list) - i}})
-			break
+	pages := min((len(list)+browsePage-1)/browsePage, maxPages)
+	page = max(min(page, pages-1), 0)
+	weekPayload := func(page int) string {
+		if page == 0 {
+			return fmt.Sprintf("a:wc:%d:%s:%d", mi, cat, wk)
 		}
-		texts = append(texts, s.item(i+1, sg.Activity, sg.Session, nil))
-		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": i + 1, "Title": sg.Activity.Title.In(s.c.Lang)}},
-			Payload: fmt.Sprintf("a:c:%d:%s", sg.Activity.ID, back)}})
+		return fmt.Sprintf("a:wc:%d:%s:%d:%d", mi, cat, wk, page)
 	}
-	if len(list) == 0 {
+	back := fmt.Sprintf("w%d.%s.%d", mi, cat, wk)
+	if page > 0 {
+		back += "." + strconv.Itoa(page)
+	}
+	from := page * browsePage
+	for i, sg := range list[from:min(from+browsePage, len(list))] {
+		n := from + i + 1
+		texts = append(texts, s.item(n, sg.Activity, sg.Session, nil))
+		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": n, "Title": sg.Activity.Title.In(s.c.Lang)}},
+			Payload: cardPayload(sg.Activity.ID, back, sg.Session.ID)}})
+	}
+	switch {
+	case len(list) > 0:
+	case wk == 0 && s.in.Now.In(loc).Weekday() == time.Sunday:
+		// Only this evening is left of the week: it is over, not empty.
+		texts = append(texts, T("act.browse.over"))
+	default:
 		texts = append(texts, T("act.browse.none"))
+	}
+	if pages > 1 {
+		texts = append(texts, Text{ID: "act.browse.page", Data: map[string]any{"Page": page + 1, "Pages": pages, "Count": len(list)}})
+		if more := len(list) - pages*browsePage; more > 0 {
+			texts = append(texts, Text{ID: "act.browse.more", Data: map[string]any{"Count": more}})
+		}
+		var pg []Button
+		if page > 0 {
+			pg = append(pg, Button{Label: T("act.prev"), Payload: weekPayload(page - 1)})
+		}
+		if page+1 < pages {
+			pg = append(pg, Button{Label: T("act.more"), Payload: weekPayload(page + 1)})
+		}
+		rows = append(rows, pg)
 	}
 	var nav []Button
 	if wk > 0 {
@@ -626,8 +744,8 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 		"Audience": T("audience." + string(a.Audience)),
 		"AgeMin":   a.AgeMin, "AgeMax": a.AgeMax,
 		"Price":     s.price(a.Price),
-		"Languages": labels(langs(a), "spoken."),
-		"Organiser": a.Organiser,
+		"Languages": labels(langs(a), "language.name."),
+		"Organiser": s.organiser(a),
 		"Contact":   a.Contact,
 	}
 	texts = append(texts, Text{ID: "act.card.details", Data: details})
@@ -641,14 +759,35 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 	case !ok:
 		texts = append(texts, T("act.card.no_times"))
 	default:
-		texts = append(texts, Text{ID: "act.card.when", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses)}})
-		label := T("act.signup")
-		if ses.SeatsLeft() == 0 {
-			label = T("act.signup_waiting")
+		when := "act.card.when"
+		if sessID != 0 && ses.ID == sessID {
+			// The time pressed in a list, which need not be the next one.
+			when = "act.card.at"
+		} else if sessID != 0 {
+			texts = append(texts, T("act.card.time_gone"))
 		}
-		rows = append(rows, []Button{{Label: label, Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
+		texts = append(texts, Text{ID: when, Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses), "Booked": s.booked(ses)}})
+		for _, other := range a.Upcoming(s.in.Now) {
+			if _, mine := s.signUpFor(other.ID); mine && other.ID != ses.ID {
+				texts = append(texts, Text{ID: "act.card.booked_other", Data: map[string]any{"When": When{Start: other.Start, End: other.End}}})
+			}
+		}
+		if _, mine := s.signUpFor(ses.ID); mine {
+			// Signed up already: the way to see or cancel it.
+			rows = append(rows, []Button{{Label: T("menu.mine"), Payload: "a:m"}})
+		} else {
+			label := T("act.signup")
+			if ses.SeatsLeft() == 0 {
+				label = T("act.signup_waiting")
+			}
+			rows = append(rows, []Button{{Label: label, Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
+		}
 		if len(a.Upcoming(s.in.Now)) > 1 {
-			rows = append(rows, []Button{{Label: T("act.times"), Payload: fmt.Sprintf("a:t:%d:%s", a.ID, back)}})
+			times := fmt.Sprintf("a:t:%d:%s", a.ID, back)
+			if sessID != 0 && ses.ID == sessID {
+				times += ":" + strconv.FormatInt(sessID, 10)
+			}
+			rows = append(rows, []Button{{Label: T("act.times"), Payload: times}})
 		}
 	}
 	if a.Place.Coords != nil {
@@ -657,6 +796,15 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 	}
 	rows = append(rows, s.actFooter(backPayload(back)))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
+}
+
+// organiser is the activity's organiser, a made-up one marked so in the
+// family's language.
+func (s *step) organiser(a polku.Activity) any {
+	if name, fictional := a.OrganiserName(); fictional {
+		return Text{ID: "organiser.fictional", Data: map[string]any{"Name": name}}
+	}
+	return a.Organiser
 }
 
 func langs(a polku.Activity) []string {
@@ -690,21 +838,26 @@ func (s *step) price(p polku.Price) Text {
 }
 
 // times lists the upcoming sessions of an activity to pick one.
-func (s *step) times(a polku.Activity, back string) {
+// Back returns to the card showing sessID, the time it came from.
+func (s *step) times(a polku.Activity, back string, sessID int64) {
 	open := a.Upcoming(s.in.Now)
 	var rows [][]Button
 	for i, ses := range open {
 		if i == 10 {
 			break
 		}
-		rows = append(rows, []Button{{Label: Text{ID: "act.time", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": s.seats(ses)}},
+		seats := s.seats(ses)
+		if b, ok := s.booked(ses).(Text); ok {
+			seats = b
+		}
+		rows = append(rows, []Button{{Label: Text{ID: "act.time", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": seats}},
 			Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
 	}
 	text := T("act.times.title")
 	if len(open) == 0 {
 		text = T("act.card.no_times")
 	}
-	rows = append(rows, s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)))
+	rows = append(rows, s.actFooter(cardPayload(a.ID, back, sessID)))
 	s.send(s.edit(Reply{Text: []Text{{ID: text.ID, Data: map[string]any{"Title": a.Title.In(s.c.Lang)}}}, Inline: rows}))
 }
 
@@ -737,7 +890,7 @@ func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 		s.send(s.edit(Reply{Text: []Text{T("act.consent")}, Inline: [][]Button{
 			{{Label: T("privacy.yes"), Payload: fmt.Sprintf("a:ok:%d:%d:x:x:%s", a.ID, ses.ID, back)}},
 			{{Label: T("privacy.more"), Payload: "a:privacy"}},
-			s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)),
+			s.actFooter(cardPayload(a.ID, back, ses.ID)),
 		}}))
 		return
 	}
@@ -757,9 +910,9 @@ func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 	}
 	if c+n > 0 {
 		rows = append(rows, []Button{{Label: Text{ID: "act.party.confirm", Data: map[string]any{"Count": c + n}, Count: ptr(c + n)},
-			Payload: fmt.Sprintf("a:y:%d:%d:%d:%d", a.ID, ses.ID, c, n)}})
+			Payload: signUpPayload("y", a.ID, ses.ID, c, n, back)}})
 	}
-	rows = append(rows, s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back)))
+	rows = append(rows, s.actFooter(cardPayload(a.ID, back, ses.ID)))
 	data := s.about(a, ses)
 	data["Seats"] = s.seats(ses)
 	s.send(s.edit(Reply{Text: []Text{{ID: "act.party", Data: data}}, Inline: rows}))
@@ -767,9 +920,21 @@ func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 
 func ptr[T any](v T) *T { return &v }
 
+// signUpPayload signs the party up ("y"), or puts it on the waiting
+// list ("yw"); back is where the party screen's Back leads.
+func signUpPayload(action string, a, ses int64, c, n int, back string) string {
+	p := fmt.Sprintf("a:%s:%d:%d:%d:%d", action, a, ses, c, n)
+	if back != "" && len(p)+1+len(back) <= 64 {
+		// Within Telegram's 64 bytes; else the Back after it leads to the
+		// card alone.
+		p += ":" + back
+	}
+	return p
+}
+
 // signedUp shows the outcome of signing up; a confirmation carries the
-// calendar file.
-func (s *step) signedUp(f *Found) {
+// calendar file. back is where the party screen's Back led.
+func (s *step) signedUp(f *Found, back string) {
 	su := f.SignUp
 	data := s.about(su.Activity, su.Session())
 	mine := []Button{{Label: T("menu.mine"), Payload: "a:m"}, {Label: T("menu.activities"), Payload: "a:s:0"}}
@@ -786,14 +951,28 @@ func (s *step) signedUp(f *Found) {
 		s.send(r)
 	case polku.OutcomeWaiting:
 		data["Position"] = su.Position
-		s.send(s.edit(Reply{Text: []Text{{ID: "act.waiting", Data: data}}, Inline: [][]Button{mine, s.actFooter("")}}))
+		id := "act.waiting"
+		if ses := su.Session(); su.Seats() > ses.Capacity {
+			id, data["Capacity"] = "act.waiting_added", ses.Capacity
+		}
+		s.send(s.edit(Reply{Text: []Text{{ID: id, Data: data}}, Inline: [][]Button{mine, s.actFooter("")}}))
 	case polku.OutcomeAlready:
 		// Most often a double tap: the confirmation on the screen stays.
 		s.toast(Text{ID: "act.already", Data: data})
 	case polku.OutcomeTooMany:
-		s.send(s.edit(Reply{Text: []Text{T("act.too_many")}, Inline: [][]Button{
-			{{Label: T("button.back"), Payload: fmt.Sprintf("a:p:%d:%d:x:x:", f.Query.Activity, f.Query.Session)}},
-		}}))
+		// More people than the time has seats at all: the waiting list, in
+		// case seats are added, or back to the party as it was.
+		q := f.Query
+		data["Capacity"] = su.Session().Capacity
+		data["Count"] = q.Children + q.Adults
+		rows := [][]Button{
+			{{Label: T("act.signup_waiting"), Payload: signUpPayload("yw", q.Activity, q.Session, q.Children, q.Adults, back)}},
+			s.actFooter(fmt.Sprintf("a:p:%d:%d:%d:%d:%s", q.Activity, q.Session, q.Children, q.Adults, back)),
+		}
+		if q.Children+q.Adults > polku.MaxPartySize || su.Session().Capacity <= 0 {
+			rows = rows[1:]
+		}
+		s.send(s.edit(Reply{Text: []Text{{ID: "act.too_many", Data: data}}, Inline: rows}))
 	default:
 		s.send(s.edit(Reply{Text: []Text{T("act.closed")}, Inline: [][]Button{
 			{{Label: T("act.times"), Payload: fmt.Sprintf("a:t:%d:", f.Query.Activity)}}, s.actFooter(""),
@@ -825,7 +1004,10 @@ func (s *step) mine(list []polku.SignUp) {
 		data["Status"] = status
 		texts = append(texts, Text{ID: "act.mine.item", Data: data})
 		row := []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": i + 1, "Title": su.Activity.Title.In(s.c.Lang)}},
-			Payload: fmt.Sprintf("a:c:%d:m", su.Activity.ID)}}
+			Payload: cardPayload(su.Activity.ID, "m", 0)}}
+		if ses.Start.After(s.in.Now) {
+			row[0].Payload = cardPayload(su.Activity.ID, "m", ses.ID)
+		}
 		if ses.Start.After(s.in.Now) {
 			row = append(row, Button{Label: Text{ID: "act.cancel", Data: map[string]any{"N": i + 1}}, Payload: fmt.Sprintf("a:x:%d", su.ID)})
 		}

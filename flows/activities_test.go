@@ -267,8 +267,11 @@ func TestActivityPayloadQueries(t *testing.T) {
 		{"a:y:5:51:2:1", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Children: 2, Adults: 1, Screen: "a:y:5:51:2:1"}},
 		{"a:y:5:51:0:9", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Adults: 9, Screen: "a:y:5:51:0:9"}},
 		{"A:y:5:51:1:0", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Children: 1, Screen: "a:y:5:51:1:0", Fresh: true}},
+		{"a:y:5:51:2:1:w0.all.2", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Children: 2, Adults: 1, Screen: "a:y:5:51:2:1:w0.all.2"}},
+		{"a:yw:5:51:2:1:m", family, Query{Kind: QuerySignUp, Activity: 5, Session: 51, Children: 2, Adults: 1, Wait: true, Screen: "a:yw:5:51:2:1:m"}},
 		// Without consent, signing up first asks for it.
 		{"a:y:5:51:2:1", stranger, Query{Kind: QueryActivity, Activity: 5, Screen: "a:p:5:51:2:1:"}},
+		{"a:y:5:51:2:1:s3", stranger, Query{Kind: QueryActivity, Activity: 5, Screen: "a:p:5:51:2:1:s3"}},
 		{"a:m", family, Query{Kind: QueryMine, Screen: "a:m"}},
 		{"A:m", stranger, Query{Kind: QueryMine, Screen: "a:m", Fresh: true}},
 		{"a:x:80", family, Query{Kind: QuerySignUpOne, SignUp: 80, Screen: "a:x:80"}},
@@ -312,13 +315,17 @@ func TestForgedActivityPayloads(t *testing.T) {
 		{payload: "a:c:5:w0.nature.13"},
 		{payload: "a:c:5:wx.nature.y"},
 		{payload: "a:c:5:s1"},
+		{payload: "a:wc:0:all:1:10"}, {payload: "a:wc:0:all:1:-1"}, {payload: "a:wc:0:all:1:x"}, {payload: "a:wc:0:all:1:1:1"},
+		{payload: "a:c:5:w0.all.1.10"}, {payload: "a:c:5:w0.all.1.x"}, {payload: "a:c:5:w0.all.1.01"}, {payload: "a:c:5:w0.all.1.1.1"},
+		{payload: "a:w:1"}, {payload: "a:w:x"}, {payload: "a:w:-3"}, {payload: "a:w:3:3"},
+		{payload: "a:c:5:s0:x"}, {payload: "a:c:5:s0:0"}, {payload: "a:c:5:s0:-51"}, {payload: "a:c:5:s0:51:1"}, {payload: "a:t:5:m:x"},
 		{payload: "a:p:0:51:x:x:"}, {payload: "a:p:5:0:x:x:"}, {payload: "a:p:5:x:x:x:"}, {payload: "a:p:5"},
 		{payload: "a:p:5:51:10:0:"}, {payload: "a:p:5:51:0:10:"}, {payload: "a:p:5:51:x:x:zz"},
 		{payload: "a:p:5:51:5:5:"},
 		{payload: "a:p:5:51:-1:2:"},
 		{payload: "a:p:5:51:x:y:"},
 		{payload: "a:ok:0:51:x:x:"}, {payload: "a:ok:5:-51:x:x:"}, {payload: "a:ok:5:51:x:x:zz"},
-		{payload: "a:y:5:51:0:0"}, {payload: "a:y:5:51:10:0"}, {payload: "a:y:5:51:0:10"}, {payload: "a:y:5:51:5:5"},
+		{payload: "a:y:5:51:0:0"}, {payload: "a:y:5:51:1:1:zz"}, {payload: "a:yw:5:51:1:1:m:m"}, {payload: "a:yw:5:51:0:0"}, {payload: "a:y:5:51:10:0"}, {payload: "a:y:5:51:0:10"}, {payload: "a:y:5:51:5:5"},
 		{payload: "a:y:5:51:-1:2"}, {payload: "a:y:5:51:x:1"}, {payload: "a:y:5:51:1"}, {payload: "a:y:x:51:1:1"}, {payload: "a:y:5:0:1:1"},
 		{payload: "a:x"}, {payload: "a:x:0"}, {payload: "a:x:x"}, {payload: "a:xx"}, {payload: "a:xx:-1"},
 		{payload: "a:r:2"}, {payload: "a:r:yes"}, {payload: "A:r:-1"},
@@ -377,9 +384,11 @@ func TestActivityScreensWithoutQuery(t *testing.T) {
 		grid    [][]string
 		edit    int
 	}{
-		// The family's own municipality needs no choosing, so no Back.
-		{"a:w", family, "act.browse.what", cats(0), pressed},
-		{"A:w", family, "act.browse.what", cats(0), 0},
+		// The family's own municipality needs no choosing: Back leads to
+		// its suggestions, where "Browse all" led here.
+		{"a:w", family, "act.browse.what", cats(0, "button.back=a:s:0"), pressed},
+		{"A:w", family, "act.browse.what", cats(0, "button.back=a:s:0"), 0},
+		{"a:w:3", family, "act.browse.what", cats(0, "button.back=a:s:3"), pressed},
 		{"a:wm:1", family, "act.browse.what", cats(1, "button.back=a:w"), pressed},
 		{"a:w", stranger, "act.browse.where", where, pressed},
 		{"a:wm:0", stranger, "act.browse.what", cats(0, "button.back=a:w"), pressed},
@@ -423,8 +432,14 @@ func catalogue() []polku.Activity {
 
 func TestSuggestions(t *testing.T) {
 	nature := Text{ID: "reason.interest", Data: map[string]any{"Category": T("category.nature")}}
-	openAt := func(id, off int) []string { return []string{fmt.Sprintf("act.open=a:c:%d:s%d", id, off)} }
-	tail := [][]string{{"menu.activities_all=a:w"}, {"button.person=P"}}
+	// Each suggestion opens its activity at the time it shows: the test
+	// catalogue's activity i shows session i1.
+	openAt := func(id, off int) []string { return []string{fmt.Sprintf("act.open=a:c:%d:s%d:%d1", id, off, id)} }
+	// "Browse all" names the page, for its Back to return to.
+	tail := func(off int) [][]string {
+		return [][]string{{fmt.Sprintf("menu.activities_all=a:w:%d", off)}, {"button.person=P"}}
+	}
+	none := [][]string{{"menu.activities_all=a:w"}, {"button.person=P"}}
 	for _, tc := range []struct {
 		payload string
 		acts    []polku.Activity
@@ -435,23 +450,23 @@ func TestSuggestions(t *testing.T) {
 	}{
 		{"a:s:0", catalogue(),
 			[]string{"act.suggest.title", "act.item", "act.item", "act.item"},
-			append([][]string{openAt(1, 0), openAt(2, 0), openAt(3, 0), {"act.more=a:s:3"}}, tail...),
+			append([][]string{openAt(1, 0), openAt(2, 0), openAt(3, 0), {"act.more=a:s:3"}}, tail(0)...),
 			[]int{1, 2, 3}, []Text{nature, nature, nature}},
 		{"a:s:3", catalogue(),
 			[]string{"act.suggest.more_title", "act.item", "act.item", "act.item"},
-			append([][]string{openAt(4, 3), openAt(5, 3), openAt(6, 3), {"act.prev=a:s:0"}}, tail...),
+			append([][]string{openAt(4, 3), openAt(5, 3), openAt(6, 3), {"act.prev=a:s:0"}}, tail(3)...),
 			[]int{4, 5, 6}, []Text{nature, nature, T("reason.soon")}},
 		// A page past the end (the catalogue shrank) starts over.
 		{"a:s:9", catalogue(),
 			[]string{"act.suggest.title", "act.item", "act.item", "act.item"},
-			append([][]string{openAt(1, 0), openAt(2, 0), openAt(3, 0), {"act.more=a:s:3"}}, tail...),
+			append([][]string{openAt(1, 0), openAt(2, 0), openAt(3, 0), {"act.more=a:s:3"}}, tail(0)...),
 			[]int{1, 2, 3}, []Text{nature, nature, nature}},
 		{"a:s:0", catalogue()[:2],
 			[]string{"act.suggest.title", "act.item", "act.item"},
-			append([][]string{openAt(1, 0), openAt(2, 0)}, tail...),
+			append([][]string{openAt(1, 0), openAt(2, 0)}, tail(0)...),
 			[]int{1, 2}, []Text{nature, nature}},
-		{"a:s:0", nil, []string{"act.suggest.none"}, tail, nil, nil},
-		{"a:s:0", catalogue()[6:], []string{"act.suggest.none"}, tail, nil, nil},
+		{"a:s:0", nil, []string{"act.suggest.none"}, none, nil, nil},
+		{"a:s:0", catalogue()[6:], []string{"act.suggest.none"}, none, nil, nil},
 	} {
 		t.Run(fmt.Sprintf("%s/%d", tc.payload, len(tc.acts)), func(t *testing.T) {
 			e := engine()
@@ -483,7 +498,7 @@ func TestSuggestionItem(t *testing.T) {
 	_, res := open(t, e, family(), "a:s:0", Found{Activities: acts})
 	got := only(t, res).Text[1]
 	want := Text{ID: "act.item", Data: map[string]any{
-		"N": 1, "Title": "Outing 1", "Place": "Toivola", "Seats": T("act.full"),
+		"N": 1, "Title": "Outing 1", "Place": "Toivola", "Seats": T("act.full"), "Booked": "",
 		"When":   When{Start: days(1), End: days(1).Add(2 * time.Hour)},
 		"Time":   When{Start: days(1), Clock: true},
 		"Reason": Text{ID: "reason.interest", Data: map[string]any{"Category": T("category.nature")}},
@@ -516,10 +531,13 @@ func TestBrowse(t *testing.T) {
 		}
 		return acts
 	}
-	opens := func(back string, ids ...int) [][]string {
+	// opens lists the buttons opening "activity:session", the time the
+	// list shows.
+	opens := func(back string, ids ...string) [][]string {
 		var out [][]string
 		for _, id := range ids {
-			out = append(out, []string{fmt.Sprintf("act.open=a:c:%d:%s", id, back)})
+			a, ses, _ := strings.Cut(id, ":")
+			out = append(out, []string{fmt.Sprintf("act.open=a:c:%s:%s:%s", a, back, ses)})
 		}
 		return out
 	}
@@ -533,17 +551,17 @@ func TestBrowse(t *testing.T) {
 	}{
 		{"a:wc:0:nature:1", browseCatalogue(), 48, mon,
 			[]string{"act.browse.title", "act.item", "act.item"},
-			append(opens("w0.nature.1", 1, 2),
+			append(opens("w0.nature.1", "1:12", "2:21"),
 				[]string{"act.week_prev=a:wc:0:nature:0", "act.week_next=a:wc:0:nature:2"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 		{"a:wc:0:all:1", browseCatalogue(), 48, mon,
 			[]string{"act.browse.title", "act.item", "act.item", "act.item"},
-			append(opens("w0.all.1", 1, 3, 2),
+			append(opens("w0.all.1", "1:12", "3:31", "2:21"),
 				[]string{"act.week_prev=a:wc:0:all:0", "act.week_next=a:wc:0:all:2"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 		{"a:wc:0:nature:0", browseCatalogue(), 47, mon.AddDate(0, 0, -7),
 			[]string{"act.browse.title", "act.item"},
-			append(opens("w0.nature.0", 1),
+			append(opens("w0.nature.0", "1:11"),
 				[]string{"act.week_next=a:wc:0:nature:1"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 		{"a:wc:0:nature:12", browseCatalogue(), 6, mon.AddDate(0, 0, 77),
@@ -551,12 +569,27 @@ func TestBrowse(t *testing.T) {
 			[][]string{{"act.week_prev=a:wc:0:nature:11"}, {"button.back=a:wm:0", "button.person=P"}}},
 		{"a:wc:1:nature:1", browseCatalogue(), 48, mon,
 			[]string{"act.browse.title", "act.item"},
-			append(opens("w1.nature.1", 4),
+			append(opens("w1.nature.1", "4:41"),
 				[]string{"act.week_prev=a:wc:1:nature:0", "act.week_next=a:wc:1:nature:2"},
 				[]string{"button.back=a:wm:1", "button.person=P"})},
+		// Ten in a week: two pages; the second one's cards lead back to it.
 		{"a:wc:0:music:1", busy(), 48, mon,
-			[]string{"act.browse.title", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.browse.more"},
-			append(opens("w0.music.1", 1, 2, 3, 4, 5, 6, 7, 8),
+			[]string{"act.browse.title", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.item", "act.browse.page"},
+			append(opens("w0.music.1", "1:10", "2:20", "3:30", "4:40", "5:50", "6:60", "7:70", "8:80"),
+				[]string{"act.more=a:wc:0:music:1:1"},
+				[]string{"act.week_prev=a:wc:0:music:0", "act.week_next=a:wc:0:music:2"},
+				[]string{"button.back=a:wm:0", "button.person=P"})},
+		{"a:wc:0:music:1:1", busy(), 48, mon,
+			[]string{"act.browse.title", "act.item", "act.item", "act.browse.page"},
+			append(opens("w0.music.1.1", "9:90", "10:100"),
+				[]string{"act.prev=a:wc:0:music:1"},
+				[]string{"act.week_prev=a:wc:0:music:0", "act.week_next=a:wc:0:music:2"},
+				[]string{"button.back=a:wm:0", "button.person=P"})},
+		// A page past the last (the week has changed since) shows the last.
+		{"a:wc:0:music:1:5", busy(), 48, mon,
+			[]string{"act.browse.title", "act.item", "act.item", "act.browse.page"},
+			append(opens("w0.music.1.1", "9:90", "10:100"),
+				[]string{"act.prev=a:wc:0:music:1"},
 				[]string{"act.week_prev=a:wc:0:music:0", "act.week_next=a:wc:0:music:2"},
 				[]string{"button.back=a:wm:0", "button.person=P"})},
 	} {
@@ -572,8 +605,9 @@ func TestBrowse(t *testing.T) {
 			ck.eq("week", title["Week"], tc.week)
 			ck.eq("from", title["From"], When{Start: tc.from, Day: true})
 			ck.eq("to", title["To"], When{Start: tc.from.AddDate(0, 0, 6), Day: true})
-			if last := r.Text[len(r.Text)-1]; last.ID == "act.browse.more" {
-				ck.eq("more", last.Data["Count"], 2)
+			if last := r.Text[len(r.Text)-1]; last.ID == "act.browse.page" {
+				ck.eq("pages", last.Data["Pages"], 2)
+				ck.eq("count", last.Data["Count"], 10)
 			}
 			for _, x := range r.Text[1:] {
 				if x.ID == "act.item" && x.Data["Reason"] != "" {
@@ -584,6 +618,22 @@ func TestBrowse(t *testing.T) {
 			ck.done(t, "")
 		})
 	}
+	// On Sunday the rest of this week is over, not empty; on other days
+	// an empty week is just empty.
+	t.Run("sunday", func(t *testing.T) {
+		for _, tc := range []struct {
+			now  time.Time
+			want string
+		}{{t0, "act.browse.over"}, {t0.AddDate(0, 0, -2), "act.browse.none"}} {
+			e := engine()
+			res := e.Step(family(), Input{Kind: KindButton, Payload: "a:wc:0:nature:0", MessageID: pressed, Now: tc.now})
+			f := Found{Query: *res.Query}
+			got := e.Step(res.Conv, Input{Kind: KindFound, Found: &f, MessageID: pressed, Now: tc.now})
+			if ids := ids(only(t, got)); ids[len(ids)-1] != tc.want {
+				t.Errorf("%s: %v, want %s last", tc.now.Weekday(), ids, tc.want)
+			}
+		}
+	})
 	t.Run("title", func(t *testing.T) {
 		_, res := open(t, engine(), stranger(), "a:wc:1:all:1", Found{})
 		got := only(t, res).Text[0].Data
@@ -632,6 +682,18 @@ func TestCard(t *testing.T) {
 		{"other times", "a:c:5:", two, card,
 			[][]string{{"act.signup=a:p:5:52:x:x:"}, {"act.times=a:t:5:"}, {"button.person=P"}},
 			Text{ID: "act.seats", Data: map[string]any{"Count": 10}, Count: ptr(10)}},
+		// The time pressed in a list is the one shown and booked, even a
+		// full one with a freer time before it.
+		{"pressed full time", "a:c:5:w0.all.1:51", two, []string{"act.card.title", "act.card.details", "act.card.at"},
+			[][]string{{"act.signup_waiting=a:p:5:51:x:x:w0.all.1"}, {"act.times=a:t:5:w0.all.1:51"}, {"button.back=a:wc:0:all:1", "button.person=P"}},
+			T("act.full")},
+		{"pressed later time", "a:c:5:w0.all.1:52", two, []string{"act.card.title", "act.card.details", "act.card.at"},
+			[][]string{{"act.signup=a:p:5:52:x:x:w0.all.1"}, {"act.times=a:t:5:w0.all.1:52"}, {"button.back=a:wc:0:all:1", "button.person=P"}},
+			Text{ID: "act.seats", Data: map[string]any{"Count": 10}, Count: ptr(10)}},
+		// A time gone since (or never this activity's) says so and shows the next.
+		{"pressed past time", "a:c:5:s0:50", two, []string{"act.card.title", "act.card.details", "act.card.time_gone", "act.card.when"},
+			[][]string{{"act.signup=a:p:5:52:x:x:s0"}, {"act.times=a:t:5:s0"}, {"button.back=a:s:0", "button.person=P"}},
+			Text{ID: "act.seats", Data: map[string]any{"Count": 10}, Count: ptr(10)}},
 		{"one open time", "a:c:5:s0", onePast, card,
 			[][]string{{"act.signup=a:p:5:51:x:x:s0"}, {"button.back=a:s:0", "button.person=P"}},
 			Text{ID: "act.seats", Data: map[string]any{"Count": 10}, Count: ptr(10)}},
@@ -654,7 +716,7 @@ func TestCard(t *testing.T) {
 			ck.eq("buttons", grid(r), tc.grid)
 			ck.eq("edit", r.Edit, pressed)
 			for _, x := range r.Text {
-				if x.ID == "act.card.when" {
+				if x.ID == "act.card.when" || x.ID == "act.card.at" {
 					ck.eq("seats", x.Data["Seats"], tc.seats)
 				}
 			}
@@ -676,10 +738,16 @@ func TestCardDetails(t *testing.T) {
 	want := Text{ID: "act.card.details", Data: map[string]any{
 		"Place": "Toivola", "Address": "Kitkantie 1", "Audience": T("audience.children"),
 		"AgeMin": 3, "AgeMax": 6, "Price": Text{ID: "price.card", Data: map[string]any{"Amount": Money(500)}},
-		"Languages": []Text{T("spoken.sv"), T("spoken.en")}, "Organiser": "Kuusamon kaupunki", "Contact": "info@example.fi",
+		"Languages": []Text{T("language.name.sv"), T("language.name.en")}, "Organiser": "Kuusamon kaupunki", "Contact": "info@example.fi",
 	}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("details\n got %#v\nwant %#v", got, want)
+	}
+	// A made-up organiser is marked so in the family's language.
+	a.Organiser = "Esimerkkiseura" + polku.FictionalMark
+	_, res = open(t, engine(), family(), "a:c:5:m", Found{Activity: a})
+	if got, want := only(t, res).Text[1].Data["Organiser"], (Text{ID: "organiser.fictional", Data: map[string]any{"Name": "Esimerkkiseura"}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("fictional organiser %#v, want %#v", got, want)
 	}
 }
 
@@ -693,6 +761,9 @@ func TestTimes(t *testing.T) {
 	ck.eq("buttons", grid(r), [][]string{
 		{"act.time=a:p:5:51:x:x:m"}, {"act.time=a:p:5:52:x:x:m"}, {"button.back=a:c:5:m", "button.person=P"},
 	})
+	// From the card of a pressed time, Back returns to that time.
+	_, res = open(t, e, family(), "a:t:5:m:52", Found{Activity: a})
+	ck.eq("back to the time", grid(only(t, res))[2], []string{"button.back=a:c:5:m:52", "button.person=P"})
 	ck.eq("first", r.Inline[0][0].Label.Data["Seats"], T("act.full"))
 	ck.eq("edit", r.Edit, pressed)
 	ck.problems = append(ck.problems, flaws(e, family(), res.Replies)...)
@@ -715,7 +786,7 @@ func TestPartyAsksConsentFirst(t *testing.T) {
 			var ck check
 			ck.eq("texts", ids(r), []string{"act.consent"})
 			ck.eq("buttons", grid(r), [][]string{
-				{"privacy.yes=a:ok:5:51:x:x:s3"}, {"privacy.more=a:privacy"}, {"button.back=a:c:5:s3", "button.person=P"},
+				{"privacy.yes=a:ok:5:51:x:x:s3"}, {"privacy.more=a:privacy"}, {"button.back=a:c:5:s3:51", "button.person=P"},
 			})
 			if len(res.Effects) != 0 || res.Conv.Consent != "" {
 				ck.errorf("showing the notice agreed to it: %+v %q", res.Effects, res.Conv.Consent)
@@ -735,8 +806,8 @@ func TestPartyAsksConsentFirst(t *testing.T) {
 			// No children known: one child and one adult.
 			r = only(t, drawn)
 			ck.eq("party", ids(r), []string{"act.party"})
-			ck.eq("confirm", button(t, r, 2, "act.party.confirm").Payload, "a:y:5:51:1:1")
-			ck.eq("back", r.Inline[3][0].Payload, "a:c:5:s3")
+			ck.eq("confirm", button(t, r, 2, "act.party.confirm").Payload, "a:y:5:51:1:1:s3")
+			ck.eq("back", r.Inline[3][0].Payload, "a:c:5:s3:51")
 			ck.eq("state after", drawn.Conv.State, Municipality)
 			ck.problems = append(ck.problems, flaws(e, drawn.Conv, drawn.Replies)...)
 
@@ -782,8 +853,8 @@ func TestPartyCounters(t *testing.T) {
 	want := [][]string{
 		{"act.minus=a:p:5:51:1:1:s3", "act.party.children=a:p:5:51:2:1:s3", "act.plus=a:p:5:51:3:1:s3"},
 		{"act.minus=a:p:5:51:2:0:s3", "act.party.adults=a:p:5:51:2:1:s3", "act.plus=a:p:5:51:2:2:s3"},
-		{"act.party.confirm=a:y:5:51:2:1"},
-		{"button.back=a:c:5:s3", "button.person=P"},
+		{"act.party.confirm=a:y:5:51:2:1:s3"},
+		{"button.back=a:c:5:s3:51", "button.person=P"},
 	}
 	var ck check
 	ck.eq("buttons", grid(r), want)
@@ -799,7 +870,7 @@ func TestPartyCounters(t *testing.T) {
 		{"act.minus=a:p:5:51:0:9:", "act.party.children=a:p:5:51:0:9:", "act.plus=a:p:5:51:0:9:"},
 		{"act.minus=a:p:5:51:0:8:", "act.party.adults=a:p:5:51:0:9:", "act.plus=a:p:5:51:0:9:"},
 		{"act.party.confirm=a:y:5:51:0:9"},
-		{"button.back=a:c:5:", "button.person=P"},
+		{"button.back=a:c:5::51", "button.person=P"},
 	})
 	ck.done(t, "")
 }
@@ -910,6 +981,8 @@ func TestSignUpOutcomes(t *testing.T) {
 	su := polku.SignUp{ID: 80, Status: polku.SignedUp, Children: 2, Adults: 1, Created: t0, Activity: outing()}
 	waiting := su
 	waiting.Status, waiting.Position = polku.Waiting, 3
+	big := waiting
+	big.Children = 11
 	mine := []string{"menu.mine=a:m", "menu.activities=a:s:0"}
 	for _, tc := range []struct {
 		name      string
@@ -927,8 +1000,12 @@ func TestSignUpOutcomes(t *testing.T) {
 			[]string{"act.waiting"}, [][]string{mine, {"button.person=P"}}, false, false},
 		{"closed", Found{Outcome: polku.OutcomeClosed},
 			[]string{"act.closed"}, [][]string{{"act.times=a:t:5:"}, {"button.person=P"}}, false, false},
-		{"too many", Found{Outcome: polku.OutcomeTooMany},
-			[]string{"act.too_many"}, [][]string{{"button.back=a:p:5:51:x:x:"}}, false, false},
+		// More than the time holds at all: the waiting list, in case seats
+		// are added, or Back to the party as it was.
+		{"too many", Found{Outcome: polku.OutcomeTooMany, SignUp: polku.SignUp{Activity: outing()}},
+			[]string{"act.too_many"}, [][]string{{"act.signup_waiting=a:yw:5:51:2:1"}, {"button.back=a:p:5:51:2:1:", "button.person=P"}}, false, false},
+		{"waiting for added seats", Found{Outcome: polku.OutcomeWaiting, SignUp: big},
+			[]string{"act.waiting_added"}, [][]string{mine, {"button.person=P"}}, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := engine()
@@ -943,6 +1020,10 @@ func TestSignUpOutcomes(t *testing.T) {
 				want = &Calendar{SignUp: su}
 			}
 			ck.eq("calendar", r.Calendar, want)
+			if tc.name == "too many" {
+				ck.eq("count", r.Text[0].Data["Count"], 3)
+				ck.eq("capacity", r.Text[0].Data["Capacity"], 10)
+			}
 			if tc.name == "waiting" {
 				ck.eq("position", r.Text[0].Data["Position"], 3)
 			}
@@ -1025,8 +1106,8 @@ func TestMine(t *testing.T) {
 	var ck check
 	ck.eq("texts", ids(r), []string{"act.mine.title", "act.mine.item", "act.mine.item", "act.mine.item"})
 	ck.eq("buttons", grid(r), [][]string{
-		{"act.open=a:c:8:m", "act.cancel=a:x:81"},
-		{"act.open=a:c:9:m", "act.cancel=a:x:92"},
+		{"act.open=a:c:8:m:81", "act.cancel=a:x:81"},
+		{"act.open=a:c:9:m:92", "act.cancel=a:x:92"},
 		{"act.open=a:c:10:m"},
 		{"menu.settings=a:r"},
 		{"button.person=P"},
@@ -1312,6 +1393,8 @@ func FuzzActivityPayload(f *testing.F) {
 		"s:0", "s:3", "w", "wm:1", "wc:0:nature:0", "wc:1:all:12", "c:5:s3", "c:5:w1.nature.2", "c:5:m", "c:5:",
 		"t:5:m", "p:5:51:x:x:s3", "p:5:51:2:1:w0.all.12", "ok:5:51:x:x:m", "y:5:51:2:1", "m", "x:80", "xx:80",
 		"r", "r:1", "r:0", "at:80:y", "at:80:c", "privacy", "", "zz:1", "p:5:51:9:9:", "c:5:w0.nature.000000000000",
+		"c:5:w1.animals.12.9:51", "t:5:m:51", "wc:1:animals:12:9", "w:3", "y:5:51:2:1:w1.animals.12.9", "yw:5:51:9:0:s999",
+		"y:4611686018427387904:4611686018427387904:9:0:w1.animals.12.9", "c:4611686018427387904:w1.animals.12.9:4611686018427387904",
 	} {
 		f.Add(p, true, uint8(0))
 		f.Add(p, false, uint8(9))
@@ -1353,4 +1436,39 @@ func FuzzActivityPayload(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A time the family is signed up for, or waits for, is marked in lists,
+// on the card and among the other times; the card offers the sign-ups
+// instead of signing up again.
+func TestBooked(t *testing.T) {
+	e := engine()
+	two := activity(5, polku.CategoryNature, session(51, days(2), 10, 3), session(52, days(9), 10, 10))
+	mine := []polku.SignUp{signUp(51, polku.SignedUp, days(2), 0), signUp(52, polku.Waiting, days(9), 3)}
+	mine[0].Activity.ID, mine[1].Activity.ID = 5, 5
+	confirmed := Text{ID: "act.booked", Data: map[string]any{"Count": 3}, Count: ptr(3)}
+	waiting := Text{ID: "act.booked_waiting", Data: map[string]any{"Position": 3}}
+	var ck check
+
+	_, res := open(t, e, family(), "a:c:5:m:51", Found{Activity: two, SignUps: mine})
+	r := only(t, res)
+	ck.eq("card", ids(r), []string{"act.card.title", "act.card.details", "act.card.at", "act.card.booked_other"})
+	ck.eq("card booked", r.Text[2].Data["Booked"], confirmed)
+	ck.eq("card buttons", grid(r)[0], []string{"menu.mine=a:m"})
+	ck.problems = append(ck.problems, flaws(e, family(), res.Replies)...)
+
+	_, res = open(t, e, family(), "a:c:5:m:52", Found{Activity: two, SignUps: mine})
+	ck.eq("card waiting", only(t, res).Text[2].Data["Booked"], waiting)
+
+	_, res = open(t, e, family(), "a:t:5:m", Found{Activity: two, SignUps: mine})
+	r = only(t, res)
+	ck.eq("times", r.Inline[0][0].Label.Data["Seats"], confirmed)
+	ck.eq("times waiting", r.Inline[1][0].Label.Data["Seats"], waiting)
+
+	_, res = open(t, e, stranger(), "a:wc:0:all:1", Found{Activities: []polku.Activity{two}, SignUps: mine})
+	r = only(t, res)
+	ck.eq("list", r.Text[1].Data["Booked"], confirmed)
+	_, res = open(t, e, stranger(), "a:wc:0:all:1", Found{Activities: []polku.Activity{two}})
+	ck.eq("list unbooked", only(t, res).Text[1].Data["Booked"], "")
+	ck.done(t, "")
 }

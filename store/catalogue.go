@@ -348,11 +348,12 @@ func plan(s polku.Session, now time.Time, r polku.Reminders) ([]string, []time.T
 const sessionCols = `s.id, s.external_id, s.starts_at, s.ends_at, s.capacity, s.enrol_from, s.enrol_until, s.status, n.taken, n.waiting`
 
 // seatsJoin counts, per session s, the seats taken by confirmed sign-ups
-// and the people on the waiting list.
+// and the people on the waiting list who could get seats: a party bigger
+// than the session (Tx.WaitFor) waits for added seats, not in the line.
 const seatsJoin = `
 	CROSS JOIN LATERAL (
 		SELECT COALESCE(sum(x.children + x.adults) FILTER (WHERE x.status = 'confirmed'), 0)::int AS taken,
-		       COALESCE(sum(x.children + x.adults) FILTER (WHERE x.status = 'waiting'), 0)::int AS waiting
+		       COALESCE(sum(x.children + x.adults) FILTER (WHERE x.status = 'waiting' AND x.children + x.adults <= s.capacity), 0)::int AS waiting
 		FROM signups x WHERE x.session_id = s.id) n`
 
 // scanSession reads the columns of sessionCols.

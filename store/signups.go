@@ -28,13 +28,26 @@ import (
 //   - OutcomeClosed: the session is not open at now (past, outside its
 //     enrolment, cancelled) or its activity is not scheduled.
 //   - OutcomeTooMany: the party is bigger than the session or than
-//     polku.MaxPartySize.
+//     polku.MaxPartySize. WaitFor puts a party bigger than the session on
+//     the waiting list all the same.
 //
 // A party of no one, or of negative counts, is EINVALID; a chat without a
 // family (no consent) is EFORBIDDEN; an unknown session ENOTFOUND. The
 // sign-up returned has the activity with only this session (ID zero for
 // Closed and TooMany) and, on the waiting list, its position.
 func (t *Tx) SignUp(ctx context.Context, sessionID int64, children, adults int, now time.Time, r polku.Reminders) (polku.SignUpOutcome, polku.SignUp, error) {
+	return t.signUp(ctx, sessionID, children, adults, now, r, false)
+}
+
+// WaitFor is SignUp for a party bigger than the session: it joins the
+// waiting list (OutcomeWaiting), in case the organiser adds seats, and
+// does not hold up the smaller parties behind it (see promote). A party
+// that fits is signed up as SignUp would.
+func (t *Tx) WaitFor(ctx context.Context, sessionID int64, children, adults int, now time.Time, r polku.Reminders) (polku.SignUpOutcome, polku.SignUp, error) {
+	return t.signUp(ctx, sessionID, children, adults, now, r, true)
+}
+
+func (t *Tx) signUp(ctx context.Context, sessionID int64, children, adults int, now time.Time, r polku.Reminders, wait bool) (polku.SignUpOutcome, polku.SignUp, error) {
 	if children < 0 || adults < 0 || children+adults < 1 {
 		return "", polku.SignUp{}, polku.Errorf(polku.EINVALID, "a party of %d children and %d adults", children, adults)
 	}
@@ -61,7 +74,7 @@ func (t *Tx) SignUp(ctx context.Context, sessionID int64, children, adults int, 
 	switch {
 	case a.Status != polku.StatusScheduled || !s.Open(now):
 		return polku.OutcomeClosed, polku.SignUp{Activity: a}, nil
-	case party > s.Capacity || party > polku.MaxPartySize:
+	case party > polku.MaxPartySize || party > s.Capacity && !wait:
 		return polku.OutcomeTooMany, polku.SignUp{Activity: a}, nil
 	}
 
@@ -289,7 +302,7 @@ func lockSession(ctx context.Context, q querier, id int64) (polku.Activity, erro
 	// A statement of its own: a statement sees what was committed when it
 	// began, so counting in the one that waited for the lock could miss
 	// the seats its last holder took.
-	err = q.QueryRow(ctx, `SELECT n.taken, n.waiting FROM (SELECT $1::bigint AS id) s `+seatsJoin, id).Scan(&s.Taken, &s.Waiting)
+	err = q.QueryRow(ctx, `SELECT n.taken, n.waiting FROM sessions s `+seatsJoin+` WHERE s.id = $1`, id).Scan(&s.Taken, &s.Waiting)
 	if err != nil {
 		return polku.Activity{}, err
 	}
@@ -307,7 +320,8 @@ type promotion struct {
 
 // promote moves families from the session's waiting list to its free
 // seats, first in line first, and stops at the first party that does not
-// fit. Each gets its reminders and a JobPromoted notice due at now. The
+// fit; a party bigger than the whole session (WaitFor) is passed over, so
+// it holds up no one until seats are added. Each gets its reminders and a JobPromoted notice due at now. The
 // caller holds the session's lock, and counts the promotions once it has
 // taken every session lock it needs: a statistics row is shared by all,
 // and holding one while waiting for a session could deadlock.
@@ -338,6 +352,9 @@ func promote(ctx context.Context, tx pgx.Tx, a polku.Activity, now time.Time, r 
 	dues = append([]time.Time{now}, dues...)
 	var promoted []promotion
 	for _, w := range line {
+		if int(w.Party) > s.Capacity {
+			continue
+		}
 		if taken+int(w.Party) > s.Capacity {
 			break
 		}
@@ -389,7 +406,8 @@ func count(ctx context.Context, q querier, day string, kind, municipality string
 // session s with seats n, and its activity a.
 const signUpCols = sessionCols + `, su.id, su.status, su.children, su.adults, COALESCE(su.attendance, ''), su.created_at,
 	CASE WHEN su.status = 'waiting' THEN (
-		SELECT count(*) FROM signups w WHERE w.session_id = su.session_id AND w.status = 'waiting' AND w.id <= su.id)
+		SELECT count(*) FROM signups w WHERE w.session_id = su.session_id AND w.status = 'waiting' AND w.id <= su.id
+		AND (w.id = su.id OR w.children + w.adults <= s.capacity))
 	ELSE 0 END::int,
 	a.id, a.data`
 

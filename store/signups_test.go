@@ -480,3 +480,41 @@ func TestExportSignUps(t *testing.T) {
 		t.Errorf("exported sign-up %+v", s)
 	}
 }
+
+// A party bigger than the whole session may wait for added seats; it does
+// not stand in the line of those who fit, nor hold them up.
+func TestWaitForAddedSeats(t *testing.T) {
+	db := newDB(t)
+	importAt(t, db, t0, act("a", sess("1", day5, 4)))
+	s := sessionID(t, db, "a", "1")
+	for chat := int64(1); chat <= 4; chat++ {
+		consent(t, db, chat)
+	}
+	wait := func(chat int64, children, adults int) (polku.SignUpOutcome, polku.SignUp) {
+		var o polku.SignUpOutcome
+		var su polku.SignUp
+		inTx(t, db, chat, func(ctx context.Context, tx *Tx) error {
+			var err error
+			o, su, err = tx.WaitFor(ctx, s, children, adults, t0, rem)
+			return err
+		})
+		return o, su
+	}
+	if o, su := wait(1, 4, 1); o != polku.OutcomeWaiting || su.Position != 1 {
+		t.Fatalf("a party of 5 for 4 seats: %q at %d; want waiting at 1", o, su.Position)
+	}
+	// Seats are free for those who fit: the big party is not ahead of them.
+	a := mustJoin(t, db, 2, s, 1, 1, polku.OutcomeConfirmed)
+	if o, su := wait(3, 1, 0); o != polku.OutcomeConfirmed {
+		t.Errorf("a party that fits, asked to wait: %q (%d); want confirmed", o, su.Position)
+	}
+	c := mustJoin(t, db, 4, s, 1, 1, polku.OutcomeWaiting)
+	if c.Position != 1 {
+		t.Errorf("position behind a party that cannot fit: %d, want 1", c.Position)
+	}
+	// A seat frees up: the family that fits moves up past the big party.
+	inTx(t, db, 2, func(ctx context.Context, tx *Tx) error { _, err := tx.CancelSignUp(ctx, a.ID, t0, rem); return err })
+	if got := status(t, db, c.ID); got != string(polku.SignedUp) {
+		t.Errorf("the family behind the big party: %s, want confirmed", got)
+	}
+}
