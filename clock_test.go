@@ -16,9 +16,9 @@ import (
 // or the test rig: a bare time.Now() in what a person sees is a bug waiting
 // for a date, and so is PostgreSQL's now().
 var wallClock = map[string]string{
-	"cmd/polku/main.go":    "the one clock: main hands time.Now to everything",
-	"cmd/polku/console.go": "update IDs that grow across console runs, and how long to wait for the bot",
-	"cmd/polku/load.go":    "the load benchmark measures wall time",
+	"cmd/polku/main.go":           "the one clock: main hands time.Now to everything",
+	"internal/console/console.go": "update IDs that grow across console runs, and how long to wait for the bot",
+	"cmd/polku/load.go":           "the load benchmark measures wall time",
 	"cmd/polku/reminders.go": "the reminder benchmark measures wall time against Telegram's real " +
 		"seconds",
 	"bot/bot.go":                 "the wall clock of Telegram's rate limits, retry_after, back-off and caches (Bot.wall)",

@@ -22,6 +22,7 @@ import (
 
 	"polku/bot"
 	"polku/flows"
+	"polku/internal/console"
 	"polku/internal/httpguard"
 	"polku/internal/redact"
 	"polku/locales"
@@ -105,7 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintln(stdout, "database schema is up to date")
 		return nil
 	case "console":
-		return console(ctx, cfg, log, stdin, stdout)
+		return runConsole(ctx, cfg, log, stdin, stdout)
 	case "load":
 		return load(ctx, cfg, args, stdout)
 	case "import":
@@ -147,6 +148,25 @@ func openDB(ctx context.Context, cfg config, conns int32) (*store.DB, error) {
 	// with reminders planned as configured.
 	db.Reminders = cfg.Reminders
 	return db, nil
+}
+
+// runConsole runs the console with the database and the bot serve would
+// have, on the console's clock and fake Telegram.
+func runConsole(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+	return console.Run(ctx, console.Setup{
+		DatabaseURL: cfg.DatabaseURL, AnyDatabase: cfg.ConsoleAnyDatabase, Languages: cfg.Languages,
+		Crisis: cfg.Coordinators.Crisis, Now: cfg.Now, Location: cfg.Location, Reminders: cfg.Reminders,
+		Open: func(ctx context.Context, now func() time.Time) (*store.DB, error) {
+			c := cfg
+			c.Now = now
+			return openDB(ctx, c, poolSize(c))
+		},
+		Bot: func(db *store.DB, f console.Fake) (*bot.Bot, error) {
+			c := cfg
+			c.Now, c.operator, c.Coordinators.Group, c.Coordinators.Crisis = f.Now, f.Operator, f.Group, f.Crisis
+			return newBot(c, db, log, f.APIURL, f.Token)
+		},
+	}, stdin, stdout)
 }
 
 // newBot builds the adapter and the engine from the configuration.

@@ -1,11 +1,18 @@
-package main
+// Package console is Polku's local console: the real bot, talking to an
+// in-process fake Telegram (internal/telegramtest) and a local database,
+// played in a terminal by a person as a family and as a coordinator. It
+// owns the REPL and its demo data (a referral code, the sample
+// catalogue); main gives it the database and the bot, built as serve
+// builds them. It is for trying flows and for demos, never for
+// production data: it refuses a database that is not on this computer
+// unless told otherwise.
+package console
 
 import (
 	"bufio"
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -16,6 +23,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"polku"
 	"polku/bot"
 	"polku/catalog"
 	"polku/internal/telegramtest"
@@ -93,16 +101,50 @@ func localHost(h string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// console runs the real bot against an in-process fake Telegram and lets
-// a person play a family in the terminal.
-func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader, stdout io.Writer) error {
+// Setup is what the console needs from main: the configuration it reads,
+// and how to open the database and build the bot as serve does.
+type Setup struct {
+	// DatabaseURL is the database the console writes its demo data to;
+	// AnyDatabase lets that be one not on this computer.
+	DatabaseURL string
+	AnyDatabase bool
+	// Languages are the languages offered, the fallback first: the
+	// console's family speaks the fallback.
+	Languages []string
+	// Crisis are the crisis lines configured (POLKU_CRISIS_LINES).
+	Crisis []string
+	// Now is the service's clock; Location and Reminders as configured.
+	Now       func() time.Time
+	Location  *time.Location
+	Reminders polku.Reminders
+	// Open connects to the database and migrates it, the store on the
+	// given clock (the console's, which :later moves on).
+	Open func(ctx context.Context, now func() time.Time) (*store.DB, error)
+	// Bot builds the bot as serve does, with the console's changes (Fake).
+	Bot func(db *store.DB, f Fake) (*bot.Bot, error)
+}
+
+// Fake is what the console changes in the bot serve would build: the
+// clock, the fake Telegram, the coordinators' group, who may send a
+// catalogue, and the crisis lines.
+type Fake struct {
+	Now           func() time.Time
+	APIURL, Token string
+	Group         int64
+	Operator      func(user int64) bool
+	Crisis        []string
+}
+
+// Run runs the real bot against an in-process fake Telegram and lets a
+// person play a family in the terminal, until stdin ends, :quit or ctx.
+func Run(ctx context.Context, cfg Setup, stdin io.Reader, stdout io.Writer) error {
 	// The console writes a demo referral code and demo families: only
 	// into a database on this computer, unless told otherwise.
 	host, local, err := localDatabase(cfg.DatabaseURL)
 	if err != nil {
 		return err
 	}
-	if !local && !cfg.ConsoleAnyDatabase {
+	if !local && !cfg.AnyDatabase {
 		return fmt.Errorf("the console writes a demo referral code and demo families into its database, "+
 			"but DATABASE_URL points at %q, which is not this computer.\n"+
 			"Use a local database (`make run` starts one), or set POLKU_CONSOLE_ANY_DATABASE=1 to write there anyway", host)
@@ -117,7 +159,7 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 		defer skewMu.Unlock()
 		return wall().Add(skew)
 	}
-	db, err := openDB(ctx, cfg, poolSize(cfg))
+	db, err := cfg.Open(ctx, cfg.Now)
 	if err != nil {
 		return fmt.Errorf("%w\n(is the local database running? `make run` starts it)", err)
 	}
@@ -130,20 +172,20 @@ func console(ctx context.Context, cfg config, log *slog.Logger, stdin io.Reader,
 	}
 	// Every family the console plays (also after :new) may send a
 	// catalogue file, as an operator.
-	cfg.operator = func(user int64) bool { return user == consoleUser || user >= newFamilyBase }
+	f := Fake{Now: cfg.Now, Operator: func(user int64) bool { return user == consoleUser || user >= newFamilyBase }, Crisis: cfg.Crisis}
 	// Update IDs go on from where the last console run's left off, as
 	// Telegram's do, so the inbox never mistakes them for old ones.
 	fake := telegramtest.New(telegramtest.Options{FirstUpdateID: time.Now().UnixMilli()})
 	defer fake.Close()
 	fake.AddGroup(consoleGroup, "Koordinaattorit (konsoli)", true)
 	fake.SetMember(consoleGroup, consoleCoordinator, telegramtest.StatusMember)
-	cfg.Coordinators.Group = consoleGroup
-	if len(cfg.Coordinators.Crisis) == 0 {
+	f.APIURL, f.Token, f.Group = fake.URL(), fake.Token(), consoleGroup
+	if len(f.Crisis) == 0 {
 		// The demo shows the crisis lines a family is told with 112: a
 		// fictional one, unless POLKU_CRISIS_LINES names others.
-		cfg.Coordinators.Crisis = []string{consoleCrisisLine}
+		f.Crisis = []string{consoleCrisisLine}
 	}
-	b, err := newBot(cfg, db, log, fake.URL(), fake.Token())
+	b, err := cfg.Bot(db, f)
 	if err != nil {
 		return err
 	}
@@ -490,7 +532,7 @@ func laterDuration(s string) (time.Duration, error) {
 // sampleCatalogue loads the fictional sample catalogue into the console's
 // database when it has no catalogue, or when the sample's dates (relative
 // to the day it was loaded) are running out.
-func sampleCatalogue(ctx context.Context, db *store.DB, cfg config) error {
+func sampleCatalogue(ctx context.Context, db *store.DB, cfg Setup) error {
 	now := cfg.Now()
 	acts, err := db.Catalogue(ctx, "", now)
 	if err != nil {
