@@ -18,8 +18,8 @@ import (
 var wallClock = map[string]string{
 	"cmd/polku/main.go":           "the one clock: main hands time.Now to everything",
 	"internal/console/console.go": "update IDs that grow across console runs, and how long to wait for the bot",
-	"cmd/polku/load.go":           "the load benchmark measures wall time",
-	"cmd/polku/reminders.go": "the reminder benchmark measures wall time against Telegram's real " +
+	"internal/load/load.go":       "the load benchmark measures wall time",
+	"internal/load/reminders.go": "the reminder benchmark measures wall time against Telegram's real " +
 		"seconds",
 	"bot/bot.go":                 "the wall clock of Telegram's rate limits, retry_after, back-off and caches (Bot.wall)",
 	"store/store.go":             "the name of a scratch database for benchmarks",

@@ -27,6 +27,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"polku/bot"
 	"polku/internal/pgtest"
 	"polku/internal/telegramtest"
 )
@@ -85,6 +86,10 @@ var (
 	buildPath string
 	buildErr  error
 )
+
+// botSenders is how many messages the bot's sender has in flight at most:
+// bot.Config.Senders, whose default serve keeps.
+const botSenders = bot.DefaultSenders
 
 // polkuBinary builds cmd/polku once per test process. It goes next to the
 // test binary when that sits in go test's work directory (removed when go

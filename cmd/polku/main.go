@@ -24,6 +24,7 @@ import (
 	"polku/flows"
 	"polku/internal/console"
 	"polku/internal/httpguard"
+	"polku/internal/load"
 	"polku/internal/redact"
 	"polku/locales"
 	"polku/store"
@@ -108,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "console":
 		return runConsole(ctx, cfg, log, stdin, stdout)
 	case "load":
-		return load(ctx, cfg, args, stdout)
+		return runLoad(ctx, cfg, args, stdout)
 	case "import":
 		return importCatalogue(ctx, cfg, args, stdout)
 	}
@@ -167,6 +168,26 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, stdin io.Read
 			return newBot(c, db, log, f.APIURL, f.Token)
 		},
 	}, stdin, stdout)
+}
+
+// runLoad runs a load benchmark with the database and the bot serve would
+// have, in scratch databases and against a fake Telegram.
+func runLoad(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	return load.Run(ctx, load.Setup{
+		DatabaseURL: cfg.DatabaseURL, Workers: cfg.Workers, Conns: poolSize(cfg), Debug: cfg.LogLevel == "debug",
+		Open: func(ctx context.Context, url string, conns int32) (*store.DB, error) {
+			c := cfg
+			c.DatabaseURL = url
+			return openDB(ctx, c, conns)
+		},
+		Bot: func(db *store.DB, log *slog.Logger, apiURL, token string, unlimited bool) (*bot.Bot, error) {
+			c := cfg
+			if unlimited {
+				c.GlobalRate, c.ChatRate, c.ChatBurst = 1e6, 1e6, 1e6
+			}
+			return newBot(c, db, log, apiURL, token)
+		},
+	}, args, stdout)
 }
 
 // newBot builds the adapter and the engine from the configuration.

@@ -1,4 +1,11 @@
-package main
+// Package load holds Polku's load benchmarks, run by \`polku load\` (\`make
+// bench\`, \`make bench-reminders\`): simulated families through the whole
+// intake against the fake Bot API (internal/telegramtest) and a scratch
+// database, and the reminder dispatch benchmark, which runs the real
+// binary as \`polku serve\` and may kill it half-way. They measure wall
+// time. main gives them the database and the bot, built as serve builds
+// them; they never touch a real database's data.
+package load
 
 import (
 	"context"
@@ -17,17 +24,43 @@ import (
 	"sync/atomic"
 	"time"
 
+	"polku/bot"
 	"polku/internal/telegramtest"
 	"polku/store"
 )
 
-// load runs simulated families through the whole intake, all at once,
-// against the fake Bot API and the real database, and prints throughput,
-// reply latency and peak memory.
-func load(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+// Setup is what the benchmarks need from main.
+type Setup struct {
+	// DatabaseURL names the cluster the benchmarks make their scratch
+	// databases in.
+	DatabaseURL string
+	// Workers is the bot's POLKU_WORKERS, shown with the figures;
+	// Conns the database connections serve would have.
+	Workers int
+	Conns   int32
+	// Debug shows the bot's log (POLKU_LOG_LEVEL=debug).
+	Debug bool
+	// Open connects to the database at url and migrates it, with at most
+	// conns connections.
+	Open func(ctx context.Context, url string, conns int32) (*store.DB, error)
+	// Bot builds the bot as serve does, against the fake Bot API at
+	// apiURL; unlimited lifts the bot's own rate limits.
+	Bot func(db *store.DB, log *slog.Logger, apiURL, token string, unlimited bool) (*bot.Bot, error)
+}
+
+// Run runs the benchmark args ask for (the flags of \`polku load\`) and
+// prints its figures.
+func Run(ctx context.Context, cfg Setup, args []string, stdout io.Writer) error {
 	if reminderFlag(args) { // the reminder dispatch benchmark (reminders.go)
 		return loadReminders(ctx, cfg, args, stdout)
 	}
+	return intake(ctx, cfg, args, stdout)
+}
+
+// intake runs simulated families through the whole intake, all at once,
+// against the fake Bot API and the real database, and prints throughput,
+// reply latency and peak memory.
+func intake(ctx context.Context, cfg Setup, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	families := fs.Int("families", 200, "concurrent simulated families")
 	limits := fs.Bool("limits", false, "enforce Telegram's rate limits (30 msg/s in total, 1/s per chat) in the fake and the sender")
@@ -42,8 +75,7 @@ func load(ctx context.Context, cfg config, args []string, stdout io.Writer) erro
 		return err
 	}
 	defer drop()
-	cfg.DatabaseURL = scratch
-	db, err := openDB(ctx, cfg, poolSize(cfg))
+	db, err := cfg.Open(ctx, scratch, cfg.Conns)
 	if err != nil {
 		return err
 	}
@@ -51,14 +83,11 @@ func load(ctx context.Context, cfg config, args []string, stdout io.Writer) erro
 	opts := telegramtest.Options{NoLimits: !*limits, CallbackTimeout: -1, FirstUpdateID: time.Now().UnixMilli()}
 	fake := telegramtest.New(opts)
 	defer fake.Close()
-	if !*limits {
-		cfg.GlobalRate, cfg.ChatRate, cfg.ChatBurst = 1e6, 1e6, 1e6
-	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if cfg.LogLevel == "debug" {
+	if cfg.Debug {
 		quiet = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	b, err := newBot(cfg, db, quiet, fake.URL(), fake.Token())
+	b, err := cfg.Bot(db, quiet, fake.URL(), fake.Token(), !*limits)
 	if err != nil {
 		return err
 	}

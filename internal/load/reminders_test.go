@@ -1,18 +1,28 @@
-package main
+package load
 
 import (
 	"context"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"polku/bot"
 	"polku/internal/pgtest"
+	"polku/store"
 )
 
-// botSenders is how many messages the bot's sender has in flight at most:
-// bot.Config.Senders, whose default serve keeps.
-const botSenders = bot.DefaultSenders
+// polkuBinary builds the polku command for the benchmark to run as
+// \`polku serve\`.
+func polkuBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "polku")
+	if out, err := exec.Command("go", "build", "-o", bin, "polku/cmd/polku").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
 
 // TestReminderDispatchSurvivesKill runs the reminder benchmark small and
 // fast (`polku load -reminders 300 -rate 300 -kill`): the real binary is
@@ -27,7 +37,14 @@ func TestReminderDispatchSurvivesKill(t *testing.T) {
 	var progress strings.Builder
 	o := reminderOpts{N: 300, Rate: 300, Kill: true, Timeout: 60 * time.Second,
 		Bin: polkuBinary(t), LogDir: t.TempDir(), Progress: &progress}
-	r, err := runReminders(context.Background(), config{DatabaseURL: pgtest.URL(t), Now: time.Now, Location: time.UTC}, o)
+	open := func(ctx context.Context, url string, conns int32) (*store.DB, error) {
+		db, err := store.Open(ctx, url, store.Options{MaxConns: conns, Now: time.Now, Location: time.UTC})
+		if err != nil {
+			return nil, err
+		}
+		return db, db.Migrate(ctx)
+	}
+	r, err := runReminders(context.Background(), Setup{DatabaseURL: pgtest.URL(t), Open: open}, o)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, progress.String())
 	}
@@ -41,8 +58,8 @@ func TestReminderDispatchSurvivesKill(t *testing.T) {
 	if r.KilledAfter < o.N/2 || r.KilledAfter >= o.N {
 		t.Errorf("killed after %d deliveries, want half-way (%d of %d)", r.KilledAfter, o.N/2, o.N)
 	}
-	if r.InFlight < 0 || r.InFlight > botSenders {
-		t.Errorf("%d messages in flight at the kill, want 0 to %d (the sender's parallelism)", r.InFlight, botSenders)
+	if r.InFlight < 0 || r.InFlight > bot.DefaultSenders {
+		t.Errorf("%d messages in flight at the kill, want 0 to %d (the sender's parallelism)", r.InFlight, bot.DefaultSenders)
 	}
 	if r.Duplicates > r.InFlight {
 		t.Errorf("%d families got the reminder twice, more than the %d messages in flight at the kill", r.Duplicates, r.InFlight)

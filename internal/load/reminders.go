@@ -1,4 +1,4 @@
-package main
+package load
 
 // The reminder dispatch benchmark: `polku load -reminders N [-kill]
 // [-rate R]`. N reminders fall due at one moment; the real bot, run as a
@@ -112,7 +112,7 @@ func reminderFlag(args []string) bool {
 // loadReminders parses the benchmark's flags, runs it and prints the
 // figures. It fails when a reminder was lost, a message was sent twice
 // other than after the kill, or Telegram answered 429 more than once.
-func loadReminders(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+func loadReminders(ctx context.Context, cfg Setup, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("load -reminders", flag.ContinueOnError)
 	o := reminderOpts{Progress: stdout}
 	fs.IntVar(&o.N, "reminders", 10000, "reminders due at the same moment, one per family")
@@ -194,7 +194,7 @@ func printReminders(w io.Writer, o reminderOpts, r reminderResult) {
 }
 
 // runReminders runs the benchmark on a scratch database of cfg's cluster.
-func runReminders(ctx context.Context, cfg config, o reminderOpts) (reminderResult, error) {
+func runReminders(ctx context.Context, cfg Setup, o reminderOpts) (reminderResult, error) {
 	res := reminderResult{N: o.N}
 	if o.N <= 0 || o.Rate <= 0 {
 		return res, fmt.Errorf("load -reminders: want a positive count and rate, got %d and %g", o.N, o.Rate)
@@ -222,8 +222,7 @@ func runReminders(ctx context.Context, cfg config, o reminderOpts) (reminderResu
 		return res, err
 	}
 	defer drop()
-	cfg.DatabaseURL = scratch
-	db, err := openDB(ctx, cfg, 4)
+	db, err := cfg.Open(ctx, scratch, 4)
 	if err != nil {
 		return res, err
 	}
