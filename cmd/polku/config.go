@@ -96,7 +96,7 @@ var variables = []variable{
 	{"POLKU_CARD_VISITS", "10", "Free visits of such a card (0–1000); 0 = unlimited."},
 	{"POLKU_PROVIDER_LINK_DAYS", "7", "Days a provider's link (/provider add) works unless opened; 1–90."},
 	{"POLKU_VERIFY_PER_HOUR", "60", "Cards one provider may check within an hour (guesses of codes included); 1–10000."},
-	{"POLKU_TEMPLATES", "(built in)", "File of the coordinators' reply templates (/t NAME); see cmd/polku/templates.toml. Re-read whenever it changes."},
+	{"POLKU_TEMPLATES", "(built in)", "File of the coordinators' reply templates (/t NAME); see bot/templates.toml. Re-read whenever it changes."},
 	{"POLKU_MEMBER_CACHE", "5m", "How long a check that someone is a member of the coordinators' group is trusted."},
 	{"POLKU_LOG_FORMAT", "json (serve), text (console)", "Log format: json or text."},
 	{"POLKU_LOG_LEVEL", "info", "Log level: debug, info, warn or error."},

@@ -1,18 +1,13 @@
 package main
 
 import (
-	_ "embed"
 	"fmt"
-	"log/slog"
-	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
 	"polku"
+	"polku/bot"
 	"polku/store"
 )
 
@@ -88,69 +83,9 @@ func coordinators(get func(name, def string) string, loc *time.Location, errs *[
 	}
 	c.Templates = get("POLKU_TEMPLATES", "")
 	if c.Templates != "" {
-		if _, err := readTemplates(c.Templates); err != nil {
+		if _, err := bot.ReadTemplates(c.Templates); err != nil {
 			*errs = append(*errs, fmt.Errorf("POLKU_TEMPLATES: %v", err))
 		}
 	}
 	return c
-}
-
-//go:embed templates.toml
-var defaultTemplates []byte
-
-// readTemplates reads a templates file: [name] tables of language = text.
-func readTemplates(path string) (map[string]map[string]string, error) {
-	data := defaultTemplates
-	if path != "" {
-		var err error
-		if data, err = os.ReadFile(path); err != nil {
-			return nil, err
-		}
-	}
-	var t map[string]map[string]string
-	if _, err := toml.Decode(string(data), &t); err != nil {
-		return nil, err
-	}
-	out := make(map[string]map[string]string, len(t))
-	for name, langs := range t {
-		out[strings.ToLower(name)] = langs
-	}
-	return out, nil
-}
-
-// templates gives the bot the reply templates, reading the file again
-// when it changed; a file broken by an edit keeps the last good version.
-type templates struct {
-	path string
-	log  *slog.Logger
-	mu   sync.Mutex
-	mod  time.Time
-	size int64
-	last map[string]map[string]string
-}
-
-func (t *templates) get() map[string]map[string]string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.path == "" {
-		if t.last == nil {
-			t.last, _ = readTemplates("")
-		}
-		return t.last
-	}
-	fi, err := os.Stat(t.path)
-	if err != nil {
-		t.log.Warn("reply templates", "err", err)
-		return t.last
-	}
-	if t.last != nil && fi.ModTime().Equal(t.mod) && fi.Size() == t.size {
-		return t.last
-	}
-	got, err := readTemplates(t.path)
-	if err != nil {
-		t.log.Warn("reply templates", "err", err)
-		return t.last
-	}
-	t.last, t.mod, t.size = got, fi.ModTime(), fi.Size()
-	return t.last
 }
