@@ -86,6 +86,10 @@ type Config struct {
 	// Municipalities are those the bot offers families: an imported
 	// activity elsewhere is refused, since nobody would see it.
 	Municipalities []string
+	// Retention is how long applied updates and sent messages are kept;
+	// Drafts how long a half-done intake keeps its answers (see Prune).
+	Retention time.Duration
+	Drafts    time.Duration
 	// JobIdle is the longest the job runner sleeps before it looks for
 	// due jobs again (another process may have added some).
 	JobIdle time.Duration

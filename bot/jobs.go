@@ -28,6 +28,28 @@ func (b *Bot) jobLoop(ctx context.Context) {
 	}
 }
 
+// Prune forgets, now and then until ctx ends, what is kept only for a
+// while: applied updates and sent messages older than Config.Retention,
+// and the answers of a half-done intake left for Config.Drafts, which is
+// started afresh. serve runs it in one process or in each: deleting twice
+// deletes nothing more.
+func (b *Bot) Prune(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := b.db.Prune(ctx, b.cfg.Retention, b.cfg.Drafts); err != nil && ctx.Err() == nil {
+			b.log.Error("prune", "err", err)
+		} else if n > 0 {
+			b.log.Info("pruned old updates and messages", "rows", n)
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
 // runJobs is the job loop, until ctx ends.
 func (b *Bot) runJobs(ctx context.Context) {
 	for ctx.Err() == nil {

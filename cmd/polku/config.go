@@ -41,11 +41,13 @@ type config struct {
 	Workers        int
 	ResumeAfter    time.Duration
 	Retention      time.Duration
-	LogFormat      string
-	LogLevel       string
-	Location       *time.Location
-	Reminders      polku.Reminders
-	Operators      []int64
+	// DraftDays is how long a half-done intake keeps its answers.
+	DraftDays int
+	LogFormat string
+	LogLevel  string
+	Location  *time.Location
+	Reminders polku.Reminders
+	Operators []int64
 	// operator, set by the console, says who else may send a catalogue
 	// file: every family the console plays.
 	operator     func(user int64) bool
@@ -78,6 +80,7 @@ var variables = []variable{
 	{"POLKU_WORKERS", "8", "Chats applied in parallel by one process (a whole number, 1–256)."},
 	{"POLKU_RESUME_AFTER", "6h", "After this pause a returning family is asked to continue or start over."},
 	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
+	{"POLKU_DRAFT_DAYS", "30", "Days a half-done intake keeps its answers; then the family starts afresh (1–365)."},
 	{"POLKU_TIMEZONE", "Europe/Helsinki", "Time zone of dates shown to families and of reminders."},
 	{"POLKU_REMIND_DAY_BEFORE_AT", "18:00", "Local time of the reminder the day before a session, or off."},
 	{"POLKU_REMIND_BEFORE", "2h", "How long before a session the second reminder comes, or off."},
@@ -175,6 +178,7 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		Workers:       whole(get, &errs, "POLKU_WORKERS", "8", 1, 256),
 		ResumeAfter:   dur("POLKU_RESUME_AFTER", "6h"),
 		Retention:     dur("POLKU_RETENTION", "72h"),
+		DraftDays:     whole(get, &errs, "POLKU_DRAFT_DAYS", "30", 1, 365),
 		LogLevel:      get("POLKU_LOG_LEVEL", "info"),
 	}
 	c.Location, c.Reminders = reminders(get, &errs)

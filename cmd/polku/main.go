@@ -206,6 +206,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,
 		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: bot.NewTemplateFile(co.Templates, log).Get, MemberCache: co.MemberCache,
 		ProviderLinkDays: co.ProviderLinkDays, VerifyPerHour: co.VerifyPerHour,
+		Retention: cfg.Retention, Drafts: time.Duration(cfg.DraftDays) * 24 * time.Hour,
 	}, db, engine, loc, log)
 }
 
@@ -354,7 +355,7 @@ func serveOn(ctx context.Context, cfg config, log *slog.Logger, lns listeners) e
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); _ = b.Run(runCtx) }()
-	go func() { defer wg.Done(); prune(runCtx, db, cfg.Retention, log) }()
+	go func() { defer wg.Done(); b.Prune(runCtx) }()
 	pollEnd := make(chan error, 1)
 	if mode == "polling" {
 		wg.Add(1)
@@ -440,25 +441,6 @@ func routeWebhook(path string, hook, rest http.Handler) http.Handler {
 		}
 		rest.ServeHTTP(w, r)
 	})
-}
-
-// prune deletes old applied updates and sent messages now and then.
-func prune(ctx context.Context, db *store.DB, keep time.Duration, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		// Half-done intakes left for 30 days are started afresh.
-		if n, err := db.Prune(ctx, keep, 30*24*time.Hour); err != nil && ctx.Err() == nil {
-			log.Error("prune", "err", err)
-		} else if n > 0 {
-			log.Info("pruned old updates and messages", "rows", n)
-		}
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return
-		}
-	}
 }
 
 // writeFlows prints the flows as Mermaid, or writes them to a directory

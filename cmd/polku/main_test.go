@@ -30,12 +30,13 @@ func TestConfigReportsEveryProblemTogether(t *testing.T) {
 		"POLKU_WEBHOOK_URL":    "https://example.invalid/hook",
 		"POLKU_WEBHOOK_SECRET": "has spaces",
 		"POLKU_RETENTION":      "200h",
+		"POLKU_DRAFT_DAYS":     "0",
 		"POLKU_LOG_FORMAT":     "xml",
 	}), false)
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"DATABASE_URL", "TELEGRAM_BOT_TOKEN", "POLKU_RATE_GLOBAL", "POLKU_RESUME_AFTER", `"de"`, "POLKU_WEBHOOK_SECRET", "POLKU_RETENTION", "POLKU_LOG_FORMAT"} {
+	for _, want := range []string{"DATABASE_URL", "TELEGRAM_BOT_TOKEN", "POLKU_RATE_GLOBAL", "POLKU_RESUME_AFTER", `"de"`, "POLKU_WEBHOOK_SECRET", "POLKU_RETENTION", "POLKU_DRAFT_DAYS", "POLKU_LOG_FORMAT"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %s:\n%v", want, err)
 		}
@@ -47,7 +48,7 @@ func TestConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.GlobalRate != 30 || c.ChatRate != 1 || c.ChatBurst != 3 || c.ResumeAfter != 6*time.Hour ||
+	if c.GlobalRate != 30 || c.ChatRate != 1 || c.ChatBurst != 3 || c.ResumeAfter != 6*time.Hour || c.DraftDays != 30 ||
 		strings.Join(c.Languages, ",") != "fi,sv,en,uk" || strings.Join(c.Municipalities, ",") != "Kuusamo,Kalajoki" || c.LogFormat != "text" {
 		t.Errorf("defaults: %+v", c)
 	}
