@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,7 +44,7 @@ type Config struct {
 	// Workers apply updates of different chats in parallel.
 	Workers int
 	// Senders is the most messages of different chats sent at once
-	// (default DefaultSenders). Below it the sender keeps as many in
+	// (serve has DefaultSenders). Below it the sender keeps as many in
 	// flight as Telegram's latency needs to reach GlobalRate.
 	Senders int
 	// GlobalRate is messages per second over all chats; ChatRate and
@@ -66,7 +67,7 @@ type Config struct {
 	MaxAttempts      int
 	TelegramAttempts int
 	// GroupProbe is how often a message held for an unreachable group is
-	// tried again (default a minute).
+	// tried again.
 	GroupProbe time.Duration
 	// Backoff is the first wait before a failed update is tried again;
 	// it doubles with every attempt (up to a minute for Polku's own
@@ -125,73 +126,35 @@ type Config struct {
 	Username string
 }
 
-func (c *Config) defaults() {
-	if c.Workers <= 0 {
-		c.Workers = 8
+// check reports every setting left unset: the values come from the
+// configuration table in cmd/polku (or a test's own), never from defaults
+// here, so there is one place that says what they are.
+func (c *Config) check() error {
+	var missing []string
+	for _, f := range []struct {
+		name  string
+		unset bool
+	}{
+		{"Now", c.Now == nil}, {"Workers", c.Workers <= 0}, {"Senders", c.Senders <= 0},
+		{"GlobalRate", c.GlobalRate <= 0}, {"ChatRate", c.ChatRate <= 0}, {"ChatBurst", c.ChatBurst <= 0},
+		{"GroupRate", c.GroupRate <= 0}, {"GroupBurst", c.GroupBurst <= 0},
+		{"PollTimeout", c.PollTimeout <= 0}, {"Idle", c.Idle <= 0},
+		{"MaxAttempts", c.MaxAttempts <= 0}, {"TelegramAttempts", c.TelegramAttempts <= 0},
+		{"Backoff", c.Backoff <= 0}, {"GroupProbe", c.GroupProbe <= 0},
+		{"Location", c.Location == nil}, {"Reminders", c.Reminders.Location == nil},
+		{"JobIdle", c.JobIdle <= 0}, {"Retention", c.Retention <= 0}, {"Drafts", c.Drafts <= 0},
+		{"ProviderLinkDays", c.ProviderLinkDays <= 0}, {"VerifyPerHour", c.VerifyPerHour <= 0},
+		{"GroupLang", c.GroupLang == ""}, {"NudgeAfter", c.NudgeAfter <= 0},
+		{"Card.Days", c.Card.Days <= 0}, {"MemberCache", c.MemberCache <= 0},
+	} {
+		if f.unset {
+			missing = append(missing, f.name)
+		}
 	}
-	if c.Senders <= 0 {
-		c.Senders = DefaultSenders
+	if missing != nil {
+		return polku.Errorf(polku.EINVALID, "bot: Config needs %s", strings.Join(missing, ", "))
 	}
-	if c.GlobalRate <= 0 {
-		c.GlobalRate = 30
-	}
-	if c.ChatRate <= 0 {
-		c.ChatRate = 1
-	}
-	if c.ChatBurst <= 0 {
-		c.ChatBurst = 3
-	}
-	if c.GroupRate <= 0 {
-		c.GroupRate = 18.0 / 60
-	}
-	if c.GroupBurst <= 0 {
-		c.GroupBurst = 10
-	}
-	if c.PollTimeout <= 0 {
-		c.PollTimeout = 25 * time.Second
-	}
-	if c.Idle <= 0 {
-		c.Idle = 250 * time.Millisecond
-	}
-	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 3
-	}
-	if c.TelegramAttempts <= 0 {
-		c.TelegramAttempts = 10
-	}
-	if c.Backoff <= 0 {
-		c.Backoff = time.Second
-	}
-	if c.GroupProbe <= 0 {
-		c.GroupProbe = time.Minute
-	}
-	if c.Location == nil {
-		c.Location = time.UTC
-	}
-	if c.Reminders.Location == nil {
-		c.Reminders = polku.DefaultReminders(c.Location)
-	}
-	if c.JobIdle <= 0 {
-		c.JobIdle = 5 * time.Second
-	}
-	if c.ProviderLinkDays <= 0 {
-		c.ProviderLinkDays = 7
-	}
-	if c.VerifyPerHour <= 0 {
-		c.VerifyPerHour = 60
-	}
-	if c.GroupLang == "" {
-		c.GroupLang = "fi"
-	}
-	if c.NudgeAfter <= 0 {
-		c.NudgeAfter = 2 * time.Hour
-	}
-	if c.Card.Days <= 0 {
-		c.Card.Days = 180
-	}
-	if c.MemberCache <= 0 {
-		c.MemberCache = 5 * time.Minute
-	}
+	return nil
 }
 
 // Bot is the adapter.
@@ -240,9 +203,8 @@ type Bot struct {
 
 // New builds the adapter. It does not talk to Telegram yet.
 func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, log *slog.Logger) (*Bot, error) {
-	cfg.defaults()
-	if cfg.Now == nil {
-		return nil, polku.Errorf(polku.EINVALID, "bot: a clock is required")
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	secrets := redact.New(cfg.Token)
 	// As many kept-alive connections to Telegram as sends may be in

@@ -192,6 +192,58 @@ func newBot(t testing.TB, db *store.DB, fake *telegramtest.Server, cfg Config) *
 	return newBotWith(t, db, fake, harnessOptions{cfg: cfg})
 }
 
+// withServeSettings gives every setting a test left unset the value
+// serve has by default (cmd/polku's configuration table): bot.New takes
+// none of its own.
+func withServeSettings(c Config) Config {
+	set := func(v *int, def int) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	setF := func(v *float64, def float64) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	setD := func(v *time.Duration, def time.Duration) {
+		if *v == 0 {
+			*v = def
+		}
+	}
+	set(&c.Workers, 8)
+	set(&c.Senders, DefaultSenders)
+	setF(&c.GlobalRate, 30)
+	setF(&c.ChatRate, 1)
+	set(&c.ChatBurst, 3)
+	setF(&c.GroupRate, 18.0/60)
+	set(&c.GroupBurst, 10)
+	setD(&c.PollTimeout, 25*time.Second)
+	setD(&c.Idle, 250*time.Millisecond)
+	set(&c.MaxAttempts, 3)
+	set(&c.TelegramAttempts, 10)
+	setD(&c.Backoff, time.Second)
+	setD(&c.GroupProbe, time.Minute)
+	if c.Location == nil {
+		c.Location = time.UTC
+	}
+	if c.Reminders.Location == nil {
+		c.Reminders = polku.DefaultReminders(c.Location)
+	}
+	setD(&c.JobIdle, 5*time.Second)
+	setD(&c.Retention, 72*time.Hour)
+	setD(&c.Drafts, 30*24*time.Hour)
+	set(&c.ProviderLinkDays, 7)
+	set(&c.VerifyPerHour, 60)
+	if c.GroupLang == "" {
+		c.GroupLang = "fi"
+	}
+	setD(&c.NudgeAfter, 2*time.Hour)
+	set(&c.Card.Days, 180)
+	setD(&c.MemberCache, 5*time.Minute)
+	return c
+}
+
 func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harnessOptions) *Bot {
 	t.Helper()
 	cfg := o.cfg
@@ -222,7 +274,7 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	if cfg.Idle == 0 {
 		cfg.Idle = 20 * time.Millisecond
 	}
-	b, err := New(cfg, db, engine, loc, secretFreeLog(t, fake))
+	b, err := New(withServeSettings(cfg), db, engine, loc, secretFreeLog(t, fake))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// limitsCfg are Telegram's limits as the bot's defaults have them.
+// limitsCfg are Telegram's limits as serve has them by default.
 var limitsCfg = Config{GlobalRate: 30, ChatRate: 1, ChatBurst: 3, GroupRate: 18.0 / 60, GroupBurst: 10}
 
 // TestLimitsForgetIdleChats: a burst across 100,000 chats, then the time

@@ -106,6 +106,30 @@ var variables = []variable{
 	{"POLKU_CONSOLE_ANY_DATABASE", "", "Set to 1 to let the console write its demo referral code and families to a database that is not on this computer; by default it refuses."},
 }
 
+// The bot's settings that are Telegram's limits or the bot's own rhythm
+// rather than an operator's choice: not read from the environment, but
+// kept here beside the table, so that every default is in this one file
+// (bot.Config has none of its own).
+const (
+	// Telegram allows 20 messages a minute in a group: 18 leaves room
+	// for the bot's own answers to buttons; 10 may go at once.
+	groupRate  = 18.0 / 60
+	groupBurst = 10
+	// pollTimeout is getUpdates' long-polling timeout.
+	pollTimeout = 25 * time.Second
+	// idle is how often workers look for updates another process took in.
+	idle = 250 * time.Millisecond
+	// An update is tried maxAttempts times when Polku fails it,
+	// telegramAttempts when Telegram does, first after backoff, doubling.
+	maxAttempts      = 3
+	telegramAttempts = 10
+	backoff          = time.Second
+	// groupProbe is how often a message held for an unreachable group is
+	// tried again; jobIdle the longest the job runner sleeps.
+	groupProbe = time.Minute
+	jobIdle    = 5 * time.Second
+)
+
 // secretRE is a webhook secret: Telegram's alphabet, and long enough
 // (192 bits or more) that guessing it is hopeless.
 var secretRE = regexp.MustCompile(`^[A-Za-z0-9_-]{32,256}$`)

@@ -200,8 +200,10 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
 		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis})
 	return bot.New(bot.Config{
-		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers,
-		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst,
+		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: bot.DefaultSenders,
+		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst, GroupRate: groupRate, GroupBurst: groupBurst,
+		PollTimeout: pollTimeout, Idle: idle, MaxAttempts: maxAttempts, TelegramAttempts: telegramAttempts, Backoff: backoff,
+		GroupProbe: groupProbe, JobIdle: jobIdle,
 		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators, Operator: cfg.operator, Municipalities: cfg.Municipalities,
 		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,
 		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: bot.NewTemplateFile(co.Templates, log).Get, MemberCache: co.MemberCache,
