@@ -4,17 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"log/slog"
-	"net"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"polku/flows"
 	"polku/internal/pgtest"
-	"polku/internal/telegramtest"
 )
 
 func env(vars map[string]string) func(string) string {
@@ -74,23 +69,6 @@ func TestHelpAndREADMEListEveryVariable(t *testing.T) {
 		if !strings.Contains(string(readme), "`"+v.Name+"`") {
 			t.Errorf("README does not document %s", v.Name)
 		}
-	}
-}
-
-func TestFlowDiagramIsCurrent(t *testing.T) {
-	dir := t.TempDir()
-	if err := writeFlows([]string{dir}, &bytes.Buffer{}); err != nil {
-		t.Fatal(err)
-	}
-	fresh, _ := os.ReadFile(dir + "/flow-intake.md")
-	kept, err := os.ReadFile("../../docs/flow-intake.md")
-	if err != nil || !bytes.Equal(fresh, kept) {
-		t.Errorf("docs/flow-intake.md is stale: run `make flows` (err %v)", err)
-	}
-	readme, _ := os.ReadFile("../../README.md")
-	d, _ := flows.Diagram()
-	if got, ok := withFlow(string(readme), d); !ok || got != string(readme) {
-		t.Errorf("the intake flow in README.md is stale or its markers are gone: run `make flows`")
 	}
 }
 
@@ -222,111 +200,6 @@ func TestConsoleNewFamilyAcrossRuns(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "Hei! Olen Polku") {
 		t.Errorf("the second run's new family is not greeted as new, in Finnish:\n%s", out.String())
-	}
-}
-
-// serveVars is the environment of `polku serve` (long polling) against
-// fake, /healthz and /metrics on ops.
-func serveVars(t *testing.T, fake *telegramtest.Server, ops string) map[string]string {
-	return map[string]string{
-		"TELEGRAM_BOT_TOKEN": fake.Token(),
-		"TELEGRAM_API_URL":   fake.URL(),
-		"DATABASE_URL":       pgtest.URL(t),
-		"POLKU_OPS_LISTEN":   ops,
-		"POLKU_LOG_LEVEL":    "error",
-	}
-}
-
-// TestServeListenAddressInUse: with its port taken there is no /healthz,
-// or no webhook, so serve fails instead of running on without them.
-func TestServeListenAddressInUse(t *testing.T) {
-	taken, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer taken.Close()
-	fake := telegramtest.New(telegramtest.Options{Token: "123456789:AAE2e-fake-token_for-polku-tests"})
-	defer fake.Close()
-	webhook := serveVars(t, fake, "127.0.0.1:0")
-	webhook["POLKU_WEBHOOK_URL"] = "https://polku.example.fi/telegram"
-	webhook["POLKU_WEBHOOK_SECRET"] = strongSecret
-	webhook["POLKU_LISTEN"] = taken.Addr().String()
-	for name, vars := range map[string]map[string]string{
-		"POLKU_OPS_LISTEN": serveVars(t, fake, taken.Addr().String()),
-		"POLKU_LISTEN":     webhook,
-	} {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		var out bytes.Buffer
-		err = run(ctx, []string{"serve"}, env(vars), nil, &out, &out)
-		if err == nil || ctx.Err() != nil {
-			t.Fatalf("serve with %s taken: %v (ctx %v)\n%s", name, err, ctx.Err(), out.String())
-		}
-		if !strings.Contains(err.Error(), "address already in use") || !strings.Contains(err.Error(), name+")") {
-			t.Errorf("serve with %s taken: %v", name, err)
-		}
-	}
-}
-
-// TestServeStops: serve returns nil when told to stop, and the HTTP
-// server's error when that fails while the bot runs.
-func TestServeStops(t *testing.T) {
-	fake := telegramtest.New(telegramtest.Options{Token: "123456789:AAE2e-fake-token_for-polku-tests"})
-	defer fake.Close()
-	cfg, err := parseConfig(env(serveVars(t, fake, "127.0.0.1:0")), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Now = time.Now // what run does
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	// start runs serveOn and waits until it polls.
-	start := func(ctx context.Context) (net.Listener, chan error) {
-		t.Helper()
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		polls := func() int {
-			n := 0
-			for _, c := range fake.Calls() {
-				if c.Method == "deleteWebhook" {
-					n++
-				}
-			}
-			return n
-		}
-		before := polls()
-		done := make(chan error, 1)
-		go func() { done <- serveOn(ctx, cfg, log, listeners{ops: ln}) }()
-		wait, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := fake.Wait(wait, func() bool { return polls() > before }); err != nil {
-			t.Fatalf("serve did not start polling: %v", err)
-		}
-		return ln, done
-	}
-	result := func(done chan error) error {
-		t.Helper()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(30 * time.Second):
-			t.Fatal("serve did not return")
-			return nil
-		}
-	}
-
-	ctx, stop := context.WithCancel(context.Background())
-	_, done := start(ctx)
-	stop() // SIGTERM
-	if err := result(done); err != nil {
-		t.Errorf("serve after SIGTERM: %v", err)
-	}
-
-	ln, done := start(context.Background())
-	ln.Close() // the HTTP server fails
-	if err := result(done); err == nil || !strings.Contains(err.Error(), "http server") {
-		t.Errorf("serve after its HTTP server failed: %v", err)
 	}
 }
 
