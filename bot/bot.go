@@ -2,7 +2,11 @@
 // store's inbox before Telegram is told it arrived (webhook or Polku's own
 // long polling), applies each chat's updates in order with the flows
 // engine, renders the replies in the family's language into the outbox,
-// and sends the outbox within Telegram's limits.
+// and sends the outbox within Telegram's limits. It also runs the durable
+// jobs (reminders, nudges) and prunes what is kept only for a while.
+//
+// Its settings come from cmd/polku's configuration table: Config has no
+// defaults of its own, and New names every setting left unset.
 //
 // bot wraps go-telegram/bot (imported as tgbot) and hides it from the rest;
 // it reaches PostgreSQL only through store and never imports pgx.

@@ -37,16 +37,21 @@ func (b *Bot) Prune(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := b.db.Prune(ctx, b.cfg.Retention, b.cfg.Drafts); err != nil && ctx.Err() == nil {
-			b.log.Error("prune", "err", err)
-		} else if n > 0 {
-			b.log.Info("pruned old updates and messages", "rows", n)
-		}
+		b.pruneOnce(ctx)
 		select {
 		case <-t.C:
 		case <-ctx.Done():
 			return
 		}
+	}
+}
+
+// pruneOnce is one round of Prune.
+func (b *Bot) pruneOnce(ctx context.Context) {
+	if n, err := b.db.Prune(ctx, b.cfg.Retention, b.cfg.Drafts); err != nil && ctx.Err() == nil {
+		b.log.Error("prune", "err", err)
+	} else if n > 0 {
+		b.log.Info("pruned old updates and messages", "rows", n)
 	}
 }
 
