@@ -10,11 +10,28 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// Priority orders what waits in the outbox: a lane whose head has a lower
+// priority goes first. Telegram's limits are shared by every message, so
+// what a person is waiting for must pass what can wait.
+type Priority int
+
+// The priorities of the outbox, most urgent first.
+const (
+	// PriorityAlert is an urgent alert to the coordinators' group (on
+	// LaneAlerts): it passes every case's backlog.
+	PriorityAlert Priority = -1
+	// PriorityReply is an answer to someone waiting for it.
+	PriorityReply Priority = 0
+	// PriorityBackground is a message nobody is waiting for: reminders,
+	// follow-ups, the feedback question after a case closed.
+	PriorityBackground Priority = 1
+)
+
 // Message is an outbox row waiting to be sent.
 type Message struct {
 	ID       int64
 	ChatID   int64
-	Priority int
+	Priority Priority
 	Payload  []byte
 	Attempts int
 	Lane     int64

@@ -16,7 +16,7 @@ import (
 
 const lanesGroup = -1001000000009
 
-func laneMsg(chat, lane int64, priority int, text string) Out {
+func laneMsg(chat, lane int64, priority Priority, text string) Out {
 	return Out{ChatID: chat, Lane: lane, Priority: priority, Payload: fmt.Appendf(nil, `{"m":"send","chat":%d,"text":%q}`, chat, text)}
 }
 
@@ -60,7 +60,7 @@ func TestLanesTakeTurns(t *testing.T) {
 	if got, want := readyTexts(t, db, nil), []string{"b1", "a2"}; !slices.Equal(got, want) {
 		t.Errorf("after a1: Ready = %v, want %v", got, want)
 	}
-	alert := queue(t, db, laneMsg(lanesGroup, LaneAlerts, -1, "alert"))
+	alert := queue(t, db, laneMsg(lanesGroup, LaneAlerts, PriorityAlert, "alert"))
 	if got := readyTexts(t, db, nil); len(got) == 0 || got[0] != "alert" {
 		t.Errorf("with an alert waiting: Ready = %v, want the alert first", got)
 	}

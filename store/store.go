@@ -373,7 +373,7 @@ func (t *Tx) Conversation() []byte { return t.conversation }
 // Out is one message for the outbox.
 type Out struct {
 	ChatID   int64
-	Priority int
+	Priority Priority
 	Payload  []byte
 	// Case is the case whose topic in the coordinators' group the
 	// message goes to or shows (0 for none): erasing the family's data

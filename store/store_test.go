@@ -511,7 +511,7 @@ func readyIDs(t *testing.T, db *DB, limit int, skip []Lane) []int64 {
 	return ids
 }
 
-func msg(chat int64, priority int, text string) Out {
+func msg(chat int64, priority Priority, text string) Out {
 	return Out{ChatID: chat, Priority: priority, Payload: fmt.Appendf(nil, `{"m":"send","chat":%d,"text":%q}`, chat, text)}
 }
 
