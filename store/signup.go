@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -210,40 +209,6 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 		}
 	}
 	return count(ctx, t.tx, t.db.day(now), "attended_"+string(a), municipality, family, 1)
-}
-
-// SetReminders turns the family's reminders on or off; a chat without a
-// family is EFORBIDDEN.
-func (t *Tx) SetReminders(ctx context.Context, on bool) error {
-	tag, err := t.tx.Exec(ctx, `UPDATE families SET reminders = $2 WHERE chat_id = $1`, t.chat, on)
-	if err != nil {
-		return wrap(err, "set reminders")
-	}
-	if tag.RowsAffected() == 0 {
-		return polku.Errorf(polku.EFORBIDDEN, "reminders without consent")
-	}
-	return nil
-}
-
-// Reminders reports whether the family wants reminders; true for a chat
-// without a family, as for a new one.
-func (t *Tx) Reminders(ctx context.Context) (bool, error) {
-	on := true
-	err := t.tx.QueryRow(ctx, `SELECT reminders FROM families WHERE chat_id = $1`, t.chat).Scan(&on)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return true, nil
-	}
-	return on, wrap(err, "reminders")
-}
-
-// family returns the ID of the chat's family, 0 when there is none.
-func (t *Tx) family(ctx context.Context) (int64, error) {
-	var id int64
-	err := t.tx.QueryRow(ctx, `SELECT id FROM families WHERE chat_id = $1`, t.chat).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
-	}
-	return id, wrap(err, "family")
 }
 
 // releaseSeats cancels the family's live sign-ups for sessions still to
