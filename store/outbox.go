@@ -27,6 +27,25 @@ const (
 	PriorityBackground Priority = 1
 )
 
+// Out is one message for the outbox.
+type Out struct {
+	ChatID   int64
+	Priority Priority
+	Payload  []byte
+	// Case is the case whose topic in the coordinators' group the
+	// message goes to or shows (0 for none): erasing the family's data
+	// deletes it with the case, sent or not.
+	Case int64
+	// Lane is what the message must arrive in order with, within its
+	// chat: 0 for a person's chat (and the group's General topic), the
+	// case for a case's topic, LaneAlerts for urgent alerts.
+	Lane int64
+}
+
+// LaneAlerts is the group's lane of urgent alerts: they pass every case's
+// backlog.
+const LaneAlerts = -1
+
 // Message is an outbox row waiting to be sent.
 type Message struct {
 	ID       int64
@@ -294,22 +313,3 @@ func (db *DB) ReadGauges(ctx context.Context) (Gauges, error) {
 		&g.UpdatesWaiting, &g.MessagesWaiting, &g.RequestsOpen, &g.ChatsBlocked, &g.Families, &g.CasesOpen, &g.CasesUnclaimed, &g.GroupsDown)
 	return g, wrap(err, "gauges")
 }
-
-// Out is one message for the outbox.
-type Out struct {
-	ChatID   int64
-	Priority Priority
-	Payload  []byte
-	// Case is the case whose topic in the coordinators' group the
-	// message goes to or shows (0 for none): erasing the family's data
-	// deletes it with the case, sent or not.
-	Case int64
-	// Lane is what the message must arrive in order with, within its
-	// chat: 0 for a person's chat (and the group's General topic), the
-	// case for a case's topic, LaneAlerts for urgent alerts.
-	Lane int64
-}
-
-// LaneAlerts is the group's lane of urgent alerts: they pass every case's
-// backlog.
-const LaneAlerts = -1

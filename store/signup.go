@@ -345,28 +345,6 @@ func countPromoted(ctx context.Context, q querier, day string, promoted []promot
 	return nil
 }
 
-// addJobs schedules jobs of one sign-up for its family's chat.
-func addJobs(ctx context.Context, q querier, signup int64, kinds []string, dues []time.Time) error {
-	_, err := q.Exec(ctx, `
-		INSERT INTO jobs (kind, family_id, signup_id, chat_id, due_at)
-		SELECT p.kind, su.family_id, su.id, f.chat_id, p.due_at
-		FROM signups su JOIN families f ON f.id = su.family_id,
-			unnest($2::text[], $3::timestamptz[]) AS p(kind, due_at)
-		WHERE su.id = $1`, signup, kinds, dues)
-	return err
-}
-
-// count adds delta to an anonymous statistic of the day (DB.day),
-// under the family's referral source, as Tx.Count does for the chat's.
-func count(ctx context.Context, q querier, day string, kind, municipality string, family int64, delta int) error {
-	_, err := q.Exec(ctx, `
-		INSERT INTO stats (day, kind, municipality, referral, count)
-		VALUES ($1, $2, $3, COALESCE((SELECT referral FROM families WHERE id = $4), ''), $5)
-		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + $5`,
-		day, kind, municipality, family, delta)
-	return wrap(err, "count")
-}
-
 // signUpCols reads a polku.SignUp (scanSignUp) from signups su, its
 // session s with seats n, and its activity a.
 const signUpCols = sessionCols + `, su.id, su.status, su.children, su.adults, COALESCE(su.attendance, ''), su.created_at,
