@@ -45,21 +45,20 @@ type Case struct {
 	Closed   time.Time
 }
 
-// Referral is a referral code of the professional network with the
-// numbers of families who started from it and who finished the intake.
-type Referral struct {
-	Code         string
-	Organisation string
-	Started      int
-	Finished     int
-}
-
-// Coordinator is a member of the coordinators' group as the bot saw them.
-type Coordinator struct {
-	UserID    int64
-	FirstName string
-	OnDuty    bool
-}
-
 // ValidOutcome reports whether o is one of Outcomes.
 func ValidOutcome(o Outcome) bool { return slices.Contains(Outcomes, o) }
+
+// Outcome is how a coordinator closes a case: what the family got. Reports
+// count cases by outcome.
+type Outcome string
+
+// The outcomes of a case.
+const (
+	OutcomeActivities Outcome = "activities" // found activities to take part in
+	OutcomeCard       Outcome = "card"       // got a wellbeing card
+	OutcomeReferred   Outcome = "referred"   // referred to another service
+	OutcomeNoNeed     Outcome = "no_need"    // no need for the service after all
+)
+
+// Outcomes lists every outcome in display order.
+var Outcomes = []Outcome{OutcomeActivities, OutcomeCard, OutcomeReferred, OutcomeNoNeed}

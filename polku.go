@@ -1,226 +1,24 @@
-// Package polku is the domain of the Polku family-service bot: families,
-// their intake answers, consent and the error type every layer speaks.
+// Package polku is the domain of the Polku family-service bot: the nouns
+// every layer speaks, one noun per file, so that a newcomer finds a noun by
+// its name here and in every layer that handles it (store/card.go,
+// bot/card.go):
+//
+//   - error.go: the one error type with its codes
+//   - family.go: a family, its intake answers and consent
+//   - activity.go: the catalogue's activities and sessions
+//   - signup.go: a family's place in a session
+//   - reminders.go: the reminders and follow-ups of a sign-up
+//   - match.go: matching and ranking activities for a family
+//   - case.go: a family's conversation with the coordinators, its outcome
+//   - coordinator.go: a member of the coordinators' group
+//   - card.go: the wellbeing card
+//   - code.go: the codes of cards, referrals and providers' links
+//   - hours.go: the coordinators' office hours
+//   - safety.go: the safety words that make a message urgent
+//   - provider.go: an activity provider's person who checks cards
+//   - referral.go: a referral code of the professional network
+//   - lang.go: texts in several languages, the languages a family speaks
 //
 // It imports only the standard library. Adapters (store, bot) translate their
 // libraries' errors into *Error, and the flows speak these types.
 package polku
-
-import (
-	"errors"
-	"fmt"
-	"slices"
-	"time"
-)
-
-// Error codes, in the spirit of the standard package layout.
-const (
-	EINVALID   = "invalid"
-	ENOTFOUND  = "not_found"
-	ECONFLICT  = "conflict"
-	EFORBIDDEN = "forbidden"
-	EINTERNAL  = "internal"
-	// EUNAVAILABLE says a dependency (the database) could not be reached:
-	// nothing is wrong with the request, try again later.
-	EUNAVAILABLE = "unavailable"
-)
-
-// Error is the one error type of the domain. Message is for operators and
-// logs (never personal data); MessageID names the family-facing text.
-type Error struct {
-	Code      string
-	MessageID string
-	Message   string
-	Err       error
-}
-
-func (e *Error) Error() string {
-	if e.Err != nil {
-		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
-	}
-	return fmt.Sprintf("%s: %s", e.Code, e.Message)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
-// Errorf returns an *Error with the given code.
-func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
-// ErrorCode returns the code of err: "" for nil, EINTERNAL for errors that
-// are not *Error.
-func ErrorCode(err error) string {
-	if err == nil {
-		return ""
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	return EINTERNAL
-}
-
-// PrivacyNoticeVersion is the version of the privacy notice the locales
-// carry. Bump it whenever the notice's meaning changes; consent is stored
-// with the version the family saw.
-const PrivacyNoticeVersion = "2026-11-22"
-
-// AgeBand is a child's age range. Polku never asks for birth dates.
-type AgeBand string
-
-// The age bands, youngest first.
-const (
-	Age0to2   AgeBand = "0-2"
-	Age3to6   AgeBand = "3-6"
-	Age7to12  AgeBand = "7-12"
-	Age13to17 AgeBand = "13-17"
-)
-
-// AgeBands lists every band in display order.
-var AgeBands = []AgeBand{Age0to2, Age3to6, Age7to12, Age13to17}
-
-// MaxChildrenPerBand bounds the counter in the intake.
-const MaxChildrenPerBand = 9
-
-// Interest is a kind of activity a family likes.
-type Interest string
-
-// The interests of the intake.
-const (
-	InterestNature  Interest = "nature"
-	InterestArt     Interest = "art"
-	InterestMusic   Interest = "music"
-	InterestCrafts  Interest = "crafts"
-	InterestCulture Interest = "culture"
-	InterestSport   Interest = "sport"
-	InterestAnimals Interest = "animals"
-)
-
-// Interests lists every interest in display order.
-var Interests = []Interest{InterestNature, InterestArt, InterestMusic, InterestCrafts, InterestCulture, InterestSport, InterestAnimals}
-
-// Help is what the family says would help them.
-type Help string
-
-// The kinds of help of the intake.
-const (
-	HelpTogether Help = "together"
-	HelpFamilies Help = "families"
-	HelpHobby    Help = "hobby"
-	HelpBreak    Help = "break"
-	HelpTalk     Help = "talk"
-)
-
-// Helps lists every kind of help in display order.
-var Helps = []Help{HelpTogether, HelpFamilies, HelpHobby, HelpBreak, HelpTalk}
-
-// Need is a practical need.
-type Need string
-
-// The practical needs of the intake.
-const (
-	NeedFree          Need = "free"
-	NeedTransport     Need = "transport"
-	NeedAccessibility Need = "accessibility"
-)
-
-// Needs lists every practical need in display order.
-var Needs = []Need{NeedFree, NeedTransport, NeedAccessibility}
-
-// Spoken lists the languages a family can say they are comfortable in, as
-// BCP 47 codes; "other" stands for any language not listed.
-var Spoken = []string{"fi", "sv", "en", "uk", "ru", "ar", "so", "other"}
-
-// Contact is how a family wants to be contacted by a coordinator.
-type Contact string
-
-// The contact choices of the intake.
-const (
-	ContactChat  Contact = "chat"
-	ContactPhone Contact = "phone"
-	ContactNone  Contact = "none"
-)
-
-// WellbeingStatements is how many statements the short wellbeing check has.
-// Their wording lives in the locales (wellbeing.s1 ... wellbeing.s4).
-const WellbeingStatements = 4
-
-// MaxFreeText bounds the optional free-text answer, in characters.
-const MaxFreeText = 500
-
-// Answers are a family's intake answers: the minimum needed to suggest
-// activities. No names, no birth dates.
-type Answers struct {
-	Municipality string          `json:"municipality,omitempty"`
-	Children     map[AgeBand]int `json:"children,omitempty"`
-	Interests    []Interest      `json:"interests,omitempty"`
-	Helps        []Help          `json:"helps,omitempty"`
-	HelpText     string          `json:"help_text,omitempty"`
-	Needs        []Need          `json:"needs,omitempty"`
-	Languages    []string        `json:"languages,omitempty"`
-	// Wellbeing holds the 1–5 answers of the wellbeing check, in statement
-	// order; nil when the family skipped it.
-	Wellbeing []int   `json:"wellbeing,omitempty"`
-	Contact   Contact `json:"contact,omitempty"`
-	// Phone is set only from Telegram's share-contact button.
-	Phone string `json:"phone,omitempty"`
-}
-
-// ChildCount is the number of children over all age bands.
-func (a Answers) ChildCount() int {
-	n := 0
-	for _, c := range a.Children {
-		n += c
-	}
-	return n
-}
-
-// Has reports whether the answers include the practical need n.
-func (a Answers) Has(n Need) bool { return slices.Contains(a.Needs, n) }
-
-// Validate reports the first problem that makes the answers unusable as a
-// profile.
-func (a Answers) Validate() error {
-	switch {
-	case a.Municipality == "":
-		return Errorf(EINVALID, "municipality missing")
-	case a.ChildCount() == 0:
-		return Errorf(EINVALID, "no children")
-	case a.Contact == "":
-		return Errorf(EINVALID, "contact choice missing")
-	case a.Contact == ContactPhone && a.Phone == "":
-		return Errorf(EINVALID, "phone contact without a shared number")
-	case len([]rune(a.HelpText)) > MaxFreeText:
-		return Errorf(EINVALID, "free text too long")
-	}
-	for band, n := range a.Children {
-		if !slices.Contains(AgeBands, band) || n < 0 || n > MaxChildrenPerBand {
-			return Errorf(EINVALID, "bad child count")
-		}
-	}
-	if a.Wellbeing != nil {
-		// A check may be answered in part ("skip the rest"): the
-		// statements answered are the first ones.
-		if len(a.Wellbeing) > WellbeingStatements {
-			return Errorf(EINVALID, "too many wellbeing answers")
-		}
-		for _, v := range a.Wellbeing {
-			if v < 1 || v > 5 {
-				return Errorf(EINVALID, "wellbeing answer out of range")
-			}
-		}
-	}
-	return nil
-}
-
-// Family is one family's record: everything personal hangs off its ID.
-type Family struct {
-	ID             int64
-	ChatID         int64
-	Lang           string
-	Referral       string
-	ConsentVersion string
-	ConsentAt      time.Time
-	Answers        Answers
-	ProfileAt      time.Time
-}

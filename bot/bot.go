@@ -481,7 +481,7 @@ func (b *Bot) failed(ctx context.Context, chat, update int64, attempts int, err 
 	}
 	notice := out{Method: "send", ChatID: chat, Text: b.render.loc.Message(lang, "error.internal", nil, nil)}
 	gaveUp, ferr := b.db.Failed(context.WithoutCancel(ctx), update, reason, most, b.wall().Add(wait),
-		[]store.Out{{ChatID: chat, Priority: 0, Payload: encode(notice)}})
+		[]store.Out{{ChatID: chat, Priority: store.PriorityReply, Payload: encode(notice)}})
 	if ferr != nil {
 		b.log.Error("record failure", "update_id", update, "err", ferr)
 		return
@@ -603,7 +603,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	}
 	outs := make([]store.Out, len(calls), len(calls)+len(extra))
 	for i, c := range calls {
-		outs[i] = store.Out{ChatID: p.ChatID, Priority: 0, Payload: encode(c)}
+		outs[i] = store.Out{ChatID: p.ChatID, Priority: store.PriorityReply, Payload: encode(c)}
 	}
 	outs = append(outs, extra...)
 	return b.render.answer(res.Conv.Lang, p.ChatID, x.callback, res), res.Conv, tx.Save(ctx, data, outs)

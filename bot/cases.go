@@ -23,7 +23,7 @@ import (
 // takes about 20 messages a minute).
 func (b *Bot) groupOut(o out) store.Out {
 	o.ChatID = b.cfg.Group
-	return store.Out{ChatID: b.cfg.Group, Priority: 0, Payload: encode(o), Case: o.Case, Lane: o.Case}
+	return store.Out{ChatID: b.cfg.Group, Priority: store.PriorityReply, Payload: encode(o), Case: o.Case, Lane: o.Case}
 }
 
 // maxCaseBacklog is how many messages may wait for a case's topic before
@@ -38,7 +38,7 @@ const (
 // every other message, however long a case's backlog.
 func (b *Bot) alertOut(o out) store.Out {
 	a := b.groupOut(o)
-	a.Priority, a.Lane = -1, store.LaneAlerts
+	a.Priority, a.Lane = store.PriorityAlert, store.LaneAlerts
 	return a
 }
 

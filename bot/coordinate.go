@@ -212,7 +212,7 @@ func (b *Bot) fromCoordinator(ctx context.Context, tx *store.Tx, x incoming) ([]
 	}
 	send := func(o out) store.Out {
 		o.ChatID = c.ChatID
-		return store.Out{ChatID: c.ChatID, Priority: 0, Payload: encode(o)}
+		return store.Out{ChatID: c.ChatID, Priority: store.PriorityReply, Payload: encode(o)}
 	}
 	var outs []store.Out
 	kind := "text"
@@ -405,7 +405,7 @@ func (b *Bot) feedbackQuestion(lang string, c polku.Case) store.Out {
 		row[i] = inlineButton{Text: b.render.loc.Message(lang, "feedback.value", map[string]any{"Value": i + 1}, nil), Data: fmt.Sprintf("F:%d:%d", c.ID, i+1)}
 	}
 	o := out{Method: "send", ChatID: c.ChatID, Text: b.render.loc.Message(lang, "feedback.question", nil, nil), Inline: [][]inlineButton{row}}
-	return store.Out{ChatID: c.ChatID, Priority: 1, Payload: encode(o)}
+	return store.Out{ChatID: c.ChatID, Priority: store.PriorityBackground, Payload: encode(o)}
 }
 
 // issueCard gives the case's family a wellbeing card and sends it to them.
@@ -431,7 +431,7 @@ func (b *Bot) issueCard(ctx context.Context, tx *store.Tx, x incoming, c polku.C
 		if err != nil {
 			return nil, err
 		}
-		outs = append(outs, store.Out{ChatID: c.ChatID, Priority: 0, Payload: encode(photo)})
+		outs = append(outs, store.Out{ChatID: c.ChatID, Priority: store.PriorityReply, Payload: encode(photo)})
 	}
 	return outs, tx.Audit(ctx, x.from, "card_issue", c.ID, fmt.Sprintf("%d days, %d visits", terms.Days, terms.Visits))
 }
@@ -453,7 +453,7 @@ func (b *Bot) revokeCard(ctx context.Context, tx *store.Tx, x incoming, c polku.
 	if !fam.Blocked {
 		lang := b.langOr(fam.Lang)
 		o := out{Method: "send", ChatID: c.ChatID, Text: b.render.loc.Message(lang, "card.revoked_notice", nil, nil)}
-		outs = append(outs, store.Out{ChatID: c.ChatID, Priority: 0, Payload: encode(o)})
+		outs = append(outs, store.Out{ChatID: c.ChatID, Priority: store.PriorityReply, Payload: encode(o)})
 	}
 	return outs, tx.Audit(ctx, x.from, "card_revoke", c.ID, "")
 }

@@ -35,7 +35,7 @@ func (b *Bot) export(ctx context.Context, tx *store.Tx, chat int64, lang string)
 	}
 	outs := make([]store.Out, len(calls))
 	for i, c := range calls {
-		outs[i] = store.Out{ChatID: chat, Priority: 0, Payload: encode(c)}
+		outs[i] = store.Out{ChatID: chat, Priority: store.PriorityReply, Payload: encode(c)}
 	}
 	return outs, nil
 }

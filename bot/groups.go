@@ -86,7 +86,7 @@ func (b *Bot) tellWaiting(ctx context.Context, group int64, id string, emergency
 			texts = append(texts, b.engine.Emergency()...)
 		}
 		o := out{Method: "send", ChatID: chat, Text: b.render.paragraphs(lang, texts)}
-		outs = append(outs, store.Out{ChatID: chat, Priority: 0, Payload: encode(o)})
+		outs = append(outs, store.Out{ChatID: chat, Priority: store.PriorityReply, Payload: encode(o)})
 	}
 	if err := b.db.Queue(ctx, outs); err != nil {
 		b.log.Error("tell the families waiting for the group", "err", err)

@@ -58,7 +58,7 @@ func (b *Bot) importDocument(ctx context.Context, tx *store.Tx, chat int64, conv
 	calls := b.render.replies(lang, chat, "", flows.Result{Replies: []flows.Reply{{Text: texts}}})
 	outs := make([]store.Out, len(calls))
 	for i, c := range calls {
-		outs[i] = store.Out{ChatID: chat, Priority: 0, Payload: encode(c)}
+		outs[i] = store.Out{ChatID: chat, Priority: store.PriorityReply, Payload: encode(c)}
 	}
 	return tx.Save(ctx, raw, outs)
 }

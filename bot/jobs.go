@@ -151,7 +151,7 @@ func (b *Bot) renderJob(_ context.Context, j store.Job) ([]store.Out, error) {
 	calls := b.render.replies(lang, j.ChatID, "", flows.Result{Replies: []flows.Reply{rep}})
 	outs := make([]store.Out, len(calls))
 	for i, c := range calls {
-		outs[i] = store.Out{ChatID: j.ChatID, Priority: 1, Payload: encode(c)}
+		outs[i] = store.Out{ChatID: j.ChatID, Priority: store.PriorityBackground, Payload: encode(c)}
 	}
 	return outs, nil
 }

@@ -44,7 +44,7 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 		if edit != 0 {
 			o.Method, o.MessageID = "edit", edit
 		}
-		return store.Out{ChatID: chat, Priority: 0, Payload: encode(o)}
+		return store.Out{ChatID: chat, Priority: store.PriorityReply, Payload: encode(o)}
 	}
 	l := func(id string, data map[string]any) string { return b.render.loc.Message(lang, id, data, nil) }
 	var answer *out

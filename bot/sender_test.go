@@ -414,7 +414,7 @@ func TestLongReplyDelivered(t *testing.T) {
 	}
 	var outs []store.Out
 	for _, c := range calls {
-		outs = append(outs, store.Out{ChatID: u.ID, Priority: 0, Payload: encode(c)})
+		outs = append(outs, store.Out{ChatID: u.ID, Priority: store.PriorityReply, Payload: encode(c)})
 	}
 	if err := r.db.Queue(context.Background(), outs); err != nil {
 		t.Fatal(err)

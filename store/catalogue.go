@@ -8,18 +8,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"polku"
 )
-
-// querier is what both a transaction and the pool offer, so one read
-// serves Tx and DB alike.
-type querier interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
 
 // ImportResult counts what an import did. Added, Changed and Unchanged
 // count records, activities and sessions alike, so they add up to

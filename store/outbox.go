@@ -10,11 +10,47 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// Priority orders what waits in the outbox: a lane whose head has a lower
+// priority goes first. Telegram's limits are shared by every message, so
+// what a person is waiting for must pass what can wait.
+type Priority int
+
+// The priorities of the outbox, most urgent first.
+const (
+	// PriorityAlert is an urgent alert to the coordinators' group (on
+	// LaneAlerts): it passes every case's backlog.
+	PriorityAlert Priority = -1
+	// PriorityReply is an answer to someone waiting for it.
+	PriorityReply Priority = 0
+	// PriorityBackground is a message nobody is waiting for: reminders,
+	// follow-ups, the feedback question after a case closed.
+	PriorityBackground Priority = 1
+)
+
+// Out is one message for the outbox.
+type Out struct {
+	ChatID   int64
+	Priority Priority
+	Payload  []byte
+	// Case is the case whose topic in the coordinators' group the
+	// message goes to or shows (0 for none): erasing the family's data
+	// deletes it with the case, sent or not.
+	Case int64
+	// Lane is what the message must arrive in order with, within its
+	// chat: 0 for a person's chat (and the group's General topic), the
+	// case for a case's topic, LaneAlerts for urgent alerts.
+	Lane int64
+}
+
+// LaneAlerts is the group's lane of urgent alerts: they pass every case's
+// backlog.
+const LaneAlerts = -1
+
 // Message is an outbox row waiting to be sent.
 type Message struct {
 	ID       int64
 	ChatID   int64
-	Priority int
+	Priority Priority
 	Payload  []byte
 	Attempts int
 	Lane     int64

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 
 const lanesGroup = -1001000000009
 
-func laneMsg(chat, lane int64, priority int, text string) Out {
+func laneMsg(chat, lane int64, priority Priority, text string) Out {
 	return Out{ChatID: chat, Lane: lane, Priority: priority, Payload: fmt.Appendf(nil, `{"m":"send","chat":%d,"text":%q}`, chat, text)}
 }
 
@@ -60,7 +61,7 @@ func TestLanesTakeTurns(t *testing.T) {
 	if got, want := readyTexts(t, db, nil), []string{"b1", "a2"}; !slices.Equal(got, want) {
 		t.Errorf("after a1: Ready = %v, want %v", got, want)
 	}
-	alert := queue(t, db, laneMsg(lanesGroup, LaneAlerts, -1, "alert"))
+	alert := queue(t, db, laneMsg(lanesGroup, LaneAlerts, PriorityAlert, "alert"))
 	if got := readyTexts(t, db, nil); len(got) == 0 || got[0] != "alert" {
 		t.Errorf("with an alert waiting: Ready = %v, want the alert first", got)
 	}
@@ -259,5 +260,326 @@ func BenchmarkReady(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// queue puts messages in the outbox one by one (a batch is queued by chat
+// and lane) and returns their IDs in order.
+func queue(t *testing.T, db *DB, out ...Out) []int64 {
+	t.Helper()
+	before := scalar[int64](t, db, `SELECT COALESCE(max(id), 0) FROM outbox`)
+	for _, o := range out {
+		if err := db.Queue(context.Background(), []Out{o}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := db.pool.Query(context.Background(), `SELECT id FROM outbox WHERE id > $1 ORDER BY id`, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) != len(out) {
+		t.Fatalf("queued %d messages, found %d", len(out), len(ids))
+	}
+	return ids
+}
+
+func readyIDs(t *testing.T, db *DB, limit int, skip []Lane) []int64 {
+	t.Helper()
+	msgs, err := db.Ready(context.Background(), limit, skip, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, m := range msgs {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+func msg(chat int64, priority Priority, text string) Out {
+	return Out{ChatID: chat, Priority: priority, Payload: fmt.Appendf(nil, `{"m":"send","chat":%d,"text":%q}`, chat, text)}
+}
+
+func TestReady(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	a := queue(t, db, msg(1, 1, "a1"), msg(1, 0, "a2"))
+	b := queue(t, db, msg(2, 0, "b1"), msg(2, 0, "b2"))
+	c := queue(t, db, msg(3, 1, "c1"))
+
+	// The first message of each chat; answers to waiting people first.
+	if got, want := readyIDs(t, db, 10, nil), []int64{b[0], a[0], c[0]}; !slices.Equal(got, want) {
+		t.Errorf("Ready = %v, want %v", got, want)
+	}
+	msgs, err := db.Ready(ctx, 1, nil, time.Now())
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("Ready(1) = %v, %v", msgs, err)
+	}
+	if m := msgs[0]; m.ID != b[0] || m.ChatID != 2 || m.Priority != 0 || m.Attempts != 0 || string(m.Payload) != `{"m": "send", "chat": 2, "text": "b1"}` {
+		t.Errorf("Ready(1) = %+v (payload %s)", m, m.Payload)
+	}
+	if got, want := readyIDs(t, db, 10, []Lane{{2, 0}, {3, 0}}), []int64{a[0]}; !slices.Equal(got, want) {
+		t.Errorf("Ready skipping chats 2 and 3 = %v, want %v", got, want)
+	}
+
+	// A message waiting for a retry holds back its chat's later ones.
+	sent, err := db.Send(ctx, a[0], func(Message) Outcome { return Outcome{RetryAt: time.Now().Add(time.Hour)} })
+	if err != nil || !sent {
+		t.Fatal(sent, err)
+	}
+	if got, want := readyIDs(t, db, 10, nil), []int64{b[0], c[0]}; !slices.Equal(got, want) {
+		t.Errorf("Ready with chat 1 waiting = %v, want %v", got, want)
+	}
+	// Once the first is sent, the next of the chat is ready.
+	if _, err := db.Send(ctx, b[0], func(Message) Outcome { return Outcome{Sent: true, MessageID: 1} }); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readyIDs(t, db, 10, nil), []int64{b[1], c[0]}; !slices.Equal(got, want) {
+		t.Errorf("Ready after sending b1 = %v, want %v", got, want)
+	}
+}
+
+type outboxRow struct {
+	sent      bool
+	messageID *int
+	dropped   *string
+	attempts  int
+	due       bool
+}
+
+func row(t *testing.T, db *DB, id int64) outboxRow {
+	t.Helper()
+	var r outboxRow
+	err := db.pool.QueryRow(context.Background(), `
+		SELECT sent_at IS NOT NULL, message_id, dropped, attempts, COALESCE(not_before <= now(), true) FROM outbox WHERE id = $1`, id).
+		Scan(&r.sent, &r.messageID, &r.dropped, &r.attempts, &r.due)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestSend(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	ids := queue(t, db, msg(1, 0, "one"), msg(1, 0, "two"), msg(1, 0, "three"), msg(1, 0, "four"))
+
+	// Not first in its chat: refused without calling Telegram.
+	called := false
+	did, err := db.Send(ctx, ids[1], func(Message) Outcome { called = true; return Outcome{Sent: true} })
+	if did || err != nil || called {
+		t.Fatalf("Send of a second message = %v, %v (sent: %v); want it refused", did, err, called)
+	}
+	if r := row(t, db, ids[1]); r.sent || r.attempts != 0 {
+		t.Errorf("refused message changed: %+v", r)
+	}
+
+	// Sent.
+	var got Message
+	did, err = db.Send(ctx, ids[0], func(m Message) Outcome { got = m; return Outcome{Sent: true, MessageID: 77} })
+	if !did || err != nil {
+		t.Fatal(did, err)
+	}
+	if got.ID != ids[0] || got.ChatID != 1 || string(got.Payload) != `{"m": "send", "chat": 1, "text": "one"}` {
+		t.Errorf("send got %+v (payload %s)", got, got.Payload)
+	}
+	if r := row(t, db, ids[0]); !r.sent || r.messageID == nil || *r.messageID != 77 || r.attempts != 1 || r.dropped != nil {
+		t.Errorf("sent message: %+v", r)
+	}
+	// A sent message is not sent again.
+	called = false
+	if did, err := db.Send(ctx, ids[0], func(Message) Outcome { called = true; return Outcome{Sent: true} }); did || err != nil || called {
+		t.Errorf("Send of a sent message = %v, %v (sent again: %v)", did, err, called)
+	}
+
+	// Retry: later, with the attempt counted; Telegram sees the count.
+	retry := time.Now().Add(time.Hour)
+	if did, err := db.Send(ctx, ids[1], func(Message) Outcome { return Outcome{RetryAt: retry} }); !did || err != nil {
+		t.Fatal(did, err)
+	}
+	if r := row(t, db, ids[1]); r.sent || r.dropped != nil || r.attempts != 1 || r.due {
+		t.Errorf("message to retry: %+v", r)
+	}
+	if got := readyIDs(t, db, 10, nil); len(got) != 0 {
+		t.Errorf("Ready while the retry is not due = %v", got)
+	}
+	if _, err := db.pool.Exec(ctx, `UPDATE outbox SET not_before = now() WHERE id = $1`, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	var attempts int
+	if _, err := db.Send(ctx, ids[1], func(m Message) Outcome { attempts = m.Attempts; return Outcome{Drop: "refused"} }); err != nil {
+		t.Fatal(err)
+	}
+	if attempts != 1 {
+		t.Errorf("second try saw %d attempts, want 1", attempts)
+	}
+	// Dropped: with the reason, and the chat goes on.
+	if r := row(t, db, ids[1]); r.sent || r.dropped == nil || *r.dropped != "refused" || r.attempts != 2 {
+		t.Errorf("dropped message: %+v", r)
+	}
+	if got, want := readyIDs(t, db, 10, nil), []int64{ids[2]}; !slices.Equal(got, want) {
+		t.Errorf("Ready after a drop = %v, want %v", got, want)
+	}
+	if n, _ := db.Unsent(ctx); n != 2 {
+		t.Errorf("Unsent = %d, want 2", n)
+	}
+}
+
+func TestSendBlocked(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.Save(ctx, []byte(`{}`), nil) })
+	inTx(t, db, 2, func(ctx context.Context, tx *Tx) error { return tx.Save(ctx, []byte(`{}`), nil) })
+	ids := queue(t, db, msg(1, 0, "one"), msg(2, 0, "other chat"), msg(1, 1, "two"), msg(1, 0, "three"))
+	if did, err := db.Send(ctx, ids[0], func(Message) Outcome { return Outcome{Blocked: true} }); !did || err != nil {
+		t.Fatal(did, err)
+	}
+	for _, id := range []int64{ids[0], ids[2], ids[3]} {
+		if r := row(t, db, id); r.sent || r.dropped == nil || *r.dropped != "blocked" {
+			t.Errorf("message %d of the blocked chat: %+v", id, r)
+		}
+	}
+	if r := row(t, db, ids[1]); r.dropped != nil {
+		t.Errorf("another chat's message was dropped: %+v", r)
+	}
+	if !scalar[bool](t, db, `SELECT blocked_at IS NOT NULL FROM conversations WHERE chat_id = 1`) {
+		t.Error("the chat is not marked blocked")
+	}
+	if scalar[bool](t, db, `SELECT blocked_at IS NOT NULL FROM conversations WHERE chat_id = 2`) {
+		t.Error("another chat was marked blocked")
+	}
+	if got, want := readyIDs(t, db, 10, nil), []int64{ids[1]}; !slices.Equal(got, want) {
+		t.Errorf("Ready = %v, want %v", got, want)
+	}
+
+	// Unblocking (my_chat_member "member") clears the mark.
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.SetBlocked(ctx, false) })
+	if scalar[bool](t, db, `SELECT blocked_at IS NOT NULL FROM conversations WHERE chat_id = 1`) {
+		t.Error("unblocked chat still marked blocked")
+	}
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.SetBlocked(ctx, true) })
+	if !scalar[bool](t, db, `SELECT blocked_at IS NOT NULL FROM conversations WHERE chat_id = 1`) {
+		t.Error("SetBlocked(true) did not mark the chat")
+	}
+}
+
+func TestPrune(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	if err := db.Enqueue(ctx, []Update{
+		{ID: 1, ChatID: 1, Payload: []byte(`{}`)}, // old, applied
+		{ID: 2, ChatID: 1, Payload: []byte(`{}`)}, // recent, applied
+		{ID: 3, ChatID: 2, Payload: []byte(`{}`)}, // old, never applied
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if did, err := db.Apply(ctx, 1, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error { return nil }); !did || err != nil {
+			t.Fatal(did, err)
+		}
+	}
+	ids := queue(t, db, msg(1, 0, "old sent"), msg(1, 0, "old dropped"), msg(1, 0, "recent sent"), msg(2, 0, "old unsent"))
+	for i, o := range []Outcome{{Sent: true, MessageID: 1}, {Drop: "refused"}, {Sent: true, MessageID: 2}} {
+		if did, err := db.Send(ctx, ids[i], func(Message) Outcome { return o }); !did || err != nil {
+			t.Fatal(did, err)
+		}
+	}
+	for _, q := range []string{
+		`UPDATE inbox SET received_at = now() - interval '4 days', applied_at = now() - interval '4 days' WHERE update_id = 1`,
+		`UPDATE inbox SET received_at = now() - interval '4 days' WHERE update_id = 3`,
+		fmt.Sprintf(`UPDATE outbox SET created_at = now() - interval '4 days' WHERE id IN (%d, %d, %d)`, ids[0], ids[1], ids[3]),
+	} {
+		if _, err := db.pool.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := db.Prune(ctx, 72*time.Hour, 30*24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("Prune deleted %d rows, want 3", n)
+	}
+	if got := ints(t, db, `SELECT update_id FROM inbox ORDER BY update_id`); !slices.Equal(got, []int64{2, 3}) {
+		t.Errorf("inbox keeps %v, want [2 3]", got)
+	}
+	if got := ints(t, db, `SELECT id FROM outbox ORDER BY id`); !slices.Equal(got, []int64{ids[2], ids[3]}) {
+		t.Errorf("outbox keeps %v, want %v", got, []int64{ids[2], ids[3]})
+	}
+	if n, err := db.Prune(ctx, 72*time.Hour, 30*24*time.Hour); err != nil || n != 0 {
+		t.Errorf("second Prune = %d, %v", n, err)
+	}
+}
+
+// TestPruneStartsOldDraftsAfresh: a half-done intake is not kept forever;
+// a saved profile is.
+func TestPruneStartsOldDraftsAfresh(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	for chat, data := range map[int64]string{
+		1: `{"flow":"intake","state":"needs","lang":"sv","seq":9,"answers":{"municipality":"Kuusamo","help_text":"private words"},"updated":"2026-01-01T00:00:00Z"}`,
+		2: `{"flow":"intake","state":"done","lang":"fi","seq":30,"profile":true,"answers":{"municipality":"Kuusamo"},"updated":"2026-01-01T00:00:00Z"}`,
+	} {
+		if _, err := db.pool.Exec(ctx, `INSERT INTO conversations (chat_id, data, updated_at) VALUES ($1, $2, now() - interval '40 days')`, chat, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Prune(ctx, 72*time.Hour, 30*24*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if got := scalar[string](t, db, `SELECT data::text FROM conversations WHERE chat_id = 1`); strings.Contains(got, "private") || !strings.Contains(got, `"state": "welcome"`) || !strings.Contains(got, `"seq": 10`) || !strings.Contains(got, `"lang": "sv"`) {
+		t.Errorf("old draft after prune: %s", got)
+	}
+	if got := scalar[string](t, db, `SELECT data->>'state' FROM conversations WHERE chat_id = 2`); got != "done" {
+		t.Errorf("a saved profile's conversation was pruned: %s", got)
+	}
+}
+
+// TestOneSender: only one process at a time may send; when it lets go (or
+// its connection dies) another takes over.
+func TestOneSender(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	other := openDB(t, db.pool.Config().ConnString())
+	held, release, ok, err := db.HoldSender(ctx)
+	if err != nil || !ok {
+		t.Fatalf("first sender: %v %v", ok, err)
+	}
+	if _, _, ok, err := other.HoldSender(ctx); err != nil || ok {
+		t.Fatalf("a second process became the sender too: %v %v", ok, err)
+	}
+	release()
+	if held.Err() == nil {
+		t.Error("the released sender's context is still alive")
+	}
+	_, release2, ok, err := other.HoldSender(ctx)
+	if err != nil || !ok {
+		t.Fatalf("no one took over: %v %v", ok, err)
+	}
+	defer release2()
+	// The holder's connection dies: its lock goes with it.
+	if _, err := db.pool.Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1::bigint % 4294967296 AND granted`, int64(senderLock)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, rel, ok, err := db.HoldSender(ctx)
+		if ok {
+			rel()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the lock outlived its connection: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond) // polls PostgreSQL, which cannot tell us
 	}
 }

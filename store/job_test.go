@@ -25,7 +25,7 @@ func addDueJobs(t *testing.T, db *DB, n int, due time.Time) {
 }
 
 func jobOut(j Job) []Out {
-	return []Out{{ChatID: j.ChatID, Priority: 1, Payload: fmt.Appendf(nil, `{"job":%d}`, j.ID)}}
+	return []Out{{ChatID: j.ChatID, Priority: PriorityBackground, Payload: fmt.Appendf(nil, `{"job":%d}`, j.ID)}}
 }
 
 // TestRunJobsConcurrently: two processes running jobs at once render

@@ -376,14 +376,6 @@ func familyOf(ctx context.Context, db querier, chat int64) (polku.Family, error)
 	return f, nil
 }
 
-// AddReferralCode registers a referral code of the professional network.
-func (db *DB) AddReferralCode(ctx context.Context, code, organisation string) error {
-	_, err := db.pool.Exec(ctx, `
-		INSERT INTO referral_codes (code, organisation, created_at) VALUES ($1, $2, $3)
-		ON CONFLICT (code) DO UPDATE SET organisation = $2`, code, organisation, db.Now())
-	return wrap(err, "add referral code")
-}
-
 // ContactRequests describes the chat's requests to talk to a person, oldest
 // first, as "reason/contact status" (with "family" when tied to one).
 func (db *DB) ContactRequests(ctx context.Context, chat int64) ([]string, error) {
@@ -397,4 +389,14 @@ func (db *DB) ContactRequests(ctx context.Context, chat int64) ([]string, error)
 	}
 	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return out, wrap(err, "contact requests")
+}
+
+// family returns the ID of the chat's family, 0 when there is none.
+func (t *Tx) family(ctx context.Context) (int64, error) {
+	var id int64
+	err := t.tx.QueryRow(ctx, `SELECT id FROM families WHERE chat_id = $1`, t.chat).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return id, wrap(err, "family")
 }

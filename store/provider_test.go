@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -284,5 +285,157 @@ func TestCheckLimit(t *testing.T) {
 	wantCode(t, err, polku.EINVALID)
 	if got := scalar[string](t, one, `SELECT string_agg(detail, ',' ORDER BY id) FROM audit WHERE action = 'verify' AND coordinator = $1`, liisa); got != "unknown,valid,which,again,limited" {
 		t.Errorf("audited checks %s", got)
+	}
+}
+
+// provider adds a provider for an organiser and links it to user.
+func provider(t *testing.T, db *DB, organiser, name string, user int64) polku.Provider {
+	t.Helper()
+	var p polku.Provider
+	inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
+		var err error
+		p, _, err = tx.AddProvider(ctx, organiser, name, aino, 7)
+		return err
+	})
+	inTx(t, db, user, func(ctx context.Context, tx *Tx) error {
+		var err error
+		p, err = tx.LinkProvider(ctx, p.LinkCode, user, name)
+		return err
+	})
+	return p
+}
+
+func TestProviders(t *testing.T) {
+	db := newDB(t)
+	setClock(db, t0)
+	seeded(db)
+	a, b, _ := library(t, db)
+	cancelled := act("d", sess("1", t0.Add(time.Hour), 10))
+	cancelled.Status = polku.StatusCancelled
+	taiga, junior := act("e", sess("1", day5, 10)), act("f", sess("1", day5, 10))
+	taiga.Organiser, junior.Organiser = "taiga-club", "taiga-club-junior"
+	importAt(t, db, t0, cancelled, taiga, junior)
+
+	for _, c := range []struct {
+		name, organiser string
+		want            string
+		code            string
+		candidates      []string
+	}{
+		{name: "part of the name", organiser: "library", want: "kuusamo-library"},
+		{name: "any case", organiser: "SPORTS", want: "kuusamo-sports"},
+		{name: "whole name", organiser: "kuusamo-sports", want: "kuusamo-sports"},
+		{name: "several", organiser: "kuusamo", code: polku.EINVALID, candidates: []string{"kuusamo-library", "kuusamo-sports"}},
+		{name: "none", organiser: "museum", code: polku.ENOTFOUND},
+		{name: "a wildcard is a character", organiser: "kuusamo%sports", code: polku.ENOTFOUND},
+		{name: "an underscore is a character", organiser: "kuusamo_sports", code: polku.ENOTFOUND},
+		{name: "whole name that is part of another", organiser: "taiga-club", want: "taiga-club"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var p polku.Provider
+			var candidates []string
+			err := tryTx(db, group, func(ctx context.Context, tx *Tx) error {
+				var err error
+				p, candidates, err = tx.AddProvider(ctx, c.organiser, "Liisa", aino, 7)
+				return err
+			})
+			if c.code != "" {
+				if err == nil {
+					t.Fatalf("added %+v, want %s", p, c.code)
+				}
+				wantCode(t, err, c.code)
+				if !slices.Equal(candidates, c.candidates) {
+					t.Errorf("candidates %q, want %q", candidates, c.candidates)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.ID == 0 || p.Organiser != c.want || p.Name != "Liisa" || p.UserID != 0 || len(p.LinkCode) != polku.LinkCodeLen || strings.Trim(p.LinkCode, polku.CodeAlphabet) != "" {
+				t.Errorf("added %+v, want a provider of %s with a link code", p, c.want)
+			}
+			if got := scalar[string](t, db, `SELECT organiser || '/' || name || '/' || link_code || '/' || added_by || '/' || (user_id IS NULL) FROM providers WHERE id = $1`, p.ID); got != fmt.Sprintf("%s/Liisa/%s/%d/true", c.want, p.LinkCode, aino) {
+				t.Errorf("stored provider %s", got)
+			}
+		})
+	}
+
+	var added polku.Provider
+	inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
+		var err error
+		added, _, err = tx.AddProvider(ctx, "library", "Liisa", aino, 7)
+		return err
+	})
+	var p polku.Provider
+	inTx(t, db, 201, func(ctx context.Context, tx *Tx) error {
+		var err error
+		p, err = tx.LinkProvider(ctx, added.LinkCode, 201, "Liisa")
+		return err
+	})
+	if p.ID != added.ID || p.UserID != 201 || p.Organiser != "kuusamo-library" || p.Name != "Liisa" {
+		t.Errorf("linked provider %+v, want %+v with user 201", p, added)
+	}
+	if got := scalar[string](t, db, `SELECT COALESCE(link_code, 'none') || '/' || user_id || '/' || (linked_at IS NOT NULL) FROM providers WHERE id = $1`, p.ID); got != "none/201/true" {
+		t.Errorf("linked provider stored %s, want its link used up", got)
+	}
+	code := scalar[string](t, db, `SELECT link_code FROM providers WHERE user_id IS NULL ORDER BY id LIMIT 1`)
+	link := func(code string, user int64) error {
+		return tryTx(db, user, func(ctx context.Context, tx *Tx) error {
+			_, err := tx.LinkProvider(ctx, code, user, "Someone")
+			return err
+		})
+	}
+	for _, c := range []struct {
+		name string
+		code string
+		user int64
+		want string
+	}{
+		{"a used link", added.LinkCode, 202, polku.ENOTFOUND},
+		{"an unknown link", "NOSUCHCODE", 202, polku.ENOTFOUND},
+		{"a user who is a provider already", code, 201, polku.ECONFLICT},
+	} {
+		wantCode(t, link(c.code, c.user), c.want)
+	}
+	if err := link(code, 203); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, link(code, 204), polku.ENOTFOUND)
+
+	if got, err := byUser(db, 201); err != nil || got.ID != p.ID || got.Organiser != "kuusamo-library" || got.Name != "Liisa" {
+		t.Errorf("ProviderByUser(201) = %+v, %v; want %+v", got, err, p)
+	}
+	if got, err := byUser(db, 203); err != nil || got.UserID != 203 || got.ID == p.ID {
+		t.Errorf("ProviderByUser(203) = %+v, %v", got, err)
+	}
+	_, err := byUser(db, 204)
+	wantCode(t, err, polku.ENOTFOUND)
+
+	for _, c := range []struct {
+		name, organiser string
+		now             time.Time
+		want            []int64
+	}{
+		{"today: b has a session", "kuusamo-library", t0, []int64{b, a}},
+		{"on day5: a has a session", "kuusamo-library", day5.Add(-7 * time.Hour), []int64{a, b}},
+		{"nobody's", "museum", t0, nil},
+	} {
+		var acts []polku.Activity
+		inTx(t, db, 201, func(ctx context.Context, tx *Tx) error {
+			var err error
+			acts, err = tx.ProviderActivities(ctx, c.organiser, c.now)
+			return err
+		})
+		var got []int64
+		for _, x := range acts {
+			got = append(got, x.ID)
+			if !strings.HasPrefix(x.Title.In("fi"), "Satutunti ") {
+				t.Errorf("%s: activity %d titled %v", c.name, x.ID, x.Title)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("ProviderActivities %s = %v, want %v (a=%d, b=%d)", c.name, got, c.want, a, b)
+		}
 	}
 }

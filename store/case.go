@@ -205,43 +205,6 @@ func (t *Tx) AddNote(ctx context.Context, caseID, coordinator int64, text string
 	return wrap(err, "note")
 }
 
-// Audit records a coordinator's action. detail names what was done (an
-// outcome, a template's name), never what anyone wrote.
-func (t *Tx) Audit(ctx context.Context, coordinator int64, action string, caseID int64, detail string) error {
-	var c *int64
-	if caseID != 0 {
-		c = &caseID
-	}
-	_, err := t.tx.Exec(ctx, `INSERT INTO audit (at, coordinator, action, case_id, detail) VALUES ($1, $2, $3, $4, $5)`,
-		t.db.Now(), coordinator, action, c, detail)
-	return wrap(err, "audit")
-}
-
-// SeeCoordinator remembers a coordinator's first name, for claims and the
-// duty list.
-func (t *Tx) SeeCoordinator(ctx context.Context, user int64, firstName string) error {
-	_, err := t.tx.Exec(ctx, `
-		INSERT INTO coordinators (user_id, first_name, seen_at) VALUES ($1, $2, $3)
-		ON CONFLICT (user_id) DO UPDATE SET first_name = $2, seen_at = $3`, user, firstName, t.db.Now())
-	return wrap(err, "coordinator")
-}
-
-// SetDuty puts a coordinator on duty or off.
-func (t *Tx) SetDuty(ctx context.Context, user int64, on bool) error {
-	_, err := t.tx.Exec(ctx, `UPDATE coordinators SET on_duty = $2 WHERE user_id = $1`, user, on)
-	return wrap(err, "duty")
-}
-
-// OnDuty lists the coordinators on duty.
-func (t *Tx) OnDuty(ctx context.Context) ([]polku.Coordinator, error) {
-	rows, err := t.tx.Query(ctx, `SELECT user_id, first_name, on_duty FROM coordinators WHERE on_duty ORDER BY first_name, user_id`)
-	if err != nil {
-		return nil, wrap(err, "on duty")
-	}
-	cs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[polku.Coordinator])
-	return cs, wrap(err, "on duty")
-}
-
 // FamilyOf returns the stored answers of a case's family when it agreed to
 // share them: ok is false otherwise.
 func (t *Tx) FamilyOf(ctx context.Context, c polku.Case) (a polku.Answers, ok bool, err error) {
@@ -253,27 +216,6 @@ func (t *Tx) FamilyOf(ctx context.Context, c polku.Case) (a polku.Answers, ok bo
 		return a, false, nil
 	}
 	return f.Answers, err == nil, err
-}
-
-// FamilyChat is how a case's family can be written to: its language,
-// whether it talks to a person now, and whether it blocked the bot.
-type FamilyChat struct {
-	Lang    string
-	Talk    bool
-	Blocked bool
-}
-
-// FamilyChat returns the state of a family's chat, as its conversation
-// has it.
-func (t *Tx) FamilyChat(ctx context.Context, chat int64) (FamilyChat, error) {
-	var f FamilyChat
-	err := t.tx.QueryRow(ctx, `
-		SELECT COALESCE(data->>'lang', ''), COALESCE((data->>'talk')::boolean, false), blocked_at IS NOT NULL
-		FROM conversations WHERE chat_id = $1`, chat).Scan(&f.Lang, &f.Talk, &f.Blocked)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return f, nil
-	}
-	return f, wrap(err, "family chat")
 }
 
 // CaseTopic returns a case for the sender, which needs its topic.
@@ -338,17 +280,6 @@ func (db *DB) ReplaceTopic(ctx context.Context, id int64, gone int, create func(
 	return thread, wrap(err, "replace case topic")
 }
 
-// Conversation returns the stored conversation of chat, nil when it has
-// none: for the sender, which writes a case's summary again.
-func (db *DB) Conversation(ctx context.Context, chat int64) ([]byte, error) {
-	var data []byte
-	err := db.pool.QueryRow(ctx, `SELECT data FROM conversations WHERE chat_id = $1`, chat).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	return data, wrap(err, "conversation")
-}
-
 // SetSummary records the case's pinned summary message.
 func (db *DB) SetSummary(ctx context.Context, id int64, message int) error {
 	_, err := db.pool.Exec(ctx, `UPDATE cases SET summary_id = $2 WHERE id = $1`, id, message)
@@ -398,17 +329,4 @@ func (db *DB) NextNudge(ctx context.Context, after time.Duration) (time.Time, er
 		return time.Time{}, wrap(err, "next nudge")
 	}
 	return at.Add(after), nil
-}
-
-// Finish queues messages and marks the update applied without touching a
-// conversation: for updates of the coordinators' group, which has none.
-func (t *Tx) Finish(ctx context.Context, out []Out) error {
-	b := &pgx.Batch{}
-	t.db.queue(b, out, t.update)
-	t.db.markApplied(b, t.update)
-	if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
-		return wrap(err, "finish update")
-	}
-	t.marked = true
-	return nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -212,40 +211,6 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 	return count(ctx, t.tx, t.db.day(now), "attended_"+string(a), municipality, family, 1)
 }
 
-// SetReminders turns the family's reminders on or off; a chat without a
-// family is EFORBIDDEN.
-func (t *Tx) SetReminders(ctx context.Context, on bool) error {
-	tag, err := t.tx.Exec(ctx, `UPDATE families SET reminders = $2 WHERE chat_id = $1`, t.chat, on)
-	if err != nil {
-		return wrap(err, "set reminders")
-	}
-	if tag.RowsAffected() == 0 {
-		return polku.Errorf(polku.EFORBIDDEN, "reminders without consent")
-	}
-	return nil
-}
-
-// Reminders reports whether the family wants reminders; true for a chat
-// without a family, as for a new one.
-func (t *Tx) Reminders(ctx context.Context) (bool, error) {
-	on := true
-	err := t.tx.QueryRow(ctx, `SELECT reminders FROM families WHERE chat_id = $1`, t.chat).Scan(&on)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return true, nil
-	}
-	return on, wrap(err, "reminders")
-}
-
-// family returns the ID of the chat's family, 0 when there is none.
-func (t *Tx) family(ctx context.Context) (int64, error) {
-	var id int64
-	err := t.tx.QueryRow(ctx, `SELECT id FROM families WHERE chat_id = $1`, t.chat).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
-	}
-	return id, wrap(err, "family")
-}
-
 // releaseSeats cancels the family's live sign-ups for sessions still to
 // come, before the family is deleted, so that the seats it held go to the
 // families waiting (who are told).
@@ -378,28 +343,6 @@ func countPromoted(ctx context.Context, q querier, day string, promoted []promot
 		}
 	}
 	return nil
-}
-
-// addJobs schedules jobs of one sign-up for its family's chat.
-func addJobs(ctx context.Context, q querier, signup int64, kinds []string, dues []time.Time) error {
-	_, err := q.Exec(ctx, `
-		INSERT INTO jobs (kind, family_id, signup_id, chat_id, due_at)
-		SELECT p.kind, su.family_id, su.id, f.chat_id, p.due_at
-		FROM signups su JOIN families f ON f.id = su.family_id,
-			unnest($2::text[], $3::timestamptz[]) AS p(kind, due_at)
-		WHERE su.id = $1`, signup, kinds, dues)
-	return err
-}
-
-// count adds delta to an anonymous statistic of the day (DB.day),
-// under the family's referral source, as Tx.Count does for the chat's.
-func count(ctx context.Context, q querier, day string, kind, municipality string, family int64, delta int) error {
-	_, err := q.Exec(ctx, `
-		INSERT INTO stats (day, kind, municipality, referral, count)
-		VALUES ($1, $2, $3, COALESCE((SELECT referral FROM families WHERE id = $4), ''), $5)
-		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + $5`,
-		day, kind, municipality, family, delta)
-	return wrap(err, "count")
 }
 
 // signUpCols reads a polku.SignUp (scanSignUp) from signups su, its

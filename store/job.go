@@ -199,3 +199,14 @@ func (db *DB) NextJob(ctx context.Context) (time.Time, error) {
 	}
 	return *next, nil
 }
+
+// addJobs schedules jobs of one sign-up for its family's chat.
+func addJobs(ctx context.Context, q querier, signup int64, kinds []string, dues []time.Time) error {
+	_, err := q.Exec(ctx, `
+		INSERT INTO jobs (kind, family_id, signup_id, chat_id, due_at)
+		SELECT p.kind, su.family_id, su.id, f.chat_id, p.due_at
+		FROM signups su JOIN families f ON f.id = su.family_id,
+			unnest($2::text[], $3::timestamptz[]) AS p(kind, due_at)
+		WHERE su.id = $1`, signup, kinds, dues)
+	return err
+}

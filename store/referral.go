@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+
+	"polku"
+)
+
+// AddReferral registers a referral code for an organisation with a new
+// code; it returns the code.
+func (t *Tx) AddReferral(ctx context.Context, organisation string, by int64) (string, error) {
+	for range 5 {
+		c, err := polku.NewCode(t.db.Random, 6)
+		if err != nil {
+			return "", polku.Errorf(polku.EINTERNAL, "referral code: %v", err)
+		}
+		code := "r" + c
+		tag, err := t.tx.Exec(ctx, `
+			INSERT INTO referral_codes (code, organisation, created_by, created_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (code) DO NOTHING`, code, organisation, by, t.db.Now())
+		if err != nil {
+			return "", wrap(err, "add referral")
+		}
+		if tag.RowsAffected() == 1 {
+			return code, nil
+		}
+	}
+	return "", polku.Errorf(polku.EINTERNAL, "no free referral code")
+}
+
+// Referrals lists the referral codes with how many families started from
+// each and how many finished the intake: counts only.
+func (t *Tx) Referrals(ctx context.Context) ([]polku.Referral, error) {
+	rows, err := t.tx.Query(ctx, `
+		SELECT r.code, r.organisation,
+			COALESCE(sum(s.count) FILTER (WHERE s.kind = 'referral_started'), 0),
+			COALESCE(sum(s.count) FILTER (WHERE s.kind = 'intake_completed'), 0)
+		FROM referral_codes r LEFT JOIN stats s ON s.referral = r.code
+		GROUP BY r.code, r.organisation, r.created_at ORDER BY r.created_at, r.code`)
+	if err != nil {
+		return nil, wrap(err, "referrals")
+	}
+	refs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[polku.Referral])
+	return refs, wrap(err, "referrals")
+}
+
+// Started counts a family starting from a referral link, when the code is
+// a registered one (anything else counts as a self-referral, unrecorded).
+func (t *Tx) Started(ctx context.Context, code string) error {
+	_, err := t.tx.Exec(ctx, `
+		INSERT INTO stats (day, kind, municipality, referral, count)
+		SELECT $1, 'referral_started', '', code, 1 FROM referral_codes WHERE code = $2
+		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + 1`,
+		t.db.day(t.db.Now()), code)
+	return wrap(err, "count start")
+}
+
+// AddReferralCode registers a referral code of the professional network.
+func (db *DB) AddReferralCode(ctx context.Context, code, organisation string) error {
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO referral_codes (code, organisation, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (code) DO UPDATE SET organisation = $2`, code, organisation, db.Now())
+	return wrap(err, "add referral code")
+}
