@@ -247,6 +247,9 @@ func (db *DB) EnsureTopic(ctx context.Context, id int64, create func() (int, err
 		if thread, err = create(); err != nil {
 			return err
 		}
+		if err := takeThread(ctx, tx, id, thread); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `UPDATE cases SET thread_id = $2 WHERE id = $1`, id, thread)
 		return err
 	})
@@ -272,6 +275,9 @@ func (db *DB) ReplaceTopic(ctx context.Context, id int64, gone int, create func(
 		}
 		var summary int
 		if thread, summary, err = create(c); err != nil {
+			return err
+		}
+		if err := takeThread(ctx, tx, id, thread); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE cases SET thread_id = $2, summary_id = NULLIF($3, 0) WHERE id = $1`, id, thread, summary)
@@ -329,4 +335,14 @@ func (db *DB) NextNudge(ctx context.Context, after time.Duration) (time.Time, er
 		return time.Time{}, wrap(err, "next nudge")
 	}
 	return at.Add(after), nil
+}
+
+// takeThread gives thread to case id alone. Telegram has just made the
+// topic, so no other case's topic can still have its number: one that
+// does (the topics were made by another Telegram, e.g. the console's fake
+// started again on the same database) lost its topic, and gets a new one
+// when it next sends.
+func takeThread(ctx context.Context, tx pgx.Tx, id int64, thread int) error {
+	_, err := tx.Exec(ctx, `UPDATE cases SET thread_id = NULL, summary_id = NULL WHERE thread_id = $1 AND id <> $2`, thread, id)
+	return err
 }

@@ -679,3 +679,27 @@ func TestExportCase(t *testing.T) {
 		t.Errorf("exported cards %q, want %q", cards, want)
 	}
 }
+
+// TestTopicNumberReused: another Telegram (the console's fake started
+// again on the same database) hands out a topic number an earlier case
+// still holds. The new topic is the new case's; the earlier case lost
+// its topic and gets a new one when it next sends — no retry loop on the
+// unique index.
+func TestTopicNumberReused(t *testing.T) {
+	db := newDB(t)
+	setClock(db, t0)
+	old, _ := openCase(t, db, 1, CaseRequest{})
+	if _, err := db.EnsureTopic(t.Context(), old.ID, func() (int, error) { return 6, nil }); err != nil {
+		t.Fatal(err)
+	}
+	fresh, _ := openCase(t, db, 2, CaseRequest{})
+	got, err := db.EnsureTopic(t.Context(), fresh.ID, func() (int, error) { return 6, nil })
+	if err != nil || got != 6 {
+		t.Fatalf("new case's topic: %d, %v; want 6", got, err)
+	}
+	called := false
+	again, err := db.EnsureTopic(t.Context(), old.ID, func() (int, error) { called = true; return 7, nil })
+	if err != nil || !called || again != 7 {
+		t.Fatalf("earlier case: topic %d, made anew %v, %v; want a new topic 7", again, called, err)
+	}
+}
