@@ -116,7 +116,7 @@ func TestSafetyWordsDefault(t *testing.T) {
 			}
 		}
 	}
-	for _, lang := range []string{"fi", "sv", "en", "uk"} {
+	for _, lang := range Languages() {
 		if len(w[lang]) == 0 {
 			t.Errorf("no default safety words for %s", lang)
 		}

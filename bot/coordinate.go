@@ -51,7 +51,7 @@ func (b *Bot) coordinator(ctx context.Context, user int64) (bool, error) {
 		return e.ok, nil
 	}
 	cm, err := b.tg.GetChatMember(ctx, &tgbot.GetChatMemberParams{ChatID: b.cfg.Group, UserID: user})
-	if errors.Is(err, tgbot.ErrorBadRequest) {
+	if badRequest(err) {
 		// "user not found": someone Telegram does not know in the group.
 		cm, err = &models.ChatMember{Type: models.ChatMemberTypeLeft}, nil
 	}

@@ -247,7 +247,7 @@ func withServeSettings(c Config) Config {
 func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harnessOptions) *Bot {
 	t.Helper()
 	cfg := o.cfg
-	loc, err := locales.Load("fi", "sv", "en", "uk")
+	loc, err := locales.Load(polku.Languages()...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,8 +123,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			var api *apiError
-			if errors.As(err, &api) && api.Code == http.StatusConflict {
+			if otherPoller(err) {
 				// Another process polls (or a webhook is set): this
 				// process still applies and sends from the shared store.
 				b.log.Info("another poller is active; waiting", "err", err)

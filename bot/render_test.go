@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"polku"
 	"polku/flows"
 	"polku/locales"
 )
@@ -14,7 +15,7 @@ import (
 // keyboards and copy-paste send it), with invisible characters, without
 // the emoji.
 func TestTypedButton(t *testing.T) {
-	loc, err := locales.Load("fi", "sv", "en", "uk")
+	loc, err := locales.Load(polku.Languages()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestTypedButton(t *testing.T) {
 // name every command registered with Telegram (setMyCommands), in every
 // language.
 func TestHelpListsEveryCommand(t *testing.T) {
-	loc, err := locales.Load("fi", "sv", "en", "uk")
+	loc, err := locales.Load(polku.Languages()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 // misread: English names the month, and a date outside the current year
 // has its year.
 func TestDates(t *testing.T) {
-	loc, err := locales.Load("fi", "sv", "en", "uk")
+	loc, err := locales.Load(polku.Languages()...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
+	"polku"
 	"polku/flows"
 	"polku/internal/telegramtest"
 	"polku/store"
@@ -144,8 +145,9 @@ func TestSenderStrictLimits(t *testing.T) {
 	r.fake.SendText(busy, "hei")
 	r.fake.SendPhoto(busy, "")
 	var others []telegramtest.User
+	langs := polku.Languages()
 	for i := range 30 {
-		u := telegramtest.User{ID: 6000 + int64(i), FirstName: "Family", LanguageCode: []string{"fi", "sv", "en", "uk"}[i%4]}
+		u := telegramtest.User{ID: 6000 + int64(i), FirstName: "Family", LanguageCode: langs[i%len(langs)]}
 		others = append(others, u)
 		r.fake.SendSticker(u)
 	}

@@ -143,6 +143,18 @@ func classify(err error, chat int64) (failure, time.Duration) {
 	return failRefused, 0
 }
 
+// badRequest reports whether the library's error is Telegram's 400: the
+// call named what Telegram does not know (for getChatMember, a user it has
+// never seen), whatever the description says.
+func badRequest(err error) bool { return errors.Is(err, tgbot.ErrorBadRequest) }
+
+// otherPoller reports whether getUpdates was refused with 409: another
+// process polls, or a webhook is set.
+func otherPoller(err error) bool {
+	var api *apiError
+	return errors.As(err, &api) && api.Code == http.StatusConflict
+}
+
 // fail wraps a Bot API error with its class, so that what handles an
 // update's error knows whether waiting helps.
 func fail(err error, chat int64) error {

@@ -34,7 +34,7 @@ var (
 
 // The four languages of the bot come first, in this order, in a written
 // file and in a missing-title problem.
-var mainLanguages = []string{"fi", "sv", "en", "uk"}
+var mainLanguages = polku.Languages()
 
 // maxWeeks bounds a weekly recurrence: a year of sessions is already more
 // than a catalogue should plan ahead.

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"os/exec"
 	"reflect"
 	"slices"
 	"strings"
@@ -428,20 +427,6 @@ func FuzzStep(f *testing.F) {
 			w.do(Input{Kind: Kind(kind % 8), Payload: payload, Text: text, Command: text})
 		}
 	})
-}
-
-func TestFlowsStayPure(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Fatalf("go list: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		for _, bad := range []string{"github.com/go-telegram/bot", "github.com/jackc/pgx", "github.com/nicksnyder/go-i18n", "polku/store", "polku/bot", "polku/locales", "net/http", "database/sql"} {
-			if strings.HasPrefix(dep, bad) {
-				t.Errorf("flows imports %s", dep)
-			}
-		}
-	}
 }
 
 func TestEveryCommandIsAnswered(t *testing.T) {

@@ -120,7 +120,7 @@ type Engine struct {
 // ResumeAfter to six hours.
 func New(cfg Config) *Engine {
 	if len(cfg.Languages) == 0 {
-		cfg.Languages = []string{"fi", "sv", "en", "uk"}
+		cfg.Languages = polku.Languages()
 	}
 	if cfg.ResumeAfter == 0 {
 		cfg.ResumeAfter = 6 * time.Hour

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"polku"
 )
 
 // source is the language the others are translated from.
@@ -98,12 +100,16 @@ func fields(s string) []string {
 	return slices.Compact(out)
 }
 
+// The files are the domain's list of languages (polku.Languages), no more
+// and no fewer, and its first is the default.
 func TestFilesAreTheLanguages(t *testing.T) {
 	got := Files()
-	for _, want := range []string{"en", "fi", "sv", "uk"} {
-		if !slices.Contains(got, want) {
-			t.Errorf("Files() = %v, lacks %q", got, want)
-		}
+	langs := polku.Languages()
+	if want := slices.Sorted(slices.Values(langs)); !slices.Equal(got, want) {
+		t.Errorf("Files() = %v, want polku.Languages() %v: a language is its file and its code there", got, want)
+	}
+	if langs[0] != Default {
+		t.Errorf("polku.Languages()[0] = %q, want the default %q", langs[0], Default)
 	}
 	for _, lang := range got {
 		if _, ok := pluralForms[lang]; !ok {

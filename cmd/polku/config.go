@@ -74,7 +74,7 @@ var variables = []variable{
 	{"POLKU_LISTEN", ":8080", "Address of the webhook's HTTP server (at the path of POLKU_WEBHOOK_URL); only with POLKU_WEBHOOK_URL."},
 	{"POLKU_OPS_LISTEN", "127.0.0.1:8081", "Address serving /healthz and /metrics, or off; the same address as POLKU_LISTEN shares the webhook's server."},
 	{"POLKU_TRUSTED_PROXIES", httpguard.DefaultProxies, "Reverse proxies (addresses or CIDRs, or none) whose X-Forwarded-For names the caller of the webhook, whose wrong secrets are throttled."},
-	{"POLKU_LANGUAGES", "fi,sv,en,uk", "Languages offered, the fallback first. Each needs a file in locales/."},
+	{"POLKU_LANGUAGES", strings.Join(polku.Languages(), ","), "Languages offered, the fallback first. Each needs a file in locales/."},
 	{"POLKU_MUNICIPALITIES", "Kuusamo,Kalajoki", "Municipalities offered in the intake, comma-separated (\"other\" is always added)."},
 	{"POLKU_RATE_GLOBAL", "30", "Messages per second to Telegram over all chats (above 0, at most 100000)."},
 	{"POLKU_RATE_CHAT", "1", "Messages per second to one chat (above 0, at most 100000)."},
@@ -229,7 +229,7 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 	if console {
 		c.LogFormat = get("POLKU_LOG_FORMAT", "text")
 	}
-	for _, l := range strings.Split(get("POLKU_LANGUAGES", "fi,sv,en,uk"), ",") {
+	for _, l := range strings.Split(get("POLKU_LANGUAGES", strings.Join(polku.Languages(), ",")), ",") {
 		if l = strings.TrimSpace(l); l != "" {
 			c.Languages = append(c.Languages, l)
 		}

@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -256,22 +255,6 @@ func extent(img image.Image, r image.Rectangle, colours ...color.RGBA) int {
 		}
 	}
 	return right - left + 1
-}
-
-// TestDeps keeps picture pure drawing: it must not reach the bot, the
-// store or their libraries.
-func TestDeps(t *testing.T) {
-	out, err := exec.Command("go", "list", "-deps", ".").Output()
-	if err != nil {
-		t.Skipf("go list: %v", err)
-	}
-	for _, dep := range strings.Fields(string(out)) {
-		for _, banned := range []string{"polku/bot", "polku/store", "polku/flows", "github.com/jackc/", "github.com/go-telegram/"} {
-			if strings.HasPrefix(dep, banned) {
-				t.Errorf("picture depends on %s", dep)
-			}
-		}
-	}
 }
 
 // differing counts the pixels in r where a and b differ.
