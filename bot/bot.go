@@ -48,7 +48,8 @@ type Config struct {
 	// Workers apply updates of different chats in parallel.
 	Workers int
 	// Senders is the most messages of different chats sent at once
-	// (serve has DefaultSenders). Below it the sender keeps as many in
+	// (POLKU_SENDERS); each holds a database connection while Telegram
+	// answers. Below it the sender keeps as many in
 	// flight as Telegram's latency needs to reach GlobalRate.
 	Senders int
 	// GlobalRate is messages per second over all chats; ChatRate and

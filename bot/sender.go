@@ -239,10 +239,6 @@ func (b *Bot) sendWhileHeld(ctx context.Context) {
 const (
 	headroom    = 1.5
 	minInFlight = 4
-	// DefaultSenders is the most sends in flight unless Config.Senders
-	// says otherwise. Each holds a database connection while Telegram
-	// answers.
-	DefaultSenders = 64
 )
 
 // inFlight is how many sends to keep in flight to reach rate messages a

@@ -29,7 +29,7 @@ func serveEnv(vars map[string]string) func(string) string {
 // TestConfigNumbers: counts are whole numbers within their range, rates
 // decimals above 0 and bounded; every bad value is reported in one error.
 func TestConfigNumbers(t *testing.T) {
-	counts := []string{"POLKU_WORKERS", "POLKU_RATE_CHAT_BURST", "POLKU_CARD_DAYS", "POLKU_CARD_VISITS"}
+	counts := []string{"POLKU_WORKERS", "POLKU_SENDERS", "POLKU_RATE_CHAT_BURST", "POLKU_CARD_DAYS", "POLKU_CARD_VISITS"}
 	rates := []string{"POLKU_RATE_GLOBAL", "POLKU_RATE_CHAT"}
 	for _, c := range []struct {
 		value string
@@ -47,7 +47,7 @@ func TestConfigNumbers(t *testing.T) {
 		{"NaN", nil},
 		{"Inf", nil},
 		{"0", []string{"POLKU_CARD_VISITS"}},
-		{"257", append(rates, "POLKU_RATE_CHAT_BURST", "POLKU_CARD_DAYS", "POLKU_CARD_VISITS")}, // workers: 1–256
+		{"257", append(rates, "POLKU_RATE_CHAT_BURST", "POLKU_CARD_DAYS", "POLKU_CARD_VISITS")}, // workers and senders: 1–256
 	} {
 		vars := map[string]string{}
 		for _, name := range append(counts, rates...) {

@@ -27,7 +27,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"polku/bot"
 	"polku/internal/pgtest"
 	"polku/internal/telegramtest"
 )
@@ -88,8 +87,8 @@ var (
 )
 
 // botSenders is how many messages the bot's sender has in flight at most:
-// bot.Config.Senders, whose default serve keeps.
-const botSenders = bot.DefaultSenders
+// POLKU_SENDERS, whose default the bot under test keeps.
+const botSenders = 64
 
 // polkuBinary builds cmd/polku once per test process. It goes next to the
 // test binary when that sits in go test's work directory (removed when go

@@ -132,7 +132,7 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 // worker and each send in flight (it holds its outbox row while Telegram
 // answers), and a few for the rest (the job runner, the sender's lock,
 // /healthz).
-func poolSize(cfg config) int32 { return int32(cfg.Workers + bot.DefaultSenders + 4) }
+func poolSize(cfg config) int32 { return int32(cfg.Workers + cfg.Senders + 4) }
 
 // openDB connects and migrates.
 func openDB(ctx context.Context, cfg config, conns int32) (*store.DB, error) {
@@ -199,7 +199,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
 		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis})
 	return bot.New(bot.Config{
-		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: bot.DefaultSenders,
+		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: cfg.Senders,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst, GroupRate: groupRate, GroupBurst: groupBurst,
 		PollTimeout: pollTimeout, Idle: idle, MaxAttempts: maxAttempts, TelegramAttempts: telegramAttempts, Backoff: backoff,
 		GroupProbe: groupProbe, JobIdle: jobIdle,
