@@ -12,7 +12,7 @@ import (
 
 // importRules is the one table of Polku's dependency rules (tailscale's
 // deptest, not a copy per package): a row for every package of the module.
-// Imports point one way, cmd → bot → flows → polku, cmd → store → polku,
+// Imports point one way, cmd → bot → {flows, staff} → polku, cmd → store → polku,
 // bot → locales (DESIGN.md), and each subpackage wraps one library and hides
 // it from the rest.
 //
@@ -57,6 +57,23 @@ var importRules = []struct {
 		},
 	},
 	{
+		pkg: "polku/staff",
+		// What coordinators and providers do, pure as flows is; it returns
+		// flows' Text and Button, so the adapter renders both alike.
+		may: []string{"polku", "polku/flows"},
+		bans: []importBan{
+			{dep: "github.com/go-telegram/...", why: "staff is pure: only bot speaks Telegram, and checks who is a coordinator"},
+			{dep: "github.com/jackc/...", why: "staff calls the store through its own interfaces (staff.Tx); SQL is store's"},
+			{dep: "database/sql", why: "staff calls the store through its own interfaces; SQL is store's"},
+			{dep: "net/http/...", why: "staff does no I/O"},
+			{dep: "github.com/nicksnyder/go-i18n/...", why: "staff knows no language: messages are IDs the adapter localizes"},
+			{dep: "polku/locales", why: "staff knows no language: messages are IDs the adapter localizes"},
+			{dep: "polku/store", why: "staff declares the store methods it needs as its own interface; bot passes the store in"},
+			{dep: "polku/bot", why: "imports point one way: bot → staff"},
+			{dep: "polku/internal/picture", why: "the card's picture is drawn by the adapter that sends it"},
+		},
+	},
+	{
 		pkg: "polku/store",
 		// puddle: store names pgxpool's acquire error (puddle.ErrClosedPool)
 		// to tell a closed pool from a broken one.
@@ -72,7 +89,7 @@ var importRules = []struct {
 	{
 		pkg: "polku/bot",
 		may: []string{
-			"polku", "polku/flows", "polku/store", "polku/locales", "polku/catalog",
+			"polku", "polku/flows", "polku/staff", "polku/store", "polku/locales", "polku/catalog",
 			"polku/internal/httpguard", "polku/internal/ical", "polku/internal/picture", "polku/internal/redact",
 			"github.com/go-telegram/bot/...",
 			"github.com/BurntSushi/toml/...", // the built-in reply templates, templates.toml

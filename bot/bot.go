@@ -32,6 +32,7 @@ import (
 	"polku/flows"
 	"polku/internal/redact"
 	"polku/locales"
+	"polku/staff"
 	"polku/store"
 )
 
@@ -167,8 +168,12 @@ type Bot struct {
 	cfg    Config
 	db     *store.DB
 	engine *flows.Engine
-	render renderer
-	tg     *tgbot.Bot
+	// coord is what coordinators do, free of Telegram.
+	coord     *staff.Coordinators
+	cases     *staff.Cases
+	providers *staff.Providers
+	render    renderer
+	tg        *tgbot.Bot
 	// http makes Polku's own Bot API calls (getUpdates) and downloads;
 	// like go-telegram/bot's client, it masks the token in its errors.
 	http client
@@ -225,13 +230,20 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	if err != nil {
 		return nil, polku.Errorf(polku.EINVALID, "telegram client: %v", err)
 	}
-	return &Bot{
+	b := &Bot{
 		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location, now: cfg.Now}, tg: tg,
 		http: client{http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, secrets: secrets},
 		log:  log, Now: cfg.Now, wall: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
 		answers: make(chan ack, answerQueue),
-	}, nil
+	}
+	sc := staff.Config{
+		Now: cfg.Now, Card: staff.CardTerms{Days: cfg.Card.Days, Visits: cfg.Card.Visits},
+		VerifyPerHour: cfg.VerifyPerHour, ProviderLinkDays: cfg.ProviderLinkDays, Link: b.link,
+		HasGroup: cfg.Group != 0, ShowNames: cfg.ShowNames, Templates: cfg.Templates, Languages: append([]string{cfg.GroupLang}, loc.Languages()...),
+	}
+	b.coord, b.cases, b.providers = staff.NewCoordinators(sc), staff.NewCases(sc), staff.NewProviders(sc)
+	return b, nil
 }
 
 // operator says whether user may send the bot a catalogue file.

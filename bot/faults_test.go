@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"polku/internal/telegramtest"
+	"polku/staff"
 	"polku/store"
 )
 
@@ -374,8 +375,8 @@ func TestFloodIsHeld(t *testing.T) {
 		n, err := r.db.Unapplied(context.Background())
 		return err == nil && n == 0
 	})
-	if n := unsent(t, r, group); n > maxCaseBacklog+2 {
-		t.Errorf("%d messages wait for the group after a flood of 40; want at most %d", n, maxCaseBacklog+2)
+	if n := unsent(t, r, group); n > staff.MaxCaseBacklog+2 {
+		t.Errorf("%d messages wait for the group after a flood of 40; want at most %d", n, staff.MaxCaseBacklog+2)
 	}
 	before := len(r.fake.Messages(group))
 	r.fake.SendText(other, "Pelkään väkivaltaa kotona.")

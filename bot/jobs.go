@@ -6,6 +6,7 @@ import (
 
 	"polku"
 	"polku/flows"
+	"polku/staff"
 	"polku/store"
 )
 
@@ -106,8 +107,7 @@ func (b *Bot) nudge(ctx context.Context) time.Duration {
 		return b.cfg.JobIdle
 	}
 	n, err := b.db.Nudge(ctx, b.cfg.NudgeAfter, func(c polku.Case) []store.Out {
-		text := b.gl("case.nudge", map[string]any{"ID": c.ID, "Age": b.age(now.Sub(c.Opened))})
-		return []store.Out{b.groupOut(out{Method: "send", Case: c.ID, Text: text})}
+		return []store.Out{b.topicOut(staff.Nudge(c, now))}
 	})
 	if err != nil {
 		if ctx.Err() == nil {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 
 	"polku"
 	"polku/flows"
+	"polku/staff"
 	"polku/store"
 )
 
@@ -477,7 +477,7 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 		if c.Thread == 0 {
 			// The case's first message makes its topic.
 			c.Thread, err = b.db.EnsureTopic(ctx, c.ID, func() (int, error) {
-				t, err := b.tg.CreateForumTopic(ctx, &tgbot.CreateForumTopicParams{ChatID: o.ChatID, Name: topicTitle(c)})
+				t, err := b.tg.CreateForumTopic(ctx, &tgbot.CreateForumTopicParams{ChatID: o.ChatID, Name: staff.TopicTitle(c)})
 				if err != nil {
 					return 0, err
 				}
@@ -538,7 +538,7 @@ func (b *Bot) newTopic(ctx context.Context, chat, id int64, gone int) (int, erro
 				return 0, 0, err
 			}
 		}
-		t, err := b.tg.CreateForumTopic(ctx, &tgbot.CreateForumTopicParams{ChatID: chat, Name: topicTitle(c)})
+		t, err := b.tg.CreateForumTopic(ctx, &tgbot.CreateForumTopicParams{ChatID: chat, Name: staff.TopicTitle(c)})
 		if err != nil {
 			return 0, 0, err
 		}
@@ -664,22 +664,6 @@ func (b *Bot) api(ctx context.Context, o *out, thread int) (int, error) {
 		}
 	}
 	return id, nil
-}
-
-// topicTitle names a case's forum topic: its number, municipality and the
-// children's age bands, never a name.
-func topicTitle(c polku.Case) string {
-	parts := []string{fmt.Sprintf("#%d", c.ID)}
-	if c.Urgent {
-		parts[0] = "🆘 " + parts[0]
-	}
-	if c.Municipality != "" {
-		parts = append(parts, c.Municipality)
-	}
-	if c.Bands != "" {
-		parts = append(parts, strings.ReplaceAll(strings.ReplaceAll(c.Bands, "-", "–"), ",", ", "))
-	}
-	return strings.Join(parts, " · ")
 }
 
 // markup builds the keyboard of a call, if any.
