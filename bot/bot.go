@@ -599,7 +599,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 			res.Toast = more.Toast
 		}
 	}
-	data, err = json.Marshal(res.Conv)
+	saved, err := stored(res.Conv)
 	if err != nil {
 		return nil, conv, err
 	}
@@ -619,7 +619,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		outs[i] = store.Out{ChatID: p.ChatID, Priority: store.PriorityReply, Payload: encode(c)}
 	}
 	outs = append(outs, extra...)
-	return b.render.answer(res.Conv.Lang, p.ChatID, x.callback, res), res.Conv, tx.Save(ctx, data, outs)
+	return b.render.answer(res.Conv.Lang, p.ChatID, x.callback, res), res.Conv, tx.Save(ctx, saved, outs)
 }
 
 // effects stores what the step asked for, in the same transaction, and

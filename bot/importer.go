@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -51,7 +50,7 @@ func (b *Bot) importDocument(ctx context.Context, tx *store.Tx, chat int64, conv
 			return err
 		}
 	}
-	raw, err := json.Marshal(conv)
+	saved, err := stored(conv)
 	if err != nil {
 		return err
 	}
@@ -60,7 +59,7 @@ func (b *Bot) importDocument(ctx context.Context, tx *store.Tx, chat int64, conv
 	for i, c := range calls {
 		outs[i] = store.Out{ChatID: chat, Priority: store.PriorityReply, Payload: encode(c)}
 	}
-	return tx.Save(ctx, raw, outs)
+	return tx.Save(ctx, saved, outs)
 }
 
 var errTooBig = errors.New("file too big")

@@ -49,10 +49,15 @@ func (b *Bot) Prune(ctx context.Context) {
 
 // pruneOnce is one round of Prune.
 func (b *Bot) pruneOnce(ctx context.Context) {
-	if n, err := b.db.Prune(ctx, b.cfg.Retention, b.cfg.Drafts); err != nil && ctx.Err() == nil {
+	if n, err := b.db.Prune(ctx, b.cfg.Retention); err != nil && ctx.Err() == nil {
 		b.log.Error("prune", "err", err)
 	} else if n > 0 {
 		b.log.Info("pruned old updates and messages", "rows", n)
+	}
+	if n, err := b.db.RestartDrafts(ctx, b.cfg.Drafts, flows.Restart); err != nil && ctx.Err() == nil {
+		b.log.Error("restart old drafts", "err", err, "restarted", n)
+	} else if n > 0 {
+		b.log.Info("started old drafts afresh", "conversations", n)
 	}
 }
 

@@ -3,24 +3,40 @@ package store
 import (
 	"context"
 	"errors"
+	"math"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"polku"
 )
 
+// Conversation is a chat's conversation as the store keeps it: the flows'
+// state as an opaque document, and beside it, written by the caller, the
+// few things the store itself asks of it. The store never reads Data.
+type Conversation struct {
+	Data []byte
+	// Lang is the language the chat is written to in.
+	Lang string
+	// Talking is set while what the family writes goes to a person.
+	Talking bool
+	// Draft is set while the conversation holds a half-done intake:
+	// RestartDrafts starts it afresh when it is left too long.
+	Draft bool
+}
+
 // Save stores the conversation, queues the outgoing messages and marks the
 // update applied, in the transaction of the update and in one round trip.
-func (t *Tx) Save(ctx context.Context, conversation []byte, out []Out) error {
+func (t *Tx) Save(ctx context.Context, c Conversation, out []Out) error {
 	b := &pgx.Batch{}
 	// The WHERE is a guard: an update older than the last one applied
 	// would be applied out of order, so it fails instead.
 	b.Queue(`
-		INSERT INTO conversations (chat_id, data, last_update_id, last_seq, applied, updated_at)
-		VALUES ($1, $2, $3, $4, 1, $5)
-		ON CONFLICT (chat_id) DO UPDATE SET data = $2, last_update_id = $3, last_seq = $4,
-			applied = conversations.applied + 1, updated_at = $5
-		WHERE conversations.last_seq < $4`, t.chat, conversation, t.update, t.seq, t.db.Now())
+		INSERT INTO conversations (chat_id, data, lang, talking, draft, last_update_id, last_seq, applied, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)
+		ON CONFLICT (chat_id) DO UPDATE SET data = $2, lang = $3, talking = $4, draft = $5,
+			last_update_id = $6, last_seq = $7, applied = conversations.applied + 1, updated_at = $8
+		WHERE conversations.last_seq < $7`, t.chat, c.Data, c.Lang, c.Talking, c.Draft, t.update, t.seq, t.db.Now())
 	t.db.queue(b, out, t.update)
 	t.db.markApplied(b, t.update)
 	res := t.tx.SendBatch(ctx, b)
@@ -53,7 +69,7 @@ func (t *Tx) SetBlocked(ctx context.Context, blocked bool) error {
 // Lang is the language of the chat's conversation, or "" when unknown.
 func (db *DB) Lang(ctx context.Context, chat int64) string {
 	var lang string
-	_ = db.pool.QueryRow(ctx, `SELECT COALESCE(data->>'lang', '') FROM conversations WHERE chat_id = $1`, chat).Scan(&lang)
+	_ = db.pool.QueryRow(ctx, `SELECT lang FROM conversations WHERE chat_id = $1`, chat).Scan(&lang)
 	return lang
 }
 
@@ -70,8 +86,7 @@ type FamilyChat struct {
 func (t *Tx) FamilyChat(ctx context.Context, chat int64) (FamilyChat, error) {
 	var f FamilyChat
 	err := t.tx.QueryRow(ctx, `
-		SELECT COALESCE(data->>'lang', ''), COALESCE((data->>'talk')::boolean, false), blocked_at IS NOT NULL
-		FROM conversations WHERE chat_id = $1`, chat).Scan(&f.Lang, &f.Talk, &f.Blocked)
+		SELECT lang, talking, blocked_at IS NOT NULL FROM conversations WHERE chat_id = $1`, chat).Scan(&f.Lang, &f.Talk, &f.Blocked)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, nil
 	}
@@ -100,4 +115,70 @@ func (t *Tx) Finish(ctx context.Context, out []Out) error {
 	}
 	t.marked = true
 	return nil
+}
+
+// draftBatch is how many old drafts RestartDrafts starts afresh in one
+// transaction.
+const draftBatch = 100
+
+// RestartDrafts starts afresh every half-done intake left untouched for
+// longer than age: restart turns its stored document into the fresh one
+// (the store does not know what a conversation holds), which is then no
+// longer a draft. A conversation being applied right now is left for the
+// next round; one that restart refuses is left as it is and counted in
+// the error. It returns how many were started afresh.
+func (db *DB) RestartDrafts(ctx context.Context, age time.Duration, restart func([]byte) ([]byte, error)) (int64, error) {
+	before := db.Now().Add(-age)
+	var done, refused int64
+	after := int64(math.MinInt64)
+	for {
+		n, bad, last, err := db.restartDrafts(ctx, before, after, restart)
+		done, refused, after = done+n, refused+bad, last
+		if err != nil {
+			return done, wrap(err, "restart drafts")
+		}
+		if n+bad < draftBatch {
+			break
+		}
+	}
+	if refused > 0 {
+		return done, polku.Errorf(polku.EINTERNAL, "restart drafts: %d conversations could not be read", refused)
+	}
+	return done, nil
+}
+
+// restartDrafts is one batch of RestartDrafts: the drafts of chats after
+// the chat ID after, in order, and the last chat ID it looked at.
+func (db *DB) restartDrafts(ctx context.Context, before time.Time, after int64, restart func([]byte) ([]byte, error)) (n, refused, last int64, err error) {
+	last = after
+	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			SELECT chat_id, data FROM conversations WHERE draft AND updated_at < $1 AND chat_id > $2
+			ORDER BY chat_id LIMIT $3 FOR UPDATE SKIP LOCKED`, before, after, draftBatch)
+		if err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for rows.Next() {
+			var chat int64
+			var data []byte
+			if err := rows.Scan(&chat, &data); err != nil {
+				rows.Close()
+				return err
+			}
+			last = chat
+			fresh, err := restart(data)
+			if err != nil {
+				refused++
+				continue
+			}
+			b.Queue(`UPDATE conversations SET data = $2, draft = false WHERE chat_id = $1`, chat, fresh)
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return n, refused, last, err
 }

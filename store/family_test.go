@@ -208,7 +208,7 @@ func family(t *testing.T, db *DB, chat int64) {
 		if _, err := tx.SaveProfile(ctx, "fi", answers()); err != nil {
 			return err
 		}
-		return tx.Save(ctx, []byte(`{}`), nil)
+		return tx.Save(ctx, Conversation{Data: []byte(`{}`)}, nil)
 	})
 	inTx(t, db, chat, func(ctx context.Context, tx *Tx) error {
 		return tx.RequestPerson(ctx, "intake", polku.ContactPhone, "+358401234567")

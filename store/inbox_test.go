@@ -101,7 +101,7 @@ func TestApplyOrder(t *testing.T) {
 				return fmt.Errorf("update %d sees conversation %s, want %s", p.UpdateID, tx.Conversation(), want)
 			}
 			got = append(got, p.UpdateID)
-			return tx.Save(ctx, fmt.Appendf(nil, `{"seen":%q}`, fmt.Sprint(got)), nil)
+			return tx.Save(ctx, Conversation{Data: fmt.Appendf(nil, `{"seen":%q}`, fmt.Sprint(got))}, nil)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -132,7 +132,7 @@ func TestApplyFailureRollsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	did, err := db.Apply(ctx, 3, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error {
-		if err := tx.Save(ctx, []byte(`{"x":1}`), []Out{{ChatID: 3, Payload: []byte(`{"m":"send"}`)}}); err != nil {
+		if err := tx.Save(ctx, Conversation{Data: []byte(`{"x":1}`)}, []Out{{ChatID: 3, Payload: []byte(`{"m":"send"}`)}}); err != nil {
 			return err
 		}
 		return boom

@@ -141,7 +141,7 @@ func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job,
 	}
 	rows, err = tx.Query(ctx, `
 		SELECT j.id, j.kind, j.chat_id, j.family_id, j.due_at, j.signup_id, (j.data->>'old_start')::timestamptz,
-			COALESCE(NULLIF(c.data->>'lang', ''), f.lang), f.reminders, c.blocked_at IS NOT NULL
+			COALESCE(NULLIF(c.lang, ''), f.lang), f.reminders, c.blocked_at IS NOT NULL
 		FROM jobs j JOIN families f ON f.id = j.family_id
 		LEFT JOIN conversations c ON c.chat_id = j.chat_id
 		WHERE j.id = ANY($1)

@@ -108,10 +108,12 @@ func TestRunJobsRender(t *testing.T) {
 		consent(t, db, chat)
 		mustJoin(t, db, chat, s, 1, 1, polku.OutcomeConfirmed)
 	}
-	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.Save(ctx, []byte(`{"lang":"sv"}`), nil) })
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error {
+		return tx.Save(ctx, Conversation{Data: []byte(`{"lang":"sv"}`), Lang: "sv"}, nil)
+	})
 	inTx(t, db, 2, func(ctx context.Context, tx *Tx) error { return tx.SetReminders(ctx, false) })
 	inTx(t, db, 3, func(ctx context.Context, tx *Tx) error {
-		if err := tx.Save(ctx, []byte(`{"lang":"uk"}`), nil); err != nil {
+		if err := tx.Save(ctx, Conversation{Data: []byte(`{"lang":"uk"}`), Lang: "uk"}, nil); err != nil {
 			return err
 		}
 		return tx.SetBlocked(ctx, true)

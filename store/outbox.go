@@ -205,23 +205,16 @@ func (db *DB) Unapplied(ctx context.Context) (int, error) {
 
 // Prune forgets applied updates and finished messages older than keep:
 // they hold what families wrote and what the bot answered, so they are not
-// kept longer than needed to apply each update once. A half-done intake
-// left for longer than drafts is started afresh, its answers gone.
-func (db *DB) Prune(ctx context.Context, keep, drafts time.Duration) (int64, error) {
+// kept longer than needed to apply each update once.
+func (db *DB) Prune(ctx context.Context, keep time.Duration) (int64, error) {
 	now := db.Now()
 	b := &pgx.Batch{}
 	b.Queue(`DELETE FROM inbox WHERE applied_at < $1`, now.Add(-keep))
 	b.Queue(`DELETE FROM outbox WHERE created_at < $1 AND (sent_at IS NOT NULL OR dropped IS NOT NULL)`, now.Add(-keep))
-	b.Queue(`
-		UPDATE conversations SET data = jsonb_build_object(
-			'flow', data->'flow', 'state', 'welcome', 'lang', data->'lang',
-			'lang_chosen', COALESCE(data->'lang_chosen', 'false'::jsonb),
-			'seq', COALESCE((data->>'seq')::bigint, 0) + 1, 'updated', data->'updated')
-		WHERE updated_at < $1 AND data->'profile' IS NULL AND data ? 'answers' AND data->'answers' <> '{}'::jsonb`, now.Add(-drafts))
 	res := db.pool.SendBatch(ctx, b)
 	defer res.Close()
 	var n int64
-	for range 3 {
+	for range 2 {
 		tag, err := res.Exec()
 		if err != nil {
 			return n, wrap(err, "prune")

@@ -128,6 +128,9 @@ var schema = map[string]map[string]column{
 		"last_update_id": personal("chat_id", applying), "last_seq": personal("chat_id", applying),
 		"applied": personal("chat_id", applying), "updated_at": personal("chat_id", applying),
 		"blocked_at": personal("chat_id", "whether Telegram lets the bot write to the chat"),
+		"lang":       personal("chat_id", "the conversation's language, also in its document"),
+		"talking":    personal("chat_id", "whether the family talks to a person, also in its document"),
+		"draft":      personal("chat_id", "whether an intake is half done, also in its document"),
 	},
 	"inbox": {
 		"chat_id":   exported("chat_id"),
@@ -284,7 +287,7 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 			return err
 		}
 		conv := fmt.Appendf(nil, `{"state":"done","answers":{"help_text":%q,"phone":%q}}`, f.words, f.phone)
-		return tx.Save(ctx, conv, []Out{msg(f.chat, 0, "Your words: "+f.words+", your number: "+f.phone)})
+		return tx.Save(ctx, Conversation{Data: conv, Lang: "fi"}, []Out{msg(f.chat, 0, "Your words: "+f.words+", your number: "+f.phone)})
 	})
 	in(f.chat, func(ctx context.Context, tx *Tx) error {
 		return tx.RequestPerson(ctx, "intake", polku.ContactPhone, f.phone)
@@ -325,7 +328,7 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 
 	in(f.chat, func(ctx context.Context, tx *Tx) error {
 		topic := func(payload string) Out { return Out{ChatID: group, Case: c.ID, Payload: []byte(payload)} }
-		return tx.Save(ctx, []byte(`{"state":"done"}`), []Out{
+		return tx.Save(ctx, Conversation{Data: []byte(`{"state":"done"}`)}, []Out{
 			msg(f.chat, 0, "dropped"), msg(f.chat, 0, "held"), msg(f.chat, 1, "waiting"),
 			topic(fmt.Sprintf(`{"m":"send","case":%d,"text":"Summary: %s, %s"}`, c.ID, f.words, f.phone)),
 			topic(fmt.Sprintf(`{"m":"copy","case":%d,"from":%d,"msg":12}`, c.ID, f.chat)),
@@ -581,7 +584,7 @@ func TestExportAndEraseEverything(t *testing.T) {
 		if err := tx.Erase(ctx); err != nil {
 			return err
 		}
-		return tx.Save(ctx, []byte(`{"state":"welcome"}`), []Out{
+		return tx.Save(ctx, Conversation{Data: []byte(`{"state":"welcome"}`)}, []Out{
 			msg(first.chat, 0, "Done. Your answers are deleted."),
 			{ChatID: group, Payload: fmt.Appendf(nil, `{"m":"topic_delete","thread":%d}`, first.thread)},
 		})

@@ -116,7 +116,12 @@ func (db *DB) Ping(ctx context.Context) error { return wrap(db.pool.Ping(ctx), "
 
 // Migrate brings the schema up to date. tern holds an advisory lock while it
 // works, so two processes starting at once are safe.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context) error { return db.migrateTo(ctx, -1) }
+
+// migrateTo brings the schema to version to, or up to date when to is
+// negative: tests that check what a migration does to earlier data stop
+// before it.
+func (db *DB) migrateTo(ctx context.Context, to int32) error {
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return wrap(err, "migrate")
@@ -133,7 +138,10 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := m.LoadMigrations(sub); err != nil {
 		return wrap(err, "migrate")
 	}
-	return wrap(m.Migrate(ctx), "migrate")
+	if to < 0 {
+		return wrap(m.Migrate(ctx), "migrate")
+	}
+	return wrap(m.MigrateTo(ctx, to), "migrate")
 }
 
 // wrap translates a pgx error into the domain's error.
