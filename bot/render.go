@@ -2,8 +2,10 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +16,8 @@ import (
 	"polku/flows"
 	"polku/internal/ical"
 	"polku/locales"
+	"polku/staff"
+	"polku/store"
 )
 
 // out is one call to the Bot API as stored in the outbox: already
@@ -349,4 +353,210 @@ func encode(o out) []byte {
 		panic(fmt.Sprintf("encode outbox call: %v", err)) // only plain types: cannot happen
 	}
 	return b
+}
+
+// The staff side rendered: package staff decides what coordinators and
+// providers get (staff.Message); what follows turns it into outbox calls.
+
+// staffOuts renders staff's messages as outbox calls, answering x (the
+// topic written in, the message pressed). Only a card's picture can fail
+// (its link asks Telegram the bot's name).
+func (b *Bot) staffOuts(ctx context.Context, x incoming, ms []staff.Message) ([]store.Out, error) {
+	var outs []store.Out
+	lang := b.cfg.GroupLang
+	for _, m := range ms {
+		text := b.lines(lang, m.Lines)
+		switch m.To {
+		case staff.Here:
+			if m.Poster != nil {
+				png, err := b.poster(*m.Poster)
+				if err != nil {
+					return nil, err
+				}
+				outs = append(outs, b.groupOut(out{Method: "document", Thread: x.thread, FileName: m.Poster.FileName, File: png, Text: text}))
+				continue
+			}
+			for _, o := range split(out{Method: "send", Thread: x.thread, Text: text, Inline: b.keys(lang, m.Buttons)}) {
+				g := b.groupOut(o)
+				// An answer in a case's topic is the case's, addressed
+				// by thread.
+				g.Case, g.Lane = m.Case, m.Case
+				outs = append(outs, g)
+			}
+		case staff.Pressed:
+			g := b.groupOut(out{Method: "keys", MessageID: x.in.MessageID, Inline: b.keys(lang, m.Buttons)})
+			g.Case, g.Lane = m.Case, m.Case
+			outs = append(outs, g)
+		case staff.Topic:
+			outs = append(outs, b.topicOut(m))
+		case staff.Thread:
+			o := out{Method: "send", Thread: m.Thread, Text: text}
+			if m.Kind == staff.DeleteTopic {
+				o = out{Method: "topic_delete", Thread: m.Thread}
+			}
+			outs = append(outs, b.groupOut(o))
+		case staff.Family:
+			fam, err := b.familyOuts(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			outs = append(outs, fam...)
+		}
+	}
+	return outs, nil
+}
+
+// familyOuts is a staff message to a family's chat, in its language.
+func (b *Bot) familyOuts(ctx context.Context, m staff.Message) ([]store.Out, error) {
+	lang := b.langOr(m.Lang)
+	text, keys := b.lines(lang, m.Lines), b.keys(lang, m.Buttons)
+	calls := split(out{Method: "send", ChatID: m.Chat, Text: text, Inline: keys})
+	switch {
+	case m.Card != nil:
+		photo, err := b.cardPhoto(ctx, lang, m.Chat, *m.Card, staffTexts(m.Lines))
+		if err != nil {
+			return nil, err
+		}
+		calls = []out{photo}
+	case m.Kind == staff.Copy:
+		o := out{Method: "copy", ChatID: m.Chat, FromChat: m.From, MessageID: m.Copied, Inline: keys}
+		if m.Caption {
+			o.Caption = &text
+		}
+		calls = []out{o}
+	}
+	p := store.PriorityReply
+	if m.Later {
+		p = store.PriorityBackground
+	}
+	var outs []store.Out
+	for _, o := range calls {
+		outs = append(outs, store.Out{ChatID: m.Chat, Priority: p, Payload: encode(o)})
+	}
+	return outs, nil
+}
+
+// topicOut is a staff message to a case's topic.
+func (b *Bot) topicOut(m staff.Message) store.Out {
+	lang := b.cfg.GroupLang
+	text := b.lines(lang, m.Lines)
+	o := out{Method: "send", Case: m.Case, Text: text, Inline: b.keys(lang, m.Buttons)}
+	switch m.Kind {
+	case staff.Copy:
+		o = out{Method: "copy", Case: m.Case, FromChat: m.From, MessageID: m.Copied}
+	case staff.Held:
+		o = out{Method: "held", Case: m.Case}
+	case staff.CloseTopic:
+		o = out{Method: "topic_close", Case: m.Case}
+	case staff.Retitle:
+		o = out{Method: "topic_title", Case: m.Case, Text: text}
+	case staff.ReopenTopic:
+		o = out{Method: "topic_reopen", Case: m.Case}
+	case staff.PinSummary:
+		o.Pin, o.Summary = true, true
+	case staff.EditSummary:
+		o.Method, o.Summary = "edit", true
+	case staff.Alert:
+		for i, d := range m.Mention {
+			sep := " "
+			if i == 0 {
+				sep = "\n"
+			}
+			o.Text += sep
+			o.Mentions = append(o.Mentions, mention{Offset: utf16Len(o.Text), Length: utf16Len(d.FirstName), User: d.UserID})
+			o.Text += d.FirstName
+		}
+		return b.alertOut(o)
+	}
+	return b.groupOut(o)
+}
+
+// staffTexts are the lines of a card's caption, as the card's picture
+// writes them: paragraphs.
+func staffTexts(ls []staff.Line) []flows.Text {
+	ts := make([]flows.Text, len(ls))
+	for i, l := range ls {
+		ts[i] = l.Text
+	}
+	return ts
+}
+
+// keys localizes staff's buttons.
+func (b *Bot) keys(lang string, rows [][]staff.Button) [][]inlineButton {
+	var keys [][]inlineButton
+	for _, row := range rows {
+		var r []inlineButton
+		for _, k := range row {
+			label := b.line(lang, k.Label)
+			if k.Max > 0 {
+				label = truncate(label, k.Max)
+			}
+			r = append(r, inlineButton{Text: label, Data: k.Data})
+		}
+		keys = append(keys, r)
+	}
+	return keys
+}
+
+// lines localizes a staff message's lines.
+func (b *Bot) lines(lang string, ls []staff.Line) string {
+	parts := make([]string, len(ls))
+	for i, l := range ls {
+		parts[i] = b.line(lang, l)
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (b *Bot) line(lang string, l staff.Line) string {
+	switch {
+	case l.Parts != nil:
+		var s strings.Builder
+		for _, p := range l.Parts {
+			s.WriteString(b.line(lang, p))
+		}
+		return s.String()
+	case l.Topic != 0:
+		return topicLink(b.cfg.Group, l.Topic)
+	case l.Text.ID != "":
+		t := l.Text
+		for k, v := range t.Data {
+			if v, ok := v.(staff.Line); ok {
+				// A list of lines inside a text: written first.
+				t.Data = maps.Clone(t.Data)
+				t.Data[k] = b.line(lang, v)
+			}
+		}
+		return b.render.text(lang, t)
+	}
+	return l.Raw
+}
+
+// groupOut is a message to the coordinators' group. One addressed to a
+// case's topic is stored as the case's, so that erasing the family's data
+// deletes it with the case, sent or not.
+//
+// A case's messages go in the case's lane: in order among themselves, but
+// side by side with other cases', each case taking its turn (the group
+// takes about 20 messages a minute).
+func (b *Bot) groupOut(o out) store.Out {
+	o.ChatID = b.cfg.Group
+	return store.Out{ChatID: b.cfg.Group, Priority: store.PriorityReply, Payload: encode(o), Case: o.Case, Lane: o.Case}
+}
+
+// alertOut is an urgent alert to the group: on a lane of its own, before
+// every other message, however long a case's backlog.
+func (b *Bot) alertOut(o out) store.Out {
+	a := b.groupOut(o)
+	a.Priority, a.Lane = store.PriorityAlert, store.LaneAlerts
+	return a
+}
+
+// summary is the first message of a case's topic (see staff.Summary).
+func (b *Bot) summary(lang string, c polku.Case, conv flows.Conversation, phone string) string {
+	return b.lines(lang, staff.Summary(c, conv, phone))
+}
+
+// caseKeys are the buttons of a case's summary.
+func (b *Bot) caseKeys(lang string, c polku.Case) [][]inlineButton {
+	return b.keys(lang, staff.CaseKeys(c))
 }
