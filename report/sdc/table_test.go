@@ -1,0 +1,248 @@
+package sdc
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestProtectOneCell feeds one group of 0 to 25 as a 1×1 table: the cell,
+// its row total, its column total and the grand total are the same count,
+// and all four are shown or hidden alike.
+func TestProtectOneCell(t *testing.T) {
+	for n := range 26 {
+		want := Cell{N: n}
+		if n >= 1 && n <= 4 {
+			want = Cell{Why: Small}
+		}
+		p := Protect(Table{{n}})
+		got := []Cell{p.Cells[0][0], p.RowTotals[0], p.ColTotals[0], p.Total}
+		for i, c := range got {
+			if c != want {
+				t.Errorf("n=%d: cell %d = %+v, want %+v", n, i, c, want)
+			}
+		}
+	}
+}
+
+// TestProtectRow feeds a row of two groups, each of 0 to 25 families, and
+// checks every cell: a small count hides its neighbour and, where the
+// neighbour is the smallest shown cell left, the total.
+func TestProtectRow(t *testing.T) {
+	for a := range 26 {
+		for b := range 26 {
+			p := Protect(Table{{a, b}})
+			check(t, Table{{a, b}}, p)
+			small := func(n int) bool { return n >= 1 && n <= 4 }
+			switch {
+			case !small(a) && !small(b) && !small(a+b):
+				for _, c := range all(p) {
+					if !c.Shown() {
+						t.Errorf("%d,%d: %+v hidden, nothing is small", a, b, p)
+					}
+				}
+			case small(a) && b == 0:
+				// The small count is the total: nothing else to hide, and
+				// the zero shows that one column holds the whole row.
+				s := Cell{Why: Small}
+				want := []Cell{s, {}, s, s, {}, s}
+				if got := all(p); !slices.Equal(got, want) {
+					t.Errorf("%d,%d: %v, want %v", a, b, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestProtectCases are tables whose protection a person can follow.
+func TestProtectCases(t *testing.T) {
+	const (
+		S = -1 // Small
+		P = -2 // Protects
+	)
+	for _, c := range []struct {
+		name string
+		in   Table
+		want [][]int // the grid with its totals: counts, or S and P
+	}{
+		{"nothing small", Table{{5, 6}, {7, 8}}, [][]int{{5, 6, 11}, {7, 8, 15}, {12, 14, 26}}},
+		{"zeros are shown", Table{{0, 6}, {7, 0}}, [][]int{{0, 6, 6}, {7, 0, 7}, {7, 6, 13}}},
+		{
+			// The 3 would be 12 − 9; hiding the 6 beside it in its row
+			// and the 7 below it in its column leaves the 6's column and
+			// the 7's row with one hidden each, so the 8 goes too.
+			"one small count", Table{{3, 6}, {7, 8}},
+			[][]int{{S, P, 9}, {P, P, 15}, {10, 14, 24}},
+		},
+		{
+			// Two "< 5" that add up to 2 are both 1: a third cell goes.
+			"two ones", Table{{1, 1, 10}, {6, 7, 8}},
+			[][]int{{S, S, P, 12}, {P, P, P, 21}, {7, 8, 18, 33}},
+		},
+		{
+			// Four "< 5" under a total "< 5" are each 1, whatever else is
+			// hidden: the total no longer says it is under 5.
+			"four ones", Table{{1, 1, 1, 1}},
+			[][]int{{P, P, P, P, P}, {P, P, P, P, P}},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := Protect(c.in)
+			check(t, c.in, p)
+			got := gridOf(p)
+			want := make([][]Cell, len(c.want))
+			for i, row := range c.want {
+				for _, n := range row {
+					switch n {
+					case S:
+						want[i] = append(want[i], Cell{Why: Small})
+					case P:
+						want[i] = append(want[i], Cell{Why: Protects})
+					default:
+						want[i] = append(want[i], Cell{N: n})
+					}
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("Protect(%v)\n got %v\nwant %v", c.in, got, want)
+			}
+		})
+	}
+}
+
+// TestProtectRandom protects thousands of random tables of 1×1 to 6×6
+// with counts 0 to 25 (and, to crowd the small counts, 0 to 6), and checks
+// every cell of every output.
+func TestProtectRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 5))
+	for i := range 6000 {
+		rows, cols := 1+rng.IntN(6), 1+rng.IntN(6)
+		top := 26
+		if i%3 == 0 {
+			top = 7
+		}
+		in := make(Table, rows)
+		for r := range in {
+			in[r] = make([]int, cols)
+			for c := range in[r] {
+				in[r][c] = rng.IntN(top)
+			}
+		}
+		p := Protect(in)
+		if !check(t, in, p) {
+			return
+		}
+		if !slices.Equal(all(p), all(Protect(in))) {
+			t.Fatalf("Protect(%v) differs from one call to the next", in)
+		}
+	}
+}
+
+// check fails the test unless p is t protected: what is shown is true,
+// every count of 1 to 4 is hidden as Small, every 0 is shown, a hidden
+// cell carries no count, no hidden cell is the only one of a row or
+// column (so none is the total less the shown cells), and the audit pins
+// none down.
+func check(t *testing.T, in Table, p Protected) bool {
+	t.Helper()
+	rows, cols := len(in), len(in[0])
+	counts := make([][]int, rows+1)
+	for i := range counts {
+		counts[i] = make([]int, cols+1)
+	}
+	for i, row := range in {
+		for j, n := range row {
+			counts[i][j] += n
+			counts[i][cols] += n
+			counts[rows][j] += n
+			counts[rows][cols] += n
+		}
+	}
+	got := gridOf(p)
+	ok := true
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Errorf("Protect(%v): "+format, append([]any{in}, args...)...)
+		ok = false
+	}
+	for i := range counts {
+		for j, n := range counts[i] {
+			c := got[i][j]
+			switch {
+			case c.Shown() && c.N != n:
+				fail("cell %d,%d shows %d, the count is %d", i, j, c.N, n)
+			case !c.Shown() && c.N != 0:
+				fail("hidden cell %d,%d carries %d", i, j, c.N)
+			case n >= 1 && n <= 4 && c.Shown():
+				fail("cell %d,%d shows %d", i, j, n)
+			case n == 0 && !c.Shown():
+				fail("cell %d,%d hides a 0", i, j)
+			case c.Why == Small && (n < 1 || n > 4):
+				fail("cell %d,%d of %d is marked Small", i, j, n)
+			case c.Why != Shown && c.Why != Small && c.Why != Protects:
+				fail("cell %d,%d hidden for %v", i, j, c.Why)
+			}
+		}
+	}
+	if k, ok := subtractable(got); ok {
+		fail("%s", k)
+	}
+	g := newGrid(in)
+	for i := range got {
+		for j, c := range got[i] {
+			g.why[i*(cols+1)+j] = c.Why
+		}
+	}
+	if k := g.pinned(); len(k) > 0 {
+		fail("the audit pins cell %d,%d down: %v", k[0]/(cols+1), k[0]%(cols+1), got)
+	}
+	return ok
+}
+
+// subtractable says which row or column of the grid (a protected table
+// with its totals as the last row and column) has exactly one hidden
+// cell: that cell is the line's total less its shown cells, or the sum of
+// them when it is the total.
+func subtractable(grid [][]Cell) (string, bool) {
+	for i, row := range grid {
+		if hidden(row) == 1 {
+			return fmt.Sprintf("row %d has one hidden cell: %v", i, row), true
+		}
+	}
+	for j := range grid[0] {
+		var col []Cell
+		for _, row := range grid {
+			col = append(col, row[j])
+		}
+		if hidden(col) == 1 {
+			return fmt.Sprintf("column %d has one hidden cell: %v", j, col), true
+		}
+	}
+	return "", false
+}
+
+func hidden(line []Cell) int {
+	n := 0
+	for _, c := range line {
+		if !c.Shown() {
+			n++
+		}
+	}
+	return n
+}
+
+// gridOf lays a protected table out with its totals as the last column
+// and the last row.
+func gridOf(p Protected) [][]Cell {
+	var g [][]Cell
+	for i, row := range p.Cells {
+		g = append(g, append(slices.Clone(row), p.RowTotals[i]))
+	}
+	return append(g, append(slices.Clone(p.ColTotals), p.Total))
+}
+
+// all is every cell of p, totals included.
+func all(p Protected) []Cell {
+	return slices.Concat(gridOf(p)...)
+}
