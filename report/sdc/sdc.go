@@ -38,7 +38,8 @@
 //     answer.
 //   - Municipalities (or any groups) too small for the rule are merged into
 //     one "others" group ([Merge]), and if that is still too small the
-//     next-smallest group joins it, until it is big enough.
+//     next-smallest group joins it, until it is big enough; when even all
+//     of them together are too few, it is not shown ([SmallGroup]).
 //
 // A hidden figure carries no value: its number fields are zero, so that no
 // renderer can show it by mistake; only its reason says why it is hidden.
@@ -76,6 +77,7 @@ const (
 	AllOrNone                  // a share of 0 % or 100 % of a group under 20
 	RevealsSmall               // a share that would give away a count of 1 to 4
 	Uniform                    // a mean of a group under 20 in which everyone has the same value
+	SmallGroup                 // a merged group still under the size the rule asks, with every other group in it
 )
 
 // String says the reason in plain English words, for tests and logs; the
@@ -96,6 +98,8 @@ func (r Reason) String() string {
 		return "share would reveal a count under 5"
 	case Uniform:
 		return "everyone in a group under 20 has the same value"
+	case SmallGroup:
+		return "too few even with every small group merged"
 	}
 	return "Reason(" + strconv.Itoa(int(r)) + ")"
 }
