@@ -246,3 +246,35 @@ func gridOf(p Protected) [][]Cell {
 func all(p Protected) []Cell {
 	return slices.Concat(gridOf(p)...)
 }
+
+// BenchmarkProtect is a report's largest table: every municipality of
+// Finland (about 300) by ten categories, many of the counts small.
+func BenchmarkProtect(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 0))
+	in := make(Table, 300)
+	for i := range in {
+		in[i] = make([]int, 10)
+		for j := range in[i] {
+			in[i][j] = rng.IntN(26)
+		}
+	}
+	for b.Loop() {
+		Protect(in)
+	}
+}
+
+// TestProtectLarge checks the protection of tables of a whole country's
+// municipalities, where the audit's narrowing runs over many lines.
+func TestProtectLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 1))
+	for _, top := range []int{7, 26, 200} {
+		in := make(Table, 300)
+		for i := range in {
+			in[i] = make([]int, 10)
+			for j := range in[i] {
+				in[i][j] = rng.IntN(top)
+			}
+		}
+		check(t, in, Protect(in))
+	}
+}
