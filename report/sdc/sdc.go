@@ -16,6 +16,14 @@
 //     next-smallest cell of the row or column is hidden as well (reason
 //     [Protects]), until no row or column has a single hidden cell. A
 //     hidden total is treated the same way in the row or column of totals.
+//     The cell chosen is never a 0, which would protect nothing, and is a
+//     cell of the table rather than a total where there is one, because
+//     the totals are what a manager reads first. The report marks such a
+//     cell differently from "< 5" (a dot, say): it may hold any number.
+//   - Tables that break the same counts down in different ways (families
+//     by municipality and age band, and by municipality and who referred
+//     them) share their totals: they are protected together
+//     ([ProtectLinked]), or a total hidden in one would show in the other.
 //   - Beyond that single subtraction, Protect checks what a careful reader
 //     could still work out from every row and column together, knowing
 //     that a "< 5" is 1 to 4 and that every other hidden count is at

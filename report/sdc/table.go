@@ -29,59 +29,135 @@ type Protected struct {
 // The result is the same for the same table. A ragged table or a negative
 // count is a mistake of the caller, and Protect panics on it.
 func Protect(t Table) Protected {
-	g := newGrid(t)
+	return ProtectLinked(t)[0]
+}
+
+// ProtectLinked protects tables that break the same counts down in
+// different ways, as [Protect] protects one: the same rows, each adding up
+// to the same total in every table (the families of each municipality,
+// once by their children's age band and once by who referred them). A row
+// total, and the grand total, hidden in one of the tables is hidden in
+// all of them, and every table's rows and columns are checked together:
+// protected one by one, a total that one table hides another would show.
+//
+// Tables whose rows do not add up alike are a mistake of the caller, and
+// ProtectLinked panics on them, as on a ragged table or a negative count.
+func ProtectLinked(ts ...Table) []Protected {
+	g := newGrid(ts...)
 	g.protect()
-	return g.protected()
+	out := make([]Protected, len(ts))
+	for t := range ts {
+		out[t] = g.protected(t)
+	}
+	return out
 }
 
-// grid is a table with its totals as one more row and one more column:
-// (rows+1) × (cols+1) cells, the grand total in the last corner. Each of
-// its lines (every row, the totals' row among them, and every column)
-// says that its last cell is the sum of the others.
+// grid is one or more linked tables with their totals, as cells and the
+// lines they stand in. Each table adds a row and a column of totals (so a
+// table of r × c is a grid of (r+1) × (c+1), the grand total in the last
+// corner); the row totals and the grand total are the same cells in every
+// table. Each line (every row of a table, its totals' row among them, every
+// column, and the column of row totals) says that its last cell is the sum
+// of the others.
 type grid struct {
-	rows, cols int
-	val        []int
-	why        []Reason
-	lines      [][]int // indices into val; the line's total is last
+	rows  int
+	cols  []int // of each table
+	base  []int // where each table's own cells start in val
+	val   []int // the grand total, the row totals, then each table's cells and column totals
+	why   []Reason
+	total []bool  // the cell is a total
+	lines [][]int // indices into val; the line's total is last
+	in    [][]int // the lines each cell stands in, as indices into lines
 }
 
-func newGrid(t Table) *grid {
-	g := &grid{rows: len(t)}
-	if g.rows > 0 {
-		g.cols = len(t[0])
+func newGrid(ts ...Table) *grid {
+	if len(ts) == 0 {
+		panic("sdc: no table to protect")
 	}
-	w := g.cols + 1
-	g.val = make([]int, (g.rows+1)*w)
-	g.why = make([]Reason, len(g.val))
-	for i, row := range t {
-		if len(row) != g.cols {
-			panic("sdc: row " + strconv.Itoa(i) + " has " + strconv.Itoa(len(row)) + " columns, row 0 has " + strconv.Itoa(g.cols))
+	g := &grid{rows: len(ts[0])}
+	n := 1 + g.rows
+	for _, t := range ts {
+		if len(t) != g.rows {
+			panic("sdc: linked tables with " + strconv.Itoa(len(t)) + " and " + strconv.Itoa(g.rows) + " rows")
 		}
-		for j, n := range row {
-			if n < 0 {
-				panic("sdc: negative count " + strconv.Itoa(n))
+		cols := 0
+		if g.rows > 0 {
+			cols = len(t[0])
+		}
+		g.cols = append(g.cols, cols)
+		g.base = append(g.base, n)
+		n += (g.rows + 1) * cols
+	}
+	g.val = make([]int, n)
+	g.why = make([]Reason, n)
+	g.total = make([]bool, n)
+	for t, tab := range ts {
+		sums := make([]int, g.rows+1)
+		for i, row := range tab {
+			if len(row) != g.cols[t] {
+				panic("sdc: row " + strconv.Itoa(i) + " has " + strconv.Itoa(len(row)) + " columns, row 0 has " + strconv.Itoa(g.cols[t]))
 			}
-			g.val[i*w+j] = n
-			g.val[i*w+g.cols] += n
-			g.val[g.rows*w+j] += n
-			g.val[g.rows*w+g.cols] += n
+			for j, n := range row {
+				if n < 0 {
+					panic("sdc: negative count " + strconv.Itoa(n))
+				}
+				g.val[g.at(t, i, j)] = n
+				g.val[g.at(t, g.rows, j)] += n
+				sums[i] += n
+				sums[g.rows] += n
+			}
+		}
+		for i, sum := range sums {
+			k := g.at(t, i, g.cols[t])
+			if t > 0 && g.val[k] != sum {
+				panic("sdc: linked tables whose rows do not add up alike")
+			}
+			g.val[k] = sum
 		}
 	}
-	for i := 0; i <= g.rows; i++ {
-		line := make([]int, 0, w)
-		for j := 0; j <= g.cols; j++ {
-			line = append(line, i*w+j)
+	line := func(cells ...int) {
+		for _, k := range cells {
+			g.in[k] = append(g.in[k], len(g.lines))
 		}
-		g.lines = append(g.lines, line)
+		g.lines = append(g.lines, cells)
+		g.total[cells[len(cells)-1]] = true
 	}
-	for j := 0; j <= g.cols; j++ {
-		line := make([]int, 0, g.rows+1)
+	g.in = make([][]int, n)
+	for t, cols := range g.cols {
 		for i := 0; i <= g.rows; i++ {
-			line = append(line, i*w+j)
+			var cells []int
+			for j := 0; j <= cols; j++ {
+				cells = append(cells, g.at(t, i, j))
+			}
+			line(cells...)
 		}
-		g.lines = append(g.lines, line)
+		for j := range cols {
+			var cells []int
+			for i := 0; i <= g.rows; i++ {
+				cells = append(cells, g.at(t, i, j))
+			}
+			line(cells...)
+		}
 	}
+	var cells []int
+	for i := 0; i <= g.rows; i++ {
+		cells = append(cells, g.at(0, i, g.cols[0]))
+	}
+	line(cells...)
 	return g
+}
+
+// at is the index in val of table t's cell in row i and column j, where
+// row i == g.rows is the column totals and column j == g.cols[t] the row
+// totals.
+func (g *grid) at(t, i, j int) int {
+	switch {
+	case i == g.rows && j == g.cols[t]:
+		return 0
+	case j == g.cols[t]:
+		return 1 + i
+	}
+	return g.base[t] + i*g.cols[t] + j
 }
 
 func (g *grid) protect() {
@@ -134,19 +210,13 @@ func (g *grid) smallestShown(lines ...[]int) int {
 			if g.why[k] != Shown || g.val[k] == 0 {
 				continue
 			}
-			if best < 0 || g.isTotal(best) && !g.isTotal(k) ||
-				g.isTotal(best) == g.isTotal(k) && g.val[k] < g.val[best] {
+			if best < 0 || g.total[best] && !g.total[k] ||
+				g.total[best] == g.total[k] && g.val[k] < g.val[best] {
 				best = k
 			}
 		}
 	}
 	return best
-}
-
-// isTotal reports whether cell k is one of the totals.
-func (g *grid) isTotal(k int) bool {
-	w := g.cols + 1
-	return k/w == g.rows || k%w == g.cols
 }
 
 // unpin hides one more cell beside the hidden cells the audit pins down:
@@ -157,8 +227,9 @@ func (g *grid) isTotal(k int) bool {
 func (g *grid) unpin(pinned []int) bool {
 	var lines [][]int
 	for _, p := range pinned {
-		row, col := g.linesOf(p)
-		lines = append(lines, row, col)
+		for _, l := range g.in[p] {
+			lines = append(lines, g.lines[l])
+		}
 	}
 	if k := g.smallestShown(lines...); k >= 0 {
 		g.why[k] = Protects
@@ -179,12 +250,6 @@ func (g *grid) unpin(pinned []int) bool {
 		}
 	}
 	return false
-}
-
-// linesOf returns the row and the column of the grid that hold cell k.
-func (g *grid) linesOf(k int) (row, col []int) {
-	w := g.cols + 1
-	return g.lines[k/w], g.lines[g.rows+1+k%w]
 }
 
 // unbounded stands for "no upper bound" in the audit's intervals.
@@ -282,29 +347,30 @@ func (g *grid) pinned() []int {
 	return pinned
 }
 
-func (g *grid) protected() Protected {
-	w := g.cols + 1
+// protected is table t as the report may show it.
+func (g *grid) protected(t int) Protected {
 	cell := func(i, j int) Cell {
-		k := i*w + j
+		k := g.at(t, i, j)
 		if g.why[k] != Shown {
 			return Cell{Why: g.why[k]}
 		}
 		return Cell{N: g.val[k]}
 	}
+	cols := g.cols[t]
 	p := Protected{
 		Cells:     make([][]Cell, g.rows),
 		RowTotals: make([]Cell, g.rows),
-		ColTotals: make([]Cell, g.cols),
-		Total:     cell(g.rows, g.cols),
+		ColTotals: make([]Cell, cols),
+		Total:     cell(g.rows, cols),
 	}
 	for i := range g.rows {
-		p.Cells[i] = make([]Cell, g.cols)
-		for j := range g.cols {
+		p.Cells[i] = make([]Cell, cols)
+		for j := range cols {
 			p.Cells[i][j] = cell(i, j)
 		}
-		p.RowTotals[i] = cell(i, g.cols)
+		p.RowTotals[i] = cell(i, cols)
 	}
-	for j := range g.cols {
+	for j := range cols {
 		p.ColTotals[j] = cell(g.rows, j)
 	}
 	return p

@@ -117,18 +117,11 @@ func TestProtectCases(t *testing.T) {
 func TestProtectRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 5))
 	for i := range 6000 {
-		rows, cols := 1+rng.IntN(6), 1+rng.IntN(6)
 		top := 26
 		if i%3 == 0 {
 			top = 7
 		}
-		in := make(Table, rows)
-		for r := range in {
-			in[r] = make([]int, cols)
-			for c := range in[r] {
-				in[r][c] = rng.IntN(top)
-			}
-		}
+		in := random(rng, 1+rng.IntN(6), 1+rng.IntN(6), top)
 		p := Protect(in)
 		if !check(t, in, p) {
 			return
@@ -191,11 +184,11 @@ func check(t *testing.T, in Table, p Protected) bool {
 	g := newGrid(in)
 	for i := range got {
 		for j, c := range got[i] {
-			g.why[i*(cols+1)+j] = c.Why
+			g.why[g.at(0, i, j)] = c.Why
 		}
 	}
 	if k := g.pinned(); len(k) > 0 {
-		fail("the audit pins cell %d,%d down: %v", k[0]/(cols+1), k[0]%(cols+1), got)
+		fail("the audit pins cell %d of the grid down: %v", k[0], got)
 	}
 	return ok
 }
@@ -250,14 +243,7 @@ func all(p Protected) []Cell {
 // BenchmarkProtect is a report's largest table: every municipality of
 // Finland (about 300) by ten categories, many of the counts small.
 func BenchmarkProtect(b *testing.B) {
-	rng := rand.New(rand.NewPCG(3, 0))
-	in := make(Table, 300)
-	for i := range in {
-		in[i] = make([]int, 10)
-		for j := range in[i] {
-			in[i][j] = rng.IntN(26)
-		}
-	}
+	in := random(rand.New(rand.NewPCG(3, 0)), 300, 10, 26)
 	for b.Loop() {
 		Protect(in)
 	}
@@ -268,13 +254,92 @@ func BenchmarkProtect(b *testing.B) {
 func TestProtectLarge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 1))
 	for _, top := range []int{7, 26, 200} {
-		in := make(Table, 300)
-		for i := range in {
-			in[i] = make([]int, 10)
-			for j := range in[i] {
-				in[i][j] = rng.IntN(top)
-			}
-		}
+		in := random(rng, 300, 10, top)
 		check(t, in, Protect(in))
 	}
+}
+
+// TestProtectLinkedRandom protects random pairs and triples of tables that
+// break the same rows down in different ways, and checks every cell of
+// every output: each table as Protect's are checked, the shared totals
+// alike in all, and the audit over all the tables' lines together. It also
+// shows why the tables must be protected together: one by one, some total
+// hidden in one table is shown in another.
+func TestProtectLinkedRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 6))
+	leaks := 0
+	for i := range 3000 {
+		rows := 1 + rng.IntN(6)
+		top := 26
+		if i%3 == 0 {
+			top = 7
+		}
+		ts := []Table{random(rng, rows, 1+rng.IntN(6), top)}
+		for range 1 + rng.IntN(2) {
+			ts = append(ts, split(rng, ts[0], 1+rng.IntN(6)))
+		}
+		ps := ProtectLinked(ts...)
+		for k := range ts {
+			if !check(t, ts[k], ps[k]) {
+				return
+			}
+			if k > 0 && (!slices.Equal(ps[k].RowTotals, ps[0].RowTotals) || ps[k].Total != ps[0].Total) {
+				t.Fatalf("ProtectLinked(%v): the totals differ between tables: %v and %v", ts, gridOf(ps[0]), gridOf(ps[k]))
+			}
+		}
+		g := newGrid(ts...)
+		for k, p := range ps {
+			for i, row := range gridOf(p) {
+				for j, c := range row {
+					g.why[g.at(k, i, j)] = c.Why
+				}
+			}
+		}
+		if p := g.pinned(); len(p) > 0 {
+			t.Fatalf("ProtectLinked(%v): the audit pins cell %d of the grid down", ts, p[0])
+		}
+		a, b := Protect(ts[0]), Protect(ts[1])
+		if !slices.Equal(append(a.RowTotals, a.Total), append(b.RowTotals, b.Total)) {
+			leaks++
+		}
+	}
+	t.Logf("%d of 3000 protected one by one would show a total the other hides", leaks)
+	if leaks == 0 {
+		t.Error("no pair of tables protected one by one shows what the other hides: the test shows nothing")
+	}
+}
+
+func TestProtectLinkedMismatch(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("ProtectLinked of tables whose rows add up differently did not panic")
+		}
+	}()
+	ProtectLinked(Table{{1, 2}}, Table{{4}})
+}
+
+// random is a table of counts below top.
+func random(rng *rand.Rand, rows, cols, top int) Table {
+	t := make(Table, rows)
+	for i := range t {
+		t[i] = make([]int, cols)
+		for j := range t[i] {
+			t[i][j] = rng.IntN(top)
+		}
+	}
+	return t
+}
+
+// split breaks the rows of t down again into cols columns at random.
+func split(rng *rand.Rand, t Table, cols int) Table {
+	out := make(Table, len(t))
+	for i, row := range t {
+		out[i] = make([]int, cols)
+		for _, n := range row {
+			for range n {
+				out[i][rng.IntN(cols)]++
+			}
+		}
+	}
+	return out
 }
