@@ -1,9 +1,6 @@
 package sdc
 
-import (
-	"math"
-	"strconv"
-)
+import "strconv"
 
 // Table is a table of counts, rows × columns, as the report shows it with
 // its row totals, column totals and grand total. Every row has the same
@@ -39,6 +36,8 @@ func Protect(t Table) Protected {
 // total, and the grand total, hidden in one of the tables is hidden in
 // all of them, and every table's rows and columns are checked together:
 // protected one by one, a total that one table hides another would show.
+// The exact audit of combinations of lines looks at each table alone;
+// across tables only the line-by-line audit does.
 //
 // Tables whose rows do not add up alike are a mistake of the caller, and
 // ProtectLinked panics on them, as on a ragged table or a negative count.
@@ -221,21 +220,25 @@ func (g *grid) smallestShown(lines ...[]int) int {
 
 // unpin hides one more cell beside the hidden cells the audit pins down:
 // the smallest shown cell of their rows and columns. Where there is none,
-// the "< 5" of those rows and columns (or, failing that, of the whole
-// table) are what give the cells away, and they become [Protects], which
-// says nothing of their size. It reports whether anything changed.
+// the "< 5" of those rows and columns are what give the cells away, and
+// they become [Protects], which says nothing of their size; failing that,
+// every "< 5" of the tables does, and failing that too, the smallest shown
+// cell anywhere is hidden (what pins a cell down can be a combination of
+// lines far from it). It reports whether anything changed: it always can,
+// until every count but the zeros is hidden without a "< 5", and then
+// nothing is pinned.
 func (g *grid) unpin(pinned []int) bool {
-	var lines [][]int
+	var near [][]int
 	for _, p := range pinned {
 		for _, l := range g.in[p] {
-			lines = append(lines, g.lines[l])
+			near = append(near, g.lines[l])
 		}
 	}
-	if k := g.smallestShown(lines...); k >= 0 {
+	if k := g.smallestShown(near...); k >= 0 {
 		g.why[k] = Protects
 		return true
 	}
-	for _, lines := range [][][]int{lines, g.lines} {
+	for _, lines := range [][][]int{near, g.lines} {
 		changed := false
 		for _, line := range lines {
 			for _, k := range line {
@@ -249,102 +252,11 @@ func (g *grid) unpin(pinned []int) bool {
 			return true
 		}
 	}
+	if k := g.smallestShown(g.lines...); k >= 0 {
+		g.why[k] = Protects
+		return true
+	}
 	return false
-}
-
-// unbounded stands for "no upper bound" in the audit's intervals.
-const unbounded = math.MaxInt / 4
-
-// pinned returns the hidden cells whose counts a reader could work out
-// exactly.
-//
-// The reader is modelled as one who knows every shown count, that a "< 5"
-// is 1 to 4 and any other hidden count at least 1, and that every line
-// adds up; the audit narrows each hidden cell to the interval these allow,
-// line by line, until nothing narrows further. It is the standard interval
-// audit of a table's suppression, not an exhaustive search, so it can miss
-// what only a combination of many lines reveals; the single subtraction
-// the secondary rule is about it never misses.
-func (g *grid) pinned() []int {
-	lo := make([]int, len(g.val))
-	hi := make([]int, len(g.val))
-	for k, n := range g.val {
-		switch g.why[k] {
-		case Shown:
-			lo[k], hi[k] = n, n
-		case Small:
-			lo[k], hi[k] = 1, MinCount-1
-		default:
-			lo[k], hi[k] = 1, unbounded
-		}
-	}
-	narrow := func(k, l, h int) bool {
-		changed := false
-		if l > lo[k] {
-			lo[k], changed = l, true
-		}
-		if h < hi[k] {
-			hi[k], changed = h, true
-		}
-		if lo[k] > hi[k] {
-			panic("sdc: audit found no count that fits") // the true counts always fit
-		}
-		return changed
-	}
-	// Intervals of integers only narrow, so this ends; the bound on the
-	// passes keeps a slow narrowing from costing a report its seconds.
-	for pass, changed := 0, true; changed && pass < 1000; pass++ {
-		changed = false
-		for _, line := range g.lines {
-			total, cells := line[len(line)-1], line[:len(line)-1]
-			sumLo, sumHi, open := 0, 0, 0 // open: cells without an upper bound
-			for _, k := range cells {
-				sumLo += lo[k]
-				if hi[k] >= unbounded {
-					open++
-				} else {
-					sumHi += hi[k]
-				}
-			}
-			h := sumHi
-			if open > 0 {
-				h = unbounded
-			}
-			if g.why[total] != Shown && narrow(total, sumLo, h) {
-				changed = true
-			}
-			for _, k := range cells {
-				if g.why[k] == Shown {
-					continue
-				}
-				// The cell is the total less the other cells.
-				l, h := lo[k], hi[k]
-				othersOpen := open
-				othersHi := sumHi
-				if hi[k] >= unbounded {
-					othersOpen--
-				} else {
-					othersHi -= hi[k]
-				}
-				if othersOpen == 0 {
-					l = lo[total] - othersHi
-				}
-				if hi[total] < unbounded {
-					h = hi[total] - (sumLo - lo[k])
-				}
-				if narrow(k, l, h) {
-					changed = true
-				}
-			}
-		}
-	}
-	var pinned []int
-	for k := range g.val {
-		if g.why[k] != Shown && lo[k] == hi[k] {
-			pinned = append(pinned, k)
-		}
-	}
-	return pinned
 }
 
 // protected is table t as the report may show it.

@@ -115,13 +115,7 @@ func TestProtectCases(t *testing.T) {
 // with counts 0 to 25 (and, to crowd the small counts, 0 to 6), and checks
 // every cell of every output.
 func TestProtectRandom(t *testing.T) {
-	rng := rand.New(rand.NewPCG(12, 5))
-	for i := range 6000 {
-		top := 26
-		if i%3 == 0 {
-			top = 7
-		}
-		in := random(rng, 1+rng.IntN(6), 1+rng.IntN(6), top)
+	for _, in := range tables(rand.New(rand.NewPCG(12, 5)), 6000, 6, 26, 26, 7) {
 		p := Protect(in)
 		if !check(t, in, p) {
 			return
@@ -268,13 +262,8 @@ func TestProtectLarge(t *testing.T) {
 func TestProtectLinkedRandom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 6))
 	leaks := 0
-	for i := range 3000 {
-		rows := 1 + rng.IntN(6)
-		top := 26
-		if i%3 == 0 {
-			top = 7
-		}
-		ts := []Table{random(rng, rows, 1+rng.IntN(6), top)}
+	for _, first := range tables(rng, 3000, 6, 26, 26, 7) {
+		ts := []Table{first}
 		for range 1 + rng.IntN(2) {
 			ts = append(ts, split(rng, ts[0], 1+rng.IntN(6)))
 		}
@@ -318,6 +307,16 @@ func TestProtectLinkedMismatch(t *testing.T) {
 	ProtectLinked(Table{{1, 2}}, Table{{4}})
 }
 
+// tables are n random tables of 1×1 to size×size, their counts below
+// each of tops in turn.
+func tables(rng *rand.Rand, n, size int, tops ...int) []Table {
+	out := make([]Table, n)
+	for i := range out {
+		out[i] = random(rng, 1+rng.IntN(size), 1+rng.IntN(size), tops[i%len(tops)])
+	}
+	return out
+}
+
 // random is a table of counts below top.
 func random(rng *rand.Rand, rows, cols, top int) Table {
 	t := make(Table, rows)
@@ -342,4 +341,143 @@ func split(rng *rand.Rand, t Table, cols int) Table {
 		}
 	}
 	return out
+}
+
+// TestProtectExhaustive checks small protected tables the slow way: it
+// lists every table a reader could hold for true (the shown counts as
+// shown, a "< 5" 1 to 4, any other hidden count at least 1, every line
+// adding up) and fails where a hidden cell, totals included, has the same
+// count in all of them. It shares nothing with the audit: it reasons
+// about whole tables, not lines or cycles.
+func TestProtectExhaustive(t *testing.T) {
+	for _, in := range tables(rand.New(rand.NewPCG(12, 7)), 1500, 3, 8, 5) {
+		if reason, pinned := exhaustivelyPinned(in, Protect(in)); pinned {
+			t.Fatalf("Protect(%v) = %v: %s", in, gridOf(Protect(in)), reason)
+		}
+	}
+}
+
+// TestCheckersCatch shows the two checkers catch what they are for, on
+// tables protected by the first rule alone.
+func TestCheckersCatch(t *testing.T) {
+	s, n := Cell{Why: Small}, func(n int) Cell { return Cell{N: n} }
+	// 3 beside 6 in a row of 9: 9 − 6.
+	one := Protected{Cells: [][]Cell{{s, n(6)}}, RowTotals: []Cell{n(9)}, ColTotals: []Cell{s, n(6)}, Total: n(9)}
+	if _, ok := subtractable(gridOf(one)); !ok {
+		t.Error("subtractable misses 9 − 6")
+	}
+	if _, ok := exhaustivelyPinned(Table{{3, 6}}, one); !ok {
+		t.Error("exhaustivelyPinned misses 9 − 6")
+	}
+	// Two "< 5" that add up to 2, which no single subtraction gives.
+	two := Protected{Cells: [][]Cell{{s, s, n(10)}}, RowTotals: []Cell{n(12)}, ColTotals: []Cell{s, s, n(10)}, Total: n(12)}
+	if _, ok := subtractable(gridOf(two)); ok {
+		t.Error("subtractable finds a single subtraction in two cells")
+	}
+	if _, ok := exhaustivelyPinned(Table{{1, 1, 10}}, two); !ok {
+		t.Error("exhaustivelyPinned misses 1 + 1 = 12 − 10")
+	}
+}
+
+// exhaustivelyPinned says which hidden cell of p every table consistent
+// with what p shows agrees on. It tries each hidden cell of the table
+// within 2 of its true count: where the cells of a table can move at all
+// they can move by 1 each, around a cycle of rows and columns (the
+// constraints are those of a network), so a wider search would find no
+// cell free that this one finds pinned.
+func exhaustivelyPinned(in Table, p Protected) (string, bool) {
+	shown := gridOf(p)
+	rows, cols := len(in), len(in[0])
+	fits := func(c Cell, n int) bool {
+		switch c.Why {
+		case Shown:
+			return c.N == n
+		case Small:
+			return n >= 1 && n <= 4
+		}
+		return n >= 1
+	}
+	lo := make([][]int, rows+1)
+	hi := make([][]int, rows+1)
+	for i := range lo {
+		lo[i] = make([]int, cols+1)
+		hi[i] = make([]int, cols+1)
+		for j := range lo[i] {
+			lo[i][j] = -1
+		}
+	}
+	try := make(Table, rows)
+	for i := range try {
+		try[i] = make([]int, cols)
+	}
+	var fill func(k int)
+	fill = func(k int) {
+		if k == rows*cols {
+			full := make([][]int, rows+1)
+			for i := range full {
+				full[i] = make([]int, cols+1)
+			}
+			for i, row := range try {
+				for j, n := range row {
+					full[i][j] = n
+					full[i][cols] += n
+					full[rows][j] += n
+					full[rows][cols] += n
+				}
+			}
+			for i := range full {
+				for j, n := range full[i] {
+					if !fits(shown[i][j], n) {
+						return
+					}
+				}
+			}
+			for i := range full {
+				for j, n := range full[i] {
+					if lo[i][j] < 0 || n < lo[i][j] {
+						lo[i][j] = n
+					}
+					hi[i][j] = max(hi[i][j], n)
+				}
+			}
+			return
+		}
+		i, j := k/cols, k%cols
+		// A row that is complete must add up to what its total allows.
+		next := func() {
+			if j == cols-1 {
+				sum := 0
+				for _, n := range try[i] {
+					sum += n
+				}
+				if !fits(shown[i][cols], sum) {
+					return
+				}
+			}
+			fill(k + 1)
+		}
+		c := shown[i][j]
+		if c.Shown() {
+			try[i][j] = c.N
+			next()
+			return
+		}
+		bottom, top := max(1, in[i][j]-2), in[i][j]+2
+		if c.Why == Small {
+			top = min(top, 4)
+		}
+		for n := bottom; n <= top; n++ {
+			try[i][j] = n
+			next()
+		}
+	}
+	fill(0)
+	for i := range shown {
+		for j, c := range shown[i] {
+			if !c.Shown() && lo[i][j] == hi[i][j] {
+				return fmt.Sprintf("cell %d,%d can only be %d", i, j, lo[i][j]), true
+			}
+		}
+	}
+	return "", false
 }
