@@ -12,7 +12,7 @@ const unbounded = math.MaxInt / 4
 
 // pinned returns the hidden cells whose counts a reader could work out
 // exactly: those the intervals pin down or, where they pin none, those the
-// cycles of a table do ([grid.acyclic]).
+// cycles of a table, or of two linked ones, do ([grid.acyclic]).
 //
 // The reader is modelled as one who knows every shown count, that a "< 5"
 // is 1 to 4 and any other hidden count at least 1, and that every line
@@ -20,8 +20,9 @@ const unbounded = math.MaxInt / 4
 // these allow, line by line, until nothing narrows further: it is fast,
 // and never misses the single subtraction the secondary rule is about,
 // but it can miss what only a combination of lines gives away, which the
-// cycles catch. For linked tables the cycles are looked at table by table,
-// so a combination across tables only the intervals see.
+// cycles catch. For three linked tables or more the cycles are looked at
+// two tables at a time, so a combination across three only the intervals
+// see.
 func (g *grid) pinned() []int {
 	lo := make([]int, len(g.val))
 	hi := make([]int, len(g.val))
@@ -102,64 +103,100 @@ func (g *grid) pinned() []int {
 		}
 	}
 	for t := range g.cols {
-		if len(pinned) > 0 {
-			break
+		for u := t; u < len(g.cols) && len(pinned) == 0; u++ {
+			pinned = g.acyclic(t, u)
 		}
-		pinned = g.acyclic(t)
 	}
 	return pinned
 }
 
-// acyclic returns the hidden cells of table t that the reader can work out
-// exactly, by the table's rows and columns together and what is known of
-// a hidden count. It is exact for one table (for linked ones it looks at
-// each table alone):
+// acyclic returns the hidden cells of tables t and u (t == u for one
+// table alone) that the reader can work out exactly, by their rows and
+// columns together and what is known of a hidden count.
 //
-// With the totals negated (the corner kept), every row and column of the
-// grid adds up to 0, so the hidden cells are a circulation on the graph
-// whose nodes are the rows and columns and whose edges are the hidden
-// cells, each from its row to its column. Another table consistent with
-// what is shown differs from the true one by a circulation that keeps
-// every cell within what the reader knows of it; and as the constraints of
-// such a graph are totally unimodular, a cell can take another whole count
-// if and only if it can take another number at all, which is if and only
-// if the residual graph of the true counts has a cycle through it. A cell
-// on no such cycle, either way, is pinned.
-func (g *grid) acyclic(t int) []int {
-	rows, cols := g.rows, g.cols[t]
+// A table is a flow: from a source to each row (its total), from each row
+// to each column (the cells), from each column to a sink (its total), and
+// back from the sink to the source (the grand total); every row and column
+// adding up is the flow kept at each node. Two linked tables are one
+// flow too: the second table's cells run from the rows, through the row
+// totals, to its columns, and the first table's from its columns to the
+// rows. Another set of tables consistent with what is shown differs from
+// the true one by a circulation that keeps every hidden cell within what
+// the reader knows of it, the shown ones fixed; and as the constraints of
+// a network are totally unimodular, a cell can take another whole count if
+// and only if it can take another number at all, which is if and only if
+// the residual graph of the true counts has a cycle through it. A cell on
+// no such cycle, either way, is pinned. Exact for one table and for two;
+// three or more are looked at two by two.
+func (g *grid) acyclic(t, u int) []int {
+	rows := g.rows
+	const source, sink = 0, 1
+	row := func(i int) int { return 2 + i }
+	rowOut, colT, colU := row, func(j int) int { return 2 + rows + j }, func(j int) int { return 2 + rows + j }
+	nodes := 2 + rows + g.cols[t]
+	if t != u {
+		rowOut = func(i int) int { return 2 + rows + i }
+		colT = func(j int) int { return 2 + 2*rows + j }
+		colU = func(j int) int { return 2 + 2*rows + g.cols[t] + j }
+		nodes = 2 + 2*rows + g.cols[t] + g.cols[u]
+	}
 	type edge struct {
-		cell, row, col int  // row and col are nodes: rows first, then columns
+		cell, from, to int
 		up, down       bool // the count can grow, or shrink, taken alone
 	}
 	var edges []edge
-	out := make([][]int, rows+1+cols+1) // node → the edges that leave it in the residual graph
-	arc := func(from, e int) { out[from] = append(out[from], e) }
-	for i := 0; i <= rows; i++ {
-		for j := 0; j <= cols; j++ {
-			k := g.at(t, i, j)
-			if g.why[k] == Shown {
-				continue // a shown count is what it is
+	out := make([][]int, nodes) // node → the edges that leave it in the residual graph
+	add := func(k, from, to int) {
+		if g.why[k] == Shown {
+			return // a shown count is what it is
+		}
+		e := edge{cell: k, from: from, to: to,
+			up:   g.why[k] != Small || g.val[k] < MinCount-1,
+			down: g.val[k] > 1,
+		}
+		if e.up {
+			out[from] = append(out[from], len(edges))
+		}
+		if e.down {
+			out[to] = append(out[to], len(edges))
+		}
+		edges = append(edges, e)
+	}
+	add(g.at(t, rows, g.cols[t]), sink, source)
+	for i := range rows {
+		for j := range g.cols[t] {
+			if t == u {
+				add(g.at(t, i, j), row(i), colT(j))
+			} else {
+				add(g.at(t, i, j), colT(j), row(i))
 			}
-			// x may grow below its ceiling and shrink above 1; a total,
-			// negated, grows where x shrinks.
-			grow := g.why[k] != Small || g.val[k] < MinCount-1
-			shrink := g.val[k] > 1
-			if (i == rows) != (j == cols) {
-				grow, shrink = shrink, grow
+		}
+		for j := range g.cols[u] {
+			if t != u {
+				add(g.at(u, i, j), rowOut(i), colU(j))
 			}
-			e := edge{cell: k, row: i, col: rows + 1 + j, up: grow, down: shrink}
-			if e.up {
-				arc(e.row, len(edges))
-			}
-			if e.down {
-				arc(e.col, len(edges))
-			}
-			edges = append(edges, e)
+		}
+		if t == u {
+			add(g.at(t, i, g.cols[t]), source, row(i))
+		} else {
+			add(g.at(t, i, g.cols[t]), row(i), rowOut(i))
+		}
+	}
+	for j := range g.cols[t] {
+		if t == u {
+			add(g.at(t, rows, j), colT(j), sink)
+		} else {
+			add(g.at(t, rows, j), source, colT(j))
+		}
+	}
+	for j := range g.cols[u] {
+		if t != u {
+			add(g.at(u, rows, j), colU(j), sink)
 		}
 	}
 	// reaches says whether node to is reachable from node from in the
 	// residual graph without edge skip.
-	seen := make([]int, len(out))
+	seen := make([]int, nodes)
 	stamp := 0
 	var stack []int
 	reaches := func(from, to, skip int) bool {
@@ -176,9 +213,9 @@ func (g *grid) acyclic(t int) []int {
 				if e == skip {
 					continue
 				}
-				next := edges[e].col
+				next := edges[e].to
 				if n == next {
-					next = edges[e].row
+					next = edges[e].from
 				}
 				if seen[next] != stamp {
 					seen[next] = stamp
@@ -190,9 +227,9 @@ func (g *grid) acyclic(t int) []int {
 	}
 	var pinned []int
 	for i, e := range edges {
-		// Growing e takes a path back from its column to its row; shrinking
-		// it, from its row to its column.
-		if !(e.up && reaches(e.col, e.row, i)) && !(e.down && reaches(e.row, e.col, i)) {
+		// Growing e takes a path back from where it goes to where it
+		// comes from; shrinking it, the other way.
+		if !(e.up && reaches(e.to, e.from, i)) && !(e.down && reaches(e.from, e.to, i)) {
 			pinned = append(pinned, e.cell)
 		}
 	}

@@ -31,7 +31,7 @@
 //     cells add up to 2 must both be 1, and one row's total less a column
 //     that shares its other hidden cells can leave one alone. It hides
 //     more cells until no hidden count can be pinned to one number (for
-//     one table exactly; see [ProtectLinked] for several). Where only the "< 5"
+//     one table, or two linked ones, exactly; see [ProtectLinked]). Where only the "< 5"
 //     itself gives a number away (four "< 5" in a row whose total is "< 5"
 //     must each be 1), such a count is marked [Protects] instead, which
 //     does not say how big it is.

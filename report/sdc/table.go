@@ -36,8 +36,9 @@ func Protect(t Table) Protected {
 // total, and the grand total, hidden in one of the tables is hidden in
 // all of them, and every table's rows and columns are checked together:
 // protected one by one, a total that one table hides another would show.
-// The exact audit of combinations of lines looks at each table alone;
-// across tables only the line-by-line audit does.
+// The exact audit of combinations of lines looks at two tables at a time:
+// exact for two, and for three or more, what only all three together give
+// away only the line-by-line audit sees.
 //
 // Tables whose rows do not add up alike are a mistake of the caller, and
 // ProtectLinked panics on them, as on a ragged table or a negative count.
