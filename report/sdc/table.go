@@ -41,7 +41,8 @@ func Protect(t Table) Protected {
 // away only the line-by-line audit sees.
 //
 // Tables whose rows do not add up alike are a mistake of the caller, and
-// ProtectLinked panics on them, as on a ragged table or a negative count.
+// ProtectLinked panics on them, as on a ragged table, a negative count or
+// no table at all.
 func ProtectLinked(ts ...Table) []Protected {
 	g := newGrid(ts...)
 	g.protect()
