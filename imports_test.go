@@ -187,6 +187,19 @@ var importRules = []struct {
 		},
 	},
 	{
+		pkg: "polku/report/sdc",
+		// Every figure of the managers' report passes through it before
+		// anything is drawn or written: the standard library only, so the
+		// rules stay readable and no library decides what is shown.
+		may: nil,
+		bans: []importBan{
+			{dep: "polku/...", why: "the rules of what may be shown know no layer: the report hands it counts and values"},
+			{dep: "database/sql", why: "it is pure: the report's store reads the counts"},
+			{dep: "net/...", why: "it is pure: no I/O"},
+			{dep: "os", direct: true, why: "it is pure: the report writes the files"},
+		},
+	},
+	{
 		pkg:  "polku/internal/ical",
 		may:  nil,
 		bans: []importBan{{dep: "polku/...", why: "it owns the text format only; the caller fills an Event from the domain"}},
