@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/looplab/fsm"
@@ -265,29 +263,11 @@ func (s *step) state() string {
 	return s.c.State
 }
 
-func arg(args []string, i int) string {
-	if i < len(args) {
-		return args[i]
-	}
-	return ""
-}
-
-// pay builds the callback data of a current button: the question's
-// sequence number, the action and its arguments. It stays far below
-// Telegram's 64 bytes.
-func (s *step) pay(action string, args ...string) string {
-	return strconv.Itoa(s.c.Seq) + ":" + strings.Join(append([]string{action}, args...), ":")
-}
-
-func (s *step) btn(label, action string, args ...string) Button {
-	return Button{Label: T(label), Payload: s.pay(action, args...)}
-}
-
 // footer is the row every question has: Back and talk to a person.
 func (s *step) footer(back bool) []Button {
 	row := []Button{}
 	if back {
 		row = append(row, s.btn("button.back", "b"))
 	}
-	return append(row, Button{Label: T("button.person"), Payload: "P"})
+	return append(row, Button{Label: T("button.person"), Payload: personPayload()})
 }

@@ -222,7 +222,7 @@ func (s *step) askingLang() bool {
 func (s *step) askWelcome() Reply {
 	if s.askingLang() {
 		// "Talk to a person" too is in every language.
-		person := []Button{{Label: T("language.first_person"), Payload: "P"}}
+		person := []Button{{Label: T("language.first_person"), Payload: personPayload()}}
 		return Reply{Text: []Text{T("language.first")}, Inline: append(s.languageRows(), person)}
 	}
 	rows := [][]Button{{s.btn("welcome.go", "go")}}
@@ -292,9 +292,9 @@ func (s *step) agree() {
 // Declined: nothing is kept; a person, browsing, or the notice again.
 func (s *step) askDeclined() Reply {
 	return Reply{Text: []Text{T("declined.text")}, Inline: [][]Button{
-		{{Label: T("button.person"), Payload: "P"}},
+		{{Label: T("button.person"), Payload: personPayload()}},
 		// Browsing needs no consent: nothing about the family is kept.
-		{{Label: T("menu.activities"), Payload: "A:s:0"}},
+		{{Label: T("menu.activities"), Payload: actNew("s", "0")}},
 		{s.btn("declined.again", "again")},
 	}}
 }
@@ -573,7 +573,7 @@ func (s *step) askPhone() Reply {
 	return Reply{Text: []Text{T("phone.question")}, Keyboard: [][]Button{
 		{{Label: T("phone.share"), Contact: true}},
 		{{Label: T("button.back"), Payload: s.pay("b")}},
-		{{Label: T("button.person"), Payload: "P"}},
+		{{Label: T("button.person"), Payload: personPayload()}},
 	}}
 }
 

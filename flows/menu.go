@@ -16,7 +16,7 @@ func (s *step) menu() Reply {
 			[]Button{s.btn("menu.over", "menu", "over")})
 	}
 	rows = append(rows,
-		[]Button{{Label: T("menu.activities"), Payload: "A:s:0"}, {Label: T("menu.mine"), Payload: "A:m"}},
+		[]Button{{Label: T("menu.activities"), Payload: actNew("s", "0")}, {Label: T("menu.mine"), Payload: actNew("m")}},
 		[]Button{s.btn("menu.card", "menu", "card"), s.btn("menu.person", "menu", "person")},
 		[]Button{s.btn("menu.language", "menu", "lang"), s.btn("menu.privacy", "menu", "privacy")})
 	return Reply{Text: []Text{T("menu.title")}, Inline: rows}
@@ -113,7 +113,7 @@ func (s *step) languageRows() [][]Button {
 	var rows [][]Button
 	var row []Button
 	for _, l := range s.e.cfg.Languages {
-		row = append(row, Button{Label: T("language.self." + l), Payload: "L:" + l})
+		row = append(row, Button{Label: T("language.self." + l), Payload: langPayload(l)})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -128,4 +128,4 @@ func (s *step) languageRows() [][]Button {
 // menuButton opens the menu from any message, however old: the last
 // button of a message that ends a thread (thanks for feedback, for telling
 // whether the family went), so that no screen is a dead end.
-func menuButton() Button { return Button{Label: T("button.menu"), Payload: "M"} }
+func menuButton() Button { return Button{Label: T("button.menu"), Payload: menuPayload()} }

@@ -3,7 +3,6 @@ package flows
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"polku"
@@ -47,9 +46,9 @@ func (s *step) command() {
 	case "activities":
 		s.suggest(0)
 	case "mine":
-		s.query(Query{Kind: QueryMine, Screen: "a:m"})
+		s.query(Query{Kind: QueryMine, Screen: act("m")})
 	case "settings":
-		s.query(Query{Kind: QueryReminders, Screen: "a:r"})
+		s.query(Query{Kind: QueryReminders, Screen: act("r")})
 	case "card":
 		s.query(Query{Kind: QueryCard})
 	default:
@@ -77,12 +76,17 @@ func (s *step) setReferral(code string) {
 	s.effect(Started{Referral: code})
 }
 
+// button routes a press by its callback data (see ParsePayload).
 func (s *step) button() {
-	p := s.in.Payload
-	switch {
-	case strings.HasPrefix(p, "L:"):
-		lang := strings.TrimPrefix(p, "L:")
-		if !slices.Contains(s.e.cfg.Languages, lang) {
+	p, ok := ParsePayload(s.in.Payload)
+	if !ok {
+		s.forged()
+		return
+	}
+	switch p.Kind {
+	case PayLanguage:
+		lang := p.Action
+		if len(p.Args) > 0 || !slices.Contains(s.e.cfg.Languages, lang) {
 			s.forged()
 			return
 		}
@@ -90,38 +94,36 @@ func (s *step) button() {
 		s.c.Talk = false
 		s.reask()
 		return
-	case p == "P":
+	case PayPerson:
 		s.person()
 		return
-	case p == "M":
+	case PayMenu:
 		// The menu from a message that ends a thread: thanks for
 		// feedback or for telling whether the family went.
 		s.c.Talk, s.c.Sharing = false, false
 		s.send(s.menu())
 		return
-	case strings.HasPrefix(p, "K:"):
-		s.sendKept(strings.TrimPrefix(p, "K:"))
+	case PayKept:
+		s.sendKept(p)
 		return
-	case s.talkButton(p):
+	case PayTalk, PayFeedback:
+		s.talkButton(p)
 		return
-	case strings.HasPrefix(p, "a:") || strings.HasPrefix(p, "A:"):
+	case PayActivity, PayActivityNew:
 		// Any other button of the bot ends talking to a person.
 		s.c.Talk = false
 		s.activity(p)
 		return
 	}
-	seq, rest, ok := strings.Cut(p, ":")
-	n, err := strconv.Atoi(seq)
-	if !ok || err != nil || n <= 0 || n > s.c.Seq {
+	if p.Seq > s.c.Seq {
 		s.forged()
 		return
 	}
-	if n != s.c.Seq {
+	if p.Seq != s.c.Seq {
 		s.toast(T("input.stale"))
 		return
 	}
-	args := strings.Split(rest, ":")
-	action, args := args[0], args[1:]
+	action, args := p.Action, p.Args
 	if action == "share" {
 		s.share(arg(args, 0))
 		return
@@ -275,7 +277,7 @@ func (s *step) offerKept(say Text) bool {
 	if len(s.c.Kept) > maxKept {
 		s.c.Kept = slices.Delete(s.c.Kept, 0, len(s.c.Kept)-maxKept)
 	}
-	s.send(Reply{Text: []Text{say}, Inline: [][]Button{{{Label: T("kept.send"), Payload: "K:" + strconv.Itoa(s.in.Message)}}}})
+	s.send(Reply{Text: []Text{say}, Inline: [][]Button{{{Label: T("kept.send"), Payload: keptPayload(s.in.Message)}}}})
 	return true
 }
 
@@ -283,9 +285,9 @@ func (s *step) offerKept(say Text) bool {
 // to a person", the case is opened (or used) and the chat talks to the
 // coordinators, and the message goes to them. One tap: whether they may
 // see the answers is asked when the family taps "talk to a person".
-func (s *step) sendKept(arg string) {
-	n, err := strconv.Atoi(arg)
-	if err != nil || n <= 0 {
+func (s *step) sendKept(p Payload) {
+	n, err := strconv.Atoi(p.Action)
+	if err != nil || n <= 0 || len(p.Args) > 0 {
 		s.forged()
 		return
 	}

@@ -154,7 +154,7 @@ func (s *step) answerSummary(action string, args []string) bool {
 		}
 		// The first suggestions follow the thanks at once.
 		if slices.Contains(s.e.cfg.Municipalities, a.Municipality) {
-			s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: "a:s:0", Fresh: true})
+			s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: act("s", "0"), Fresh: true})
 		}
 		return true
 	case action == "e" && slices.Contains(editable, arg(args, 0)):
@@ -176,7 +176,7 @@ func (s *step) askDone() Reply {
 	}
 	t = append(t, T("done.next"))
 	return Reply{Text: t, Inline: [][]Button{
-		{{Label: T("menu.activities"), Payload: "A:s:0"}},
+		{{Label: T("menu.activities"), Payload: actNew("s", "0")}},
 		{s.btn("done.change", "change")}, s.footer(false)}}
 }
 

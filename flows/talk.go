@@ -81,7 +81,7 @@ func (s *step) down() []Text {
 }
 
 func (s *step) talkButtons() [][]Button {
-	return [][]Button{{{Label: T("talk.back"), Payload: "T:off"}}}
+	return [][]Button{{{Label: T("talk.back"), Payload: talkPayload(false)}}}
 }
 
 // away tells, at most once a day, that the coordinators are away now
@@ -202,29 +202,27 @@ func (s *step) urgent() bool {
 
 // talkButton handles the buttons of talking: "T:off" (back to the bot),
 // "T:on" (answer a coordinator) and "F:case:score" (the feedback question
-// after a case was closed). It reports whether p was one of them.
-func (s *step) talkButton(p string) bool {
+// after a case was closed).
+func (s *step) talkButton(p Payload) {
 	switch {
-	case p == "T:off":
+	case p.Kind == PayTalk && p.Action == "off" && len(p.Args) == 0:
 		s.c.Talk = false
 		s.say(T("talk.closed"))
 		s.reask()
-	case p == "T:on":
+	case p.Kind == PayTalk && p.Action == "on" && len(p.Args) == 0:
 		s.c.Talk = true
 		s.send(Reply{Text: []Text{T("talk.write")}, Inline: s.talkButtons()})
-	case strings.HasPrefix(p, "F:"):
-		id, score, ok := strings.Cut(strings.TrimPrefix(p, "F:"), ":")
-		c, err1 := strconv.ParseInt(id, 10, 64)
-		n, err2 := strconv.Atoi(score)
-		if !ok || err1 != nil || err2 != nil || c <= 0 || n < 1 || n > 5 {
+	case p.Kind == PayFeedback && len(p.Args) == 1:
+		c, err1 := strconv.ParseInt(p.Action, 10, 64)
+		n, err2 := strconv.Atoi(p.Arg(0))
+		if err1 != nil || err2 != nil || c <= 0 || n < 1 || n > 5 {
 			s.forged()
-			return true
+			return
 		}
 		s.query(Query{Kind: QueryFeedback, Case: c, Score: n})
 	default:
-		return false
+		s.forged()
 	}
-	return true
 }
 
 // talkFound shows the answer to a card or feedback query.
@@ -248,7 +246,7 @@ func (s *step) talkFound(f *Found) {
 // whether it is valid.
 func (s *step) showCard(c *polku.Card) {
 	if c == nil {
-		s.send(Reply{Text: []Text{T("card.none")}, Inline: [][]Button{{{Label: T("button.person"), Payload: "P"}}}})
+		s.send(Reply{Text: []Text{T("card.none")}, Inline: [][]Button{{{Label: T("button.person"), Payload: personPayload()}}}})
 		return
 	}
 	var t []Text
