@@ -96,17 +96,13 @@ type Conversation struct {
 	// Saved is the contact choice (and number) of the last save: a
 	// coordinator is asked again only when it changes.
 	Saved string `json:"saved,omitempty"`
-	// Paused is set while the "continue or start over" question is open.
-	Paused bool `json:"paused,omitempty"`
-	// Erasing is set while "delete my data?" waits for confirmation.
-	Erasing bool `json:"erasing,omitempty"`
-	// Talk is set while what the family writes goes to the coordinators.
-	Talk bool `json:"talk,omitempty"`
+	// Mode is what the chat is in the middle of: talking to a person, a
+	// question of the menu or of a pause open (see Mode). It is stored as
+	// the booleans paused, erasing, talk and sharing.
+	Mode Mode `json:"-"`
 	// Share is the family's answer to "may the coordinators see your
 	// answers?": "" (not asked), "yes" or "no". It is asked once.
 	Share string `json:"share,omitempty"`
-	// Sharing is set while that question waits for an answer.
-	Sharing bool `json:"sharing,omitempty"`
 	// Told is the local date the family was last told that the
 	// coordinators are away: at most once a day.
 	Told string `json:"told,omitempty"`

@@ -121,9 +121,9 @@ func (e *Engine) Step(c Conversation, in Input) Result {
 func (e *Engine) Ask(c Conversation) Reply {
 	s := &step{e: e, c: c}
 	switch {
-	case c.Paused:
+	case c.Paused():
 		return s.resumeQuestion()
-	case c.Sharing:
+	case c.Sharing():
 		return s.shareQuestion()
 	case c.State == Done:
 		return s.menu()
@@ -246,7 +246,7 @@ func (s *step) toast(t Text) { s.res.Toast = &t }
 // days later, after the case was closed, it no longer holds.
 func (s *step) reask() {
 	switch {
-	case s.c.Paused:
+	case s.c.Paused():
 		s.send(s.resumeQuestion())
 	case s.state() == Done:
 		s.send(s.menu())

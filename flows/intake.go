@@ -263,7 +263,7 @@ func (s *step) answerPrivacy(action string, _ []string) bool {
 	case "no":
 		if s.c.Profile {
 			// Declining now would delete saved answers: ask first.
-			s.c.Erasing = true
+			s.c.Mode.Set(ModeErasing, true)
 			s.send(Reply{Text: []Text{T("erase.on_decline"), T("erase.list")}, Inline: [][]Button{
 				{s.btn("erase.yes", "erase", "yes")},
 				{s.btn("erase.no", "erase", "no")},
@@ -273,7 +273,8 @@ func (s *step) answerPrivacy(action string, _ []string) bool {
 		// Declining keeps nothing personal: not even a draft, nor
 		// the permission to show the answers to the coordinators.
 		s.c.Consent, s.c.Answers, s.c.Profile, s.c.Referral = "", polku.Answers{}, false, ""
-		s.c.Share, s.c.Sharing = "", false
+		s.c.Share = ""
+		s.c.Mode.Set(ModeSharing, false)
 		s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: false})
 		return s.fire("decline")
 	}

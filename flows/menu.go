@@ -25,10 +25,10 @@ func (s *step) menu() Reply {
 func (s *step) menuChoice(choice string) {
 	switch choice {
 	case "cont":
-		s.c.Paused = false
+		s.c.Mode.Set(ModePaused, false)
 		s.reask()
 	case "over":
-		s.c.Paused = false
+		s.c.Mode.Set(ModePaused, false)
 		s.startOver()
 	case "change":
 		if s.m.Current() == Done {
@@ -53,7 +53,7 @@ func (s *step) menuChoice(choice string) {
 	case "export":
 		s.effect(Export{})
 	case "erase":
-		s.c.Erasing = true
+		s.c.Mode.Set(ModeErasing, true)
 		s.send(Reply{Text: []Text{T("erase.confirm"), T("erase.list")}, Inline: [][]Button{
 			{s.btn("erase.yes", "erase", "yes")},
 			{s.btn("erase.no", "erase", "no")},
@@ -83,11 +83,11 @@ func (s *step) privacyInfo() Reply {
 }
 
 func (s *step) erase(choice string) {
-	if !s.c.Erasing {
+	if !s.c.Erasing() {
 		s.toast(T("input.stale"))
 		return
 	}
-	s.c.Erasing = false
+	s.c.Mode.Set(ModeErasing, false)
 	if choice != "yes" {
 		s.say(T("erase.kept"))
 		s.reask()

@@ -20,7 +20,7 @@ var Commands = []string{"start", "activities", "mine", "card", "settings", "menu
 func (s *step) command() {
 	// A command speaks to the bot: talking to a person ends, and typed
 	// labels are the bot's questions' again.
-	s.c.Talk, s.c.Sharing = false, false
+	s.c.Mode.Set(ModeTalking|ModeSharing, false)
 	switch s.in.Command {
 	case "start":
 		s.setReferral(s.in.Text)
@@ -31,7 +31,7 @@ func (s *step) command() {
 			s.say(T("welcome.back"))
 			s.send(s.menu())
 		default:
-			s.c.Paused = false
+			s.c.Mode.Set(ModePaused, false)
 			s.reask()
 		}
 	case "help":
@@ -91,7 +91,7 @@ func (s *step) button() {
 			return
 		}
 		s.c.Lang, s.c.LangChosen = lang, true
-		s.c.Talk = false
+		s.c.Mode.Set(ModeTalking, false)
 		s.reask()
 		return
 	case PayPerson:
@@ -100,7 +100,7 @@ func (s *step) button() {
 	case PayMenu:
 		// The menu from a message that ends a thread: thanks for
 		// feedback or for telling whether the family went.
-		s.c.Talk, s.c.Sharing = false, false
+		s.c.Mode.Set(ModeTalking|ModeSharing, false)
 		s.send(s.menu())
 		return
 	case PayKept:
@@ -111,7 +111,7 @@ func (s *step) button() {
 		return
 	case PayActivity, PayActivityNew:
 		// Any other button of the bot ends talking to a person.
-		s.c.Talk = false
+		s.c.Mode.Set(ModeTalking, false)
 		s.activity(p)
 		return
 	}
@@ -130,7 +130,7 @@ func (s *step) button() {
 	}
 	// Another button of the bot: talking ends, and the share question
 	// is left unanswered ("talk to a person" asks it again).
-	s.c.Talk, s.c.Sharing = false, false
+	s.c.Mode.Set(ModeTalking|ModeSharing, false)
 	switch action {
 	case "resume":
 		s.resume(arg(args, 0))
@@ -147,10 +147,10 @@ func (s *step) button() {
 			return
 		}
 	}
-	if s.c.Paused {
+	if s.c.Paused() {
 		// The resume question is open; a press on the question below it
 		// answers that question, so the pause is over.
-		s.c.Paused = false
+		s.c.Mode.Set(ModePaused, false)
 	}
 	if !s.answer(action, args) {
 		s.forged()
@@ -167,7 +167,7 @@ func (s *step) forged() {
 // idle asks a person who comes back after a long pause mid-intake whether
 // to continue or start over. A press on a current button needs no asking.
 func (s *step) idle() bool {
-	if s.in.Kind == KindButton || s.c.Paused || s.c.Updated.IsZero() {
+	if s.in.Kind == KindButton || s.c.Paused() || s.c.Updated.IsZero() {
 		return false
 	}
 	if s.in.Kind == KindContact && s.c.State == Phone {
@@ -191,7 +191,7 @@ func (s *step) idle() bool {
 }
 
 func (s *step) pause() {
-	s.c.Paused = true
+	s.c.Mode.Set(ModePaused, true)
 	s.send(s.resumeQuestion())
 }
 
@@ -207,11 +207,11 @@ func (s *step) resumeQuestion() Reply {
 }
 
 func (s *step) resume(choice string) {
-	if !s.c.Paused {
+	if !s.c.Paused() {
 		s.toast(T("input.stale"))
 		return
 	}
-	s.c.Paused = false
+	s.c.Mode.Set(ModePaused, false)
 	switch choice {
 	case "cont":
 		s.reask()
@@ -234,7 +234,7 @@ func (s *step) startOver() {
 }
 
 func (s *step) text() {
-	if s.c.Paused {
+	if s.c.Paused() {
 		if !s.offerKept(T("kept.offer")) {
 			s.say(T("input.use_buttons"))
 		}
@@ -298,7 +298,7 @@ func (s *step) sendKept(p Payload) {
 		return
 	}
 	s.c.Kept = slices.Delete(s.c.Kept, i, i+1)
-	s.c.Talk = true
+	s.c.Mode.Set(ModeTalking, true)
 	s.effect(Relay{Message: n, Share: s.c.Share == "yes"})
 	t := s.down()
 	if t == nil {

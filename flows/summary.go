@@ -136,13 +136,13 @@ func (s *step) answerSummary(action string, args []string) bool {
 		// whether they may see the answers is asked once.
 		if contact {
 			s.effect(OpenCase{Share: s.c.Share == "yes"})
-			s.c.Talk = a.Contact == polku.ContactChat
+			s.c.Mode.Set(ModeTalking, a.Contact == polku.ContactChat)
 			if s.c.Share == "" {
 				// Asked in the thanks, as its one set of buttons: not
 				// a question lost between the menu and the
 				// suggestions. Until it is answered, the case's
 				// summary says it waits for the family's answer.
-				s.c.Sharing = true
+				s.c.Mode.Set(ModeSharing, true)
 				q := s.shareQuestion()
 				if n := len(s.res.Replies); n > 0 && s.res.Replies[n-1].Edit == 0 {
 					thanks := &s.res.Replies[n-1]

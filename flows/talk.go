@@ -25,7 +25,7 @@ func (s *step) person() {
 
 // askShare asks whether the coordinators may see the family's answers.
 func (s *step) askShare() {
-	s.c.Sharing = true
+	s.c.Mode.Set(ModeSharing, true)
 	s.send(s.shareQuestion())
 }
 
@@ -38,18 +38,18 @@ func (s *step) shareQuestion() Reply {
 }
 
 func (s *step) share(choice string) {
-	if !s.c.Sharing {
+	if !s.c.Sharing() {
 		s.toast(T("input.stale"))
 		return
 	}
 	switch choice {
 	case "yes", "no":
-		s.c.Sharing = false
+		s.c.Mode.Set(ModeSharing, false)
 		s.c.Share = choice
 		s.effect(ShareAnswered{})
 		s.openTalk()
 	case "x":
-		s.c.Sharing = false
+		s.c.Mode.Set(ModeSharing, false)
 		s.effect(ShareAnswered{})
 		s.say(T("share.cancelled"))
 		s.reask()
@@ -61,7 +61,7 @@ func (s *step) share(choice string) {
 // openTalk opens the family's case and puts the chat in talk mode.
 func (s *step) openTalk() {
 	s.effect(OpenCase{Share: s.c.Share == "yes"})
-	s.c.Talk = true
+	s.c.Mode.Set(ModeTalking, true)
 	t := s.down()
 	if t == nil {
 		t = append([]Text{T("talk.open")}, s.away()...)
@@ -126,7 +126,7 @@ func (e *Engine) Emergency() []Text {
 // marked as an edit, so what they see is what the family meant.
 func (s *step) talking() bool {
 	urgent := s.urgent()
-	if !s.c.Talk && !urgent {
+	if !s.c.Talking() && !urgent {
 		return false
 	}
 	switch s.in.Kind {
@@ -147,7 +147,7 @@ func (s *step) talking() bool {
 	}
 	edited := s.in.Kind == KindEdited
 	s.effect(Relay{Message: s.in.Message, Share: s.c.Share == "yes", Urgent: urgent, Edited: edited})
-	s.c.Talk = true
+	s.c.Mode.Set(ModeTalking, true)
 	if urgent {
 		t := []Text{s.urgentAnswer()}
 		s.send(Reply{Text: append(t, s.emergency()...), Inline: s.talkButtons()})
@@ -206,11 +206,11 @@ func (s *step) urgent() bool {
 func (s *step) talkButton(p Payload) {
 	switch {
 	case p.Kind == PayTalk && p.Action == "off" && len(p.Args) == 0:
-		s.c.Talk = false
+		s.c.Mode.Set(ModeTalking, false)
 		s.say(T("talk.closed"))
 		s.reask()
 	case p.Kind == PayTalk && p.Action == "on" && len(p.Args) == 0:
-		s.c.Talk = true
+		s.c.Mode.Set(ModeTalking, true)
 		s.send(Reply{Text: []Text{T("talk.write")}, Inline: s.talkButtons()})
 	case p.Kind == PayFeedback && len(p.Args) == 1:
 		c, err1 := strconv.ParseInt(p.Action, 10, 64)
