@@ -1,11 +1,3 @@
-// Package flows owns Polku's conversations: the intake state machine
-// (declared with looplab/fsm) and the pure step engine that takes a stored
-// conversation and one input and returns the new conversation, the replies
-// and the effects.
-//
-// flows must stay pure: it never imports bot, store, pgx, go-telegram or
-// go-i18n, does no I/O and knows no language. Replies name message IDs that
-// the adapter localizes; effects name what the adapter must store.
 package flows
 
 import (
