@@ -241,7 +241,7 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	in := x.in
 	in.Now = now
 	in.Unreachable = b.unreachable(ctx)
-	if in.Kind == flows.KindText && !conv.Talk {
+	if in.Kind == flows.KindText && !conv.Talking() {
 		if payload, ok := b.render.typedButton(conv.Lang, b.engine.Ask(conv), in.Text); ok {
 			in = flows.Input{Kind: flows.KindButton, Payload: payload, Now: now}
 		}

@@ -12,5 +12,5 @@ import (
 // that the store never reads the flows' JSON.
 func stored(c flows.Conversation) (store.Conversation, error) {
 	data, err := json.Marshal(c)
-	return store.Conversation{Data: data, Lang: c.Lang, Talking: c.Talk, Draft: c.Draft()}, err
+	return store.Conversation{Data: data, Lang: c.Lang, Talking: c.Talking(), Draft: c.Draft()}, err
 }

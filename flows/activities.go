@@ -126,13 +126,14 @@ const (
 // activity handles a press of an activities button: "a:..." replaces the
 // pressed message, "A:..." (a button on a message that is not an
 // activities screen: the menu, a reminder) opens a new one.
-func (s *step) activity(p string) {
-	if strings.HasPrefix(p, "A:") {
+func (s *step) activity(pl Payload) {
+	if pl.Kind == PayActivityNew {
 		s.fresh = true
-		p = "a:" + p[2:]
+		pl.Kind = PayActivity
 	}
-	args := strings.Split(strings.TrimPrefix(p, "a:"), ":")
-	action, args := args[0], args[1:]
+	// The screen the query draws when its answer comes back.
+	p := pl.String()
+	action, args := pl.Action, pl.Args
 	id := func(i int) int64 {
 		n, err := strconv.ParseInt(arg(args, i), 10, 64)
 		if err != nil || n <= 0 {
@@ -215,7 +216,7 @@ func (s *step) activity(p string) {
 			break
 		}
 		if s.c.Consent == "" {
-			s.query(Query{Kind: QueryActivity, Activity: a, Screen: fmt.Sprintf("a:p:%d:%d:%d:%d:%s", a, sess, c, n, arg(args, 4))})
+			s.query(Query{Kind: QueryActivity, Activity: a, Screen: act("p", itoa(a), itoa(sess), itoa(c), itoa(n), arg(args, 4))})
 			return
 		}
 		s.query(Query{Kind: QuerySignUp, Activity: a, Session: sess, Children: c, Adults: n, Wait: action == "yw", Screen: p})
@@ -325,20 +326,20 @@ func (s *step) validBack(b string) bool {
 // zero, with Back leading to back.
 func cardPayload(activity int64, back string, session int64) string {
 	if session == 0 {
-		return fmt.Sprintf("a:c:%d:%s", activity, back)
+		return act("c", itoa(activity), back)
 	}
-	return fmt.Sprintf("a:c:%d:%s:%d", activity, back, session)
+	return act("c", itoa(activity), back, itoa(session))
 }
 
 // backPayload is the payload of the Back button of a card.
 func backPayload(b string) string {
 	switch {
 	case b == "m":
-		return "a:m"
+		return act("m")
 	case strings.HasPrefix(b, "s"):
-		return "a:s:" + b[1:]
+		return act("s", b[1:])
 	case strings.HasPrefix(b, "w"):
-		return "a:wc:" + strings.ReplaceAll(b[1:], ".", ":")
+		return act("wc", strings.Split(b[1:], ".")...)
 	}
 	return ""
 }
@@ -363,7 +364,7 @@ func (s *step) suggest(off int) {
 		return
 	}
 	a := s.c.Answers
-	s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: "a:s:" + strconv.Itoa(off)})
+	s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: act("s", itoa(off))})
 }
 
 // suggestible tells whether the family's answers give suggestions: a
@@ -384,7 +385,7 @@ func (s *step) browseFrom(off int) {
 	}
 	var rows [][]Button
 	for i, m := range s.e.cfg.Municipalities {
-		rows = append(rows, []Button{{Label: Text{ID: "municipality.name", Data: map[string]any{"Name": m}}, Payload: "a:wm:" + strconv.Itoa(i)}})
+		rows = append(rows, []Button{{Label: Text{ID: "municipality.name", Data: map[string]any{"Name": m}}, Payload: act("wm", itoa(i))}})
 	}
 	rows = append(rows, s.actFooter(""))
 	s.send(s.edit(Reply{Text: []Text{T("act.browse.where")}, Inline: rows}))
@@ -396,7 +397,7 @@ func (s *step) categories(mi, off int) Reply {
 	var rows [][]Button
 	var row []Button
 	for _, c := range append(slices.Clone(polku.Categories), "all") {
-		row = append(row, Button{Label: T("category." + string(c)), Payload: fmt.Sprintf("a:wc:%d:%s:0", mi, c)})
+		row = append(row, Button{Label: T("category." + string(c)), Payload: act("wc", itoa(mi), string(c), "0")})
 		if len(row) == 2 {
 			rows = append(rows, row)
 			row = nil
@@ -411,9 +412,9 @@ func (s *step) categories(mi, off int) Reply {
 	own := slices.Index(s.e.cfg.Municipalities, s.c.Answers.Municipality) == mi
 	switch {
 	case own && s.suggestible():
-		back = "a:s:" + strconv.Itoa(off)
+		back = act("s", itoa(off))
 	case len(s.e.cfg.Municipalities) > 1 && !own:
-		back = "a:w"
+		back = act("w")
 	}
 	rows = append(rows, s.actFooter(back))
 	return Reply{Text: []Text{{ID: "act.browse.what", Data: map[string]any{"Municipality": s.e.cfg.Municipalities[mi]}}}, Inline: rows}
@@ -426,7 +427,7 @@ func (s *step) actFooter(back string) []Button {
 	if back != "" {
 		row = append(row, Button{Label: T("button.back"), Payload: back})
 	}
-	return append(row, Button{Label: T("button.person"), Payload: "P"})
+	return append(row, Button{Label: T("button.person"), Payload: personPayload()})
 }
 
 // found draws the screen a query was asked for.
@@ -440,13 +441,13 @@ func (s *step) found() {
 		s.talkFound(f)
 		return
 	}
-	args := strings.Split(strings.TrimPrefix(q.Screen, "a:"), ":")
-	action, args := args[0], args[1:]
+	screen, _ := ParsePayload(q.Screen)
+	action, args := screen.Action, screen.Args
 	switch f.Err {
 	case "":
 	case polku.ENOTFOUND:
 		s.send(s.edit(Reply{Text: []Text{T("act.gone")}, Inline: [][]Button{
-			{{Label: T("menu.activities"), Payload: "a:s:0"}, {Label: T("menu.mine"), Payload: "a:m"}},
+			{{Label: T("menu.activities"), Payload: act("s", "0")}, {Label: T("menu.mine"), Payload: act("m")}},
 			s.actFooter(""),
 		}}))
 		return
@@ -500,27 +501,27 @@ func (s *step) found() {
 	case QuerySignUpOne:
 		su := f.SignUp
 		if su.Status == polku.Cancelled {
-			s.send(s.edit(Reply{Text: []Text{T("act.cancel.already")}, Inline: [][]Button{{{Label: T("menu.mine"), Payload: "a:m"}}}}))
+			s.send(s.edit(Reply{Text: []Text{T("act.cancel.already")}, Inline: [][]Button{{{Label: T("menu.mine"), Payload: act("m")}}}}))
 			return
 		}
 		if !su.Session().Start.After(s.in.Now) {
-			s.send(s.edit(Reply{Text: []Text{T("act.cancel.too_late")}, Inline: [][]Button{{{Label: T("menu.mine"), Payload: "a:m"}}}}))
+			s.send(s.edit(Reply{Text: []Text{T("act.cancel.too_late")}, Inline: [][]Button{{{Label: T("menu.mine"), Payload: act("m")}}}}))
 			return
 		}
 		s.send(s.edit(Reply{Text: []Text{{ID: "act.cancel.ask", Data: s.about(su.Activity, su.Session())}}, Inline: [][]Button{
-			{{Label: T("act.cancel.yes"), Payload: fmt.Sprintf("a:xx:%d", su.ID)}},
-			{{Label: T("act.cancel.no"), Payload: "a:m"}},
+			{{Label: T("act.cancel.yes"), Payload: act("xx", itoa(su.ID))}},
+			{{Label: T("act.cancel.no"), Payload: act("m")}},
 		}}))
 	case QueryCancel:
 		s.send(s.edit(Reply{Text: []Text{{ID: "act.cancel.done", Data: s.about(f.SignUp.Activity, f.SignUp.Session())}}, Inline: [][]Button{
-			{{Label: T("menu.mine"), Payload: "a:m"}, {Label: T("menu.activities"), Payload: "a:s:0"}},
+			{{Label: T("menu.mine"), Payload: act("m")}, {Label: T("menu.activities"), Payload: act("s", "0")}},
 		}}))
 	case QueryReminders:
 		s.reminders(f)
 	case QueryAttend:
 		id := "attend.thanks." + string(q.Attendance)
 		s.send(s.edit(Reply{Text: []Text{{ID: id, Data: s.about(f.SignUp.Activity, f.SignUp.Session())}}, Inline: [][]Button{
-			{{Label: T("menu.activities"), Payload: "A:s:0"}, menuButton()},
+			{{Label: T("menu.activities"), Payload: actNew("s", "0")}, menuButton()},
 		}}))
 	}
 }
@@ -540,7 +541,7 @@ func (s *step) suggestions(f *Found, off int) {
 	all := polku.Match(p, f.Activities, s.in.Now)
 	if len(all) == 0 {
 		s.send(s.edit(Reply{Text: []Text{T("act.suggest.none")}, Inline: [][]Button{
-			{{Label: T("menu.activities_all"), Payload: "a:w"}},
+			{{Label: T("menu.activities_all"), Payload: act("w")}},
 			s.actFooter(""),
 		}}))
 		return
@@ -562,15 +563,15 @@ func (s *step) suggestions(f *Found, off int) {
 	}
 	var nav []Button
 	if off > 0 {
-		nav = append(nav, Button{Label: T("act.prev"), Payload: "a:s:" + strconv.Itoa(off-pageSize)})
+		nav = append(nav, Button{Label: T("act.prev"), Payload: act("s", itoa(off-pageSize))})
 	}
 	if off+pageSize < len(all) {
-		nav = append(nav, Button{Label: T("act.more"), Payload: "a:s:" + strconv.Itoa(off+pageSize)})
+		nav = append(nav, Button{Label: T("act.more"), Payload: act("s", itoa(off+pageSize))})
 	}
 	if nav != nil {
 		rows = append(rows, nav)
 	}
-	rows = append(rows, []Button{{Label: T("menu.activities_all"), Payload: "a:w:" + strconv.Itoa(off)}})
+	rows = append(rows, []Button{{Label: T("menu.activities_all"), Payload: act("w", itoa(off))}})
 	rows = append(rows, s.actFooter(""))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }
@@ -661,9 +662,9 @@ func (s *step) browse(f *Found, mi int, cat polku.Category, wk, page int) {
 	page = max(min(page, pages-1), 0)
 	weekPayload := func(page int) string {
 		if page == 0 {
-			return fmt.Sprintf("a:wc:%d:%s:%d", mi, cat, wk)
+			return act("wc", itoa(mi), string(cat), itoa(wk))
 		}
-		return fmt.Sprintf("a:wc:%d:%s:%d:%d", mi, cat, wk, page)
+		return act("wc", itoa(mi), string(cat), itoa(wk), itoa(page))
 	}
 	back := fmt.Sprintf("w%d.%s.%d", mi, cat, wk)
 	if page > 0 {
@@ -700,12 +701,12 @@ func (s *step) browse(f *Found, mi int, cat polku.Category, wk, page int) {
 	}
 	var nav []Button
 	if wk > 0 {
-		nav = append(nav, Button{Label: T("act.week_prev"), Payload: fmt.Sprintf("a:wc:%d:%s:%d", mi, cat, wk-1)})
+		nav = append(nav, Button{Label: T("act.week_prev"), Payload: act("wc", itoa(mi), string(cat), itoa(wk-1))})
 	}
 	if wk < weeksAhead {
-		nav = append(nav, Button{Label: T("act.week_next"), Payload: fmt.Sprintf("a:wc:%d:%s:%d", mi, cat, wk+1)})
+		nav = append(nav, Button{Label: T("act.week_next"), Payload: act("wc", itoa(mi), string(cat), itoa(wk+1))})
 	}
-	rows = append(rows, nav, s.actFooter("a:wm:"+strconv.Itoa(mi)))
+	rows = append(rows, nav, s.actFooter(act("wm", itoa(mi))))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }
 
@@ -774,16 +775,16 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 		}
 		if _, mine := s.signUpFor(ses.ID); mine {
 			// Signed up already: the way to see or cancel it.
-			rows = append(rows, []Button{{Label: T("menu.mine"), Payload: "a:m"}})
+			rows = append(rows, []Button{{Label: T("menu.mine"), Payload: act("m")}})
 		} else {
 			label := T("act.signup")
 			if ses.SeatsLeft() == 0 {
 				label = T("act.signup_waiting")
 			}
-			rows = append(rows, []Button{{Label: label, Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
+			rows = append(rows, []Button{{Label: label, Payload: act("p", itoa(a.ID), itoa(ses.ID), "x", "x", back)}})
 		}
 		if len(a.Upcoming(s.in.Now)) > 1 {
-			times := fmt.Sprintf("a:t:%d:%s", a.ID, back)
+			times := act("t", itoa(a.ID), back)
 			if sessID != 0 && ses.ID == sessID {
 				times += ":" + strconv.FormatInt(sessID, 10)
 			}
@@ -851,7 +852,7 @@ func (s *step) times(a polku.Activity, back string, sessID int64) {
 			seats = b
 		}
 		rows = append(rows, []Button{{Label: Text{ID: "act.time", Data: map[string]any{"When": When{Start: ses.Start, End: ses.End}, "Seats": seats}},
-			Payload: fmt.Sprintf("a:p:%d:%d:x:x:%s", a.ID, ses.ID, back)}})
+			Payload: act("p", itoa(a.ID), itoa(ses.ID), "x", "x", back)}})
 	}
 	text := T("act.times.title")
 	if len(open) == 0 {
@@ -883,20 +884,20 @@ func (s *step) defaultParty(a polku.Activity) (children, adults int) {
 func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 	ses, ok := shown(a, sessID, s.in.Now)
 	if !ok || ses.ID != sessID {
-		s.send(s.edit(Reply{Text: []Text{T("act.closed")}, Inline: [][]Button{s.actFooter(fmt.Sprintf("a:c:%d:%s", a.ID, back))}}))
+		s.send(s.edit(Reply{Text: []Text{T("act.closed")}, Inline: [][]Button{s.actFooter(act("c", itoa(a.ID), back))}}))
 		return
 	}
 	if s.c.Consent == "" {
 		s.send(s.edit(Reply{Text: []Text{T("act.consent")}, Inline: [][]Button{
-			{{Label: T("privacy.yes"), Payload: fmt.Sprintf("a:ok:%d:%d:x:x:%s", a.ID, ses.ID, back)}},
-			{{Label: T("privacy.more"), Payload: "a:privacy"}},
+			{{Label: T("privacy.yes"), Payload: act("ok", itoa(a.ID), itoa(ses.ID), "x", "x", back)}},
+			{{Label: T("privacy.more"), Payload: act("privacy")}},
 			s.actFooter(cardPayload(a.ID, back, ses.ID)),
 		}}))
 		return
 	}
 	c, n = min(max(c, 0), polku.MaxPartySize), min(max(n, 0), polku.MaxPartySize)
 	n = min(n, polku.MaxPartySize-c)
-	pay := func(c, n int) string { return fmt.Sprintf("a:p:%d:%d:%d:%d:%s", a.ID, ses.ID, c, n, back) }
+	pay := func(c, n int) string { return act("p", itoa(a.ID), itoa(ses.ID), itoa(c), itoa(n), back) }
 	counter := func(id string, count int, minus, plus string) []Button {
 		return []Button{
 			{Label: T("act.minus"), Payload: minus},
@@ -923,8 +924,8 @@ func ptr[T any](v T) *T { return &v }
 // signUpPayload signs the party up ("y"), or puts it on the waiting
 // list ("yw"); back is where the party screen's Back leads.
 func signUpPayload(action string, a, ses int64, c, n int, back string) string {
-	p := fmt.Sprintf("a:%s:%d:%d:%d:%d", action, a, ses, c, n)
-	if back != "" && len(p)+1+len(back) <= 64 {
+	p := act(action, itoa(a), itoa(ses), itoa(c), itoa(n))
+	if back != "" && len(p)+1+len(back) <= maxPayload {
 		// Within Telegram's 64 bytes; else the Back after it leads to the
 		// card alone.
 		p += ":" + back
@@ -937,7 +938,7 @@ func signUpPayload(action string, a, ses int64, c, n int, back string) string {
 func (s *step) signedUp(f *Found, back string) {
 	su := f.SignUp
 	data := s.about(su.Activity, su.Session())
-	mine := []Button{{Label: T("menu.mine"), Payload: "a:m"}, {Label: T("menu.activities"), Payload: "a:s:0"}}
+	mine := []Button{{Label: T("menu.mine"), Payload: act("m")}, {Label: T("menu.activities"), Payload: act("s", "0")}}
 	switch f.Outcome {
 	case polku.OutcomeConfirmed:
 		texts := []Text{{ID: "act.signed", Data: data}}
@@ -967,7 +968,7 @@ func (s *step) signedUp(f *Found, back string) {
 		data["Count"] = q.Children + q.Adults
 		rows := [][]Button{
 			{{Label: T("act.signup_waiting"), Payload: signUpPayload("yw", q.Activity, q.Session, q.Children, q.Adults, back)}},
-			s.actFooter(fmt.Sprintf("a:p:%d:%d:%d:%d:%s", q.Activity, q.Session, q.Children, q.Adults, back)),
+			s.actFooter(act("p", itoa(q.Activity), itoa(q.Session), itoa(q.Children), itoa(q.Adults), back)),
 		}
 		if q.Children+q.Adults > polku.MaxPartySize || su.Session().Capacity <= 0 {
 			rows = rows[1:]
@@ -975,7 +976,7 @@ func (s *step) signedUp(f *Found, back string) {
 		s.send(s.edit(Reply{Text: []Text{{ID: "act.too_many", Data: data}}, Inline: rows}))
 	default:
 		s.send(s.edit(Reply{Text: []Text{T("act.closed")}, Inline: [][]Button{
-			{{Label: T("act.times"), Payload: fmt.Sprintf("a:t:%d:", f.Query.Activity)}}, s.actFooter(""),
+			{{Label: T("act.times"), Payload: act("t", itoa(f.Query.Activity), "")}}, s.actFooter(""),
 		}}))
 	}
 }
@@ -984,7 +985,7 @@ func (s *step) signedUp(f *Found, back string) {
 func (s *step) mine(list []polku.SignUp) {
 	if len(list) == 0 {
 		s.send(s.edit(Reply{Text: []Text{T("act.mine.none")}, Inline: [][]Button{
-			{{Label: T("menu.activities"), Payload: "a:s:0"}}, s.actFooter(""),
+			{{Label: T("menu.activities"), Payload: act("s", "0")}}, s.actFooter(""),
 		}}))
 		return
 	}
@@ -1009,28 +1010,28 @@ func (s *step) mine(list []polku.SignUp) {
 			row[0].Payload = cardPayload(su.Activity.ID, "m", ses.ID)
 		}
 		if ses.Start.After(s.in.Now) {
-			row = append(row, Button{Label: Text{ID: "act.cancel", Data: map[string]any{"N": i + 1}}, Payload: fmt.Sprintf("a:x:%d", su.ID)})
+			row = append(row, Button{Label: Text{ID: "act.cancel", Data: map[string]any{"N": i + 1}}, Payload: act("x", itoa(su.ID))})
 		}
 		rows = append(rows, row)
 	}
-	rows = append(rows, []Button{{Label: T("menu.settings"), Payload: "a:r"}}, s.actFooter(""))
+	rows = append(rows, []Button{{Label: T("menu.settings"), Payload: act("r")}}, s.actFooter(""))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }
 
 func (s *step) reminders(f *Found) {
 	if s.c.Consent == "" {
 		s.send(s.edit(Reply{Text: []Text{T("act.settings.none")}, Inline: [][]Button{
-			{{Label: T("menu.activities"), Payload: "a:s:0"}}, s.actFooter(""),
+			{{Label: T("menu.activities"), Payload: act("s", "0")}}, s.actFooter(""),
 		}}))
 		return
 	}
-	text, label, pay := "act.settings.on", "act.settings.turn_off", "a:r:0"
+	text, label, pay := "act.settings.on", "act.settings.turn_off", act("r", "0")
 	if !f.Reminders {
-		text, label, pay = "act.settings.off", "act.settings.turn_on", "a:r:1"
+		text, label, pay = "act.settings.off", "act.settings.turn_on", act("r", "1")
 	}
 	s.send(s.edit(Reply{Text: []Text{T(text)}, Inline: [][]Button{
 		{{Label: T(label), Payload: pay}},
-		{{Label: T("menu.mine"), Payload: "a:m"}}, s.actFooter(""),
+		{{Label: T("menu.mine"), Payload: act("m")}}, s.actFooter(""),
 	}}))
 }
 
@@ -1041,8 +1042,8 @@ func (e *Engine) Notice(lang string, kind polku.JobKind, su polku.SignUp, old ti
 	s := &step{e: e, c: Conversation{Lang: lang}}
 	data := s.about(su.Activity, su.Session())
 	data["Old"] = When{Start: old}
-	mine := []Button{{Label: T("menu.mine"), Payload: "A:m"}}
-	cant := []Button{{Label: T("notice.cannot_come"), Payload: fmt.Sprintf("A:x:%d", su.ID)}}
+	mine := []Button{{Label: T("menu.mine"), Payload: actNew("m")}}
+	cant := []Button{{Label: T("notice.cannot_come"), Payload: actNew("x", itoa(su.ID))}}
 	switch kind {
 	case polku.JobRemindDay:
 		return Reply{Text: []Text{{ID: "notice.remind_day", Data: data}}, Inline: [][]Button{cant, mine}}
@@ -1050,12 +1051,12 @@ func (e *Engine) Notice(lang string, kind polku.JobKind, su polku.SignUp, old ti
 		return Reply{Text: []Text{{ID: "notice.remind_soon", Data: data}}, Inline: [][]Button{cant}}
 	case polku.JobFollowUp:
 		return Reply{Text: []Text{{ID: "notice.follow_up", Data: data}}, Inline: [][]Button{
-			{{Label: T("attend.yes"), Payload: fmt.Sprintf("a:at:%d:y", su.ID)}},
-			{{Label: T("attend.no"), Payload: fmt.Sprintf("a:at:%d:n", su.ID)}},
+			{{Label: T("attend.yes"), Payload: act("at", itoa(su.ID), "y")}},
+			{{Label: T("attend.no"), Payload: act("at", itoa(su.ID), "n")}},
 		}}
 	case polku.JobCancelled:
 		return Reply{Text: []Text{{ID: "notice.cancelled", Data: data}}, Inline: [][]Button{
-			{{Label: T("menu.activities"), Payload: "A:s:0"}}, {{Label: T("button.person"), Payload: "P"}},
+			{{Label: T("menu.activities"), Payload: actNew("s", "0")}}, {{Label: T("button.person"), Payload: personPayload()}},
 		}}
 	case polku.JobMoved:
 		return Reply{Text: []Text{{ID: "notice.moved", Data: data}}, Inline: [][]Button{cant, mine}}

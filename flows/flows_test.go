@@ -295,12 +295,12 @@ func TestDeclineStoresNothing(t *testing.T) {
 	if r, ok := effectOf[OpenCase](res); !ok || r.Share {
 		t.Errorf("person without consent: %+v", res.Effects)
 	}
-	if !w.c.Talk {
+	if !w.c.Talking() {
 		t.Errorf("not talking after asking for a person: %+v", w.c)
 	}
 	w.want(Declined)
 	w.press("talk.back")
-	if w.c.Talk {
+	if w.c.Talking() {
 		t.Errorf("still talking after back to the bot")
 	}
 	w.press("declined.again")
@@ -337,12 +337,12 @@ func TestResumeAfterPause(t *testing.T) {
 	w.want(Children)
 	w.now = w.now.Add(2 * 24 * time.Hour)
 	w.do(Input{Kind: KindText, Text: "hi again"})
-	if !w.c.Paused {
+	if !w.c.Paused() {
 		t.Fatal("no resume question after two days")
 	}
 	w.press("resume.continue")
 	w.want(Children)
-	if w.c.Paused || w.c.Answers.Municipality != "Kalajoki" {
+	if w.c.Paused() || w.c.Answers.Municipality != "Kalajoki" {
 		t.Errorf("continue lost state: %+v", w.c)
 	}
 	w.do(Input{Kind: KindCommand, Command: "start"})
@@ -498,10 +498,10 @@ func TestNoDeadEnds(t *testing.T) {
 		t.Errorf("feedback thanks: %v", g)
 	}
 	talking := family()
-	talking.Talk = true
+	talking.Mode.Set(ModeTalking, true)
 	res = e.Step(talking, Input{Kind: KindButton, Payload: "M", Now: now})
-	if len(res.Replies) != 1 || ids(res.Replies[0])[0] != "menu.title" || res.Conv.Talk {
-		t.Errorf("menu button: %v, talk %v", res.Replies, res.Conv.Talk)
+	if len(res.Replies) != 1 || ids(res.Replies[0])[0] != "menu.title" || res.Conv.Talking() {
+		t.Errorf("menu button: %v, talk %v", res.Replies, res.Conv.Talking())
 	}
 }
 

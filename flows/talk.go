@@ -25,7 +25,7 @@ func (s *step) person() {
 
 // askShare asks whether the coordinators may see the family's answers.
 func (s *step) askShare() {
-	s.c.Sharing = true
+	s.c.Mode.Set(ModeSharing, true)
 	s.send(s.shareQuestion())
 }
 
@@ -38,18 +38,18 @@ func (s *step) shareQuestion() Reply {
 }
 
 func (s *step) share(choice string) {
-	if !s.c.Sharing {
+	if !s.c.Sharing() {
 		s.toast(T("input.stale"))
 		return
 	}
 	switch choice {
 	case "yes", "no":
-		s.c.Sharing = false
+		s.c.Mode.Set(ModeSharing, false)
 		s.c.Share = choice
 		s.effect(ShareAnswered{})
 		s.openTalk()
 	case "x":
-		s.c.Sharing = false
+		s.c.Mode.Set(ModeSharing, false)
 		s.effect(ShareAnswered{})
 		s.say(T("share.cancelled"))
 		s.reask()
@@ -61,7 +61,7 @@ func (s *step) share(choice string) {
 // openTalk opens the family's case and puts the chat in talk mode.
 func (s *step) openTalk() {
 	s.effect(OpenCase{Share: s.c.Share == "yes"})
-	s.c.Talk = true
+	s.c.Mode.Set(ModeTalking, true)
 	t := s.down()
 	if t == nil {
 		t = append([]Text{T("talk.open")}, s.away()...)
@@ -81,7 +81,7 @@ func (s *step) down() []Text {
 }
 
 func (s *step) talkButtons() [][]Button {
-	return [][]Button{{{Label: T("talk.back"), Payload: "T:off"}}}
+	return [][]Button{{{Label: T("talk.back"), Payload: talkPayload(false)}}}
 }
 
 // away tells, at most once a day, that the coordinators are away now
@@ -126,7 +126,7 @@ func (e *Engine) Emergency() []Text {
 // marked as an edit, so what they see is what the family meant.
 func (s *step) talking() bool {
 	urgent := s.urgent()
-	if !s.c.Talk && !urgent {
+	if !s.c.Talking() && !urgent {
 		return false
 	}
 	switch s.in.Kind {
@@ -147,7 +147,7 @@ func (s *step) talking() bool {
 	}
 	edited := s.in.Kind == KindEdited
 	s.effect(Relay{Message: s.in.Message, Share: s.c.Share == "yes", Urgent: urgent, Edited: edited})
-	s.c.Talk = true
+	s.c.Mode.Set(ModeTalking, true)
 	if urgent {
 		t := []Text{s.urgentAnswer()}
 		s.send(Reply{Text: append(t, s.emergency()...), Inline: s.talkButtons()})
@@ -202,29 +202,27 @@ func (s *step) urgent() bool {
 
 // talkButton handles the buttons of talking: "T:off" (back to the bot),
 // "T:on" (answer a coordinator) and "F:case:score" (the feedback question
-// after a case was closed). It reports whether p was one of them.
-func (s *step) talkButton(p string) bool {
+// after a case was closed).
+func (s *step) talkButton(p Payload) {
 	switch {
-	case p == "T:off":
-		s.c.Talk = false
+	case p.Kind == PayTalk && p.Action == "off" && len(p.Args) == 0:
+		s.c.Mode.Set(ModeTalking, false)
 		s.say(T("talk.closed"))
 		s.reask()
-	case p == "T:on":
-		s.c.Talk = true
+	case p.Kind == PayTalk && p.Action == "on" && len(p.Args) == 0:
+		s.c.Mode.Set(ModeTalking, true)
 		s.send(Reply{Text: []Text{T("talk.write")}, Inline: s.talkButtons()})
-	case strings.HasPrefix(p, "F:"):
-		id, score, ok := strings.Cut(strings.TrimPrefix(p, "F:"), ":")
-		c, err1 := strconv.ParseInt(id, 10, 64)
-		n, err2 := strconv.Atoi(score)
-		if !ok || err1 != nil || err2 != nil || c <= 0 || n < 1 || n > 5 {
+	case p.Kind == PayFeedback && len(p.Args) == 1:
+		c, err1 := strconv.ParseInt(p.Action, 10, 64)
+		n, err2 := strconv.Atoi(p.Arg(0))
+		if err1 != nil || err2 != nil || c <= 0 || n < 1 || n > 5 {
 			s.forged()
-			return true
+			return
 		}
 		s.query(Query{Kind: QueryFeedback, Case: c, Score: n})
 	default:
-		return false
+		s.forged()
 	}
-	return true
 }
 
 // talkFound shows the answer to a card or feedback query.
@@ -248,7 +246,7 @@ func (s *step) talkFound(f *Found) {
 // whether it is valid.
 func (s *step) showCard(c *polku.Card) {
 	if c == nil {
-		s.send(Reply{Text: []Text{T("card.none")}, Inline: [][]Button{{{Label: T("button.person"), Payload: "P"}}}})
+		s.send(Reply{Text: []Text{T("card.none")}, Inline: [][]Button{{{Label: T("button.person"), Payload: personPayload()}}}})
 		return
 	}
 	var t []Text

@@ -64,7 +64,8 @@ func contactOf(own bool, msg int) Input {
 // answers when share is "yes".
 func talkingFamily(share string) Conversation {
 	c := family()
-	c.Talk, c.Share = true, share
+	c.Mode.Set(ModeTalking, true)
+	c.Share = share
 	return c
 }
 
@@ -78,7 +79,7 @@ func sharedFamily(share string) Conversation {
 // sharing is family() with the share question open.
 func sharing() Conversation {
 	c := family()
-	c.Sharing = true
+	c.Mode.Set(ModeSharing, true)
 	return c
 }
 
@@ -93,7 +94,8 @@ func atPhone() Conversation {
 	c := family()
 	c.State, c.Profile = Phone, false
 	c.Answers.Contact = polku.ContactPhone
-	c.Talk, c.Share = true, "yes"
+	c.Mode.Set(ModeTalking, true)
+	c.Share = "yes"
 	return c
 }
 
@@ -113,7 +115,7 @@ type seen struct {
 }
 
 func see(res Result) seen {
-	s := seen{Effects: res.Effects, Query: res.Query, State: res.Conv.State, Talk: res.Conv.Talk, Share: res.Conv.Share, Sharing: res.Conv.Sharing}
+	s := seen{Effects: res.Effects, Query: res.Query, State: res.Conv.State, Talk: res.Conv.Talking(), Share: res.Conv.Share, Sharing: res.Conv.Sharing()}
 	for _, r := range res.Replies {
 		s.Replies = append(s.Replies, replyIDs(r))
 	}
@@ -377,7 +379,7 @@ func TestTypedLabelWhileSharing(t *testing.T) {
 	// question's labels too, goes to the coordinators; the buttons answer.
 	e := talkEngine(t, "")
 	c := talkingFamily("")
-	c.Sharing = true
+	c.Mode.Set(ModeSharing, true)
 	if got := ids(e.Ask(c)); !reflect.DeepEqual(got, []string{"share.question"}) {
 		t.Errorf("Ask while sharing: %v", got)
 	}
@@ -440,9 +442,10 @@ func TestSafetyWord(t *testing.T) {
 	children := family()
 	children.State, children.Profile = Children, false
 	paused := children
-	paused.Paused = true
+	paused.Mode.Set(ModePaused, true)
 	phone := atPhone()
-	phone.Talk, phone.Share = false, ""
+	phone.Mode.Set(ModeTalking, false)
+	phone.Share = ""
 	helpText := children
 	helpText.State = HelpText
 	withSharing := at(Done, false, 67)
@@ -479,8 +482,8 @@ func TestSafetyWord(t *testing.T) {
 	t.Run("resume question open", func(t *testing.T) {
 		res := feed(t, e, paused, typed("I want to die", 69))
 		want := at(Children, false, 69)
-		if got := see(res); !reflect.DeepEqual(got, want) || !res.Conv.Paused {
-			t.Errorf("\n got %s (paused %v)\nwant %s", got, res.Conv.Paused, want)
+		if got := see(res); !reflect.DeepEqual(got, want) || !res.Conv.Paused() {
+			t.Errorf("\n got %s (paused %v)\nwant %s", got, res.Conv.Paused(), want)
 		}
 	})
 	t.Run("texts", func(t *testing.T) {
@@ -703,8 +706,8 @@ func TestWellbeingCard(t *testing.T) {
 		for _, ask := range []Input{cmd("card"), tap("20:menu:card")} {
 			t.Run(tc.name+" "+ask.Command+ask.Payload, func(t *testing.T) {
 				res := feed(t, e, talkingFamily("yes"), ask)
-				if want := (&Query{Kind: QueryCard}); !reflect.DeepEqual(res.Query, want) || res.Conv.Talk || len(res.Replies) > 0 {
-					t.Fatalf("query %+v, talk %v, replies %v", res.Query, res.Conv.Talk, res.Replies)
+				if want := (&Query{Kind: QueryCard}); !reflect.DeepEqual(res.Query, want) || res.Conv.Talking() || len(res.Replies) > 0 {
+					t.Fatalf("query %+v, talk %v, replies %v", res.Query, res.Conv.Talking(), res.Replies)
 				}
 				r := only(t, answer(e, res, Found{Card: tc.card}, ask.MessageID))
 				if !reflect.DeepEqual(r.Text, tc.want) {
@@ -731,7 +734,7 @@ func TestWellbeingCard(t *testing.T) {
 // talkingStranger asked for a person before agreeing to anything.
 func talkingStranger() Conversation {
 	c := stranger()
-	c.Talk = true
+	c.Mode.Set(ModeTalking, true)
 	return c
 }
 
@@ -812,8 +815,8 @@ func TestConfirmOpensCase(t *testing.T) {
 			for _, r := range res.Replies {
 				replies = append(replies, replyIDs(r))
 			}
-			if asked := strings.Contains(strings.Join(replies, "|"), "share.question"); asked != tc.asked || w.c.Sharing != tc.asked || w.c.Talk != tc.talk {
-				t.Errorf("replies %q: sharing %v, talk %v; want asked %v, talk %v", replies, w.c.Sharing, w.c.Talk, tc.asked, tc.talk)
+			if asked := strings.Contains(strings.Join(replies, "|"), "share.question"); asked != tc.asked || w.c.Sharing() != tc.asked || w.c.Talking() != tc.talk {
+				t.Errorf("replies %q: sharing %v, talk %v; want asked %v, talk %v", replies, w.c.Sharing(), w.c.Talking(), tc.asked, tc.talk)
 			}
 			if !tc.asked {
 				return
@@ -826,14 +829,14 @@ func TestConfirmOpensCase(t *testing.T) {
 			// Answered once, the question is not asked again, and the
 			// contact saved again asks no coordinator again.
 			res = w.press("share.yes")
-			if o, ok := effectOf[OpenCase](res); !ok || !o.Share || !w.c.Talk || w.c.Share != "yes" {
+			if o, ok := effectOf[OpenCase](res); !ok || !o.Share || !w.c.Talking() || w.c.Share != "yes" {
 				t.Errorf("share yes: %+v, %+v", res.Effects, w.c)
 			}
 			w.do(Input{Kind: KindButton, Payload: "T:off"})
 			w.press("menu.change")
 			res = w.press("summary.confirm")
-			if _, ok := effectOf[OpenCase](res); ok || w.c.Sharing {
-				t.Errorf("confirmed again: %+v, sharing %v", res.Effects, w.c.Sharing)
+			if _, ok := effectOf[OpenCase](res); ok || w.c.Sharing() {
+				t.Errorf("confirmed again: %+v, sharing %v", res.Effects, w.c.Sharing())
 			}
 		})
 	}

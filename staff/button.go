@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"polku/flows"
+
 	"polku"
 )
 
@@ -159,7 +161,7 @@ func arg(parts []string, i int) string {
 func feedbackQuestion(lang string, c polku.Case) Message {
 	row := make([]Button, 5)
 	for i := range row {
-		row[i] = Button{Label: L("feedback.value", map[string]any{"Value": i + 1}), Data: fmt.Sprintf("F:%d:%d", c.ID, i+1)}
+		row[i] = Button{Label: L("feedback.value", map[string]any{"Value": i + 1}), Data: flows.FeedbackPayload(c.ID, i+1)}
 	}
 	return Message{To: Family, Chat: c.ChatID, Lang: lang, Later: true, Lines: []Line{L("feedback.question", nil)}, Buttons: [][]Button{row}}
 }

@@ -82,7 +82,7 @@ func Summary(c polku.Case, conv flows.Conversation, phone string) []Line {
 		return append(lines, blank, L("case.no_answers", nil))
 	}
 	id := "case.not_shared"
-	if conv.Sharing {
+	if conv.Sharing() {
 		id = "case.share_asked"
 	}
 	lines = append(lines, blank, L(id, nil))

@@ -27,7 +27,7 @@ func TestSummary(t *testing.T) {
 			[]staff.Line{title, blank, staff.L("case.no_answers", nil)}},
 		{"not shared", polku.Case{ID: 7}, flows.Conversation{Lang: "uk", Answers: answers}, "",
 			[]staff.Line{title, lang, blank, staff.L("case.not_shared", nil)}},
-		{"asked, with a number", polku.Case{ID: 7}, flows.Conversation{Sharing: true}, "+358 40 000",
+		{"asked, with a number", polku.Case{ID: 7}, flows.Conversation{Mode: flows.ModeSharing}, "+358 40 000",
 			[]staff.Line{title, blank, staff.L("case.share_asked", nil), blank, staff.L("case.call", map[string]any{"Phone": "+358 40 000"})}},
 	} {
 		if got := staff.Summary(tc.c, tc.conv, tc.phone); !reflect.DeepEqual(got, tc.want) {

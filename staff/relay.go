@@ -5,6 +5,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"polku/flows"
 )
 
 // Relay sends what a coordinator wrote in a case's topic to the family,
@@ -29,7 +31,7 @@ func (s *Coordinators) Relay(ctx context.Context, tx Tx, in Input) ([]Message, e
 	}
 	var keys [][]Button
 	if !fam.Talk {
-		keys = [][]Button{{{Label: L("relay.reply", nil), Data: "T:on"}}}
+		keys = [][]Button{{{Label: L("relay.reply", nil), Data: flows.AnswerPayload()}}}
 	}
 	to := func(m Message) Message {
 		m.To, m.Chat, m.Lang = Family, c.ChatID, fam.Lang

@@ -1,11 +1,3 @@
-// Package flows owns Polku's conversations: the intake state machine
-// (declared with looplab/fsm) and the pure step engine that takes a stored
-// conversation and one input and returns the new conversation, the replies
-// and the effects.
-//
-// flows must stay pure: it never imports bot, store, pgx, go-telegram or
-// go-i18n, does no I/O and knows no language. Replies name message IDs that
-// the adapter localizes; effects name what the adapter must store.
 package flows
 
 import (
@@ -13,6 +5,9 @@ import (
 
 	"polku"
 )
+
+// The engine's input and output: what a person did (Input), the stored
+// conversation, and the replies with their texts and buttons.
 
 // Kind is the kind of an input.
 type Kind int
@@ -93,17 +88,13 @@ type Conversation struct {
 	// Saved is the contact choice (and number) of the last save: a
 	// coordinator is asked again only when it changes.
 	Saved string `json:"saved,omitempty"`
-	// Paused is set while the "continue or start over" question is open.
-	Paused bool `json:"paused,omitempty"`
-	// Erasing is set while "delete my data?" waits for confirmation.
-	Erasing bool `json:"erasing,omitempty"`
-	// Talk is set while what the family writes goes to the coordinators.
-	Talk bool `json:"talk,omitempty"`
+	// Mode is what the chat is in the middle of: talking to a person, a
+	// question of the menu or of a pause open (see Mode). It is stored as
+	// the booleans paused, erasing, talk and sharing.
+	Mode Mode `json:"-"`
 	// Share is the family's answer to "may the coordinators see your
 	// answers?": "" (not asked), "yes" or "no". It is asked once.
 	Share string `json:"share,omitempty"`
-	// Sharing is set while that question waits for an answer.
-	Sharing bool `json:"sharing,omitempty"`
 	// Told is the local date the family was last told that the
 	// coordinators are away: at most once a day.
 	Told string `json:"told,omitempty"`
@@ -142,11 +133,6 @@ type Button struct {
 	URL string `json:"url,omitempty"`
 }
 
-// menuButton opens the menu from any message, however old: the last
-// button of a message that ends a thread (thanks for feedback, for telling
-// whether the family went), so that no screen is a dead end.
-func menuButton() Button { return Button{Label: T("button.menu"), Payload: "M"} }
-
 // Reply is one message the bot sends, or an edit of one it sent.
 type Reply struct {
 	// Edit is the ID of the bot message to edit; 0 sends a new message.
@@ -164,112 +150,4 @@ type Reply struct {
 	// Card sends the reply as the image of a wellbeing card, with the
 	// text as its caption.
 	Card *polku.Card `json:"card,omitempty"`
-}
-
-// Effect is something the adapter must do in the same transaction as
-// saving the conversation.
-type Effect interface{ effect() }
-
-// RecordConsent stores that the person agreed to the privacy notice of
-// Version (or declined, with Agreed false: nothing personal is stored).
-type RecordConsent struct {
-	Version  string
-	Agreed   bool
-	Referral string
-}
-
-// SaveProfile stores confirmed intake answers as the family's profile,
-// and the wellbeing answers as their baseline when given.
-type SaveProfile struct {
-	Answers  polku.Answers
-	Referral string
-}
-
-// RequestPerson stores a request to be contacted by a coordinator, so it
-// is not lost before the coordinators' side picks it up.
-type RequestPerson struct {
-	// Reason is "button" (talk to a person) or "intake" (contact choice).
-	Reason  string
-	Contact polku.Contact
-}
-
-// Erase deletes everything stored about the family.
-type Erase struct{}
-
-// Export sends the family everything stored about it: in plain words, and
-// all of it as a file. A chat with no family is told that nothing is kept.
-type Export struct{}
-
-// OpenCase hands the family to a person: the adapter opens its case (or
-// opens it again) in the coordinators' group.
-type OpenCase struct {
-	// Share says the coordinators may see the family's answers.
-	Share bool
-	// Urgent marks the case urgent: the family wrote a safety word.
-	Urgent bool
-}
-
-// Relay copies the family's message (Input.Message) to its case, opening
-// the case again when it was closed. Edited marks the copy as the new
-// version of a message the family edited.
-type Relay struct {
-	Message int
-	Share   bool
-	Urgent  bool
-	Edited  bool
-}
-
-// ShareAnswered: the family answered whether the coordinators may see
-// its answers (or put the question off). Its case's summary, which said
-// the question waits for an answer, is written again.
-type ShareAnswered struct{}
-
-// Started counts a family who came from a professional's referral link.
-type Started struct {
-	Referral string
-}
-
-func (RecordConsent) effect() {}
-func (SaveProfile) effect()   {}
-func (RequestPerson) effect() {}
-func (Erase) effect()         {}
-func (Export) effect()        {}
-func (OpenCase) effect()      {}
-func (Relay) effect()         {}
-func (Started) effect()       {}
-func (ShareAnswered) effect() {}
-
-// Result is what one step produced.
-type Result struct {
-	Conv    Conversation
-	Replies []Reply
-	Effects []Effect
-	// Toast is a short notice for the person: shown on the pressed button
-	// (answerCallbackQuery) or, for typed input, as a message.
-	Toast *Text
-	// Query asks the adapter for data the next step needs; it answers
-	// with an input of KindFound in the same transaction.
-	Query *Query
-}
-
-// Config is what a deployment decides about the flows.
-type Config struct {
-	// Municipalities offered in the intake; "other" is always added.
-	Municipalities []string
-	// Languages the bot speaks, default first (BCP 47 base codes).
-	Languages []string
-	// ResumeAfter is the pause after which a returning person is asked
-	// whether to continue or start over.
-	ResumeAfter time.Duration
-	// Location is the deployment's time zone (weeks of browsing); UTC
-	// when nil.
-	Location *time.Location
-	// Hours are the coordinators' office hours; outside them a family
-	// who talks to a person is told when to expect an answer.
-	Hours polku.OfficeHours
-	// Safety are the words that make a message urgent.
-	Safety polku.SafetyWords
-	// Crisis are the crisis lines told with the emergency number, as
-	// written in the configuration ("Name 0800 123 456").
-	Crisis []string
 }

@@ -1,0 +1,273 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/looplab/fsm"
+
+	"polku"
+)
+
+// The step engine: the Engine a deployment builds once, and the work of
+// one Step: the state machine moved (fire, advance, back), replies, toasts
+// and effects collected, the question asked again.
+
+// Result is what one step produced.
+type Result struct {
+	Conv    Conversation
+	Replies []Reply
+	Effects []Effect
+	// Toast is a short notice for the person: shown on the pressed button
+	// (answerCallbackQuery) or, for typed input, as a message.
+	Toast *Text
+	// Query asks the adapter for data the next step needs; it answers
+	// with an input of KindFound in the same transaction.
+	Query *Query
+}
+
+// Config is what a deployment decides about the flows.
+type Config struct {
+	// Municipalities offered in the intake; "other" is always added.
+	Municipalities []string
+	// Languages the bot speaks, default first (BCP 47 base codes).
+	Languages []string
+	// ResumeAfter is the pause after which a returning person is asked
+	// whether to continue or start over.
+	ResumeAfter time.Duration
+	// Location is the deployment's time zone (weeks of browsing); UTC
+	// when nil.
+	Location *time.Location
+	// Hours are the coordinators' office hours; outside them a family
+	// who talks to a person is told when to expect an answer.
+	Hours polku.OfficeHours
+	// Safety are the words that make a message urgent.
+	Safety polku.SafetyWords
+	// Crisis are the crisis lines told with the emergency number, as
+	// written in the configuration ("Name 0800 123 456").
+	Crisis []string
+}
+
+// Engine runs the intake for one deployment's configuration.
+type Engine struct {
+	cfg Config
+	// safety are cfg.Safety folded once (see Fold).
+	safety polku.SafetyMatcher
+}
+
+// New returns an engine. Languages default to Finnish first, and
+// ResumeAfter to six hours.
+func New(cfg Config) *Engine {
+	if len(cfg.Languages) == 0 {
+		cfg.Languages = polku.Languages()
+	}
+	if cfg.ResumeAfter == 0 {
+		cfg.ResumeAfter = 6 * time.Hour
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	return &Engine{cfg: cfg, safety: cfg.Safety.Matcher(Fold)}
+}
+
+// NewConversation is the conversation of a chat never seen before.
+func (e *Engine) NewConversation(lang string, now time.Time) Conversation {
+	if !slices.Contains(e.cfg.Languages, lang) {
+		lang = e.cfg.Languages[0]
+	}
+	return Conversation{Flow: Intake, State: Welcome, Lang: lang, Seq: 1, Updated: now}
+}
+
+// Valid reports whether c is a conversation the engine can continue.
+func (e *Engine) Valid(c Conversation) bool {
+	return c.Flow == Intake && slices.Contains(States(), c.State) &&
+		slices.Contains(e.cfg.Languages, c.Lang) && c.Seq > 0 &&
+		c.Index >= 0 && c.Index < polku.WellbeingStatements
+}
+
+// step is the work of one Step call.
+type step struct {
+	e   *Engine
+	c   Conversation
+	in  Input
+	res Result
+	m   *fsm.FSM
+	// keyboardGone is set once this step removed the reply keyboard.
+	keyboardGone bool
+	// fresh: the pressed activities button opens a new message.
+	fresh bool
+}
+
+// Step applies one input to a conversation. It never fails: anything it
+// does not understand gets a kind answer and leaves the state as it was.
+func (e *Engine) Step(c Conversation, in Input) Result {
+	if !e.Valid(c) {
+		lang := c.Lang
+		c = e.NewConversation(lang, in.Now)
+	}
+	s := &step{e: e, c: c, in: in}
+	s.m = fsm.NewFSM(c.State, intakeEvents, nil)
+	s.run()
+	s.c.State = s.m.Current()
+	s.c.Updated = in.Now
+	s.res.Conv = s.c
+	return s.res
+}
+
+// Ask returns the current question of c as it would be asked now; the
+// adapter uses it to understand a typed button label.
+func (e *Engine) Ask(c Conversation) Reply {
+	s := &step{e: e, c: c}
+	switch {
+	case c.Paused():
+		return s.resumeQuestion()
+	case c.Sharing():
+		return s.shareQuestion()
+	case c.State == Done:
+		return s.menu()
+	}
+	return s.ask()
+}
+
+func (s *step) run() {
+	if s.in.Kind == KindFound {
+		s.found()
+		return
+	}
+	if s.talking() {
+		return
+	}
+	if s.idle() {
+		return
+	}
+	if s.askingLang() && (s.in.Kind == KindUnsupported || s.in.Kind == KindEdited || s.in.Kind == KindText && !Telling(s.in.Text)) {
+		// Nothing said in a language the person may not read: the
+		// choice of language again.
+		s.reask()
+		return
+	}
+	switch s.in.Kind {
+	case KindCommand:
+		s.command()
+	case KindButton:
+		s.button()
+	case KindText:
+		s.text()
+	case KindContact:
+		s.contact()
+	case KindEdited:
+		s.say(T("input.edited"))
+	case KindUnsupported:
+		if s.in.Media == "document" {
+			// Most often a catalogue file from someone who is not an
+			// operator: the sticker answer would puzzle them.
+			s.say(T("input.document"))
+		} else {
+			s.say(T("input.unsupported"))
+		}
+		s.reask()
+	default:
+		s.say(T("input.unsupported"))
+		s.reask()
+	}
+}
+
+// fire moves the machine; an undeclared transition is a bug in the step
+// engine, so it is reported as a forged press rather than a broken state.
+func (s *step) fire(event string) bool {
+	from := s.m.Current()
+	err := s.m.Event(context.Background(), event)
+	var noTransition fsm.NoTransitionError
+	if err != nil && !errors.As(err, &noTransition) {
+		return false
+	}
+	s.left(from)
+	s.c.Index = 0
+	s.c.Seq++
+	s.send(s.ask())
+	return true
+}
+
+// left keeps the answers whole when a question is left: a wellbeing check
+// left backwards, to its introduction, counts as not answered ("skip the
+// rest" keeps the statements answered), and the phone step's reply
+// keyboard is taken away.
+func (s *step) left(from string) {
+	now := s.m.Current()
+	if from == Wellbeing && now == WellbeingIntro {
+		s.c.Answers.Wellbeing = nil
+	}
+	if from == Phone && now != Phone && !s.keyboardGone {
+		s.send(Reply{Text: []Text{T("phone.closed")}, RemoveKeyboard: true})
+		s.keyboardGone = true
+	}
+}
+
+// advance goes to the next question, or back to the summary when the
+// question was opened from there.
+func (s *step) advance(event string) bool {
+	if s.c.Editing && s.m.Can("return") {
+		s.c.Editing = false
+		return s.fire("return")
+	}
+	return s.fire(event)
+}
+
+func (s *step) back() bool {
+	if s.m.Current() == Wellbeing && s.c.Index > 0 {
+		s.c.Index--
+		s.c.Seq++
+		s.send(s.ask())
+		return true
+	}
+	// From the first statement Back leads to the check's introduction,
+	// even when the check was opened from the summary.
+	if s.c.Editing && s.m.Can("return") && s.m.Current() != Wellbeing {
+		s.c.Editing = false
+		return s.fire("return")
+	}
+	return s.fire("back")
+}
+
+// effect records an effect for the adapter.
+func (s *step) effect(e Effect) { s.res.Effects = append(s.res.Effects, e) }
+
+func (s *step) send(r Reply) { s.res.Replies = append(s.res.Replies, r) }
+
+func (s *step) say(t Text) { s.send(Reply{Text: []Text{t}}) }
+
+func (s *step) toast(t Text) { s.res.Toast = &t }
+
+// reask sends the current question again as a new message. After the
+// intake there is no question: the menu answers. The thanks for saving,
+// with its promise of a call, is said once, when the answers are saved:
+// days later, after the case was closed, it no longer holds.
+func (s *step) reask() {
+	switch {
+	case s.c.Paused():
+		s.send(s.resumeQuestion())
+	case s.state() == Done:
+		s.send(s.menu())
+	default:
+		s.send(s.ask())
+	}
+}
+
+// state is the current state: the machine's during a step.
+func (s *step) state() string {
+	if s.m != nil {
+		return s.m.Current()
+	}
+	return s.c.State
+}
+
+// footer is the row every question has: Back and talk to a person.
+func (s *step) footer(back bool) []Button {
+	row := []Button{}
+	if back {
+		row = append(row, s.btn("button.back", "b"))
+	}
+	return append(row, Button{Label: T("button.person"), Payload: personPayload()})
+}
