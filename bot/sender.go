@@ -629,7 +629,7 @@ func (b *Bot) api(ctx context.Context, o *out, thread int) (int, error) {
 			return 0, herr
 		}
 		text := b.render.loc.Message(b.cfg.GroupLang, "case.held", map[string]any{"Count": n}, n)
-		show := inlineButton{Text: b.gl("case.button.show_held", nil), Data: fmt.Sprintf("C:held:%d", o.Case)}
+		show := inlineButton{Text: b.gl("case.button.show_held", nil), Data: staff.CasePayload("held", o.Case)}
 		msg, err = b.tg.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: o.ChatID, MessageThreadID: thread, Text: text,
 			ReplyMarkup: markup(out{Inline: [][]inlineButton{{show}}})})
 	case "topic_close":

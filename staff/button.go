@@ -2,7 +2,6 @@ package staff
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -15,18 +14,24 @@ import (
 // notice's button brings in.
 const showHeld = 20
 
+// CasePayload is the data of a case's button, "C:<action>:<case>[:<arg>]":
+// every case button is built here and read by Button, the one grammar of
+// the coordinators' buttons (the families' is flows' payload.go).
+func CasePayload(action string, caseID int64, arg ...string) string {
+	return strings.Join(append([]string{"C", action, strconv.FormatInt(caseID, 10)}, arg...), ":")
+}
+
 // CaseKeys are the buttons of a case's summary.
 func CaseKeys(c polku.Case) [][]Button {
-	id := fmt.Sprint(c.ID)
-	card := Button{Label: L("case.button.card", nil), Data: "C:card:" + id}
+	card := Button{Label: L("case.button.card", nil), Data: CasePayload("card", c.ID)}
 	if c.Status == polku.CaseClosed {
 		return [][]Button{{card}}
 	}
-	claim := Button{Label: L("case.button.claim", nil), Data: "C:claim:" + id}
+	claim := Button{Label: L("case.button.claim", nil), Data: CasePayload("claim", c.ID)}
 	if c.ClaimedBy != 0 {
-		claim = Button{Label: L("case.button.release", map[string]any{"Name": c.ClaimedName}), Data: "C:release:" + id}
+		claim = Button{Label: L("case.button.release", map[string]any{"Name": c.ClaimedName}), Data: CasePayload("release", c.ID)}
 	}
-	return [][]Button{{claim}, {card, {Label: L("case.button.close", nil), Data: "C:close:" + id}}}
+	return [][]Button{{claim}, {card, {Label: L("case.button.close", nil), Data: CasePayload("close", c.ID)}}}
 }
 
 // Button handles a press on a case's buttons ("C:action:case[:arg]") and
@@ -109,9 +114,9 @@ func (s *Coordinators) Button(ctx context.Context, tx Tx, in Input) ([]Message, 
 		}
 		var rows [][]Button
 		for _, o := range polku.Outcomes {
-			rows = append(rows, []Button{{Label: L("outcome."+string(o), nil), Data: fmt.Sprintf("C:out:%d:%s", c.ID, o)}})
+			rows = append(rows, []Button{{Label: L("outcome."+string(o), nil), Data: CasePayload("out", c.ID, string(o))}})
 		}
-		rows = append(rows, []Button{{Label: L("case.button.cancel", nil), Data: fmt.Sprintf("C:keys:%d", c.ID)}})
+		rows = append(rows, []Button{{Label: L("case.button.cancel", nil), Data: CasePayload("keys", c.ID)}})
 		return []Message{keys(rows)}, L("coord.choose_outcome", nil), nil
 	case "out":
 		outcome := polku.Outcome(arg(parts, 3))
