@@ -155,6 +155,9 @@ type Message struct {
 	// Poster is a referral code's poster to send as a file, with Lines
 	// as its caption.
 	Poster *Poster
+	// Report is a managers' report of the period to build and send Here:
+	// its picture with the summary as caption, and its workbook.
+	Report *Period
 }
 
 // Button is a button of a message: its label and what pressing it sends.

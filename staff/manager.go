@@ -1,0 +1,138 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+)
+
+// The service's managers ask for the report of a period: /report (this
+// month so far), /report 2026-11, /report 2026-01..2026-06; and get last
+// month's on the first weekday of each month. Who is a manager (named in
+// the configuration, or a member of the managers' group) is the adapter's
+// to say, as it asks Telegram; staff decides the period, refuses anyone
+// else, and audits every report asked, refused ones too. The report
+// itself (figures, pictures, the workbook) is built by the adapter from
+// the Message's Report.
+
+// ManagerTx is what the managers' side needs of the store.
+type ManagerTx interface {
+	Audit(ctx context.Context, who int64, action string, caseID int64, detail string) error
+}
+
+// Period is a run of whole months, First to Last, both included, each
+// written as "2006-01".
+type Period struct{ First, Last string }
+
+// String is the period as the audit and the report write it: "2026-11" or
+// "2026-01..2026-06".
+func (p Period) String() string {
+	if p.Last == p.First {
+		return p.First
+	}
+	return p.First + ".." + p.Last
+}
+
+// MaxMonths is the longest period one report covers: two years, what the
+// statistics keep beside each other.
+const MaxMonths = 24
+
+// Why a period is refused.
+var (
+	ErrPeriodFormat = errors.New("not a month or a run of months")
+	ErrPeriodFuture = errors.New("a month that has not begun")
+	ErrPeriodOrder  = errors.New("the first month after the last")
+	ErrPeriodLong   = errors.New("longer than MaxMonths")
+)
+
+// ParsePeriod reads the argument of /report at now (in the service's time
+// zone): "" is this month so far, "2026-11" one month, "2026-01..2026-06"
+// a run of months (an en dash or a hyphen between them works too).
+func ParsePeriod(arg string, now time.Time) (Period, error) {
+	this := now.Format("2006-01")
+	arg = strings.TrimSpace(arg)
+	if arg == "" {
+		return Period{this, this}, nil
+	}
+	first, last, ok := cutRange(arg)
+	if !ok {
+		first, last = arg, arg
+	}
+	f, err1 := time.Parse("2006-01", strings.TrimSpace(first))
+	l, err2 := time.Parse("2006-01", strings.TrimSpace(last))
+	switch {
+	case err1 != nil || err2 != nil:
+		return Period{}, ErrPeriodFormat
+	case l.Before(f):
+		return Period{}, ErrPeriodOrder
+	case l.Format("2006-01") > this:
+		return Period{}, ErrPeriodFuture
+	case months(f, l) > MaxMonths:
+		return Period{}, ErrPeriodLong
+	}
+	return Period{f.Format("2006-01"), l.Format("2006-01")}, nil
+}
+
+// cutRange splits "A..B", "A–B" or "A - B" (months are written with a
+// hyphen too, so a hyphen separates only with spaces or between two
+// whole months).
+func cutRange(s string) (string, string, bool) {
+	for _, sep := range []string{"..", "–", "—", " - "} {
+		if a, b, ok := strings.Cut(s, sep); ok {
+			return a, b, true
+		}
+	}
+	if len(s) == len("2006-01-2006-01") && s[7] == '-' {
+		return s[:7], s[8:], true
+	}
+	return "", "", false
+}
+
+// months is how many months f to l covers, both included.
+func months(f, l time.Time) int {
+	return (l.Year()-f.Year())*12 + int(l.Month()-f.Month()) + 1
+}
+
+// LastMonth is the month before now's.
+func LastMonth(now time.Time) Period {
+	m := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location()).AddDate(0, -1, 0).Format("2006-01")
+	return Period{m, m}
+}
+
+// FirstWeekday reports whether now falls on the first Monday to Friday of
+// its month, when last month's report is sent by itself.
+func FirstWeekday(now time.Time) bool {
+	d := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, 1)
+	}
+	return now.Day() == d.Day()
+}
+
+// Managers is what the service's managers do.
+type Managers struct {
+	// now is the service's clock, in its time zone.
+	now func() time.Time
+}
+
+// NewManagers returns the managers' side on the service's clock, in its
+// time zone.
+func NewManagers(now func() time.Time) *Managers { return &Managers{now: now} }
+
+// Report answers /report of in.User, who is a manager when manager is
+// set: a Message whose Report is the period asked, or why none is made.
+func (m *Managers) Report(ctx context.Context, tx ManagerTx, in Input, manager bool) ([]Message, error) {
+	if !manager {
+		return []Message{say(L("manager.not_manager", nil))}, tx.Audit(ctx, in.User, "report_refused", 0, "")
+	}
+	p, err := ParsePeriod(in.Arg, m.now())
+	if err != nil {
+		id := map[error]string{
+			ErrPeriodFormat: "manager.period_format", ErrPeriodFuture: "manager.period_future",
+			ErrPeriodOrder: "manager.period_order", ErrPeriodLong: "manager.period_long",
+		}[err]
+		return []Message{say(L(id, map[string]any{"Max": MaxMonths}))}, nil
+	}
+	return []Message{{To: Here, Report: &p}}, tx.Audit(ctx, in.User, "report", 0, p.String())
+}

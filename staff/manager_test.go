@@ -1,0 +1,113 @@
+package staff_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"polku/staff"
+)
+
+func TestParsePeriod(t *testing.T) {
+	helsinki, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1 December 2026 at 00:30 in Helsinki is still November in UTC: the
+	// month is the service's.
+	now := time.Date(2026, 12, 1, 0, 30, 0, 0, helsinki)
+	for _, tc := range []struct {
+		arg  string
+		want staff.Period
+		err  error
+	}{
+		{"", staff.Period{First: "2026-12", Last: "2026-12"}, nil},
+		{"  2026-11 ", staff.Period{First: "2026-11", Last: "2026-11"}, nil},
+		{"2026-01..2026-06", staff.Period{First: "2026-01", Last: "2026-06"}, nil},
+		{"2026-01–2026-06", staff.Period{First: "2026-01", Last: "2026-06"}, nil},
+		{"2026-01 - 2026-06", staff.Period{First: "2026-01", Last: "2026-06"}, nil},
+		{"2026-01-2026-06", staff.Period{First: "2026-01", Last: "2026-06"}, nil},
+		{"2025-01..2026-12", staff.Period{First: "2025-01", Last: "2026-12"}, nil},
+		{"2024-12..2026-12", staff.Period{}, staff.ErrPeriodLong},
+		{"2027-01", staff.Period{}, staff.ErrPeriodFuture},
+		{"2026-06..2026-01", staff.Period{}, staff.ErrPeriodOrder},
+		{"2026-13", staff.Period{}, staff.ErrPeriodFormat},
+		{"november", staff.Period{}, staff.ErrPeriodFormat},
+		{"2026-11..", staff.Period{}, staff.ErrPeriodFormat},
+		{"2026-11-05", staff.Period{}, staff.ErrPeriodFormat},
+	} {
+		got, err := staff.ParsePeriod(tc.arg, now)
+		if got != tc.want || err != tc.err {
+			t.Errorf("ParsePeriod(%q) = %v, %v; want %v, %v", tc.arg, got, err, tc.want, tc.err)
+		}
+	}
+}
+
+func TestPeriodString(t *testing.T) {
+	if got := (staff.Period{First: "2026-11", Last: "2026-11"}).String(); got != "2026-11" {
+		t.Errorf("one month: %q", got)
+	}
+	if got := (staff.Period{First: "2026-01", Last: "2026-06"}).String(); got != "2026-01..2026-06" {
+		t.Errorf("a run: %q", got)
+	}
+}
+
+func TestLastMonthAndFirstWeekday(t *testing.T) {
+	helsinki, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, helsinki) }
+	if got := staff.LastMonth(at(2027, 1, 4)); got != (staff.Period{First: "2026-12", Last: "2026-12"}) {
+		t.Errorf("last month in January: %v", got)
+	}
+	// August 2026 begins on a Saturday: its first weekday is Monday 3rd.
+	for d, want := range map[int]bool{1: false, 2: false, 3: true, 4: false} {
+		if got := staff.FirstWeekday(at(2026, 8, d)); got != want {
+			t.Errorf("FirstWeekday(2026-08-%02d) = %v, want %v", d, got, want)
+		}
+	}
+	if !staff.FirstWeekday(at(2026, 12, 1)) {
+		t.Error("Tuesday 1 December 2026 is its month's first weekday")
+	}
+}
+
+// audits records what the managers' side audits.
+type audits struct{ got []string }
+
+func (a *audits) Audit(_ context.Context, who int64, action string, _ int64, detail string) error {
+	a.got = append(a.got, action+" "+detail)
+	return nil
+}
+
+func TestManagersReport(t *testing.T) {
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	m := staff.NewManagers(func() time.Time { return now })
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		arg     string
+		manager bool
+		want    []staff.Message
+		audited []string
+	}{
+		{"not a manager", "2026-11", false, []staff.Message{{Lines: []staff.Line{staff.L("manager.not_manager", nil)}}}, []string{"report_refused "}},
+		{"last month", "2026-11", true, []staff.Message{{Report: &staff.Period{First: "2026-11", Last: "2026-11"}}}, []string{"report 2026-11"}},
+		{"a run", "2026-01..2026-06", true, []staff.Message{{Report: &staff.Period{First: "2026-01", Last: "2026-06"}}}, []string{"report 2026-01..2026-06"}},
+		{"the future", "2027-02", true, []staff.Message{{Lines: []staff.Line{staff.L("manager.period_future", map[string]any{"Max": staff.MaxMonths})}}}, nil},
+		{"nonsense", "last year", true, []staff.Message{{Lines: []staff.Line{staff.L("manager.period_format", map[string]any{"Max": staff.MaxMonths})}}}, nil},
+	} {
+		a := &audits{}
+		got, err := m.Report(ctx, a, staff.Input{User: 42, Command: "report", Arg: tc.arg}, tc.manager)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
+		if !reflect.DeepEqual(a.got, tc.audited) {
+			t.Errorf("%s: audited %q, want %q", tc.name, a.got, tc.audited)
+		}
+	}
+}
