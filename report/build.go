@@ -315,6 +315,11 @@ func side(d Data, f Figures, groups []group, p Period) sideOf {
 		return p.Cells[i][j]
 	}
 	table := func(row func(a *Area) []int) sdc.Table {
+		if n == 0 {
+			// A service without figures: one empty row gives the
+			// table its columns, and its totals are all 0.
+			return sdc.Table{row(NewArea())}
+		}
 		t := make(sdc.Table, n)
 		for i, a := range areas {
 			t[i] = row(a)
