@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"polku/report"
@@ -101,6 +102,61 @@ func TestBuildProtectsEveryCell(t *testing.T) {
 				checkReport(t, report.Build(sample(seed, municipalities, size)))
 				if t.Failed() {
 					t.Fatalf("size %d, seed %d, %d municipalities", size, seed, municipalities)
+				}
+			}
+		}
+	}
+}
+
+// A service that measures no wellbeing has no wellbeing sheet, and one
+// without costs no costs sheet; the instrument is the report's, named in
+// the methods, so the scores of two instruments never meet in one report.
+func TestTopics(t *testing.T) {
+	topics := func(r report.Report) []string {
+		var ids []string
+		for _, tp := range r.Topics {
+			ids = append(ids, tp.ID)
+		}
+		return ids
+	}
+	d := sample(1, 3, 20)
+	if got, want := topics(report.Build(d)), []string{"reach", "participation", "cases", "wellbeing", "costs"}; !slices.Equal(got, want) {
+		t.Errorf("topics %v, want %v", got, want)
+	}
+	d.Instrument, d.Costs = "", report.Costs{}
+	if got, want := topics(report.Build(d)), []string{"reach", "participation", "cases"}; !slices.Equal(got, want) {
+		t.Errorf("without wellbeing and costs: topics %v, want %v", got, want)
+	}
+	if r := report.Build(d); r.Instrument != "" {
+		t.Errorf("instrument %q", r.Instrument)
+	}
+}
+
+// Three shares of one group (better, unchanged, worse) never show two of
+// three, which would give the third.
+func TestChangeSharesNotTwoOfThree(t *testing.T) {
+	for size := 1; size <= 25; size++ {
+		for seed := range uint64(10) {
+			r := report.Build(sample(seed, 3, size))
+			for _, tp := range r.Topics {
+				for _, tb := range tp.Tables {
+					if tb.ID != "wellbeing" && tb.ID != "attendance" {
+						continue
+					}
+					n := len(tb.Columns)
+					for _, row := range tb.Rows {
+						for p := range 2 { // the period, the previous one
+							hidden := 0
+							for k := n - 6 + p; k < n; k += 2 {
+								if !row.Cells[k].Shown() {
+									hidden++
+								}
+							}
+							if hidden == 1 {
+								t.Fatalf("size %d seed %d %s: one of the three shares hidden", size, seed, tb.ID)
+							}
+						}
+					}
 				}
 			}
 		}

@@ -14,14 +14,8 @@ import (
 func sample(seed uint64, municipalities, size int) report.Data {
 	r := rand.New(rand.NewPCG(seed, 7))
 	n := func() int { return r.IntN(size + 1) }
-	d := report.Data{
-		Period:     report.Period{First: "2026-11", Last: "2026-11"},
-		Previous:   report.Period{First: "2026-10", Last: "2026-10"},
-		Instrument: report.WHO5,
-		Costs:      report.Costs{Monthly: 500000, PerSession: 4000, PerVisit: 1500, StaffHours: 20, HourlyRate: 3500},
-		Now:        report.Figures{},
-		Before:     report.Figures{},
-	}
+	d := empty(report.Period{First: "2026-11", Last: "2026-11"}, report.Period{First: "2026-10", Last: "2026-10"},
+		report.Costs{Monthly: 500000, PerSession: 4000, PerVisit: 1500, StaffHours: 20, HourlyRate: 3500})
 	orgs := []string{"Nature school", "Art house", "Sports club", ""}
 	refs := []string{"School nurse", "Child welfare", ""}
 	for _, f := range []report.Figures{d.Now, d.Before} {
@@ -78,4 +72,12 @@ func sample(seed uint64, municipalities, size int) report.Data {
 		}
 	}
 	return d
+}
+
+// empty is the Data of a WHO-5 service with costs, without figures yet.
+func empty(period, previous report.Period, costs report.Costs) report.Data {
+	return report.Data{
+		Period: period, Previous: previous, Instrument: report.WHO5, Costs: costs,
+		Now: report.Figures{}, Before: report.Figures{},
+	}
 }
