@@ -175,16 +175,7 @@ func keysOf(d Data) keys {
 		}
 		return append(out, rest...)
 	}
-	var bands, cats, outcomes []string
-	for _, b := range polku.AgeBands {
-		bands = append(bands, string(b))
-	}
-	for _, c := range polku.Categories {
-		cats = append(cats, string(c))
-	}
-	for _, o := range polku.Outcomes {
-		outcomes = append(outcomes, string(o))
-	}
+	bands, cats, outcomes := names(polku.AgeBands), names(polku.Categories), names(polku.Outcomes)
 	return keys{
 		bands:     seen(func(a *Area) []string { return slices.Collect(maps.Keys(a.Families)) }, bands),
 		referrals: seen(func(a *Area) []string { return slices.Collect(maps.Keys(a.Referrals)) }, nil),
@@ -206,40 +197,39 @@ func keysOf(d Data) keys {
 	}
 }
 
-func bandLabel(k string) Label {
-	if k == "" {
-		return Label{ID: "report.unknown"}
+// names are the values of one of the domain's lists, as the report's
+// keys.
+func names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
 	}
-	return Label{ID: "age." + k}
+	return out
 }
 
-func referralLabel(k string) Label {
-	if k == "" {
-		return Label{ID: "report.no_referral"}
+// labeller names the values of a dimension: the message prefix + value
+// for a value of known, or the value itself where prefix is "" (a name);
+// the message none for "" and for a value not in known (known nil: any
+// value is known).
+func labeller(prefix string, known []string, none string) func(string) Label {
+	return func(k string) Label {
+		switch {
+		case k == "" || known != nil && !slices.Contains(known, k):
+			return Label{ID: none}
+		case prefix == "":
+			return Label{Text: k}
+		}
+		return Label{ID: prefix + k}
 	}
-	return Label{Text: k}
 }
 
-func categoryLabel(k string) Label {
-	if k == "" || !slices.Contains(polku.Categories, polku.Category(k)) {
-		return Label{ID: "report.unknown"}
-	}
-	return Label{ID: "category." + k}
-}
-
-func organiserLabel(k string) Label {
-	if k == "" {
-		return Label{ID: "report.unknown"}
-	}
-	return Label{Text: k}
-}
-
-func outcomeLabel(k string) Label {
-	if k == "" || !slices.Contains(polku.Outcomes, polku.Outcome(k)) {
-		return Label{ID: "report.no_outcome"}
-	}
-	return Label{ID: "outcome." + k}
-}
+var (
+	bandLabel      = labeller("age.", names(polku.AgeBands), "report.unknown")
+	referralLabel  = labeller("", nil, "report.no_referral")
+	categoryLabel  = labeller("category.", names(polku.Categories), "report.unknown")
+	organiserLabel = labeller("", nil, "report.unknown")
+	outcomeLabel   = labeller("outcome.", names(polku.Outcomes), "report.no_outcome")
+)
 
 // columns are protected figures by name, a cell for each row of a table,
 // the total last.
