@@ -67,10 +67,10 @@ func statOf(kind Kind, v sdc.Value, nc sdc.Cell, n int) Cell {
 	return Cell{Kind: kind, X: v.X, N: n}
 }
 
-// per is a cost divided by a protected count: the cost is known, so the
+// perCell is a cost divided by a protected count: the cost is known, so the
 // cost per family would give the count away; it is shown only where the
 // count is, and is not 0.
-func per(cost float64, nc sdc.Cell) Cell {
+func perCell(cost float64, nc sdc.Cell) Cell {
 	switch {
 	case !nc.Shown():
 		return Cell{Kind: KindMoney, Why: nc.Why}
