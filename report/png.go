@@ -53,11 +53,11 @@ func PNG(w Words, r Report, lang string) ([]byte, error) {
 func chart(w Words, r Report, lang string, ch Chart) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = say(w, lang, ch.Title)
-	p.Title.TextStyle.Font.Size = vg.Points(18)
+	p.Title.TextStyle.Font.Size = vg.Points(22)
 	p.Title.Padding = vg.Points(8)
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Tick.Label.Font.Size = vg.Points(13)
-		a.Label.TextStyle.Font.Size = vg.Points(13)
+		a.Tick.Label.Font.Size = vg.Points(16)
+		a.Label.TextStyle.Font.Size = vg.Points(16)
 	}
 	p.X.Min = 0
 	p.X.Tick.Marker = ticks{lang}
@@ -71,8 +71,8 @@ func chart(w Words, r Report, lang string, ch Chart) (*plot.Plot, error) {
 	}
 	p.NominalY(groups...)
 	p.Legend.Top = true
-	p.Legend.TextStyle.Font.Size = vg.Points(13)
-	width := vg.Points(min(22, 180/float64(len(groups))))
+	p.Legend.TextStyle.Font.Size = vg.Points(16)
+	width := vg.Points(min(26, 200/float64(len(groups))))
 	top := 0.0
 	var legend [2]*plotter.BarChart
 	for s, cells := range [][]Cell{ch.Before, ch.Now} {
@@ -110,7 +110,7 @@ func chart(w Words, r Report, lang string, ch Chart) (*plot.Plot, error) {
 			return nil, err
 		}
 		for i := range l.TextStyle {
-			l.TextStyle[i].Font.Size = vg.Points(12)
+			l.TextStyle[i].Font.Size = vg.Points(16)
 			l.TextStyle[i].YAlign = draw.YCenter
 		}
 		l.Offset = vg.Point{Y: offset}
@@ -118,10 +118,9 @@ func chart(w Words, r Report, lang string, ch Chart) (*plot.Plot, error) {
 	}
 	p.Legend.Add(r.Period.String(), legend[1])
 	p.Legend.Add(r.Previous.String(), legend[0])
-	// Room on the right for the figure at the end of the longest bar.
-	p.X.Max = max(1, top*1.25)
-	p.Legend.Left = false
-	p.Legend.YOffs = vg.Points(18)
+	// Room on the right for the figure at the end of the longest bar,
+	// and for the legend above it.
+	p.X.Max = max(1, top*1.5)
 	return p, nil
 }
 
