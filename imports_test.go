@@ -200,6 +200,26 @@ var importRules = []struct {
 		},
 	},
 	{
+		pkg: "polku/report",
+		// The managers' report, pure: figures in (report.Data, filled by
+		// the store), protected by sdc, out as PNG (gonum/plot), XLSX
+		// (excelize), CSV and text; its words come through its own Words
+		// interface, which *locales.Bundle satisfies.
+		may: []string{
+			"polku", "polku/report/sdc", "golang.org/x/text/...",
+			"gonum.org/v1/plot/...", "gonum.org/v1/gonum/...", "github.com/xuri/excelize/v2/...",
+		},
+		bans: []importBan{
+			{dep: "github.com/go-telegram/...", why: "the report returns bytes; sending them is the bot's"},
+			{dep: "github.com/jackc/...", why: "the report is built from Data the store fills; SQL is store's"},
+			{dep: "database/sql", why: "the report is built from Data the store fills; SQL is store's"},
+			{dep: "polku/store", why: "the store fills report.Data; the report knows nothing of it"},
+			{dep: "polku/bot", why: "imports point one way: bot → report"},
+			{dep: "polku/locales", why: "the report's words come through its Words interface, so it renders in any language it is handed"},
+			{dep: "github.com/nicksnyder/go-i18n/...", why: "the report's words come through its Words interface"},
+		},
+	},
+	{
 		pkg:  "polku/internal/ical",
 		may:  nil,
 		bans: []importBan{{dep: "polku/...", why: "it owns the text format only; the caller fills an Event from the domain"}},
