@@ -58,6 +58,12 @@ func (s *step) answerWellbeingIntro(action string, _ []string) bool {
 	a := &s.c.Answers
 	switch action {
 	case "start":
+		if s.instrument() == polku.InstrumentOff {
+			// The service stopped asking while this question was
+			// open: it is passed by.
+			a.Wellbeing, a.Instrument = nil, ""
+			return s.advance("skip")
+		}
 		a.Wellbeing, a.Instrument = nil, s.instrument()
 		return s.fire("start")
 	case "skip":

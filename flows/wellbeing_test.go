@@ -192,3 +192,17 @@ func TestPrivacyNoticeTellsTheFollowUp(t *testing.T) {
 		}
 	}
 }
+
+// TestWellbeingTurnedOff: a family at the check's intro when the service
+// stops asking it is passed on, with nothing stored of a check.
+func TestWellbeingTurnedOff(t *testing.T) {
+	w := walkerWith(t, polku.InstrumentWHO5)
+	toWellbeing(w)
+	w.want(WellbeingIntro)
+	w.e = New(Config{Municipalities: []string{"Kuusamo", "Kalajoki"}, Wellbeing: polku.InstrumentOff})
+	w.press("wellbeing.start")
+	w.want(ContactChoice)
+	if w.c.Answers.Wellbeing != nil || w.c.Answers.Instrument != "" {
+		t.Errorf("answers %+v", w.c.Answers)
+	}
+}
