@@ -82,8 +82,9 @@ const (
 	ContactNone  Contact = "none"
 )
 
-// WellbeingStatements is how many statements the short wellbeing check has.
-// Their wording lives in the locales (wellbeing.s1 ... wellbeing.s4).
+// WellbeingStatements is how many statements Polku's own wellbeing check
+// (InstrumentOwn) has. Their wording lives in the locales (wellbeing.s1 ...
+// wellbeing.s4).
 const WellbeingStatements = 4
 
 // MaxFreeText bounds the optional free-text answer, in characters.
@@ -99,10 +100,13 @@ type Answers struct {
 	HelpText     string          `json:"help_text,omitempty"`
 	Needs        []Need          `json:"needs,omitempty"`
 	Languages    []string        `json:"languages,omitempty"`
-	// Wellbeing holds the 1–5 answers of the wellbeing check, in statement
-	// order; nil when the family skipped it.
-	Wellbeing []int   `json:"wellbeing,omitempty"`
-	Contact   Contact `json:"contact,omitempty"`
+	// Wellbeing holds the answers of the wellbeing check, in statement
+	// order, on the scale of its Instrument; nil when the family skipped
+	// it.
+	Wellbeing []int `json:"wellbeing,omitempty"`
+	// Instrument is what Wellbeing answers (see WellbeingInstrument).
+	Instrument Instrument `json:"instrument,omitempty"`
+	Contact    Contact    `json:"contact,omitempty"`
 	// Phone is set only from Telegram's share-contact button.
 	Phone string `json:"phone,omitempty"`
 }
@@ -140,18 +144,19 @@ func (a Answers) Validate() error {
 		}
 	}
 	if a.Wellbeing != nil {
-		// A check may be answered in part ("skip the rest"): the
-		// statements answered are the first ones.
-		if len(a.Wellbeing) > WellbeingStatements {
-			return Errorf(EINVALID, "too many wellbeing answers")
-		}
-		for _, v := range a.Wellbeing {
-			if v < 1 || v > 5 {
-				return Errorf(EINVALID, "wellbeing answer out of range")
-			}
-		}
+		return a.WellbeingInstrument().Check(a.Wellbeing)
 	}
 	return nil
+}
+
+// WellbeingInstrument is the instrument of the wellbeing answers: answers
+// kept from before instruments were chosen carry none, and are Polku's own
+// statements.
+func (a Answers) WellbeingInstrument() Instrument {
+	if a.Instrument == "" {
+		return InstrumentOwn
+	}
+	return a.Instrument
 }
 
 // Family is one family's record: everything personal hangs off its ID.

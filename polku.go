@@ -12,6 +12,7 @@
 //   - case.go: a family's conversation with the coordinators, its outcome
 //   - coordinator.go: a member of the coordinators' group
 //   - card.go: the wellbeing card
+//   - wellbeing.go: the wellbeing instruments (WHO-5, Polku's own), their scores
 //   - code.go: the codes of cards, referrals and providers' links
 //   - hours.go: the coordinators' office hours
 //   - safety.go: the safety words that make a message urgent

@@ -54,6 +54,10 @@ func (r renderer) export(lang string, x store.Export, now time.Time) string {
 		parts = append(parts, m("export.answers", map[string]any{"Answers": r.text(lang, flows.AnswersText(f.Answers))}))
 	}
 	for _, w := range x.Wellbeing {
+		if w.Instrument == polku.InstrumentWHO5 {
+			parts = append(parts, r.who5(lang, w, day(w.Taken)))
+			continue
+		}
 		lines := make([]string, len(w.Scores))
 		for i, score := range w.Scores {
 			lines[i] = m("export.wellbeing_line", map[string]any{"Statement": m("wellbeing.s"+strconv.Itoa(i+1), nil), "Score": score})
@@ -105,4 +109,19 @@ func (r renderer) export(lang string, x store.Export, now time.Time) string {
 		}
 	}
 	return strings.Join(append(parts, m("export.more", nil)), "\n\n")
+}
+
+// who5 words a set of WHO-5 answers: each statement with the answer the
+// family chose, and the score when all five were answered.
+func (r renderer) who5(lang string, w store.Wellbeing, day string) string {
+	m := func(id string, data map[string]any) string { return r.loc.Message(lang, id, data, nil) }
+	lines := make([]string, len(w.Scores))
+	for i, v := range w.Scores {
+		lines[i] = m("export.who5_line", map[string]any{"Statement": m("who5.s"+strconv.Itoa(i+1), nil), "Answer": m("who5.a"+strconv.Itoa(v), nil)})
+	}
+	t := m("export.who5", map[string]any{"Date": day, "Lines": strings.Join(lines, "\n")})
+	if score, ok := polku.InstrumentWHO5.Score(w.Scores); ok {
+		t += "\n" + m("export.who5_score", map[string]any{"Score": score})
+	}
+	return t
 }

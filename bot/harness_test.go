@@ -125,6 +125,10 @@ type harnessOptions struct {
 	cfg  Config
 	// hours are the coordinators' office hours (always open when empty).
 	hours string
+	// wellbeing is the intake's wellbeing instrument: Polku's own
+	// statements when empty, as every transcript written before the
+	// instrument could be chosen asks them.
+	wellbeing polku.Instrument
 	// start is when the rig's clock starts; zero is canonical.
 	start time.Time
 	// fault is the bot's fault hook (see Bot.fault).
@@ -259,7 +263,8 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	cfg.Hours = hours
 	cfg.Municipalities = []string{"Kuusamo", "Kalajoki"}
 	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
-		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}})
+		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"},
+		Wellbeing: o.wellbeing})
 	cfg.Token = fake.Token()
 	if cfg.APIURL == "" {
 		cfg.APIURL = fake.URL()
@@ -659,12 +664,16 @@ func (h *harness) stored(chat int64) string {
 		}
 		fmt.Fprintf(&b, "= family: lang=%s referral=%s consent=%s profile=%s\n", f.Lang, ref, f.ConsentVersion, profile)
 		if profile == "yes" {
-			wb := f.Answers.Wellbeing
-			f.Answers.Wellbeing = nil
+			wb, in := f.Answers.Wellbeing, f.Answers.WellbeingInstrument()
+			f.Answers.Wellbeing, f.Answers.Instrument = nil, ""
 			a, _ := json.Marshal(f.Answers)
 			fmt.Fprintf(&b, "= answers: %s\n", a)
-			if wb != nil {
+			switch {
+			case wb == nil:
+			case in == polku.InstrumentOwn:
 				fmt.Fprintf(&b, "= wellbeing baseline: %v\n", wb)
+			default:
+				fmt.Fprintf(&b, "= wellbeing baseline (%s): %v\n", in, wb)
 			}
 		}
 	}

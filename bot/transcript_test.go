@@ -25,7 +25,9 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //
 // A transcript is plain text:
 //
-//	# comment; "# telegram language: sv-FI" sets the family's language_code
+//	# comment; "# telegram language: sv-FI" sets the family's language_code;
+//	#   "# wellbeing: who5" (or own, off) the intake's wellbeing instrument,
+//	#   Polku's own statements when not given
 //	> text a family types, or /command
 //	> [Button label]            press the newest button with that label
 //	> [Button label] twice      a double tap (both presses arrive before any answer)
@@ -131,6 +133,13 @@ func replay(t *testing.T, file string, start time.Time) {
 	for _, l := range header {
 		if v, ok := strings.CutPrefix(l, "# office hours:"); ok {
 			opts.hours = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(l, "# wellbeing:"); ok {
+			in, err := polku.ParseInstrument(strings.TrimSpace(v))
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts.wellbeing = in
 		}
 	}
 	h := newHarness(t, opts)

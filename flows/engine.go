@@ -48,6 +48,11 @@ type Config struct {
 	// Crisis are the crisis lines told with the emergency number, as
 	// written in the configuration ("Name 0800 123 456").
 	Crisis []string
+	// Wellbeing is the instrument of the intake's wellbeing check. The
+	// zero value is Polku's own statements (what the intake asked before
+	// instruments could be chosen); main always sets it from
+	// POLKU_WELLBEING, whose default is WHO-5.
+	Wellbeing polku.Instrument
 }
 
 // Engine runs the intake for one deployment's configuration.
@@ -69,6 +74,9 @@ func New(cfg Config) *Engine {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
+	if cfg.Wellbeing == "" {
+		cfg.Wellbeing = polku.InstrumentOwn
+	}
 	return &Engine{cfg: cfg, safety: cfg.Safety.Matcher(Fold)}
 }
 
@@ -84,7 +92,7 @@ func (e *Engine) NewConversation(lang string, now time.Time) Conversation {
 func (e *Engine) Valid(c Conversation) bool {
 	return c.Flow == Intake && slices.Contains(States(), c.State) &&
 		slices.Contains(e.cfg.Languages, c.Lang) && c.Seq > 0 &&
-		c.Index >= 0 && c.Index < polku.WellbeingStatements
+		c.Index >= 0 && (c.Index == 0 || c.Index < c.Answers.WellbeingInstrument().Statements())
 }
 
 // step is the work of one Step call.
@@ -178,7 +186,7 @@ func (s *step) run() {
 // engine, so it is reported as a forged press rather than a broken state.
 func (s *step) fire(event string) bool {
 	from := s.m.Current()
-	err := s.m.Event(context.Background(), event)
+	err := s.m.Event(context.Background(), s.wellbeingOff(event))
 	var noTransition fsm.NoTransitionError
 	if err != nil && !errors.As(err, &noTransition) {
 		return false
@@ -197,7 +205,7 @@ func (s *step) fire(event string) bool {
 func (s *step) left(from string) {
 	now := s.m.Current()
 	if from == Wellbeing && now == WellbeingIntro {
-		s.c.Answers.Wellbeing = nil
+		s.c.Answers.Wellbeing, s.c.Answers.Instrument = nil, ""
 	}
 	if from == Phone && now != Phone && !s.keyboardGone {
 		s.send(Reply{Text: []Text{T("phone.closed")}, RemoveKeyboard: true})

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,6 +61,10 @@ var intakeEvents = func() fsm.Events {
 		{Name: "skip", Src: []string{WellbeingIntro, Wellbeing}, Dst: ContactChoice},
 		{Name: "start", Src: []string{WellbeingIntro}, Dst: Wellbeing},
 		{Name: "phone", Src: []string{ContactChoice}, Dst: Phone},
+		// A service that asks no wellbeing question (POLKU_WELLBEING=off)
+		// goes past it both ways; see wellbeingOff.
+		{Name: "next_no_wellbeing", Src: []string{Languages}, Dst: ContactChoice},
+		{Name: "back_no_wellbeing", Src: []string{ContactChoice}, Dst: Languages},
 		{Name: "confirm", Src: []string{Summary}, Dst: Done},
 		{Name: "change", Src: []string{Done}, Dst: Summary},
 		{Name: "return", Src: questions, Dst: Summary},
@@ -236,7 +239,7 @@ func (s *step) answerWelcome(action string, _ []string) bool {
 
 // The privacy notice: its summary, or in full ("read more").
 func (s *step) askPrivacy() Reply {
-	return Reply{Text: []Text{T("privacy.summary"), T("privacy.question")}, Inline: [][]Button{
+	return Reply{Text: append(s.notice("privacy.summary"), T("privacy.question")), Inline: [][]Button{
 		{s.btn("privacy.yes", "yes")},
 		{s.btn("privacy.more", "more"), s.btn("privacy.no", "no")},
 		s.footer(true),
@@ -244,10 +247,21 @@ func (s *step) askPrivacy() Reply {
 }
 
 func (s *step) askPrivacyMore() Reply {
-	return Reply{Text: []Text{T("privacy.full"), T("privacy.question")}, Inline: [][]Button{
+	return Reply{Text: append(s.notice("privacy.full"), T("privacy.question")), Inline: [][]Button{
 		{s.btn("privacy.yes", "yes"), s.btn("privacy.no", "no")},
 		s.footer(true),
 	}}
+}
+
+// notice is the privacy notice (its summary or in full) with, when the
+// service measures wellbeing with the WHO-5, what the follow-up asks and
+// that the answers go with the family's data.
+func (s *step) notice(id string) []Text {
+	t := []Text{T(id)}
+	if s.instrument() == polku.InstrumentWHO5 {
+		t = append(t, T("privacy.wellbeing"))
+	}
+	return t
 }
 
 func (s *step) answerPrivacy(action string, _ []string) bool {
@@ -477,69 +491,6 @@ func (s *step) helpText() {
 	}
 	s.c.Answers.HelpText = t
 	s.advance("next")
-}
-
-// The wellbeing check's introduction: start it, or skip it.
-func (s *step) askWellbeingIntro() Reply {
-	return s.question("wellbeing.intro", [][]Button{
-		{s.btn("wellbeing.start", "start")},
-		{s.btn("button.skip", "skip")},
-	})
-}
-
-func (s *step) answerWellbeingIntro(action string, _ []string) bool {
-	switch action {
-	case "start":
-		s.c.Answers.Wellbeing = nil
-		return s.fire("start")
-	case "skip":
-		s.c.Answers.Wellbeing = nil
-		return s.advance("skip")
-	}
-	return false
-}
-
-// The wellbeing check: statement Index+1 of them, on a 1–5 scale, or
-// skip the rest.
-func (s *step) askWellbeing() Reply {
-	row := make([]Button, 5)
-	for v := 1; v <= 5; v++ {
-		row[v-1] = Button{Label: Text{ID: "wellbeing.value", Data: map[string]any{"Value": v}}, Payload: s.pay("w", strconv.Itoa(v))}
-	}
-	return Reply{Text: []Text{{ID: "wellbeing.statement", Data: map[string]any{
-		"N": s.c.Index + 1, "Of": polku.WellbeingStatements, "Statement": T(fmt.Sprintf("wellbeing.s%d", s.c.Index+1)),
-	}}, T("wellbeing.scale")}, Inline: [][]Button{row, {s.btn("wellbeing.skip_rest", "skip")}, s.footer(true)}}
-}
-
-func (s *step) wellbeing(action string, args []string) bool {
-	a := &s.c.Answers
-	switch action {
-	case "skip":
-		// The rest is skipped: the statements before this one stay
-		// answered.
-		a.Wellbeing = a.Wellbeing[:min(s.c.Index, len(a.Wellbeing))]
-		if len(a.Wellbeing) == 0 {
-			a.Wellbeing = nil
-		}
-		return s.advance("skip")
-	case "w":
-		v, err := strconv.Atoi(arg(args, 0))
-		if err != nil || v < 1 || v > 5 {
-			return false
-		}
-		if len(a.Wellbeing) < s.c.Index {
-			s.c.Index = len(a.Wellbeing)
-		}
-		a.Wellbeing = append(a.Wellbeing[:s.c.Index:s.c.Index], v)
-		if s.c.Index+1 < polku.WellbeingStatements {
-			s.c.Index++
-			s.c.Seq++
-			s.send(s.ask())
-			return true
-		}
-		return s.advance("next")
-	}
-	return false
 }
 
 // How to be contacted: here in the chat, a phone call, or not at all.

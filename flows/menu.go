@@ -8,6 +8,9 @@ func (s *step) menu() Reply {
 	switch s.state() {
 	case Done:
 		rows = append(rows, []Button{s.btn("menu.change", "menu", "change")})
+		if r := s.resultButton(); r != nil {
+			rows = append(rows, r)
+		}
 	case Welcome, Privacy, PrivacyMore, Declined:
 		rows = append(rows, []Button{s.btn("menu.continue", "menu", "cont")})
 	default:
@@ -40,6 +43,8 @@ func (s *step) menuChoice(choice string) {
 		s.person()
 	case "card":
 		s.query(Query{Kind: QueryCard})
+	case "result":
+		s.result()
 	case "lang":
 		s.send(s.languagePicker())
 	case "privacy":

@@ -143,7 +143,7 @@ func (s *step) button() {
 		return
 	case "more":
 		if s.c.State != Privacy {
-			s.send(Reply{Text: []Text{T("privacy.full")}})
+			s.send(Reply{Text: s.notice("privacy.full")})
 			return
 		}
 	}

@@ -11,7 +11,14 @@ import (
 // any answer can be changed, and the thanks once they are saved.
 
 // summary is the answers as one text, each line a localized piece.
-func (s *step) summary() Text { return AnswersText(s.c.Answers) }
+func (s *step) summary() Text {
+	t := AnswersText(s.c.Answers)
+	if s.instrument() == polku.InstrumentOff {
+		// No wellbeing question was asked: no line for it.
+		delete(t.Data, "Wellbeing")
+	}
+	return t
+}
 
 // AnswersText is a family's answers as one text, each line a localized piece:
 // what the family confirms, and what coordinators see when the family
@@ -42,12 +49,14 @@ func AnswersText(a polku.Answers) Text {
 	if w := Quotable(a.HelpText, polku.MaxFreeText); w != "" {
 		helpText = Text{ID: "summary.words", Data: map[string]any{"Words": w}}
 	}
+	// Whether the check was answered, never the answers nor a score:
+	// the coordinators see this text.
 	wellbeing := T("summary.wellbeing_skipped")
-	switch n := len(a.Wellbeing); {
-	case n >= polku.WellbeingStatements:
+	switch n, of := len(a.Wellbeing), a.WellbeingInstrument().Statements(); {
+	case n >= of:
 		wellbeing = T("summary.wellbeing_done")
 	case n > 0:
-		wellbeing = Text{ID: "summary.wellbeing_part", Data: map[string]any{"N": n, "Of": polku.WellbeingStatements}}
+		wellbeing = Text{ID: "summary.wellbeing_part", Data: map[string]any{"N": n, "Of": of}}
 	}
 	contact := any(none)
 	if a.Contact != "" {
@@ -97,7 +106,7 @@ func labels[V ~string](vs []V, prefix string) []Text {
 func (s *step) askSummary() Reply {
 	rows := [][]Button{{s.btn("summary.confirm", "ok")}}
 	var row []Button
-	for _, q := range editable {
+	for _, q := range s.editable() {
 		row = append(row, s.btn("summary.edit."+q, "e", q))
 		if len(row) == 2 {
 			rows = append(rows, row)
@@ -157,7 +166,7 @@ func (s *step) answerSummary(action string, args []string) bool {
 			s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: act("s", "0"), Fresh: true})
 		}
 		return true
-	case action == "e" && slices.Contains(editable, arg(args, 0)):
+	case action == "e" && slices.Contains(s.editable(), arg(args, 0)):
 		s.c.Editing = true
 		return s.fire("edit_" + arg(args, 0))
 	}
@@ -175,9 +184,11 @@ func (s *step) askDone() Reply {
 		t = append(t, T("done.contact_phone"))
 	}
 	t = append(t, T("done.next"))
-	return Reply{Text: t, Inline: [][]Button{
-		{{Label: T("menu.activities"), Payload: actNew("s", "0")}},
-		{s.btn("done.change", "change")}, s.footer(false)}}
+	rows := [][]Button{{{Label: T("menu.activities"), Payload: actNew("s", "0")}}}
+	if r := s.resultButton(); r != nil {
+		rows = append(rows, r)
+	}
+	return Reply{Text: t, Inline: append(rows, []Button{s.btn("done.change", "change")}, s.footer(false))}
 }
 
 func (s *step) answerDone(action string, _ []string) bool {

@@ -25,15 +25,15 @@ func (t *Tx) RecordConsent(ctx context.Context, lang, version, referral string) 
 }
 
 // SaveProfile stores confirmed answers as the family's profile. Wellbeing
-// answers, when given, are stored apart as the family's baseline (changed
-// answers before the first follow-up replace it). It reports whether this
-// was the family's first profile.
+// answers, when given, are stored apart as the family's baseline, with
+// their instrument (changed answers before the first follow-up replace
+// it). It reports whether this was the family's first profile.
 func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (bool, error) {
 	if err := a.Validate(); err != nil {
 		return false, err
 	}
-	scores := a.Wellbeing
-	a.Wellbeing = nil
+	scores, instrument := a.Wellbeing, a.WellbeingInstrument()
+	a.Wellbeing, a.Instrument = nil, ""
 	data, err := json.Marshal(a)
 	if err != nil {
 		return false, wrap(err, "save profile")
@@ -55,14 +55,14 @@ func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (boo
 	}
 	_, err = t.tx.Exec(ctx, `
 		WITH changed AS (
-			UPDATE wellbeing SET scores = $2, taken_at = $3
-			WHERE family_id = $1 AND kind = 'baseline' AND scores <> $2::smallint[]
+			UPDATE wellbeing SET scores = $2, taken_at = $3, instrument = $4
+			WHERE family_id = $1 AND kind = 'baseline' AND (scores <> $2::smallint[] OR instrument <> $4)
 			  AND NOT EXISTS (SELECT 1 FROM wellbeing WHERE family_id = $1 AND kind <> 'baseline')
 			RETURNING 1)
-		INSERT INTO wellbeing (family_id, kind, scores, taken_at)
-		SELECT $1, 'baseline', $2, $3
+		INSERT INTO wellbeing (family_id, kind, instrument, scores, taken_at)
+		SELECT $1, 'baseline', $4, $2, $3
 		WHERE NOT EXISTS (SELECT 1 FROM wellbeing WHERE family_id = $1 AND kind = 'baseline')`,
-		id, scores, t.db.Now())
+		id, scores, t.db.Now(), string(instrument))
 	return first, wrap(err, "save wellbeing")
 }
 
@@ -184,11 +184,12 @@ type Export struct {
 	Cards []polku.Card
 }
 
-// Wellbeing is one wellbeing check's answers, 1-5 per statement.
+// Wellbeing is one wellbeing check's answers, on its instrument's scale.
 type Wellbeing struct {
-	Kind   string
-	Scores []int
-	Taken  time.Time
+	Kind       string
+	Instrument polku.Instrument
+	Scores     []int
+	Taken      time.Time
 }
 
 // exportDoc is every personal table of a family in one document: all that
@@ -202,7 +203,7 @@ const exportDoc = `
 	SELECT json_build_object(
 		'exported_at', $2::timestamptz,
 		'family', to_jsonb(f) - 'id',
-		'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id)
+		'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'instrument', w.instrument, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id)
 			FROM wellbeing w WHERE w.family_id = f.id), '[]'),
 		'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone,
 				'status', c.status, 'created_at', c.created_at, 'closed_at', c.closed_at) ORDER BY c.id)
@@ -265,9 +266,10 @@ func export(ctx context.Context, q querier, chat int64, now time.Time) (Export, 
 			ProfileAt      *time.Time    `json:"profile_at"`
 		} `json:"family"`
 		Wellbeing []struct {
-			Kind   string    `json:"kind"`
-			Scores []int     `json:"scores"`
-			Taken  time.Time `json:"taken_at"`
+			Kind       string           `json:"kind"`
+			Instrument polku.Instrument `json:"instrument"`
+			Scores     []int            `json:"scores"`
+			Taken      time.Time        `json:"taken_at"`
 		} `json:"wellbeing"`
 		SignUps []struct {
 			Activity   polku.Localized    `json:"activity"`
@@ -307,7 +309,7 @@ func export(ctx context.Context, q querier, chat int64, now time.Time) (Export, 
 	for _, w := range d.Wellbeing {
 		x.Wellbeing = append(x.Wellbeing, Wellbeing(w))
 		if w.Kind == "baseline" {
-			x.Family.Answers.Wellbeing = w.Scores
+			x.Family.Answers.Wellbeing, x.Family.Answers.Instrument = w.Scores, w.Instrument
 		}
 	}
 	for _, s := range d.SignUps {
@@ -367,9 +369,10 @@ func familyOf(ctx context.Context, db querier, chat int64) (polku.Family, error)
 		}
 	}
 	var scores []int
-	err = db.QueryRow(ctx, `SELECT scores FROM wellbeing WHERE family_id = $1 AND kind = 'baseline'`, f.ID).Scan(&scores)
+	var instrument string
+	err = db.QueryRow(ctx, `SELECT scores, instrument FROM wellbeing WHERE family_id = $1 AND kind = 'baseline'`, f.ID).Scan(&scores, &instrument)
 	if err == nil {
-		f.Answers.Wellbeing = scores
+		f.Answers.Wellbeing, f.Answers.Instrument = scores, polku.Instrument(instrument)
 	} else if !errors.Is(err, pgx.ErrNoRows) {
 		return f, wrap(err, "family wellbeing")
 	}

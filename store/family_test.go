@@ -365,3 +365,34 @@ func TestContactRequestLifecycle(t *testing.T) {
 		t.Errorf("declining kept the family")
 	}
 }
+
+// TestSaveProfileInstrument: the baseline is stored with its instrument,
+// read back and exported with it; a baseline changed to another instrument
+// before any follow-up takes that instrument, so no row mixes them.
+func TestSaveProfileInstrument(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { return tx.RecordConsent(ctx, "en", "v1", "") })
+	a := answers()
+	a.Wellbeing, a.Instrument = []int{0, 3, 5, 2, 1}, polku.InstrumentWHO5
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { _, err := tx.SaveProfile(ctx, "en", a); return err })
+	if got := scalar[bool](t, db, `SELECT answers ? 'instrument' FROM families WHERE chat_id = 1`); got {
+		t.Error("the instrument is stored in the answers, not with the baseline")
+	}
+	if got := scalar[string](t, db, `SELECT instrument || ' ' || scores::text FROM wellbeing`); got != "who5 {0,3,5,2,1}" {
+		t.Errorf("wellbeing row %q", got)
+	}
+	f, err := db.Family(ctx, 1)
+	if err != nil || f.Answers.Instrument != polku.InstrumentWHO5 || !slices.Equal(f.Answers.Wellbeing, a.Wellbeing) {
+		t.Errorf("Family: %+v, %v", f.Answers, err)
+	}
+	x, err := db.Export(ctx, 1)
+	if err != nil || len(x.Wellbeing) != 1 || x.Wellbeing[0].Instrument != polku.InstrumentWHO5 || x.Family.Answers.Instrument != polku.InstrumentWHO5 {
+		t.Errorf("export: %+v, %v", x.Wellbeing, err)
+	}
+	own := answers() // no instrument: Polku's own statements
+	inTx(t, db, 1, func(ctx context.Context, tx *Tx) error { _, err := tx.SaveProfile(ctx, "en", own); return err })
+	if got := scalar[string](t, db, `SELECT string_agg(instrument || ' ' || scores::text, '; ') FROM wellbeing`); got != "own {2,3,4,5}" {
+		t.Errorf("wellbeing rows %q", got)
+	}
+}

@@ -68,7 +68,7 @@ var schema = map[string]map[string]column{
 	},
 	"wellbeing": {
 		"id": personal("family_id", key), "family_id": personal("family_id", key),
-		"kind": exported("family_id"), "scores": exported("family_id"), "taken_at": exported("family_id"),
+		"kind": exported("family_id"), "instrument": exported("family_id"), "scores": exported("family_id"), "taken_at": exported("family_id"),
 	},
 	"contact_requests": {
 		"id": personal("chat_id", key), "family_id": personal("chat_id", key), "chat_id": exported("chat_id"),

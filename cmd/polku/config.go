@@ -46,6 +46,8 @@ type config struct {
 	Retention      time.Duration
 	// DraftDays is how long a half-done intake keeps its answers.
 	DraftDays int
+	// Wellbeing is the intake's wellbeing instrument.
+	Wellbeing polku.Instrument
 	LogFormat string
 	LogLevel  string
 	Location  *time.Location
@@ -85,6 +87,7 @@ var variables = []variable{
 	{"POLKU_RESUME_AFTER", "6h", "After this pause a returning family is asked to continue or start over."},
 	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
 	{"POLKU_DRAFT_DAYS", "30", "Days a half-done intake keeps its answers; then the family starts afresh (1–365)."},
+	{"POLKU_WELLBEING", "who5", "The intake's wellbeing measure: who5 (the WHO-5 Well-Being Index), own (Polku's four statements) or off (none asked). See docs/wellbeing.md."},
 	{"POLKU_TIMEZONE", "Europe/Helsinki", "Time zone of dates shown to families and of reminders."},
 	{"POLKU_REMIND_DAY_BEFORE_AT", "18:00", "Local time of the reminder the day before a session, or off."},
 	{"POLKU_REMIND_BEFORE", "2h", "How long before a session the second reminder comes, or off."},
@@ -210,6 +213,11 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		DraftDays:     whole(get, &errs, "POLKU_DRAFT_DAYS", "30", 1, 365),
 		LogLevel:      get("POLKU_LOG_LEVEL", "info"),
 	}
+	in, err := polku.ParseInstrument(get("POLKU_WELLBEING", "who5"))
+	if err != nil {
+		errs = append(errs, fmt.Errorf("POLKU_WELLBEING: want who5, own or off, got %q", get("POLKU_WELLBEING", "who5")))
+	}
+	c.Wellbeing = in
 	c.Location, c.Reminders = reminders(get, &errs)
 	c.Coordinators = coordinators(get, c.Location, &errs)
 	if !slices.Contains(locales.Files(), c.Coordinators.GroupLang) {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"polku"
 )
 
 // strongSecret is a webhook secret the configuration accepts.
@@ -210,5 +212,20 @@ func TestProviderSettings(t *testing.T) {
 				t.Errorf("%+v: error %v does not say %q", bad, err, want)
 			}
 		}
+	}
+}
+
+// TestConfigWellbeing: the WHO-5 by default; own and off by name; anything
+// else is reported.
+func TestConfigWellbeing(t *testing.T) {
+	for value, want := range map[string]polku.Instrument{"": polku.InstrumentWHO5, "who5": polku.InstrumentWHO5, "own": polku.InstrumentOwn, "off": polku.InstrumentOff} {
+		c, err := parseConfig(serveEnv(map[string]string{"POLKU_WELLBEING": value}), false)
+		if err != nil || c.Wellbeing != want {
+			t.Errorf("POLKU_WELLBEING=%q: %v, %v; want %v", value, c.Wellbeing, err, want)
+		}
+	}
+	_, err := parseConfig(serveEnv(map[string]string{"POLKU_WELLBEING": "WHO-5"}), false)
+	if err == nil || !strings.Contains(err.Error(), `POLKU_WELLBEING: want who5, own or off, got "WHO-5"`) {
+		t.Errorf("POLKU_WELLBEING=WHO-5: %v", err)
 	}
 }

@@ -197,7 +197,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	}
 	co := cfg.Coordinators
 	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
-		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis})
+		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis, Wellbeing: cfg.Wellbeing})
 	return bot.New(bot.Config{
 		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: cfg.Senders,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst, GroupRate: groupRate, GroupBurst: groupBurst,
