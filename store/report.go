@@ -101,7 +101,7 @@ func reach(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 		SELECT s.municipality, s.kind, s.band, COALESCE(r.organisation, ''), sum(s.count)::int
 		FROM stats s LEFT JOIN referral_codes r ON r.code = s.referral
 		WHERE s.day >= $1 AND s.day < $2 AND s.kind IN ('`+kindFamily+`', '`+kindIntake+`')
-		GROUP BY 1, 2, 3, 4`, days...)
+		GROUP BY 1, 2, 3, 4 HAVING sum(s.count) <> 0`, days...)
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func participation(ctx context.Context, tx pgx.Tx, f Figures, days []any) error 
 		SELECT municipality, kind, category, organiser, sum(count)::int FROM stats
 		WHERE day >= $1 AND day < $2 AND kind IN ('`+kindSignUp+`', '`+kindAttended+`', '`+kindMove+`', '`+kindVisit+`',
 			'`+kindAttenders1+`', '`+kindAttenders3+`')
-		GROUP BY 1, 2, 3, 4`, days...)
+		GROUP BY 1, 2, 3, 4 HAVING sum(count) <> 0`, days...)
 	if err != nil {
 		return err
 	}
@@ -199,7 +199,7 @@ func casework(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 		SELECT municipality, kind, sum(count)::int FROM stats
 		WHERE day >= $1 AND day < $2
 		  AND (kind = '`+kindCaseOpened+`' OR kind LIKE '`+kindCaseClosed+`%' OR kind LIKE '`+kindFeedback+`%')
-		GROUP BY 1, 2`, days...)
+		GROUP BY 1, 2 HAVING sum(count) <> 0`, days...)
 	if err != nil {
 		return err
 	}
