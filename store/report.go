@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"polku"
 )
 
 // The figures of the managers' report, read from the anonymous statistics
@@ -193,13 +195,25 @@ func (db *DB) sessionsHeld(from, until time.Time) func(context.Context, pgx.Tx, 
 	}
 }
 
+// caseKinds are the kinds of the cases' counts: opened, closed by each
+// outcome, feedback by each score.
+var caseKinds = func() []string {
+	kinds := []string{kindCaseOpened}
+	for _, o := range polku.Outcomes {
+		kinds = append(kinds, kindCaseClosed+string(o))
+	}
+	for score := 1; score <= 5; score++ {
+		kinds = append(kinds, kindFeedback+strconv.Itoa(score))
+	}
+	return kinds
+}()
+
 // casework reads the cases opened, their outcomes and the feedback.
 func casework(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 	rows, err := tx.Query(ctx, `
 		SELECT municipality, kind, sum(count)::int FROM stats
-		WHERE day >= $1 AND day < $2
-		  AND (kind = '`+kindCaseOpened+`' OR kind LIKE '`+kindCaseClosed+`%' OR kind LIKE '`+kindFeedback+`%')
-		GROUP BY 1, 2 HAVING sum(count) <> 0`, days...)
+		WHERE day >= $1 AND day < $2 AND kind = ANY($3)
+		GROUP BY 1, 2 HAVING sum(count) <> 0`, append(days, caseKinds)...)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -285,4 +286,129 @@ func TestAggregatesHoldNoKey(t *testing.T) {
 		WHERE contype = 'f' AND (conrelid = ANY($1::regclass[]) OR confrelid = ANY($1::regclass[]))`, aggregates); n > 0 {
 		t.Errorf("%d foreign keys to or from the aggregates: erasure could reach them", n)
 	}
+}
+
+// seedReport fills the aggregates and the catalogue of a service of 23
+// municipalities with 100,000 families over the two years before end:
+// a new family each, four in five finishing the intake, ten sign-ups a
+// family, seven attendances, moves, card visits, 20,000 cases with their
+// outcomes, feedback and first answers, and a session a week of each of
+// 276 activities. Rows are as the counting makes them: summed by day and
+// dimensions and by month (the report's) or day (the older counts).
+func seedReport(b *testing.B, db *DB, end time.Time) {
+	b.Helper()
+	ctx := context.Background()
+	start := end.AddDate(-2, 0, 0)
+	days := int(end.Sub(start).Hours() / 24)
+	// Random picks of a day, a municipality and the dimensions, from
+	// generate_series; a row a summed group.
+	const pick = `
+		WITH e AS (
+			SELECT ($1::date + (random() * ($2 - 1))::int) AS day,
+				'M' || lpad((1 + (random() * 22)::int)::text, 2, '0') AS municipality,
+				(ARRAY['0-2', '3-6', '7-12', '13-17'])[1 + (random() * 3)::int] AS band,
+				CASE WHEN random() < 0.6 THEN '' ELSE 'ref' || (random() * 9)::int END AS referral,
+				(ARRAY['nature', 'art', 'music', 'crafts', 'culture', 'sport', 'animals', 'family'])[1 + (random() * 7)::int] AS category,
+				'organiser ' || (random() * 2)::int AS organiser
+			FROM generate_series(1, $3))`
+	for _, q := range []struct {
+		kind, cols string
+		n          int
+	}{
+		{kindFamily, "municipality, band, referral", 100_000},
+		{kindIntake, "municipality, band, referral", 80_000},
+		{kindSignUp, "municipality, category, organiser", 1_000_000},
+		{kindAttended, "municipality, category, organiser", 700_000},
+		{kindMove, "municipality, category, organiser", 50_000},
+		{kindVisit, "municipality, category, organiser", 100_000},
+		{kindAttenders1, "municipality", 60_000},
+		{kindAttenders3, "municipality", 20_000},
+		{kindCaseOpened, "municipality", 20_000},
+		{kindCaseClosed + "activities", "municipality", 8_000},
+		{kindCaseClosed + "no_need", "municipality", 8_000},
+		{kindFeedback + "4", "municipality", 10_000},
+		{"consent_given", "referral", 100_000},
+		{"signup_confirmed", "municipality, referral", 1_000_000},
+	} {
+		// The report's counts are kept by month, the older ones by day.
+		day := "date_trunc('month', day)::date"
+		if q.kind == "consent_given" || q.kind == "signup_confirmed" || strings.HasPrefix(q.kind, "case_") || strings.HasPrefix(q.kind, "feedback_") {
+			day = "day"
+		}
+		sql := pick + `
+			INSERT INTO stats (day, kind, ` + q.cols + `, count)
+			SELECT ` + day + `, '` + q.kind + `', ` + q.cols + `, count(*) FROM e GROUP BY 1, ` + q.cols
+		if _, err := db.pool.Exec(ctx, sql, start, days, q.n); err != nil {
+			b.Fatalf("%s: %v", q.kind, err)
+		}
+	}
+	_, err := db.pool.Exec(ctx, pick+`
+		INSERT INTO stat_values (month, kind, municipality, value, count)
+		SELECT date_trunc('month', day)::date, '`+valueFirstAnswer+`', municipality, (random() * 600)::int / 5 * 5, count(*)
+		FROM e GROUP BY 1, 3, 4 ON CONFLICT (month, kind, municipality, value) DO UPDATE SET count = stat_values.count + EXCLUDED.count`,
+		start, days, 20_000)
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, err = db.pool.Exec(ctx, `
+		WITH a AS (
+			INSERT INTO activities (organiser, external_id, municipality, status, data, updated_at)
+			SELECT 'organiser ' || o, m || '-' || c || '-' || o, m, 'scheduled',
+				json_build_object('organiser', 'organiser ' || o, 'external_id', m || '-' || c || '-' || o, 'municipality', m,
+					'categories', json_build_array(c), 'status', 'scheduled'), $1
+			FROM (SELECT 'M' || lpad(i::text, 2, '0') AS m FROM generate_series(1, 23) i) ms,
+				unnest(ARRAY['nature', 'art', 'culture', 'sport']) c, generate_series(0, 2) o
+			RETURNING id)
+		INSERT INTO sessions (activity_id, external_id, starts_at, ends_at, capacity, status)
+		SELECT a.id, w::text, $1 + w * interval '7 days', $1 + w * interval '7 days' + interval '2 hours', 20, 'scheduled'
+		FROM a, generate_series(0, 103) w`, start)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := db.pool.Exec(ctx, `ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkReportFigures reads a month's and a year's figures of a
+// service of 100,000 families and two years of aggregates (the report
+// wants all of its work under 2 s):
+//
+//	go test -run '^$' -bench ReportFigures -benchtime 20x ./store/
+func BenchmarkReportFigures(b *testing.B) {
+	db := newDB(b)
+	end := time.Date(2027, 12, 1, 0, 0, 0, 0, helsinki)
+	db.Now = func() time.Time { return end }
+	seedReport(b, db, end)
+	b.Logf("%d rows of stats, %d of stat_values, %d sessions",
+		scalarB[int](b, db, `SELECT count(*) FROM stats`), scalarB[int](b, db, `SELECT count(*) FROM stat_values`),
+		scalarB[int](b, db, `SELECT count(*) FROM sessions`))
+	for _, p := range []struct {
+		name        string
+		first, last time.Time
+	}{
+		{"month", end.AddDate(0, -1, 0), end.AddDate(0, -1, 0)},
+		{"year", end.AddDate(-1, 0, 0), end.AddDate(0, -1, 0)},
+	} {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				f, err := db.ReportFigures(context.Background(), p.first, p.last)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(f) < 23 {
+					b.Fatalf("figures of %d municipalities", len(f))
+				}
+			}
+		})
+	}
+}
+
+func scalarB[T any](b *testing.B, db *DB, sql string) T {
+	b.Helper()
+	var v T
+	if err := db.pool.QueryRow(context.Background(), sql).Scan(&v); err != nil {
+		b.Fatal(err)
+	}
+	return v
 }

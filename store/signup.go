@@ -97,7 +97,7 @@ func (t *Tx) signUp(ctx context.Context, sessionID int64, children, adults int, 
 	if err := count(ctx, t.tx, t.db.day(now), "signup_"+string(status), a.Municipality, family, 1); err != nil {
 		return "", polku.SignUp{}, err
 	}
-	if err := use(kindSignUp, t.db.day(s.Start), a).add(ctx, t.tx, 1); err != nil {
+	if err := use(kindSignUp, t.db.monthOf(s.Start), a).add(ctx, t.tx, 1); err != nil {
 		return "", polku.SignUp{}, err
 	}
 	su, err := signUp(ctx, t.tx, id)
@@ -216,7 +216,7 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 	if err := count(ctx, t.tx, t.db.day(now), "attended_"+string(a), municipality, family, 1); err != nil {
 		return err
 	}
-	// The report's attendances: of the session's day, and the month's
+	// The report's attendances: of the session's month, and the month's
 	// unique attenders, when "yes" was given or taken back.
 	yes := a == polku.Attended
 	if !yes && (was == nil || *was != string(polku.Attended)) {
@@ -230,7 +230,7 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 	if !yes {
 		delta = -1
 	}
-	if err := use(kindAttended, t.db.day(start), act).add(ctx, t.tx, delta); err != nil {
+	if err := use(kindAttended, t.db.monthOf(start), act).add(ctx, t.tx, delta); err != nil {
 		return err
 	}
 	return countAttenders(ctx, t.tx, t.db, family, municipality, start, yes)
@@ -361,13 +361,13 @@ func promote(ctx context.Context, tx pgx.Tx, a polku.Activity, now time.Time, r 
 }
 
 // countPromoted counts promotions made at now in the statistics: on
-// now's day, and for the report on the session's.
+// now's day, and for the report in the session's month.
 func countPromoted(ctx context.Context, q querier, db *DB, now time.Time, promoted []promotion) error {
 	for _, p := range promoted {
 		if err := count(ctx, q, db.day(now), "promoted", p.activity.Municipality, p.family, 1); err != nil {
 			return err
 		}
-		if err := use(kindMove, db.day(p.activity.Sessions[0].Start), p.activity).add(ctx, q, 1); err != nil {
+		if err := use(kindMove, db.monthOf(p.activity.Sessions[0].Start), p.activity).add(ctx, q, 1); err != nil {
 			return err
 		}
 	}

@@ -60,11 +60,13 @@ func count(ctx context.Context, q querier, day string, kind, municipality string
 	return wrap(err, "count")
 }
 
-// The kinds of the report's counts. Reach is counted on the day the
-// family consented; the use of a session on the session's day (so that a
+// The kinds of the report's counts, kept by month (on its first day): the
+// report is of months, and a month is less telling of a family than a
+// day, and keeps the rows few. Reach is counted in the month the family
+// first agreed; the use of a session in the session's month (so that a
 // month's sign-ups, attendances and sessions are of the same sessions);
-// card visits on the day of the visit; attenders on the first day of their
-// month.
+// card visits in the month of the visit. (The cases' counts are the
+// older daily ones that staff makes with Tx.Count.)
 const (
 	// kindFamily is a family that consented for the first time, by the
 	// municipality and youngest band of its first profile ('' until it
@@ -110,7 +112,8 @@ func youngest(a polku.Answers) string {
 	return ""
 }
 
-// use is the statistic of kind for an activity on day: by its
+// use is the statistic of kind for an activity on day (a month's first):
+// by its
 // municipality and by what participation is counted by (activityOf).
 func use(kind, day string, a polku.Activity) tally {
 	k := activityOf(a)
@@ -144,7 +147,7 @@ func (t *Tx) CountNewFamily(ctx context.Context) error {
 	if err != nil {
 		return wrap(err, "count family")
 	}
-	return tally{day: t.db.day(created), kind: kindFamily, referral: referral}.add(ctx, t.tx, 1)
+	return tally{day: t.db.monthOf(created), kind: kindFamily, referral: referral}.add(ctx, t.tx, 1)
 }
 
 // CountIntake counts that the chat's family finished its intake with the
@@ -163,7 +166,7 @@ func (t *Tx) CountIntake(ctx context.Context, a polku.Answers) error {
 	if err != nil {
 		return wrap(err, "count intake")
 	}
-	was := tally{day: t.db.day(created), kind: kindFamily, referral: referral}
+	was := tally{day: t.db.monthOf(created), kind: kindFamily, referral: referral}
 	now := was
 	now.municipality, now.band = municipalityOf(a.Municipality), youngest(a)
 	tag, err := t.tx.Exec(ctx, `
@@ -185,7 +188,7 @@ func (t *Tx) CountIntake(ctx context.Context, a polku.Answers) error {
 // CountVisit counts a wellbeing-card visit to an activity today; an
 // activity with only its Organiser is a visit the provider did not place.
 func (t *Tx) CountVisit(ctx context.Context, a polku.Activity) error {
-	return use(kindVisit, t.db.day(t.db.Now()), a).add(ctx, t.tx, 1)
+	return use(kindVisit, t.db.monthOf(t.db.Now()), a).add(ctx, t.tx, 1)
 }
 
 // Answered is told that a coordinator's message is on its way to the
@@ -211,7 +214,7 @@ func (db *DB) value(ctx context.Context, q querier, at time.Time, kind, municipa
 	_, err := q.Exec(ctx, `
 		INSERT INTO stat_values (month, kind, municipality, value, count) VALUES ($1, $2, $3, $4, 1)
 		ON CONFLICT (month, kind, municipality, value) DO UPDATE SET count = stat_values.count + 1`,
-		db.day(db.month(at)), kind, municipality, v)
+		db.monthOf(at), kind, municipality, v)
 	return wrap(err, "measure "+kind)
 }
 
@@ -220,6 +223,10 @@ func (db *DB) month(t time.Time) time.Time {
 	l := t.In(db.loc)
 	return time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, db.loc)
 }
+
+// monthOf is the first day of t's local month, as the report's counts are
+// kept.
+func (db *DB) monthOf(t time.Time) string { return db.day(db.month(t)) }
 
 // countAttenders keeps the month's unique attenders right after one of a
 // family's sign-ups (in a session of municipality starting at start) was
@@ -250,7 +257,7 @@ func countAttenders(ctx context.Context, q querier, db *DB, family int64, munici
 		k    int
 	}{{kindAttenders1, 1}, {kindAttenders3, 3}} {
 		if (before < at.k) != (n < at.k) {
-			if err := (tally{day: db.day(from), kind: at.kind, municipality: municipality}).add(ctx, q, delta); err != nil {
+			if err := (tally{day: db.monthOf(from), kind: at.kind, municipality: municipality}).add(ctx, q, delta); err != nil {
 				return err
 			}
 		}
