@@ -40,9 +40,9 @@ type ProviderTx interface {
 	// VerifyCard records a visit with a card and says what it was.
 	VerifyCard(ctx context.Context, code string, provider, activity int64) (card polku.Card, state polku.CardState, again bool, err error)
 	Count(ctx context.Context, kind, municipality string) error
-	// CountVisit counts a card visit to an activity for the report (one
-	// with only its Organiser when the provider did not say which).
-	CountVisit(ctx context.Context, a polku.Activity) error
+	// CountVisit counts a card visit to an organiser's activity for the
+	// report (0 when the provider did not say which).
+	CountVisit(ctx context.Context, organiser string, activity int64) error
 }
 
 // Providers is what providers do in their private chat.
@@ -194,11 +194,7 @@ func (p *Providers) Handle(ctx context.Context, tx ProviderTx, in Input) (ms []M
 		if err := tx.Count(ctx, "card_visit", ""); err != nil {
 			return nil, Line{}, true, err
 		}
-		visited := polku.Activity{Organiser: pr.Organiser}
-		if chosen != nil {
-			visited = *chosen
-		}
-		if err := tx.CountVisit(ctx, visited); err != nil {
+		if err := tx.CountVisit(ctx, pr.Organiser, actID); err != nil {
 			return nil, Line{}, true, err
 		}
 		lines = append(lines, L("verify.ok", map[string]any{"Activity": actTitle}))

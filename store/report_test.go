@@ -111,10 +111,10 @@ func TestReportFiguresSurviveErasure(t *testing.T) {
 
 	// A card visit, placed and not placed.
 	inTx(t, db, 501, func(ctx context.Context, tx *Tx) error {
-		if err := tx.CountVisit(ctx, su[0].Activity); err != nil {
+		if err := tx.CountVisit(ctx, "kuusamo-library", su[0].Activity.ID); err != nil {
 			return err
 		}
-		return tx.CountVisit(ctx, polku.Activity{Organiser: "kuusamo-sports"})
+		return tx.CountVisit(ctx, "kuusamo-sports", 0)
 	})
 
 	// Family 1 talks to a person: its case is answered after 30 minutes

@@ -185,9 +185,22 @@ func (t *Tx) CountIntake(ctx context.Context, a polku.Answers) error {
 	return now.add(ctx, t.tx, 1)
 }
 
-// CountVisit counts a wellbeing-card visit to an activity today; an
-// activity with only its Organiser is a visit the provider did not place.
-func (t *Tx) CountVisit(ctx context.Context, a polku.Activity) error {
+// CountVisit counts a wellbeing-card visit to an organiser's activity
+// today, by the activity's municipality and category; activity id 0 (or
+// one gone from the catalogue) is a visit the provider did not place, of
+// no municipality or category.
+func (t *Tx) CountVisit(ctx context.Context, organiser string, id int64) error {
+	a := polku.Activity{Organiser: organiser}
+	var data []byte
+	err := t.tx.QueryRow(ctx, `SELECT data FROM activities WHERE id = $1`, id).Scan(&data)
+	switch {
+	case err == nil:
+		if a, err = activity(id, data); err != nil {
+			return wrap(err, "count visit")
+		}
+	case !errors.Is(err, pgx.ErrNoRows):
+		return wrap(err, "count visit")
+	}
 	return use(kindVisit, t.db.monthOf(t.db.Now()), a).add(ctx, t.tx, 1)
 }
 
