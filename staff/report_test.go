@@ -14,7 +14,9 @@ import (
 
 // TestReportCounts: what coordinators and providers do is counted for the
 // managers' report where they do it: the case opened and its first answer
-// (the minutes within office hours; the second answer is not measured),
+// (the minutes within office hours; the second answer is not measured;
+// a case whose answers are shared after it opened moves to their
+// municipality),
 // its outcome by the case's municipality, and a card visit by the
 // activity's category and organiser.
 func TestReportCounts(t *testing.T) {
@@ -36,6 +38,15 @@ func TestReportCounts(t *testing.T) {
 		c, _, _, err = cases.Open(ctx, caseTx{tx{stx}}, conv, true, false)
 		return err
 	})
+	// Another family asks for a person first and shares its answers then:
+	// its case moves to its municipality.
+	const later int64 = 502
+	for _, share := range []bool{false, true} {
+		apply(t, db, later, func(ctx context.Context, stx *store.Tx) error {
+			_, _, _, err := cases.Open(ctx, caseTx{tx{stx}}, conv, share, false)
+			return err
+		})
+	}
 	const thread = 99
 	if _, err := db.EnsureTopic(ctx, c.ID, func() (int, error) { return thread, nil }); err != nil {
 		t.Fatal(err)
@@ -83,7 +94,7 @@ func TestReportCounts(t *testing.T) {
 	want := store.Figures{"Kuusamo": {
 		Families: map[string]int{}, Referrals: map[string]int{},
 		Use:         map[store.Activity]store.Use{{Category: "culture", Organiser: "kuusamo-library"}: {Visits: 1}},
-		CasesOpened: 1, FirstAnswer: []float64{7 * 60}, Outcomes: map[string]int{"activities": 1}, Feedback: map[int]int{},
+		CasesOpened: 2, FirstAnswer: []float64{7 * 60}, Outcomes: map[string]int{"activities": 1}, Feedback: map[int]int{},
 	}}
 	if len(f) != 1 || f["Kuusamo"] == nil || !reflect.DeepEqual(*f["Kuusamo"], *want["Kuusamo"]) {
 		for m, a := range f {

@@ -169,20 +169,41 @@ func (t *Tx) CountIntake(ctx context.Context, a polku.Answers) error {
 	was := tally{day: t.db.monthOf(created), kind: kindFamily, referral: referral}
 	now := was
 	now.municipality, now.band = municipalityOf(a.Municipality), youngest(a)
-	tag, err := t.tx.Exec(ctx, `
-		UPDATE stats SET count = count - 1
-		WHERE (day, kind, municipality, referral, band, category, organiser) = ($1, $2, '', $3, '', '', '') AND count > 0`,
-		was.day, was.kind, was.referral)
-	if err != nil {
-		return wrap(err, "count intake")
-	}
-	if tag.RowsAffected() == 1 {
-		if err := now.add(ctx, t.tx, 1); err != nil {
-			return err
-		}
+	if err := move(ctx, t.tx, was, now); err != nil {
+		return err
 	}
 	now.kind = kindIntake
 	return now.add(ctx, t.tx, 1)
+}
+
+// move moves one count from one statistic to another, when the first has
+// one: a count made before it was known where it belongs.
+func move(ctx context.Context, q querier, from, to tally) error {
+	tag, err := q.Exec(ctx, `
+		UPDATE stats SET count = count - 1
+		WHERE (day, kind, municipality, referral, band, category, organiser) = ($1, $2, $3, $4, $5, $6, $7) AND count > 0`,
+		from.day, from.kind, from.municipality, from.referral, from.band, from.category, from.organiser)
+	if err != nil || tag.RowsAffected() == 0 {
+		return wrap(err, "count "+from.kind)
+	}
+	return to.add(ctx, q, 1)
+}
+
+// CountCaseShared is told that the family of case c, open since it asked
+// for a person, has now shared its answers and so its municipality: the
+// case's count as opened (Count "case_opened", on the day it was opened,
+// under the family's referral) moves there from "not told", so that the
+// case's figures are of one municipality.
+func (t *Tx) CountCaseShared(ctx context.Context, c polku.Case) error {
+	var referral string
+	err := t.tx.QueryRow(ctx, `SELECT COALESCE((SELECT referral FROM families WHERE chat_id = $1), '')`, c.ChatID).Scan(&referral)
+	if err != nil {
+		return wrap(err, "count case")
+	}
+	was := tally{day: t.db.day(c.Opened), kind: kindCaseOpened, referral: referral}
+	now := was
+	now.municipality = c.Municipality
+	return move(ctx, t.tx, was, now)
 }
 
 // CountVisit counts a wellbeing-card visit to an organiser's activity
