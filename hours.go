@@ -287,6 +287,45 @@ func (h OfficeHours) Next(t time.Time) time.Time {
 	return time.Time{}
 }
 
+// Within is how long the office is open from a to b (zero when b is not
+// after a): how long a family waited for an answer, counted within office
+// hours. Always open counts all of it. Each local date's spans are its
+// wall-clock times, so a day the clocks change has its hours as the clock
+// shows them.
+func (h OfficeHours) Within(a, b time.Time) time.Duration {
+	if !b.After(a) {
+		return 0
+	}
+	if h.Always() {
+		return b.Sub(a)
+	}
+	loc := h.loc()
+	l := a.In(loc)
+	var open time.Duration
+	// The calendar dates, computed in UTC where every day has 24 hours.
+	for d := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC); ; d = d.AddDate(0, 0, 1) {
+		if !time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Before(b) {
+			return open
+		}
+		if h.Holidays[d.Format(dateLayout)] {
+			continue
+		}
+		for _, s := range h.Week[d.Weekday()] {
+			from := time.Date(d.Year(), d.Month(), d.Day(), 0, s.From, 0, 0, loc)
+			to := time.Date(d.Year(), d.Month(), d.Day(), 0, s.To, 0, 0, loc)
+			if from.Before(a) {
+				from = a
+			}
+			if to.After(b) {
+				to = b
+			}
+			if to.After(from) {
+				open += to.Sub(from)
+			}
+		}
+	}
+}
+
 // firstOn returns the earliest open moment not before t on the local date
 // d (given as UTC midnight). The wall clock moves evenly only between
 // changes of the UTC offset, so the day is walked offset by offset: within

@@ -307,3 +307,55 @@ func FuzzParseOfficeHours(f *testing.F) {
 		}
 	})
 }
+
+// TestOfficeHoursWithin: how long a family waited within office hours, by
+// table, and against a walk through every minute with Open.
+func TestOfficeHoursWithin(t *testing.T) {
+	hel := helsinki(t)
+	h := mustHours(t, "mon-fri 9-16", "2026-12-24,2026-12-25", hel)
+	at := func(day, hour, minute int) time.Time { return time.Date(2026, 12, day, hour, minute, 0, 0, hel) }
+	for _, c := range []struct {
+		name string
+		a, b time.Time
+		want time.Duration
+	}{
+		{"within one span", at(1, 10, 0), at(1, 10, 25), 25 * time.Minute},
+		{"asked at night, answered at opening", at(1, 22, 0), at(2, 9, 0), 0},
+		{"asked at night, answered later", at(1, 22, 0), at(2, 9, 40), 40 * time.Minute},
+		{"over a weekend", at(4, 15, 0), at(7, 10, 0), 2 * time.Hour},
+		{"over a holiday", at(23, 15, 30), at(28, 9, 30), 60 * time.Minute},
+		{"answered before asked", at(2, 10, 0), at(1, 10, 0), 0},
+		{"answered outside hours", at(1, 17, 0), at(1, 20, 0), 0},
+	} {
+		if got := h.Within(c.a, c.b); got != c.want {
+			t.Errorf("%s: Within(%v, %v) = %v, want %v", c.name, c.a, c.b, got, c.want)
+		}
+	}
+	if got := (OfficeHours{}).Within(at(1, 22, 0), at(2, 9, 0)); got != 11*time.Hour {
+		t.Errorf("always open: %v, want 11h", got)
+	}
+
+	r := mrand.New(mrand.NewPCG(3, 4))
+	clock := func(m int) string { return fmt.Sprintf("%d.%02d", m/60, m%60) }
+	for range 100 {
+		var items []string
+		for range 1 + r.IntN(3) {
+			from := r.IntN(24*4) * 15
+			to := from + 15*(1+r.IntN(24*4-from/15))
+			items = append(items, fmt.Sprintf("%s-%s %s-%s", dayNames[r.IntN(7)], dayNames[r.IntN(7)], clock(from), clock(to)))
+		}
+		base := time.Date(2026, 11, 2, 0, 0, 0, 0, hel)
+		h := mustHours(t, strings.Join(items, ", "), base.AddDate(0, 0, 1+r.IntN(5)).Format(time.DateOnly), hel)
+		a := base.Add(time.Duration(r.IntN(5*24*60)) * time.Minute)
+		b := a.Add(time.Duration(r.IntN(4*24*60)) * time.Minute)
+		var want time.Duration
+		for m := a; m.Before(b); m = m.Add(time.Minute) {
+			if h.Open(m) {
+				want += time.Minute
+			}
+		}
+		if got := h.Within(a, b); got != want {
+			t.Errorf("%q: Within(%v, %v) = %v, want %v", strings.Join(items, ", "), a, b, got, want)
+		}
+	}
+}

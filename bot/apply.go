@@ -313,6 +313,9 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 				if err == nil {
 					err = tx.Count(ctx, "consent_given", "")
 				}
+				if err == nil {
+					err = tx.CountNewFamily(ctx)
+				}
 			} else {
 				// Declining takes back any earlier consent: nothing
 				// personal is kept but a request to talk to a person.
@@ -329,6 +332,9 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			first, err = tx.SaveProfile(ctx, c.Lang, e.Answers)
 			if err == nil && first {
 				err = tx.Count(ctx, "intake_completed", e.Answers.Municipality)
+				if err == nil {
+					err = tx.CountIntake(ctx, e.Answers)
+				}
 			}
 			if err == nil && e.Answers.Contact == polku.ContactNone {
 				err = tx.WithdrawRequest(ctx)
@@ -406,8 +412,13 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		}
 	case flows.QueryFeedback:
 		err = tx.Feedback(ctx, q.Case, q.Score)
+		var c polku.Case
 		if err == nil {
-			err = tx.Count(ctx, fmt.Sprintf("feedback_%d", q.Score), "")
+			// By the case's municipality: the feedback is on the case.
+			c, err = tx.FamilyCase(ctx)
+		}
+		if err == nil {
+			err = tx.Count(ctx, fmt.Sprintf("feedback_%d", q.Score), c.Municipality)
 		}
 	case flows.QueryActivity:
 		f.Activity, err = tx.Activity(ctx, q.Activity, now)

@@ -38,6 +38,9 @@ type CaseTx interface {
 	Backlog(ctx context.Context, caseID int64) (int, error)
 	Hold(ctx context.Context, caseID int64, message int) error
 	Count(ctx context.Context, kind, municipality string) error
+	// CountCaseShared moves an open case's count as opened to its
+	// municipality, told now that its answers are shared.
+	CountCaseShared(ctx context.Context, c polku.Case) error
 }
 
 // CaseRequest is what a family's update asks of its case.
@@ -98,6 +101,13 @@ func (s *Cases) Open(ctx context.Context, tx CaseTx, conv flows.Conversation, sh
 	}
 	if did == New {
 		if err := tx.Count(ctx, "case_opened", c.Municipality); err != nil {
+			return c, nil, false, err
+		}
+	}
+	if did == WasOpen && c.Shared && !before.Shared && c.Municipality != before.Municipality {
+		// The case was counted as opened before its municipality was
+		// told.
+		if err := tx.CountCaseShared(ctx, c); err != nil {
 			return c, nil, false, err
 		}
 	}

@@ -40,6 +40,9 @@ type ProviderTx interface {
 	// VerifyCard records a visit with a card and says what it was.
 	VerifyCard(ctx context.Context, code string, provider, activity int64) (card polku.Card, state polku.CardState, again bool, err error)
 	Count(ctx context.Context, kind, municipality string) error
+	// CountVisit counts a card visit to an organiser's activity for the
+	// report (0 when the provider did not say which).
+	CountVisit(ctx context.Context, organiser string, activity int64) error
 }
 
 // Providers is what providers do in their private chat.
@@ -189,6 +192,9 @@ func (p *Providers) Handle(ctx context.Context, tx ProviderTx, in Input) (ms []M
 		lines = append(lines, L("verify.again", map[string]any{"Activity": actTitle}))
 	case state == polku.CardValid:
 		if err := tx.Count(ctx, "card_visit", ""); err != nil {
+			return nil, Line{}, true, err
+		}
+		if err := tx.CountVisit(ctx, pr.Organiser, actID); err != nil {
 			return nil, Line{}, true, err
 		}
 		lines = append(lines, L("verify.ok", map[string]any{"Activity": actTitle}))

@@ -52,6 +52,10 @@ type Tx interface {
 	FamilyChat(ctx context.Context, chat int64) (FamilyChat, error)
 	// Count adds one to the day's statistic of kind.
 	Count(ctx context.Context, kind, municipality string) error
+	// Answered is told, before the message is audited, that a
+	// coordinator's message goes to the family of a case: the first since
+	// the case was opened is measured within the office hours.
+	Answered(ctx context.Context, c polku.Case, h polku.OfficeHours) error
 	// ChatCard is the card of a family's chat; ENOTFOUND for none.
 	ChatCard(ctx context.Context, chat int64) (polku.Card, error)
 	// IssueCard gives a case's family a card with a new code, revoking
@@ -225,6 +229,9 @@ type Config struct {
 	// Languages are where a template is looked for when it has none in
 	// the family's language: the group's, then every one the bot speaks.
 	Languages []string
+	// Hours are the coordinators' office hours: the time to a case's
+	// first answer is counted within them.
+	Hours polku.OfficeHours
 }
 
 // Coordinators is what coordinators do in their group.

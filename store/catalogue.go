@@ -48,7 +48,7 @@ func (db *DB) ImportCatalogue(ctx context.Context, acts []polku.Activity, now ti
 			}
 			promoted = append(promoted, p...)
 		}
-		return countPromoted(ctx, tx, db.day(now), promoted)
+		return countPromoted(ctx, tx, db, now, promoted)
 	})
 	if err != nil {
 		return ImportResult{}, wrap(err, "import catalogue")

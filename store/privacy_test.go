@@ -54,6 +54,7 @@ const (
 	coordinator = "the coordinator's, not the family's"
 	applying    = "how the chat's updates were applied, once and in order: no content"
 	sending     = "how a message was sent: no content"
+	anonymous   = "counts without a personal key, kept when a family erases its data"
 )
 
 // schema is every column of every table, by what it holds of a family's.
@@ -191,9 +192,12 @@ var schema = map[string]map[string]column{
 		"enrol_from": other("the catalogue"), "enrol_until": other("the catalogue"), "status": other("the catalogue"),
 	},
 	"stats": {
-		"day": other("counts without a personal key"), "kind": other("counts without a personal key"),
-		"municipality": other("counts without a personal key"), "referral": other("counts without a personal key"),
-		"count": other("counts without a personal key"),
+		"day": other(anonymous), "kind": other(anonymous), "municipality": other(anonymous), "referral": other(anonymous),
+		"band": other(anonymous), "category": other(anonymous), "organiser": other(anonymous), "count": other(anonymous),
+	},
+	"stat_values": {
+		"month": other(anonymous), "kind": other(anonymous), "municipality": other(anonymous),
+		"value": other(anonymous), "count": other(anonymous),
 	},
 	"schema_version": {"version": other("the migrations' version")},
 }

@@ -52,7 +52,7 @@ func (t *Tx) Started(ctx context.Context, code string) error {
 	_, err := t.tx.Exec(ctx, `
 		INSERT INTO stats (day, kind, municipality, referral, count)
 		SELECT $1, 'referral_started', '', code, 1 FROM referral_codes WHERE code = $2
-		ON CONFLICT (day, kind, municipality, referral) DO UPDATE SET count = stats.count + 1`,
+		ON CONFLICT `+statKey+` DO UPDATE SET count = stats.count + 1`,
 		t.db.day(t.db.Now()), code)
 	return wrap(err, "count start")
 }

@@ -97,6 +97,9 @@ func (t *Tx) signUp(ctx context.Context, sessionID int64, children, adults int, 
 	if err := count(ctx, t.tx, t.db.day(now), "signup_"+string(status), a.Municipality, family, 1); err != nil {
 		return "", polku.SignUp{}, err
 	}
+	if err := use(kindSignUp, t.db.monthOf(s.Start), a).add(ctx, t.tx, 1); err != nil {
+		return "", polku.SignUp{}, err
+	}
 	su, err := signUp(ctx, t.tx, id)
 	return outcome, su, wrap(err, "sign up")
 }
@@ -167,7 +170,7 @@ func (t *Tx) CancelSignUp(ctx context.Context, id int64, now time.Time, r polku.
 	if err != nil {
 		return polku.SignUp{}, wrap(err, "cancel sign-up")
 	}
-	if err := countPromoted(ctx, t.tx, t.db.day(now), promoted); err != nil {
+	if err := countPromoted(ctx, t.tx, t.db, now, promoted); err != nil {
 		return polku.SignUp{}, err
 	}
 	su, err := signUp(ctx, t.tx, id)
@@ -183,20 +186,22 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 	default:
 		return polku.Errorf(polku.EINVALID, "attendance %q", a)
 	}
-	var family int64
+	var family, actID int64
 	var municipality string
 	var was *string
 	var wasAt *time.Time
+	var start time.Time
+	var data []byte
 	err := t.tx.QueryRow(ctx, `
 		WITH old AS (
-			SELECT su.id, su.family_id, su.attendance, su.attended_at, act.municipality
+			SELECT su.id, su.family_id, su.attendance, su.attended_at, act.municipality, s.starts_at, act.id AS activity_id, act.data
 			FROM signups su JOIN sessions s ON s.id = su.session_id JOIN activities act ON act.id = s.activity_id
 			WHERE su.id = $1 AND su.status = 'confirmed'
 			  AND su.family_id = (SELECT id FROM families WHERE chat_id = $2)
 			FOR UPDATE OF su)
 		UPDATE signups su SET attendance = $3, attended_at = $4 FROM old WHERE su.id = old.id
-		RETURNING old.family_id, old.municipality, old.attendance, old.attended_at`,
-		id, t.chat, string(a), now).Scan(&family, &municipality, &was, &wasAt)
+		RETURNING old.family_id, old.municipality, old.attendance, old.attended_at, old.starts_at, old.activity_id, old.data`,
+		id, t.chat, string(a), now).Scan(&family, &municipality, &was, &wasAt, &start, &actID, &data)
 	if err != nil {
 		return wrap(err, "attend")
 	}
@@ -208,7 +213,27 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 			return err
 		}
 	}
-	return count(ctx, t.tx, t.db.day(now), "attended_"+string(a), municipality, family, 1)
+	if err := count(ctx, t.tx, t.db.day(now), "attended_"+string(a), municipality, family, 1); err != nil {
+		return err
+	}
+	// The report's attendances: of the session's month, and the month's
+	// unique attenders, when "yes" was given or taken back.
+	yes := a == polku.Attended
+	if !yes && (was == nil || *was != string(polku.Attended)) {
+		return nil
+	}
+	act, err := activity(actID, data)
+	if err != nil {
+		return wrap(err, "attend")
+	}
+	delta := 1
+	if !yes {
+		delta = -1
+	}
+	if err := use(kindAttended, t.db.monthOf(start), act).add(ctx, t.tx, delta); err != nil {
+		return err
+	}
+	return countAttenders(ctx, t.tx, t.db, family, municipality, start, yes)
 }
 
 // releaseSeats cancels the family's live sign-ups for sessions still to
@@ -249,7 +274,7 @@ func (t *Tx) releaseSeats(ctx context.Context) error {
 		}
 		promoted = append(promoted, p...)
 	}
-	return countPromoted(ctx, t.tx, t.db.day(now), promoted)
+	return countPromoted(ctx, t.tx, t.db, now, promoted)
 }
 
 // lockSession locks a session's row and returns its activity with only
@@ -276,11 +301,11 @@ func lockSession(ctx context.Context, q querier, id int64) (polku.Activity, erro
 	return a, err
 }
 
-// promotion is a family promoted from the waiting list of a session in
-// municipality, to be counted.
+// promotion is a family promoted from the waiting list of a session (the
+// activity's only one), to be counted.
 type promotion struct {
-	family       int64
-	municipality string
+	family   int64
+	activity polku.Activity
 }
 
 // promote moves families from the session's waiting list to its free
@@ -330,15 +355,19 @@ func promote(ctx context.Context, tx pgx.Tx, a polku.Activity, now time.Time, r 
 		if err := addJobs(ctx, tx, w.ID, kinds, dues); err != nil {
 			return nil, err
 		}
-		promoted = append(promoted, promotion{w.Family, a.Municipality})
+		promoted = append(promoted, promotion{w.Family, a})
 	}
 	return promoted, nil
 }
 
-// countPromoted counts promotions in the statistics.
-func countPromoted(ctx context.Context, q querier, day string, promoted []promotion) error {
+// countPromoted counts promotions made at now in the statistics: on
+// now's day, and for the report in the session's month.
+func countPromoted(ctx context.Context, q querier, db *DB, now time.Time, promoted []promotion) error {
 	for _, p := range promoted {
-		if err := count(ctx, q, day, "promoted", p.municipality, p.family, 1); err != nil {
+		if err := count(ctx, q, db.day(now), "promoted", p.activity.Municipality, p.family, 1); err != nil {
+			return err
+		}
+		if err := use(kindMove, db.monthOf(p.activity.Sessions[0].Start), p.activity).add(ctx, q, 1); err != nil {
 			return err
 		}
 	}
