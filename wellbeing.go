@@ -97,3 +97,19 @@ func (i Instrument) Score(answers []int) (int, bool) {
 
 // LowWHO5 reports whether a WHO-5 score is very low (≤ WHO5Low).
 func LowWHO5(score int) bool { return score <= WHO5Low }
+
+// Percent is the score of a complete set of answers on 0–100, the scale
+// the managers' report shows: WHO-5's own score; the own statements'
+// raw sum (4–20) scaled to it. A set answered in part has none.
+func (i Instrument) Percent(answers []int) (float64, bool) {
+	s, ok := i.Score(answers)
+	switch {
+	case !ok:
+		return 0, false
+	case i == InstrumentWHO5:
+		return float64(s), true
+	}
+	lo, hi := i.Range()
+	n := i.Statements()
+	return float64(s-lo*n) * 100 / float64((hi-lo)*n), true
+}

@@ -57,3 +57,24 @@ func TestAnswersWellbeingInstrument(t *testing.T) {
 		t.Error("ParseInstrument took who-5")
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for _, c := range []struct {
+		i       Instrument
+		answers []int
+		want    float64
+		ok      bool
+	}{
+		{InstrumentWHO5, []int{5, 5, 5, 5, 5}, 100, true},
+		{InstrumentWHO5, []int{3, 2, 3, 1, 4}, 52, true},
+		{InstrumentOwn, []int{1, 1, 1, 1}, 0, true},
+		{InstrumentOwn, []int{5, 5, 5, 5}, 100, true},
+		{InstrumentOwn, []int{3, 3, 3, 3}, 50, true},
+		{InstrumentOwn, []int{3, 3}, 0, false},
+		{InstrumentOff, nil, 0, false},
+	} {
+		if got, ok := c.i.Percent(c.answers); got != c.want || ok != c.ok {
+			t.Errorf("%s.Percent(%v) = %v, %v; want %v, %v", c.i, c.answers, got, ok, c.want, c.ok)
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -217,6 +218,9 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		answer, err := b.coordinate(ctx, tx, x)
 		return answer, conv, err
 	}
+	if b.cfg.ManagersGroup != 0 && x.chat == b.cfg.ManagersGroup {
+		return nil, conv, b.managersGroup(ctx, tx, x)
+	}
 	if !x.private || x.in.Kind == 0 {
 		return nil, conv, nil
 	}
@@ -234,6 +238,14 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	}
 	if x.document != nil && b.operator(x.from) {
 		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
+	}
+	if x.in.Kind == flows.KindCommand && x.in.Command == "report" && slices.Contains(b.cfg.Managers, x.from) {
+		// A named manager's own chat: the report in their language.
+		outs, err := b.reportCommand(ctx, tx, x, conv.Lang, true)
+		if err != nil {
+			return nil, conv, err
+		}
+		return nil, conv, tx.Finish(ctx, outs)
 	}
 	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {
 		return answer, conv, err
@@ -557,6 +569,17 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 	}
 	if err := tx.SeeCoordinator(ctx, x.from, x.user.FirstName); err != nil {
 		return nil, err
+	}
+	if x.in.Kind == flows.KindCommand && x.in.Command == "report" {
+		manager, err := b.manager(ctx, x.from)
+		if err != nil {
+			return nil, err
+		}
+		outs, err := b.reportCommand(ctx, tx, x, b.reportLang(), manager)
+		if err != nil {
+			return nil, err
+		}
+		return nil, tx.Finish(ctx, outs)
 	}
 	var ms []staff.Message
 	var err error

@@ -49,6 +49,7 @@ import (
 	"polku/flows"
 	"polku/internal/redact"
 	"polku/locales"
+	"polku/report"
 	"polku/staff"
 	"polku/store"
 )
@@ -147,6 +148,24 @@ type Config struct {
 	// Username is the bot's username for links; asked from Telegram
 	// when empty.
 	Username string
+
+	// Managers are the service's managers by Telegram user ID: they may
+	// ask for the report in a private chat or in the coordinators'
+	// group. ManagersGroup is the managers' group: its members may ask
+	// there, and last month's report comes there by itself on the first
+	// weekday of a month (0: none). ManagersLang is the report's language
+	// in a group.
+	Managers      []int64
+	ManagersGroup int64
+	ManagersLang  string
+	// ReportAt is the local time of day, on the first weekday of a
+	// month, when last month's report is due in the managers' group.
+	ReportAt time.Duration
+	// Costs are the service's costs as the report counts them.
+	Costs report.Costs
+	// Wellbeing is the service's wellbeing measure, as the flows ask it
+	// ("" is the own statements): the report shows that one's results.
+	Wellbeing polku.Instrument
 }
 
 // check reports every setting left unset: the values come from the
@@ -169,6 +188,8 @@ func (c *Config) check() error {
 		{"ProviderLinkDays", c.ProviderLinkDays <= 0}, {"VerifyPerHour", c.VerifyPerHour <= 0},
 		{"GroupLang", c.GroupLang == ""}, {"NudgeAfter", c.NudgeAfter <= 0},
 		{"Card.Days", c.Card.Days <= 0}, {"MemberCache", c.MemberCache <= 0},
+		{"ManagersLang", (len(c.Managers) > 0 || c.ManagersGroup != 0) && c.ManagersLang == ""},
+		{"ReportAt", c.ManagersGroup != 0 && c.ReportAt <= 0},
 	} {
 		if f.unset {
 			missing = append(missing, f.name)
@@ -189,6 +210,7 @@ type Bot struct {
 	coord     *staff.Coordinators
 	cases     *staff.Cases
 	providers *staff.Providers
+	managers  *staff.Managers
 	render    renderer
 	tg        *tgbot.Bot
 	// http makes Polku's own Bot API calls (getUpdates) and downloads;
@@ -261,6 +283,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		Hours: cfg.Hours,
 	}
 	b.coord, b.cases, b.providers = staff.NewCoordinators(sc), staff.NewCases(sc), staff.NewProviders(sc)
+	b.managers = staff.NewManagers(func() time.Time { return b.Now().In(b.cfg.Location) })
 	return b, nil
 }
 

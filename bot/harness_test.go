@@ -377,6 +377,9 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	fake.AddGroup(group, "Koordinaattorit", true)
 	fake.SetMember(group, anna, telegramtest.StatusMember)
 	fake.SetMember(group, ben, telegramtest.StatusMember)
+	if o.cfg.ManagersGroup != 0 {
+		fake.AddGroup(o.cfg.ManagersGroup, "Esihenkilöt", false)
+	}
 	o.cfg.Group = group
 	if o.api != nil {
 		srv := httptest.NewServer(o.api(fake))

@@ -82,6 +82,9 @@ func (b *Bot) runJobs(ctx context.Context) {
 		if b.cfg.Group != 0 {
 			wait = min(wait, b.nudge(ctx))
 		}
+		if b.cfg.ManagersGroup != 0 {
+			b.monthlyReport(ctx)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,13 +16,17 @@ import (
 
 // Who is a coordinator: only members of the coordinators' supergroup act
 // as coordinators, checked with getChatMember on every command and button
-// press (cached for a few minutes); and the bot's own name, for links.
+// press (cached for a few minutes); who is a manager (named, or a member
+// of the managers' group); and the bot's own name, for links.
 
-// members caches getChatMember answers for a few minutes.
+// members caches getChatMember answers for a few minutes, by group and
+// user.
 type members struct {
 	mu sync.Mutex
-	m  map[int64]memberEntry
+	m  map[memberKey]memberEntry
 }
+
+type memberKey struct{ group, user int64 }
 
 type memberEntry struct {
 	ok    bool
@@ -34,20 +39,26 @@ type memberEntry struct {
 // for a passing failure), and is given up with a notice when waiting
 // cannot help.
 func (b *Bot) coordinator(ctx context.Context, user int64) (bool, error) {
+	return b.member(ctx, b.cfg.Group, user)
+}
+
+// member reports whether user is a member of group now (see coordinator).
+func (b *Bot) member(ctx context.Context, group, user int64) (bool, error) {
 	now := b.wall()
+	key := memberKey{group, user}
 	b.members.mu.Lock()
-	e, ok := b.members.m[user]
+	e, ok := b.members.m[key]
 	b.members.mu.Unlock()
 	if ok && now.Before(e.until) {
 		return e.ok, nil
 	}
-	cm, err := b.tg.GetChatMember(ctx, &tgbot.GetChatMemberParams{ChatID: b.cfg.Group, UserID: user})
+	cm, err := b.tg.GetChatMember(ctx, &tgbot.GetChatMemberParams{ChatID: group, UserID: user})
 	if badRequest(err) {
 		// "user not found": someone Telegram does not know in the group.
 		cm, err = &models.ChatMember{Type: models.ChatMemberTypeLeft}, nil
 	}
 	if err != nil {
-		return false, fail(fmt.Errorf("getChatMember: %w", err), b.cfg.Group)
+		return false, fail(fmt.Errorf("getChatMember: %w", err), group)
 	}
 	member := false
 	switch cm.Type {
@@ -58,11 +69,23 @@ func (b *Bot) coordinator(ctx context.Context, user int64) (bool, error) {
 	}
 	b.members.mu.Lock()
 	if b.members.m == nil || len(b.members.m) > 10000 {
-		b.members.m = map[int64]memberEntry{}
+		b.members.m = map[memberKey]memberEntry{}
 	}
-	b.members.m[user] = memberEntry{ok: member, until: now.Add(b.cfg.MemberCache)}
+	b.members.m[key] = memberEntry{ok: member, until: now.Add(b.cfg.MemberCache)}
 	b.members.mu.Unlock()
 	return member, nil
+}
+
+// manager reports whether user is one of the service's managers: named in
+// Config.Managers, or a member of the managers' group.
+func (b *Bot) manager(ctx context.Context, user int64) (bool, error) {
+	if slices.Contains(b.cfg.Managers, user) {
+		return true, nil
+	}
+	if b.cfg.ManagersGroup == 0 {
+		return false, nil
+	}
+	return b.member(ctx, b.cfg.ManagersGroup, user)
 }
 
 // username is the bot's username for deep links: configured, or asked

@@ -8,7 +8,8 @@ import (
 )
 
 // The service's managers ask for the report of a period: /report (this
-// month so far), /report 2026-11, /report 2026-01..2026-06; and get last
+// month so far), /report 2026-11, /report 2026-01..2026-06 (with "csv"
+// after it, its tables as CSV files too); and get last
 // month's on the first weekday of each month. Who is a manager (named in
 // the configuration, or a member of the managers' group) is the adapter's
 // to say, as it asks Telegram; staff decides the period, refuses anyone
@@ -100,14 +101,15 @@ func LastMonth(now time.Time) Period {
 	return Period{m, m}
 }
 
-// FirstWeekday reports whether now falls on the first Monday to Friday of
-// its month, when last month's report is sent by itself.
-func FirstWeekday(now time.Time) bool {
+// FirstWeekday is the first Monday to Friday of now's month, at the time
+// of day at (in now's time zone): when last month's report is due. (A
+// public holiday is not known here yet: it counts as a weekday.)
+func FirstWeekday(now time.Time, at time.Duration) time.Time {
 	d := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
 	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
 		d = d.AddDate(0, 0, 1)
 	}
-	return now.Day() == d.Day()
+	return time.Date(d.Year(), d.Month(), d.Day(), int(at/time.Hour), int(at%time.Hour/time.Minute), 0, 0, now.Location())
 }
 
 // Managers is what the service's managers do.
@@ -126,7 +128,12 @@ func (m *Managers) Report(ctx context.Context, tx ManagerTx, in Input, manager b
 	if !manager {
 		return []Message{say(L("manager.not_manager", nil))}, tx.Audit(ctx, in.User, "report_refused", 0, "")
 	}
-	p, err := ParsePeriod(in.Arg, m.now())
+	arg, csv := strings.CutSuffix(strings.TrimSpace(in.Arg), "csv")
+	arg, csv = strings.TrimSpace(arg), csv && (arg == "" || strings.HasSuffix(arg, " "))
+	if !csv {
+		arg = in.Arg
+	}
+	p, err := ParsePeriod(arg, m.now())
 	if err != nil {
 		id := map[error]string{
 			ErrPeriodFormat: "manager.period_format", ErrPeriodFuture: "manager.period_future",
@@ -134,5 +141,9 @@ func (m *Managers) Report(ctx context.Context, tx ManagerTx, in Input, manager b
 		}[err]
 		return []Message{say(L(id, map[string]any{"Max": MaxMonths}))}, nil
 	}
-	return []Message{{To: Here, Report: &p}}, tx.Audit(ctx, in.User, "report", 0, p.String())
+	detail := p.String()
+	if csv {
+		detail += " csv"
+	}
+	return []Message{{To: Here, Report: &p, CSV: csv}}, tx.Audit(ctx, in.User, "report", 0, detail)
 }

@@ -63,13 +63,16 @@ func TestLastMonthAndFirstWeekday(t *testing.T) {
 		t.Errorf("last month in January: %v", got)
 	}
 	// August 2026 begins on a Saturday: its first weekday is Monday 3rd.
-	for d, want := range map[int]bool{1: false, 2: false, 3: true, 4: false} {
-		if got := staff.FirstWeekday(at(2026, 8, d)); got != want {
-			t.Errorf("FirstWeekday(2026-08-%02d) = %v, want %v", d, got, want)
-		}
+	if got, want := staff.FirstWeekday(at(2026, 8, 20), 9*time.Hour+30*time.Minute), time.Date(2026, 8, 3, 9, 30, 0, 0, helsinki); !got.Equal(want) {
+		t.Errorf("FirstWeekday(August 2026) = %v, want %v", got, want)
 	}
-	if !staff.FirstWeekday(at(2026, 12, 1)) {
-		t.Error("Tuesday 1 December 2026 is its month's first weekday")
+	// 1 March 2026 is a Sunday, and the clocks go forward on the 29th:
+	// Monday 2nd at nine, local time.
+	if got, want := staff.FirstWeekday(at(2026, 3, 30), 9*time.Hour), time.Date(2026, 3, 2, 9, 0, 0, 0, helsinki); !got.Equal(want) {
+		t.Errorf("FirstWeekday(March 2026) = %v, want %v", got, want)
+	}
+	if got, want := staff.FirstWeekday(at(2026, 12, 1), 9*time.Hour), time.Date(2026, 12, 1, 9, 0, 0, 0, helsinki); !got.Equal(want) {
+		t.Errorf("Tuesday 1 December 2026 is its month's first weekday, got %v", got)
 	}
 }
 
@@ -95,6 +98,8 @@ func TestManagersReport(t *testing.T) {
 		{"not a manager", "2026-11", false, []staff.Message{{Lines: []staff.Line{staff.L("manager.not_manager", nil)}}}, []string{"report_refused "}},
 		{"last month", "2026-11", true, []staff.Message{{Report: &staff.Period{First: "2026-11", Last: "2026-11"}}}, []string{"report 2026-11"}},
 		{"a run", "2026-01..2026-06", true, []staff.Message{{Report: &staff.Period{First: "2026-01", Last: "2026-06"}}}, []string{"report 2026-01..2026-06"}},
+		{"with its tables as CSV", "2026-11 csv", true, []staff.Message{{Report: &staff.Period{First: "2026-11", Last: "2026-11"}, CSV: true}}, []string{"report 2026-11 csv"}},
+		{"this month as CSV", "csv", true, []staff.Message{{Report: &staff.Period{First: "2026-12", Last: "2026-12"}, CSV: true}}, []string{"report 2026-12 csv"}},
 		{"the future", "2027-02", true, []staff.Message{{Lines: []staff.Line{staff.L("manager.period_future", map[string]any{"Max": staff.MaxMonths})}}}, nil},
 		{"nonsense", "last year", true, []staff.Message{{Lines: []staff.Line{staff.L("manager.period_format", map[string]any{"Max": staff.MaxMonths})}}}, nil},
 	} {

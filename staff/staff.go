@@ -2,8 +2,8 @@
 // group (the cases' topics and buttons, /cases, /duty, notes, the
 // family's answers, wellbeing cards, what they write to a family), what
 // they get of a family's case (its summary, the family's messages, alerts;
-// Cases), and providers in their private chat (linking their account,
-// checking cards).
+// Cases), providers in their private chat (linking their account,
+// checking cards), and managers asking for the report (Managers).
 //
 // Like flows, it is pure of Telegram, SQL and languages. It imports only
 // the domain (polku) and flows, for flows.Text and flows.AnswersText, so
@@ -160,8 +160,10 @@ type Message struct {
 	// as its caption.
 	Poster *Poster
 	// Report is a managers' report of the period to build and send Here:
-	// its picture with the summary as caption, and its workbook.
+	// its picture with the summary as caption, and its workbook; CSV adds
+	// its tables as CSV files, in one zip file.
 	Report *Period
+	CSV    bool
 }
 
 // Button is a button of a message: its label and what pressing it sends.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,7 +54,7 @@ func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (boo
 	if scores == nil {
 		return first, nil
 	}
-	_, err = t.tx.Exec(ctx, `
+	tag, err := t.tx.Exec(ctx, `
 		WITH changed AS (
 			UPDATE wellbeing SET scores = $2, taken_at = $3, instrument = $4
 			WHERE family_id = $1 AND kind = 'baseline' AND (scores <> $2::smallint[] OR instrument <> $4)
@@ -63,7 +64,15 @@ func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (boo
 		SELECT $1, 'baseline', $4, $2, $3
 		WHERE NOT EXISTS (SELECT 1 FROM wellbeing WHERE family_id = $1 AND kind = 'baseline')`,
 		id, scores, t.db.Now(), string(instrument))
-	return first, wrap(err, "save wellbeing")
+	if err != nil {
+		return first, wrap(err, "save wellbeing")
+	}
+	// The report keeps the first complete baseline as an anonymous value:
+	// a later change, or the family's erasure, leaves it as it was.
+	if v, ok := instrument.Percent(scores); ok && tag.RowsAffected() == 1 {
+		err = t.db.value(ctx, t.tx, t.db.Now(), valueBaseline+string(instrument), municipalityOf(a.Municipality), int(math.Round(v)))
+	}
+	return first, err
 }
 
 // RequestPerson stores that the chat wants to be contacted by a person.

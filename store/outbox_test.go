@@ -558,3 +558,36 @@ func TestOneSender(t *testing.T) {
 		time.Sleep(50 * time.Millisecond) // polls PostgreSQL, which cannot tell us
 	}
 }
+
+// TestOnce: what the bot does by itself is queued once, with its audit
+// row, however many times it is tried.
+func TestOnce(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	other := openDB(t, db.pool.Config().ConnString())
+	if done, err := db.Done(ctx, "report 2026-11"); err != nil || done {
+		t.Fatalf("Done before = %v, %v", done, err)
+	}
+	out := []Out{{ChatID: -100, Priority: PriorityBackground, Payload: []byte(`{"m":"send","t":"report"}`)}}
+	audit := &Audited{Action: "report_monthly", Detail: "2026-11"}
+	var did []bool
+	for _, d := range []*DB{db, other, db} {
+		ok, err := d.Once(ctx, "report 2026-11", out, audit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		did = append(did, ok)
+	}
+	if !slices.Equal(did, []bool{true, false, false}) {
+		t.Errorf("Once queued %v, want only the first", did)
+	}
+	if n := scalar[int64](t, db, `SELECT count(*) FROM outbox WHERE chat_id = -100`); n != 1 {
+		t.Errorf("%d messages queued, want 1", n)
+	}
+	if n := scalar[int64](t, db, `SELECT count(*) FROM audit WHERE action = 'report_monthly' AND detail = '2026-11' AND coordinator = 0`); n != 1 {
+		t.Errorf("%d audit rows, want 1", n)
+	}
+	if done, err := other.Done(ctx, "report 2026-11"); err != nil || !done {
+		t.Errorf("Done after = %v, %v", done, err)
+	}
+}

@@ -112,6 +112,10 @@ var schema = map[string]map[string]column{
 		"case_id": personal("case_id", "cleared when the family's data is erased: the trail of who did what stays, of no one"),
 		"at":      exported("case_id"), "action": exported("case_id"), "detail": exported("case_id"), "coordinator": other(coordinator),
 	},
+	"once": {
+		"key":     other("what the bot did by itself, such as a month's report: no one's"),
+		"done_at": other("when the bot did it"),
+	},
 	"cards": {
 		"id": personal("chat_id", key), "case_id": personal("chat_id", key), "chat_id": exported("chat_id"), "code": exported("chat_id"),
 		"valid_from": exported("chat_id"), "valid_until": exported("chat_id"), "visits": exported("chat_id"),

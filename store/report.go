@@ -61,6 +61,11 @@ type Area struct {
 	FirstAnswer []float64
 	Outcomes    map[string]int
 	Feedback    map[int]int
+
+	// Baseline holds, by instrument ("who5", "own"), the first complete
+	// wellbeing baselines given in the period, on 0–100; nil for none.
+	// (The follow-ups are not asked yet.)
+	Baseline map[string][]float64
 }
 
 // Activity is what participation is counted by: the activity's first
@@ -85,7 +90,7 @@ func (db *DB) ReportFigures(ctx context.Context, first, last time.Time) (Figures
 	f := Figures{}
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		for _, topic := range []func(context.Context, pgx.Tx, Figures, []any) error{
-			reach, participation, db.sessionsHeld(from, until), casework, firstAnswers,
+			reach, participation, db.sessionsHeld(from, until), casework, firstAnswers, baselines,
 		} {
 			if err := topic(ctx, tx, f, days); err != nil {
 				return err
@@ -248,6 +253,30 @@ func firstAnswers(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 		a := f.of(m)
 		for range n {
 			a.FirstAnswer = append(a.FirstAnswer, float64(v))
+		}
+		return nil
+	})
+	return err
+}
+
+// baselines reads the first wellbeing baselines, as a list by instrument.
+func baselines(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
+	rows, err := tx.Query(ctx, `
+		SELECT municipality, substr(kind, length('`+valueBaseline+`') + 1), value, sum(count)::int FROM stat_values
+		WHERE month >= $1 AND month < $2 AND kind LIKE '`+valueBaseline+`%'
+		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, days...)
+	if err != nil {
+		return err
+	}
+	var m, instrument string
+	var v, n int
+	_, err = pgx.ForEachRow(rows, []any{&m, &instrument, &v, &n}, func() error {
+		a := f.of(m)
+		if a.Baseline == nil {
+			a.Baseline = map[string][]float64{}
+		}
+		for range n {
+			a.Baseline[instrument] = append(a.Baseline[instrument], float64(v))
 		}
 		return nil
 	})

@@ -153,6 +153,9 @@ func TestReportFiguresSurviveErasure(t *testing.T) {
 			},
 			Attenders1: 1, Attenders3: 1,
 			CasesOpened: 1, FirstAnswer: []float64{30}, Outcomes: map[string]int{"activities": 1}, Feedback: map[int]int{4: 1},
+			// The first complete baseline (the own statements, 62.5 of
+			// 100), anonymous: kept after the erasure.
+			Baseline: map[string][]float64{"own": {63}},
 		},
 		"": {
 			Families: map[string]int{"": 1}, Referrals: map[string]int{"": 1}, Intakes: 1,

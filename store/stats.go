@@ -91,6 +91,9 @@ const (
 	kindCaseClosed   = "case_closed_"
 	kindFeedback     = "feedback_"
 	valueFirstAnswer = "first_answer"
+	// valueBaseline is a family's first complete wellbeing baseline, on
+	// 0–100, by its instrument: "baseline_who5", "baseline_own".
+	valueBaseline = "baseline_"
 )
 
 // municipalityOf is a municipality as the report counts it: the intake's

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"polku/bot"
 	"polku/internal/httpguard"
 	"polku/locales"
+	"polku/report"
 	"polku/store"
 )
 
@@ -53,6 +55,13 @@ type config struct {
 	Location  *time.Location
 	Reminders polku.Reminders
 	Operators []int64
+	// Managers may ask for the report; ManagersGroup is their group,
+	// where the monthly report comes; ManagersLang its language.
+	Managers      []int64
+	ManagersGroup int64
+	ManagersLang  string
+	// Costs are the service's costs as the report counts them.
+	Costs report.Costs
 	// operator, set by the console, says who else may send a catalogue
 	// file: every family the console plays.
 	operator     func(user int64) bool
@@ -94,6 +103,14 @@ var variables = []variable{
 	{"POLKU_FOLLOW_UP_AFTER", "1h", "How long after a session \"Did you make it?\" is asked."},
 	{"POLKU_QUIET_HOURS", "21:00-08:00", "Local night: no reminder is sent in it; a follow-up question, and a notice of a change unless its session comes first, waits for the morning. 00:00-00:00: none."},
 	{"POLKU_OPERATORS", "", "Telegram user IDs (comma-separated) allowed to import the catalogue by sending a file to the bot."},
+	{"POLKU_MANAGERS", "", "Telegram user IDs (comma-separated) of the service's managers: they may ask for the report (/report) in a private chat with the bot or in the coordinators' group."},
+	{"POLKU_MANAGERS_GROUP", "", "Chat ID of the managers' group, such as -1001234567891: its members may ask for the report there, and last month's report comes there by itself on the first weekday of each month. Unset: no report is sent by itself."},
+	{"POLKU_COST_MONTHLY", "0", "The service's costs for the report, in euros (decimal comma or point): the project's cost a month."},
+	{"POLKU_COST_SESSION", "0", "Cost of one activity session held, in euros."},
+	{"POLKU_COST_VISIT", "0", "Cost of one wellbeing-card visit (what the service pays the organiser), in euros."},
+	{"POLKU_STAFF_HOURS", "0", "Staff hours a month that the report counts as a cost, at POLKU_STAFF_RATE."},
+	{"POLKU_STAFF_RATE", "0", "Cost of one staff hour, in euros."},
+	{"POLKU_MANAGERS_LANGUAGE", "fi", "Language of the report in the managers' group and the coordinators' group (in a private chat, the manager's own)."},
 	{"POLKU_COORDINATORS_GROUP", "", "Chat ID of the coordinators' supergroup (forum topics on, the bot an admin who may manage topics and pin), such as -1001234567890. Unset: cases are stored but no group is told."},
 	{"POLKU_COORDINATORS_LANGUAGE", "fi", "Language the bot speaks in the coordinators' group."},
 	{"POLKU_COORDINATOR_NAMES", "0", "Set to 1 to show families the first name of the coordinator who writes."},
@@ -135,6 +152,9 @@ const (
 	// tried again; jobIdle the longest the job runner sleeps.
 	groupProbe = time.Minute
 	jobIdle    = 5 * time.Second
+	// reportAt is when, on the first weekday of a month, last month's
+	// report comes to the managers' group: at the start of a working day.
+	reportAt = 9 * time.Hour
 )
 
 // secretRE is a webhook secret: Telegram's alphabet, and long enough
@@ -223,13 +243,32 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 	if !slices.Contains(locales.Files(), c.Coordinators.GroupLang) {
 		errs = append(errs, fmt.Errorf("POLKU_COORDINATORS_LANGUAGE: no messages for %q", c.Coordinators.GroupLang))
 	}
-	for _, f := range strings.FieldsFunc(get("POLKU_OPERATORS", ""), func(r rune) bool { return r == ',' || r == ' ' }) {
-		id, err := strconv.ParseInt(f, 10, 64)
-		if err != nil || id <= 0 {
-			errs = append(errs, fmt.Errorf("POLKU_OPERATORS: want Telegram user IDs, got %q", f))
-			continue
+	c.Operators = users(get, &errs, "POLKU_OPERATORS")
+	c.Managers = users(get, &errs, "POLKU_MANAGERS")
+	if v := get("POLKU_MANAGERS_GROUP", ""); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id >= 0 {
+			errs = append(errs, fmt.Errorf("POLKU_MANAGERS_GROUP: want the group's chat ID, such as -1001234567891, got %q", v))
 		}
-		c.Operators = append(c.Operators, id)
+		if id == c.Coordinators.Group && id != 0 {
+			errs = append(errs, errors.New("POLKU_MANAGERS_GROUP: the coordinators' group cannot be the managers' too: every coordinator would be a manager"))
+		}
+		c.ManagersGroup = id
+	}
+	c.ManagersLang = get("POLKU_MANAGERS_LANGUAGE", "fi")
+	c.Costs = report.Costs{
+		Monthly: euros(get, &errs, "POLKU_COST_MONTHLY"), PerSession: euros(get, &errs, "POLKU_COST_SESSION"),
+		PerVisit: euros(get, &errs, "POLKU_COST_VISIT"), HourlyRate: euros(get, &errs, "POLKU_STAFF_RATE"),
+	}
+	if v := get("POLKU_STAFF_HOURS", "0"); v != "" {
+		h, err := strconv.ParseFloat(strings.Replace(v, ",", ".", 1), 64)
+		if err != nil || !(h >= 0 && h <= 100000) {
+			errs = append(errs, fmt.Errorf("POLKU_STAFF_HOURS: want hours a month, 0–100000, got %q", v))
+		}
+		c.Costs.StaffHours = h
+	}
+	if !slices.Contains(locales.Files(), c.ManagersLang) {
+		errs = append(errs, fmt.Errorf("POLKU_MANAGERS_LANGUAGE: no messages for %q", c.ManagersLang))
 	}
 	if c.Retention > 6*24*time.Hour {
 		// Telegram may restart update IDs after a quiet week; an update
@@ -372,6 +411,32 @@ func reminders(get func(name, def string) string, errs *[]error) (*time.Location
 		r.FollowUpAfter = time.Hour
 	}
 	return loc, r
+}
+
+// euros reads an amount of euros (such as 4500, 4 500,50 or 12.5) as
+// cents: 0 to ten million euros.
+func euros(get func(name, def string) string, errs *[]error, name string) int64 {
+	v := get(name, "0")
+	x, err := strconv.ParseFloat(strings.Replace(strings.ReplaceAll(strings.ReplaceAll(v, " ", ""), "\u00a0", ""), ",", ".", 1), 64)
+	if err != nil || !(x >= 0 && x <= 1e7) {
+		*errs = append(*errs, fmt.Errorf("%s: want euros, such as 4500 or 12,50, got %q", name, v))
+		return 0
+	}
+	return int64(math.Round(x * 100))
+}
+
+// users reads a comma-separated list of Telegram user IDs.
+func users(get func(name, def string) string, errs *[]error, name string) []int64 {
+	var ids []int64
+	for _, f := range strings.FieldsFunc(get(name, ""), func(r rune) bool { return r == ',' || r == ' ' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id <= 0 {
+			*errs = append(*errs, fmt.Errorf("%s: want Telegram user IDs, got %q", name, f))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // coordination is how the coordinators work: their group, office hours,

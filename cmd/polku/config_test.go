@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"polku"
+	"polku/report"
 )
 
 // strongSecret is a webhook secret the configuration accepts.
@@ -227,5 +228,35 @@ func TestConfigWellbeing(t *testing.T) {
 	_, err := parseConfig(serveEnv(map[string]string{"POLKU_WELLBEING": "WHO-5"}), false)
 	if err == nil || !strings.Contains(err.Error(), `POLKU_WELLBEING: want who5, own or off, got "WHO-5"`) {
 		t.Errorf("POLKU_WELLBEING=WHO-5: %v", err)
+	}
+}
+
+// TestConfigManagersAndCosts: managers by user ID, their group apart from
+// the coordinators', costs in euros written the Finnish way or the English.
+func TestConfigManagersAndCosts(t *testing.T) {
+	c, err := parseConfig(serveEnv(map[string]string{
+		"POLKU_MANAGERS": "11, 12", "POLKU_MANAGERS_GROUP": "-1001234567891", "POLKU_MANAGERS_LANGUAGE": "sv",
+		"POLKU_COST_MONTHLY": "4 500,50", "POLKU_COST_SESSION": "120", "POLKU_COST_VISIT": "12.5",
+		"POLKU_STAFF_HOURS": "37,5", "POLKU_STAFF_RATE": "32",
+	}), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Managers, []int64{11, 12}) || c.ManagersGroup != -1001234567891 || c.ManagersLang != "sv" {
+		t.Errorf("managers: %v %v %q", c.Managers, c.ManagersGroup, c.ManagersLang)
+	}
+	want := report.Costs{Monthly: 450050, PerSession: 12000, PerVisit: 1250, StaffHours: 37.5, HourlyRate: 3200}
+	if c.Costs != want {
+		t.Errorf("costs = %+v, want %+v", c.Costs, want)
+	}
+	_, err = parseConfig(serveEnv(map[string]string{
+		"POLKU_MANAGERS": "ann", "POLKU_MANAGERS_GROUP": "-100", "POLKU_COORDINATORS_GROUP": "-100", "POLKU_MANAGERS_LANGUAGE": "xx",
+		"POLKU_COST_MONTHLY": "-5", "POLKU_COST_VISIT": "a lot", "POLKU_STAFF_HOURS": "NaN",
+	}), false)
+	for _, says := range []string{"POLKU_MANAGERS: want", "POLKU_MANAGERS_GROUP: the coordinators'", "POLKU_MANAGERS_LANGUAGE: no messages",
+		"POLKU_COST_MONTHLY: want euros", "POLKU_COST_VISIT: want euros", "POLKU_STAFF_HOURS: want"} {
+		if err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("want an error saying %q, got %v", says, err)
+		}
 	}
 }

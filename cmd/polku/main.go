@@ -164,6 +164,7 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, stdin io.Read
 		Bot: func(db *store.DB, f console.Fake) (*bot.Bot, error) {
 			c := cfg
 			c.Now, c.operator, c.Coordinators.Group, c.Coordinators.Crisis = f.Now, f.Operator, f.Group, f.Crisis
+			c.ManagersGroup = f.ManagersGroup
 			return newBot(c, db, log, f.APIURL, f.Token)
 		},
 	}, stdin, stdout)
@@ -208,5 +209,6 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: bot.NewTemplateFile(co.Templates, log).Get, MemberCache: co.MemberCache,
 		ProviderLinkDays: co.ProviderLinkDays, VerifyPerHour: co.VerifyPerHour,
 		Retention: cfg.Retention, Drafts: time.Duration(cfg.DraftDays) * 24 * time.Hour,
+		Managers: cfg.Managers, ManagersGroup: cfg.ManagersGroup, ManagersLang: cfg.ManagersLang, ReportAt: reportAt, Costs: cfg.Costs, Wellbeing: cfg.Wellbeing,
 	}, db, engine, loc, log)
 }

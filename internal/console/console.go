@@ -48,6 +48,10 @@ const banner = `
 │ but /note, /t NAME, /answers and /card stay in the group. In the     │
 │ group: :c /cases, :c /duty on, :c /ref add NAME, :c /provider add    │
 │ NAME. :c N presses the group's button N.                             │
+│                                                                      │
+│ And a manager in the managers' group (shown 📊): :m /report (this    │
+│ month), :m /report 2026-11, :m /report 2026-01..2026-06. The picture │
+│ and the workbook are saved in a folder the console names.            │
 └──────────────────────────────────────────────────────────────────────┘
 `
 
@@ -58,6 +62,10 @@ const consoleUser = 700000001
 // consoleGroup is the console's coordinators' group, and consoleCoordinator
 // the coordinator the console's person plays in it.
 const consoleGroup = -1000000000001
+
+// consoleManagers is the console's managers' group, where the console's
+// coordinator is a manager too.
+const consoleManagers = -1000000000002
 
 // consoleCrisisLine is the console's crisis line, plainly not a real one.
 const consoleCrisisLine = "Esimerkkikriisipuhelin 0800 000 000 (kuvitteellinen)"
@@ -131,6 +139,8 @@ type Fake struct {
 	Now           func() time.Time
 	APIURL, Token string
 	Group         int64
+	// ManagersGroup is the console's managers' group.
+	ManagersGroup int64
 	Operator      func(user int64) bool
 	Crisis        []string
 }
@@ -179,7 +189,9 @@ func Run(ctx context.Context, cfg Setup, stdin io.Reader, stdout io.Writer) erro
 	defer fake.Close()
 	fake.AddGroup(consoleGroup, "Koordinaattorit (konsoli)", true)
 	fake.SetMember(consoleGroup, consoleCoordinator, telegramtest.StatusMember)
-	f.APIURL, f.Token, f.Group = fake.URL(), fake.Token(), consoleGroup
+	fake.AddGroup(consoleManagers, "Esihenkilöt (konsoli)", false)
+	fake.SetMember(consoleManagers, consoleCoordinator, telegramtest.StatusMember)
+	f.APIURL, f.Token, f.Group, f.ManagersGroup = fake.URL(), fake.Token(), consoleGroup, consoleManagers
 	if len(f.Crisis) == 0 {
 		// The demo shows the crisis lines a family is told with 112: a
 		// fictional one, unless POLKU_CRISIS_LINES names others.
@@ -310,6 +322,12 @@ func (c *consoleState) handle(line string) bool {
 		fmt.Fprintf(c.out, "(the clock is now %s later)\n", arg)
 	case ":c":
 		c.coordinate(arg)
+	case ":m":
+		if arg == "" {
+			fmt.Fprintln(c.out, "(write what the manager says in the managers' group, e.g. :m /report)")
+			return false
+		}
+		c.fake.Send(consoleManagers, 0, consoleCoordinator, telegramtest.Content{Text: arg})
 	case ":file":
 		data, err := os.ReadFile(arg)
 		if err != nil || len(data) == 0 {
@@ -415,6 +433,10 @@ func (c *consoleState) print() {
 			c.showGroup(e)
 			continue
 		}
+		if e.ChatID == consoleManagers {
+			c.showManagers(e)
+			continue
+		}
 		if e.ChatID != c.user.ID {
 			continue
 		}
@@ -429,6 +451,31 @@ func (c *consoleState) print() {
 			}
 		}
 	}
+}
+
+// showManagers shows what the bot sent to the managers' group, and saves
+// the report's picture and workbook where the person can open them.
+func (c *consoleState) showManagers(e telegramtest.Event) {
+	if e.Kind != "send" {
+		return
+	}
+	m := e.Message
+	text := m.Text
+	if m.Media != "" {
+		name := m.Document
+		if name == "" {
+			name = m.Photo
+		}
+		text = "(" + m.Media + ") " + m.Caption
+		if data, ok := c.fake.File(m.FileID); ok && name != "" {
+			dir := filepath.Join(os.TempDir(), "polku-console")
+			path := filepath.Join(dir, filepath.Base(name))
+			if err := os.MkdirAll(dir, 0o700); err == nil && os.WriteFile(path, data, 0o600) == nil {
+				text = strings.TrimSpace(text + "\n(saved as " + path + ")")
+			}
+		}
+	}
+	fmt.Fprintf(c.out, "\n📊 managers ────\n%s\n", text)
 }
 
 // showGroup shows what happened in the coordinators' group.
