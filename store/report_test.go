@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"polku"
 )
 
@@ -274,12 +276,12 @@ func TestAggregatesHoldNoKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var bad string
-		if err := rows.Scan(&bad); err != nil {
-			t.Fatal(err)
-		}
-		t.Errorf("%s: an aggregate's column that could lead to a family", bad)
+	bad, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bad {
+		t.Errorf("%s: an aggregate's column that could lead to a family", b)
 	}
 	if n := scalar[int](t, db, `
 		SELECT count(*) FROM pg_constraint
