@@ -253,14 +253,8 @@ func bruteNext(h OfficeHours, t time.Time, limit time.Duration) time.Time {
 func TestOfficeHoursNextBrute(t *testing.T) {
 	hel := helsinki(t)
 	r := mrand.New(mrand.NewPCG(1, 2))
-	clock := func(m int) string { return fmt.Sprintf("%d.%02d", m/60, m%60) }
 	for i := range 400 {
-		var items []string
-		for range 1 + r.IntN(4) {
-			from := r.IntN(24*4) * 15
-			to := from + 15*(1+r.IntN(24*4-from/15))
-			items = append(items, fmt.Sprintf("%s-%s %s-%s", dayNames[r.IntN(7)], dayNames[r.IntN(7)], clock(from), clock(to)))
-		}
+		items := randomWeek(r, 4)
 		base := time.Date(2026, 3, 26, 0, 0, 0, 0, hel)
 		if i%2 == 1 {
 			base = time.Date(2026, 10, 22, 0, 0, 0, 0, hel)
@@ -276,6 +270,18 @@ func TestOfficeHoursNextBrute(t *testing.T) {
 }
 
 var dayNames = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// randomWeek is 1 to most random "DAYS FROM-TO" items, in quarter hours.
+func randomWeek(r *mrand.Rand, most int) []string {
+	clock := func(m int) string { return fmt.Sprintf("%d.%02d", m/60, m%60) }
+	var items []string
+	for range 1 + r.IntN(most) {
+		from := r.IntN(24*4) * 15
+		to := from + 15*(1+r.IntN(24*4-from/15))
+		items = append(items, fmt.Sprintf("%s-%s %s-%s", dayNames[r.IntN(7)], dayNames[r.IntN(7)], clock(from), clock(to)))
+	}
+	return items
+}
 
 func FuzzParseOfficeHours(f *testing.F) {
 	for _, s := range []string{"", "24h", "mon-fri 9-16", "mon-thu 9-16, fri 9-14:30", "ma-pe 8.30-16", "mon 9-12, mon 13-16", "fri 20-24", "sat-sun 24h", "mon - fri 9 – 16", "su 3:30-5"} {
@@ -336,14 +342,8 @@ func TestOfficeHoursWithin(t *testing.T) {
 	}
 
 	r := mrand.New(mrand.NewPCG(3, 4))
-	clock := func(m int) string { return fmt.Sprintf("%d.%02d", m/60, m%60) }
 	for range 100 {
-		var items []string
-		for range 1 + r.IntN(3) {
-			from := r.IntN(24*4) * 15
-			to := from + 15*(1+r.IntN(24*4-from/15))
-			items = append(items, fmt.Sprintf("%s-%s %s-%s", dayNames[r.IntN(7)], dayNames[r.IntN(7)], clock(from), clock(to)))
-		}
+		items := randomWeek(r, 3)
 		base := time.Date(2026, 11, 2, 0, 0, 0, 0, hel)
 		h := mustHours(t, strings.Join(items, ", "), base.AddDate(0, 0, 1+r.IntN(5)).Format(time.DateOnly), hel)
 		a := base.Add(time.Duration(r.IntN(5*24*60)) * time.Minute)

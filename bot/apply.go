@@ -424,13 +424,16 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		}
 	case flows.QueryFeedback:
 		err = tx.Feedback(ctx, q.Case, q.Score)
+		if err == nil {
+			err = tx.Count(ctx, fmt.Sprintf("feedback_%d", q.Score), "")
+		}
 		var c polku.Case
 		if err == nil {
-			// By the case's municipality: the feedback is on the case.
+			// For the report, by the case's municipality.
 			c, err = tx.FamilyCase(ctx)
 		}
 		if err == nil {
-			err = tx.Count(ctx, fmt.Sprintf("feedback_%d", q.Score), c.Municipality)
+			err = tx.CountCase(ctx, fmt.Sprintf("feedback_%d", q.Score), c.Municipality)
 		}
 	case flows.QueryActivity:
 		f.Activity, err = tx.Activity(ctx, q.Activity, now)

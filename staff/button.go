@@ -130,7 +130,10 @@ func (s *Coordinators) Button(ctx context.Context, tx Tx, in Input) ([]Message, 
 		default:
 			return nil, none, err
 		}
-		if err := tx.Count(ctx, "case_closed_"+string(outcome), got.Municipality); err != nil {
+		if err := tx.Count(ctx, "case_closed_"+string(outcome), ""); err != nil {
+			return nil, none, err
+		}
+		if err := tx.CountCase(ctx, "closed_"+string(outcome), got.Municipality); err != nil {
 			return nil, none, err
 		}
 		ms := []Message{

@@ -38,6 +38,9 @@ type CaseTx interface {
 	Backlog(ctx context.Context, caseID int64) (int, error)
 	Hold(ctx context.Context, caseID int64, message int) error
 	Count(ctx context.Context, kind, municipality string) error
+	// CountCase counts what happened to a case for the report, by its
+	// municipality: "opened", "closed_OUTCOME", "feedback_SCORE".
+	CountCase(ctx context.Context, what, municipality string) error
 	// CountCaseShared moves an open case's count as opened to its
 	// municipality, told now that its answers are shared.
 	CountCaseShared(ctx context.Context, c polku.Case) error
@@ -101,6 +104,9 @@ func (s *Cases) Open(ctx context.Context, tx CaseTx, conv flows.Conversation, sh
 	}
 	if did == New {
 		if err := tx.Count(ctx, "case_opened", c.Municipality); err != nil {
+			return c, nil, false, err
+		}
+		if err := tx.CountCase(ctx, "opened", c.Municipality); err != nil {
 			return c, nil, false, err
 		}
 	}

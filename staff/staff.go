@@ -52,6 +52,9 @@ type Tx interface {
 	FamilyChat(ctx context.Context, chat int64) (FamilyChat, error)
 	// Count adds one to the day's statistic of kind.
 	Count(ctx context.Context, kind, municipality string) error
+	// CountCase counts what happened to a case for the report, by its
+	// municipality: "opened", "closed_OUTCOME", "feedback_SCORE".
+	CountCase(ctx context.Context, what, municipality string) error
 	// Answered is told, before the message is audited, that a
 	// coordinator's message goes to the family of a case: the first since
 	// the case was opened is measured within the office hours.

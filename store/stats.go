@@ -65,8 +65,9 @@ func count(ctx context.Context, q querier, day string, kind, municipality string
 // day, and keeps the rows few. Reach is counted in the month the family
 // first agreed; the use of a session in the session's month (so that a
 // month's sign-ups, attendances and sessions are of the same sessions);
-// card visits in the month of the visit. (The cases' counts are the
-// older daily ones that staff makes with Tx.Count.)
+// card visits in the month of the visit; what happened to a case in its
+// month, by the case's municipality (beside the older daily counts of
+// Tx.Count, which do not tell the municipality of an outcome or a score).
 const (
 	// kindFamily is a family that consented for the first time, by the
 	// municipality and youngest band of its first profile ('' until it
@@ -85,11 +86,12 @@ const (
 	// reached 1 and 3.
 	kindAttenders1 = "attenders_1"
 	kindAttenders3 = "attenders_3"
-	// The cases counted by staff (Tx.Count): opened, closed by outcome,
+	// Cases (CountCase): opened for the first time, closed by outcome,
 	// and the families' feedback by score.
-	kindCaseOpened   = "case_opened"
-	kindCaseClosed   = "case_closed_"
-	kindFeedback     = "feedback_"
+	kindCase         = "cases_"
+	kindCaseOpened   = kindCase + "opened"
+	kindCaseClosed   = kindCase + "closed_"
+	kindFeedback     = kindCase + "feedback_"
 	valueFirstAnswer = "first_answer"
 	// valueBaseline is a family's first complete wellbeing baseline, on
 	// 0–100, by its instrument: "baseline_who5", "baseline_own".
@@ -192,18 +194,19 @@ func move(ctx context.Context, q querier, from, to tally) error {
 	return to.add(ctx, q, 1)
 }
 
+// CountCase adds one to the report's count of what happened to a case
+// this month ("opened", "closed_" and the outcome, "feedback_" and the
+// score), by the case's municipality.
+func (t *Tx) CountCase(ctx context.Context, what, municipality string) error {
+	return tally{day: t.db.monthOf(t.db.Now()), kind: kindCase + what, municipality: municipality}.add(ctx, t.tx, 1)
+}
+
 // CountCaseShared is told that the family of case c, open since it asked
 // for a person, has now shared its answers and so its municipality: the
-// case's count as opened (Count "case_opened", on the day it was opened,
-// under the family's referral) moves there from "not told", so that the
-// case's figures are of one municipality.
+// case's count as opened (in the month it was opened) moves there from
+// "not told", so that the case's figures are of one municipality.
 func (t *Tx) CountCaseShared(ctx context.Context, c polku.Case) error {
-	var referral string
-	err := t.tx.QueryRow(ctx, `SELECT COALESCE((SELECT referral FROM families WHERE chat_id = $1), '')`, c.ChatID).Scan(&referral)
-	if err != nil {
-		return wrap(err, "count case")
-	}
-	was := tally{day: t.db.day(c.Opened), kind: kindCaseOpened, referral: referral}
+	was := tally{day: t.db.monthOf(c.Opened), kind: kindCaseOpened}
 	now := was
 	now.municipality = c.Municipality
 	return move(ctx, t.tx, was, now)

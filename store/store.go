@@ -17,7 +17,8 @@
 //   - group.go: whether the bot can write in the coordinators' group
 //   - card.go, provider.go, referral.go: wellbeing cards, the providers who
 //     check them, the referral codes of the professional network
-//   - stats.go: anonymous statistics
+//   - stats.go: anonymous statistics, kept when a family erases its data
+//   - report.go: the managers' report's figures, read from them
 //   - seed.go: reminders seeded for the load benchmark
 //
 // store speaks the domain's types and translates pgx errors into

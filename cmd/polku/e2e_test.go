@@ -427,7 +427,10 @@ func (e *e2e) check(maxDups int) []int64 {
 		{`SELECT count(*) FROM cases`, n},
 		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind = 'consent_given'`, n},
 		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind = 'case_opened'`, n},
-		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind NOT IN ('consent_given', 'case_opened')`, 0},
+		// The report's counts of new families and cases, once each.
+		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind = 'family'`, n},
+		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind = 'cases_opened'`, n},
+		{`SELECT coalesce(sum(count), 0) FROM stats WHERE kind NOT IN ('consent_given', 'case_opened', 'family', 'cases_opened')`, 0},
 	} {
 		if got := e.count(ctx, c.query); got != c.want {
 			t.Errorf("%s: %d, want %d", c.query, got, c.want)
