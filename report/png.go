@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"image/color"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -67,6 +68,16 @@ func chart(w Words, r Report, lang string, ch Chart) (*plot.Plot, error) {
 		groups[len(groups)-1-i] = say(w, lang, g)
 	}
 	if len(groups) == 0 {
+		// Nothing to draw: say so, rather than axes around nothing.
+		p.HideAxes()
+		p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+		l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: 0.5, Y: 0.5}}, Labels: []string{say(w, lang, Label{ID: "report.chart.empty"})}})
+		if err != nil {
+			return nil, err
+		}
+		l.TextStyle[0].Font.Size = vg.Points(18)
+		l.TextStyle[0].XAlign, l.TextStyle[0].YAlign = draw.XCenter, draw.YCenter
+		p.Add(l)
 		return p, nil
 	}
 	p.NominalY(groups...)
@@ -121,7 +132,21 @@ func chart(w Words, r Report, lang string, ch Chart) (*plot.Plot, error) {
 	// Room on the right for the figure at the end of the longest bar,
 	// and for the legend above it.
 	p.X.Max = max(1, top*1.5)
+	if top == 0 && shares(ch) {
+		// Every share hidden: the axis still reads as per cent.
+		p.X.Max = 100
+	}
 	return p, nil
+}
+
+// shares reports whether a chart draws shares (per cent).
+func shares(ch Chart) bool {
+	for _, c := range append(slices.Clone(ch.Now), ch.Before...) {
+		if c.Kind == KindShare {
+			return true
+		}
+	}
+	return false
 }
 
 // ticks marks the x axis with numbers written as lang writes them.
