@@ -85,6 +85,11 @@ func TestReportInTheGroups(t *testing.T) {
 	r.fake.SendGroupText(managersGroup, 0, carl, "/report 2026-01..2026-06")
 	r.settle()
 	checkReport(t, r.fake.Messages(managersGroup), r, "📊 Raportti 2026-01–2026-06 (suluissa 2025-07–2025-12)")
+	r.fake.SendGroupText(managersGroup, 0, carl, "/help")
+	r.settle()
+	if m, _ := r.fake.LastMessage(managersGroup); !strings.Contains(m.Text, "/report 2026-01..2026-06") {
+		t.Errorf("/help in the managers' group: %q", m.Text)
+	}
 	r.fake.SendGroupText(managersGroup, 0, carl, "/report 2030-01")
 	r.settle()
 	if m, _ := r.fake.LastMessage(managersGroup); !strings.Contains(m.Text, "ei ole vielä alkanut") {

@@ -50,9 +50,15 @@ func (b *Bot) reportCommand(ctx context.Context, tx *store.Tx, x incoming, lang 
 }
 
 // managersGroup applies one update of the managers' group: /report from
-// a member; everything else there is none of the bot's business.
+// a member, /help; everything else there is none of the bot's business.
 func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error {
-	if x.user == nil || x.user.IsBot || x.in.Kind != flows.KindCommand || x.in.Command != "report" {
+	if x.user == nil || x.user.IsBot || x.in.Kind != flows.KindCommand {
+		return tx.Finish(ctx, nil)
+	}
+	if x.in.Command == "help" || x.in.Command == "start" {
+		return tx.Finish(ctx, []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.render.loc.Message(b.reportLang(), "manager.help", map[string]any{"Max": staff.MaxMonths}, nil)})})
+	}
+	if x.in.Command != "report" {
 		return tx.Finish(ctx, nil)
 	}
 	manager, err := b.manager(ctx, x.from)
