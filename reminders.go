@@ -14,6 +14,9 @@ const (
 	JobCancelled  JobKind = "notice_cancelled"
 	JobMoved      JobKind = "notice_moved"
 	JobPromoted   JobKind = "notice_promoted" // a seat from the waiting list
+	// JobWellbeing is the wellbeing follow-up, of no sign-up: the
+	// baseline's instrument asked again weeks after it.
+	JobWellbeing JobKind = "wellbeing_followup"
 )
 
 // Reminders is when a deployment reminds families and asks how it went.
@@ -30,14 +33,37 @@ type Reminders struct {
 	// QuietFrom and QuietUntil bound the night (local time of day).
 	QuietFrom, QuietUntil time.Duration
 	Location              *time.Location
+	// WellbeingWeeks is how many weeks after the baseline the wellbeing
+	// follow-up is asked; 0 asks none.
+	WellbeingWeeks int
+	// WellbeingAt is the local time of day of the wellbeing follow-up.
+	WellbeingAt time.Duration
 }
 
 // DefaultReminders are the reminders of a deployment that configures
 // none: at 18.00 the day before, two hours before, and the follow-up an
-// hour after the end; quiet from 21.00 to 8.00.
+// hour after the end; quiet from 21.00 to 8.00; the wellbeing follow-up
+// eight weeks after the baseline, at 10.00.
 func DefaultReminders(loc *time.Location) Reminders {
 	return Reminders{DayBeforeAt: 18 * time.Hour, Before: 2 * time.Hour, FollowUpAfter: time.Hour,
-		QuietFrom: 21 * time.Hour, QuietUntil: 8 * time.Hour, Location: loc}
+		QuietFrom: 21 * time.Hour, QuietUntil: 8 * time.Hour, Location: loc,
+		WellbeingWeeks: 8, WellbeingAt: 10 * time.Hour}
+}
+
+// WellbeingDue is when the wellbeing follow-up of a baseline taken at
+// baseline is due, and whether one is asked at all: WellbeingWeeks later,
+// on that day at WellbeingAt local time (a calendar day, so daylight
+// saving time does not move the hour), or in the morning after when that
+// falls in the quiet hours.
+func (r Reminders) WellbeingDue(baseline time.Time) (time.Time, bool) {
+	if r.WellbeingWeeks <= 0 {
+		return time.Time{}, false
+	}
+	at := r.clock(baseline, 7*r.WellbeingWeeks, r.WellbeingAt)
+	if r.Quiet(at) {
+		at = r.morning(at)
+	}
+	return at, true
 }
 
 // Due is one job to schedule.

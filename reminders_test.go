@@ -127,3 +127,31 @@ func TestAtDispatch(t *testing.T) {
 		}
 	}
 }
+
+// TestWellbeingDue: the wellbeing follow-up comes eight weeks after the
+// baseline at 10.00 local time, across a change of the clocks too; an
+// hour in the quiet hours waits for the morning; no weeks, none.
+func TestWellbeingDue(t *testing.T) {
+	hel := helsinki(t)
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, hel) }
+	r := DefaultReminders(hel)
+	for _, c := range []struct {
+		name     string
+		r        Reminders
+		baseline time.Time
+		want     time.Time
+	}{
+		{"eight weeks at ten", r, at(2026, 12, 3, 15, 30), at(2027, 1, 28, 10, 0)},
+		{"across the spring change", r, at(2027, 3, 1, 23, 0), at(2027, 4, 26, 10, 0)},
+		{"in the quiet hours", Reminders{WellbeingWeeks: 2, WellbeingAt: 22 * time.Hour, QuietFrom: 21 * time.Hour, QuietUntil: 8 * time.Hour, Location: hel},
+			at(2026, 12, 3, 9, 0), at(2026, 12, 18, 8, 0)},
+	} {
+		got, ok := c.r.WellbeingDue(c.baseline)
+		if !ok || !got.Equal(c.want) {
+			t.Errorf("%s: WellbeingDue = %v, %v; want %v", c.name, got.In(hel), ok, c.want)
+		}
+	}
+	if _, ok := (Reminders{Location: hel}).WellbeingDue(at(2026, 12, 3, 9, 0)); ok {
+		t.Error("WellbeingDue with no weeks: a follow-up")
+	}
+}

@@ -233,6 +233,10 @@ func figures(fs store.Figures, instrument string) report.Figures {
 		maps.Copy(r.Feedback, a.Feedback)
 		if instrument != "" {
 			r.Baseline = slices.Clone(a.Baseline[instrument])
+			r.Answered = a.Answered[instrument]
+			for _, p := range a.Pairs[instrument] {
+				r.Pairs = append(r.Pairs, report.Pair{Before: p.Before, After: p.After, Attended: p.Attended})
+			}
 		}
 	}
 	return out

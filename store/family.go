@@ -28,7 +28,8 @@ func (t *Tx) RecordConsent(ctx context.Context, lang, version, referral string) 
 // SaveProfile stores confirmed answers as the family's profile. Wellbeing
 // answers, when given, are stored apart as the family's baseline, with
 // their instrument (changed answers before the first follow-up replace
-// it). It reports whether this was the family's first profile.
+// it); the first complete baseline plans the wellbeing follow-up. It
+// reports whether this was the family's first profile.
 func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (bool, error) {
 	if err := a.Validate(); err != nil {
 		return false, err
@@ -69,10 +70,34 @@ func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (boo
 	}
 	// The report keeps the first complete baseline as an anonymous value:
 	// a later change, or the family's erasure, leaves it as it was.
-	if v, ok := instrument.Percent(scores); ok && tag.RowsAffected() == 1 {
-		err = t.db.value(ctx, t.tx, t.db.Now(), valueBaseline+string(instrument), municipalityOf(a.Municipality), int(math.Round(v)))
+	v, complete := instrument.Percent(scores)
+	if complete && tag.RowsAffected() == 1 {
+		if err := t.db.value(ctx, t.tx, t.db.Now(), valueBaseline+string(instrument), municipalityOf(a.Municipality), int(math.Round(v))); err != nil {
+			return first, err
+		}
 	}
-	return first, err
+	if complete {
+		return first, t.planWellbeing(ctx, id)
+	}
+	return first, nil
+}
+
+// planWellbeing plans the wellbeing follow-up of the family id, whose
+// complete baseline was just saved: once, when the first complete one is
+// (a baseline changed later keeps the job it has), at
+// db.Reminders.WellbeingDue; none when the deployment asks none, or the
+// family said no to follow-ups (StopFollowUps).
+func (t *Tx) planWellbeing(ctx context.Context, id int64) error {
+	due, ok := t.db.Reminders.WellbeingDue(t.db.Now())
+	if !ok {
+		return nil
+	}
+	_, err := t.tx.Exec(ctx, `
+		INSERT INTO jobs (kind, family_id, chat_id, due_at)
+		SELECT $2, f.id, f.chat_id, $3 FROM families f
+		WHERE f.id = $1 AND f.follow_ups AND NOT EXISTS (SELECT 1 FROM jobs WHERE family_id = $1 AND kind = $2)`,
+		id, string(polku.JobWellbeing), due)
+	return wrap(err, "plan wellbeing follow-up")
 }
 
 // RequestPerson stores that the chat wants to be contacted by a person.

@@ -14,6 +14,12 @@ import (
 // left aside, so one broken job never holds up the others.
 const maxJobAttempts = 3
 
+// notYetRun are the kinds of job planned but not yet run: the wellbeing
+// follow-up, whose question (answer now, not now, don't ask again) the
+// bot does not ask yet. Its jobs wait, due, for the release that asks it,
+// rather than being marked done unsent.
+var notYetRun = []string{string(polku.JobWellbeing)}
+
 // Job is one due job with what rendering it needs.
 type Job struct {
 	ID     int64
@@ -129,9 +135,9 @@ func (db *DB) dispatch(j Job, now time.Time) (send bool, retry time.Time) {
 func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT id FROM jobs
-		WHERE done_at IS NULL AND due_at <= $1 AND attempts < $3
+		WHERE done_at IS NULL AND due_at <= $1 AND attempts < $3 AND kind <> ALL($4)
 		ORDER BY due_at, id LIMIT $2
-		FOR UPDATE SKIP LOCKED`, now, limit, maxJobAttempts)
+		FOR UPDATE SKIP LOCKED`, now, limit, maxJobAttempts, notYetRun)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +199,7 @@ func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job,
 // so the runner can sleep until then.
 func (db *DB) NextJob(ctx context.Context) (time.Time, error) {
 	var next *time.Time
-	err := db.pool.QueryRow(ctx, `SELECT min(due_at) FROM jobs WHERE done_at IS NULL AND attempts < $1`, maxJobAttempts).Scan(&next)
+	err := db.pool.QueryRow(ctx, `SELECT min(due_at) FROM jobs WHERE done_at IS NULL AND attempts < $1 AND kind <> ALL($2)`, maxJobAttempts, notYetRun).Scan(&next)
 	if err != nil || next == nil {
 		return time.Time{}, wrap(err, "next job")
 	}

@@ -65,7 +65,7 @@ var schema = map[string]map[string]column{
 	"families": {
 		"id": personal("chat_id", "the family key, an internal number"), "chat_id": exported("chat_id"), "lang": exported("chat_id"),
 		"referral": exported("chat_id"), "consent_version": exported("chat_id"), "consent_at": exported("chat_id"),
-		"answers": exported("chat_id"), "profile_at": exported("chat_id"), "created_at": exported("chat_id"), "reminders": exported("chat_id"),
+		"answers": exported("chat_id"), "profile_at": exported("chat_id"), "created_at": exported("chat_id"), "reminders": exported("chat_id"), "follow_ups": exported("chat_id"),
 	},
 	"wellbeing": {
 		"id": personal("family_id", key), "family_id": personal("family_id", key),
@@ -202,6 +202,10 @@ var schema = map[string]map[string]column{
 	"stat_values": {
 		"month": other(anonymous), "kind": other(anonymous), "municipality": other(anonymous),
 		"value": other(anonymous), "count": other(anonymous),
+	},
+	"stat_pairs": {
+		"month": other(anonymous), "municipality": other(anonymous), "instrument": other(anonymous),
+		"before": other(anonymous), "after": other(anonymous), "attended": other(anonymous), "count": other(anonymous),
 	},
 	"schema_version": {"version": other("the migrations' version")},
 }

@@ -33,7 +33,7 @@ func (f Figures) of(municipality string) *Area {
 
 // Area is one municipality's figures of a period. Keys that are "" stand
 // for "not told" (an age band, a referral, a category, an organiser, an
-// outcome). The wellbeing figures are not here yet.
+// outcome). The wellbeing figures are by instrument.
 type Area struct {
 	// Families are the new families (their first consent in the period),
 	// by the age band of the youngest child; Referrals the same families
@@ -64,8 +64,13 @@ type Area struct {
 
 	// Baseline holds, by instrument ("who5", "own"), the first complete
 	// wellbeing baselines given in the period, on 0–100; nil for none.
-	// (The follow-ups are not asked yet.)
 	Baseline map[string][]float64
+	// Answered are the wellbeing follow-ups answered in the period, by
+	// instrument; Pairs the anonymous pairs of a baseline and its
+	// follow-up (complete, of one instrument) answered in the period.
+	// Nil for none.
+	Answered map[string]int
+	Pairs    map[string][]Pair
 }
 
 // Activity is what participation is counted by: the activity's first
@@ -90,7 +95,7 @@ func (db *DB) ReportFigures(ctx context.Context, first, last time.Time) (Figures
 	f := Figures{}
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		for _, topic := range []func(context.Context, pgx.Tx, Figures, []any) error{
-			reach, participation, db.sessionsHeld(from, until), casework, firstAnswers, baselines,
+			reach, participation, db.sessionsHeld(from, until), casework, firstAnswers, baselines, followUps,
 		} {
 			if err := topic(ctx, tx, f, days); err != nil {
 				return err

@@ -101,6 +101,8 @@ var variables = []variable{
 	{"POLKU_REMIND_DAY_BEFORE_AT", "18:00", "Local time of the reminder the day before a session, or off."},
 	{"POLKU_REMIND_BEFORE", "2h", "How long before a session the second reminder comes, or off."},
 	{"POLKU_FOLLOW_UP_AFTER", "1h", "How long after a session \"Did you make it?\" is asked."},
+	{"POLKU_FOLLOW_UP_WEEKS", "8", "Weeks after the wellbeing baseline that the follow-up is due (a whole number, 0–104; 0: none). Planned now; the bot does not send the question yet."},
+	{"POLKU_FOLLOW_UP_AT", "10:00", "Local time of the wellbeing follow-up; in the quiet hours it waits for the morning."},
 	{"POLKU_QUIET_HOURS", "21:00-08:00", "Local night: no reminder is sent in it; a follow-up question, and a notice of a change unless its session comes first, waits for the morning. 00:00-00:00: none."},
 	{"POLKU_OPERATORS", "", "Telegram user IDs (comma-separated) allowed to import the catalogue by sending a file to the bot."},
 	{"POLKU_MANAGERS", "", "Telegram user IDs (comma-separated) of the service's managers: they may ask for the report (/report) in a private chat with the bot or in the coordinators' group."},
@@ -409,6 +411,17 @@ func reminders(get func(name, def string) string, errs *[]error) (*time.Location
 	if r.FollowUpAfter = period("POLKU_FOLLOW_UP_AFTER", "1h"); r.FollowUpAfter < 0 {
 		*errs = append(*errs, errors.New("POLKU_FOLLOW_UP_AFTER: the attendance question cannot be turned off; give a duration"))
 		r.FollowUpAfter = time.Hour
+	}
+	if v := get("POLKU_FOLLOW_UP_WEEKS", "8"); v != "" {
+		w, err := strconv.Atoi(v)
+		if err != nil || w < 0 || w > 104 {
+			*errs = append(*errs, fmt.Errorf("POLKU_FOLLOW_UP_WEEKS: want a whole number of weeks, 0–104, got %q", v))
+		} else {
+			r.WellbeingWeeks = w
+		}
+	}
+	if d, ok := clock("POLKU_FOLLOW_UP_AT", get("POLKU_FOLLOW_UP_AT", "10:00")); ok {
+		r.WellbeingAt = d
 	}
 	return loc, r
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"polku"
 	"polku/report"
@@ -228,6 +229,30 @@ func TestConfigWellbeing(t *testing.T) {
 	_, err := parseConfig(serveEnv(map[string]string{"POLKU_WELLBEING": "WHO-5"}), false)
 	if err == nil || !strings.Contains(err.Error(), `POLKU_WELLBEING: want who5, own or off, got "WHO-5"`) {
 		t.Errorf("POLKU_WELLBEING=WHO-5: %v", err)
+	}
+}
+
+// TestConfigWellbeingFollowUp: the wellbeing follow-up eight weeks after
+// the baseline at 10.00 unless told otherwise; 0 weeks asks none; a bad
+// number of weeks or time of day is reported.
+func TestConfigWellbeingFollowUp(t *testing.T) {
+	for _, c := range []struct {
+		weeks, at string
+		want      int
+		wantAt    time.Duration
+	}{
+		{"", "", 8, 10 * time.Hour},
+		{"26", "9.30", 26, 9*time.Hour + 30*time.Minute},
+		{"0", "", 0, 10 * time.Hour},
+	} {
+		cfg, err := parseConfig(serveEnv(map[string]string{"POLKU_FOLLOW_UP_WEEKS": c.weeks, "POLKU_FOLLOW_UP_AT": c.at}), false)
+		if err != nil || cfg.Reminders.WellbeingWeeks != c.want || cfg.Reminders.WellbeingAt != c.wantAt {
+			t.Errorf("POLKU_FOLLOW_UP_WEEKS=%q POLKU_FOLLOW_UP_AT=%q: %v, %v, %v", c.weeks, c.at, cfg.Reminders.WellbeingWeeks, cfg.Reminders.WellbeingAt, err)
+		}
+	}
+	_, err := parseConfig(serveEnv(map[string]string{"POLKU_FOLLOW_UP_WEEKS": "-1", "POLKU_FOLLOW_UP_AT": "25:00"}), false)
+	if err == nil || !strings.Contains(err.Error(), "POLKU_FOLLOW_UP_WEEKS: want") || !strings.Contains(err.Error(), "POLKU_FOLLOW_UP_AT: want") {
+		t.Errorf("bad follow-up settings: %v", err)
 	}
 }
 
