@@ -211,8 +211,11 @@ type Bot struct {
 	cases     *staff.Cases
 	providers *staff.Providers
 	managers  *staff.Managers
-	render    renderer
-	tg        *tgbot.Bot
+	// monthlyDone is the key of the last monthly report this process
+	// knows was sent, so the job loop does not ask the store again.
+	monthlyDone atomic.Value
+	render      renderer
+	tg          *tgbot.Bot
 	// http makes Polku's own Bot API calls (getUpdates) and downloads;
 	// like go-telegram/bot's client, it masks the token in its errors.
 	http client

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"polku"
-
 	"polku/flows"
 	"polku/report"
 	"polku/staff"
@@ -140,17 +139,6 @@ func zipped(files map[string][]byte) ([]byte, error) {
 	return buf.Bytes(), err
 }
 
-// previous is the period of as many months just before p.
-func previous(p staff.Period) (staff.Period, error) {
-	f, err1 := time.Parse("2006-01", p.First)
-	l, err2 := time.Parse("2006-01", p.Last)
-	if err1 != nil || err2 != nil {
-		return staff.Period{}, fmt.Errorf("period %s: not months", p)
-	}
-	n := (l.Year()-f.Year())*12 + int(l.Month()-f.Month()) + 1
-	return staff.Period{First: f.AddDate(0, -n, 0).Format("2006-01"), Last: f.AddDate(0, -1, 0).Format("2006-01")}, nil
-}
-
 // monthlyReport sends last month's report to the managers' group on the
 // first weekday of a month at Config.ReportAt, or later in the month if
 // no process could then: once, whichever process gets there first, and
@@ -163,7 +151,13 @@ func (b *Bot) monthlyReport(ctx context.Context) {
 	}
 	p := staff.LastMonth(now)
 	key := "report " + p.String()
+	if b.monthlyDone.Load() == key {
+		return
+	}
 	if done, err := b.db.Done(ctx, key); err != nil || done {
+		if done {
+			b.monthlyDone.Store(key)
+		}
 		return
 	}
 	outs, err := b.reportOuts(ctx, b.cfg.ManagersGroup, 0, b.reportLang(), p, false)
@@ -176,16 +170,14 @@ func (b *Bot) monthlyReport(ctx context.Context) {
 		}
 		return
 	}
+	b.monthlyDone.Store(key)
 	wake(b.sendWake)
 }
 
 // reportData reads the anonymous figures of period p and of as many months
 // before it from the store, as the report reads them.
 func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, error) {
-	before, err := previous(p)
-	if err != nil {
-		return report.Data{}, err
-	}
+	before := p.Previous()
 	d := report.Data{
 		Period: report.Period{First: p.First, Last: p.Last}, Previous: report.Period{First: before.First, Last: before.Last},
 		Costs: b.cfg.Costs,

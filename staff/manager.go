@@ -35,6 +35,15 @@ func (p Period) String() string {
 	return p.First + ".." + p.Last
 }
 
+// Previous is the period of as many months just before p, the one a report
+// shows beside p. p must be a period ParsePeriod or LastMonth gave.
+func (p Period) Previous() Period {
+	f, _ := time.Parse("2006-01", p.First)
+	l, _ := time.Parse("2006-01", p.Last)
+	n := months(f, l)
+	return Period{f.AddDate(0, -n, 0).Format("2006-01"), f.AddDate(0, -1, 0).Format("2006-01")}
+}
+
 // MaxMonths is the longest period one report covers: two years, what the
 // statistics keep beside each other.
 const MaxMonths = 24

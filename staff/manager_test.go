@@ -53,6 +53,19 @@ func TestPeriodString(t *testing.T) {
 	}
 }
 
+func TestPeriodPrevious(t *testing.T) {
+	for p, want := range map[staff.Period]staff.Period{
+		{First: "2026-11", Last: "2026-11"}: {First: "2026-10", Last: "2026-10"},
+		{First: "2026-01", Last: "2026-01"}: {First: "2025-12", Last: "2025-12"},
+		{First: "2026-01", Last: "2026-06"}: {First: "2025-07", Last: "2025-12"},
+		{First: "2025-01", Last: "2026-12"}: {First: "2023-01", Last: "2024-12"},
+	} {
+		if got := p.Previous(); got != want {
+			t.Errorf("%v.Previous() = %v, want %v", p, got, want)
+		}
+	}
+}
+
 func TestLastMonthAndFirstWeekday(t *testing.T) {
 	helsinki, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
