@@ -173,11 +173,11 @@ func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (b
 // The lock is a lane's, not a chat's: a family's update waits for another
 // transaction only on a lane both queue into (the coordinators' General
 // topic or alerts), never for the group's other cases or another family's
-// chat. Every transaction takes its lanes in one order, by chat and lane,
-// so two can never wait for each other in a circle; the sort is stable:
-// messages of one lane keep their order. A lane row created here gets its
-// head from the first insert (a transaction that rolls back takes its lane
-// rows with it).
+// chat. Every transaction that queues takes its lanes in one order, by
+// chat and lane, so two can never wait for each other in a circle; the
+// sort is stable: messages of one lane keep their order. A lane row
+// created here gets its head from the first insert (a transaction that
+// rolls back takes its lane rows with it).
 func (db *DB) queue(b *pgx.Batch, outs []Out, update int64) {
 	if len(outs) == 0 {
 		return
