@@ -44,7 +44,7 @@ func (t *Tx) Save(ctx context.Context, c Conversation, out []Out) error {
 	if err == nil && tag.RowsAffected() != 1 {
 		err = polku.Errorf(polku.ECONFLICT, "update applied out of order")
 	}
-	for range len(out) + 1 {
+	for range b.Len() - 1 {
 		if err != nil {
 			break
 		}

@@ -154,13 +154,48 @@ func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (b
 // queue adds outs to the outbox in b; update is the update whose
 // transaction wrote them, 0 for none.
 //
-// Each insert takes its lane's row in outbox_lanes (see migration 008) until
-// the transaction ends, so every transaction takes them in one order, by
-// chat and lane, and two can never wait for each other in a circle. The sort
-// is stable: messages of one lane keep their order.
+// One chat, one order: the messages of one lane go out in the order their
+// transactions committed, each transaction's together and in the order it
+// queued them, however many transactions queue into the lane at once (two
+// families' updates each posting to the coordinators' group, two
+// managers' reports each a chart then a spreadsheet). A lane sends by
+// outbox.id, which is taken when a row is inserted, not when it commits;
+// so before any of its rows is inserted, the batch's first statement
+// takes the row of each of its lanes in outbox_lanes, creating the ones
+// that do not wait yet, and keeps it until the transaction ends. Another
+// transaction queuing into the same lane waits there, before it takes an
+// id, until this one has committed or rolled back: every id of a lane is
+// taken by the one transaction holding it, and each later holder's ids are
+// greater than every id committed before. The sender, which takes the
+// same row to move a lane's head on (see migration 008), thus never sees
+// a gap that a later commit fills below its head.
+//
+// The lock is a lane's, not a chat's: a family's update waits for another
+// transaction only on a lane both queue into (the coordinators' General
+// topic or alerts), never for the group's other cases or another family's
+// chat. Every transaction that queues takes its lanes in one order, by
+// chat and lane, so two can never wait for each other in a circle; the
+// sort is stable: messages of one lane keep their order. A lane row
+// created here gets its head from the first insert (a transaction that
+// rolls back takes its lane rows with it).
 func (db *DB) queue(b *pgx.Batch, outs []Out, update int64) {
+	if len(outs) == 0 {
+		return
+	}
 	outs = slices.Clone(outs)
 	slices.SortStableFunc(outs, func(x, y Out) int { return cmp.Or(cmp.Compare(x.ChatID, y.ChatID), cmp.Compare(x.Lane, y.Lane)) })
+	var chats, lanes []int64
+	for i, o := range outs {
+		if i == 0 || o.ChatID != outs[i-1].ChatID || o.Lane != outs[i-1].Lane {
+			chats, lanes = append(chats, o.ChatID), append(lanes, o.Lane)
+		}
+	}
+	// DO UPDATE ... WHERE false locks the lane row that is there without
+	// writing a new version of it; unnest gives the lanes in their order.
+	b.Queue(`
+		INSERT INTO outbox_lanes AS x (chat_id, lane)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[])
+		ON CONFLICT (chat_id, lane) DO UPDATE SET waiting = x.waiting WHERE false`, chats, lanes)
 	for _, o := range outs {
 		// The same message as the lane's newest, while a few wait, is
 		// one too many: the person gets it once.

@@ -229,6 +229,172 @@ func TestLanesUnderConcurrency(t *testing.T) {
 	}
 }
 
+// TestLaneCommitOrder: transactions that queue into the same lanes side by
+// side (two families' updates each posting to the coordinators' group, two
+// managers' reports each a chart then a spreadsheet) keep each its
+// messages together in every lane, in the order it queued them, and the
+// lanes send them in the order the transactions committed: a lane that
+// waited already and a lane the first of them creates, whichever of the
+// two a transaction takes first. A family that shares no lane with them
+// does not wait for them.
+func TestLaneCommitOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		waiting, anew int64
+	}{
+		{"the waiting lane first", 1, 2},
+		{"the new lane first", 2, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) { laneCommitOrder(t, tc.waiting, tc.anew) })
+	}
+}
+
+func laneCommitOrder(t *testing.T, waiting, anew int64) {
+	db := newDB(t)
+	const writers, each = 5, 3
+	queue(t, db, laneMsg(lanesGroup, waiting, 0, "waiting"))
+
+	// Each transaction queues its messages to both lanes and to its own
+	// chat, says it is done, and commits when told to.
+	reached := make(chan string, writers+1)
+	commit := map[string]chan struct{}{}
+	committed := make(chan error, writers+2)
+	start := func(name string, chat int64) {
+		commit[name] = make(chan struct{})
+		go func() {
+			committed <- tryTx(db, chat, func(ctx context.Context, tx *Tx) error {
+				var outs []Out
+				for k := range each {
+					text := fmt.Sprintf("%s.%d", name, k+1)
+					outs = append(outs, laneMsg(lanesGroup, waiting, 0, text), laneMsg(lanesGroup, anew, 0, text))
+				}
+				outs = append(outs, laneMsg(chat, 0, 0, name))
+				if err := tx.Finish(ctx, outs); err != nil {
+					return err
+				}
+				reached <- name
+				<-commit[name]
+				return nil
+			})
+		}()
+	}
+	// waitFor polls PostgreSQL, which cannot tell us, until n backends of
+	// the test's database wait for a lock.
+	waitFor := func(n int) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			got := scalar[int](t, db, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+			if got == n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d transactions wait for a lock, want %d", got, n)
+			}
+		}
+	}
+	next := func() string {
+		t.Helper()
+		select {
+		case name := <-reached:
+			return name
+		case err := <-committed:
+			t.Fatalf("a transaction ended before it was told to commit: %v", err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("no transaction finished queuing")
+		}
+		return ""
+	}
+
+	// The first holds both lanes (the new one it creates), the others
+	// queue behind it one by one.
+	start("first", 900)
+	if got := next(); got != "first" {
+		t.Fatalf("%s finished queuing, want first", got)
+	}
+	for i := range writers - 1 {
+		start(fmt.Sprintf("w%d", i+1), int64(901+i))
+		waitFor(i + 1)
+	}
+	select {
+	case name := <-reached:
+		t.Fatalf("%s queued into lanes another transaction holds", name)
+	default:
+	}
+	// Meanwhile a family whose messages go to lanes of their own (its chat,
+	// its case's topic) is not held up.
+	alone := make(chan error, 1)
+	go func() {
+		alone <- tryTx(db, 950, func(ctx context.Context, tx *Tx) error {
+			return tx.Finish(ctx, []Out{laneMsg(950, 0, 0, "alone"), laneMsg(lanesGroup, 3, 0, "alone")})
+		})
+	}()
+	select {
+	case err := <-alone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a family sharing no lane waited for the others")
+	}
+
+	// Commit one at a time: first, then each in the order it finished
+	// queuing.
+	var order []string
+	for name := "first"; ; name = next() {
+		close(commit[name])
+		if err := <-committed; err != nil {
+			t.Fatal(err)
+		}
+		if order = append(order, name); len(order) == writers {
+			break
+		}
+	}
+
+	want := map[Lane][]string{{lanesGroup, waiting}: {"waiting"}, {lanesGroup, anew}: nil, {lanesGroup, 3}: {"alone"}}
+	for _, name := range order {
+		for k := range each {
+			text := fmt.Sprintf("%s.%d", name, k+1)
+			want[Lane{lanesGroup, waiting}] = append(want[Lane{lanesGroup, waiting}], text)
+			want[Lane{lanesGroup, anew}] = append(want[Lane{lanesGroup, anew}], text)
+		}
+	}
+	got := sendAll(t, db)
+	for l, texts := range want {
+		if !slices.Equal(got[l], texts) {
+			t.Errorf("lane %d sent\n%v\nwant, in the order committed (%v),\n%v", l.Lane, got[l], order, texts)
+		}
+	}
+}
+
+// sendAll sends every waiting message as one sender would, and returns
+// the texts each lane sent, in the order sent.
+func sendAll(t *testing.T, db *DB) map[Lane][]string {
+	t.Helper()
+	sent := map[Lane][]string{}
+	for {
+		msgs, err := db.Ready(context.Background(), 64, nil, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) == 0 {
+			return sent
+		}
+		for _, m := range msgs {
+			did, err := db.Send(context.Background(), m.ID, func(m Message) Outcome {
+				var p struct{ Text string }
+				if err := json.Unmarshal(m.Payload, &p); err != nil {
+					t.Errorf("payload %s: %v", m.Payload, err)
+				}
+				sent[m.Of()] = append(sent[m.Of()], p.Text)
+				return Outcome{Sent: true, MessageID: 1}
+			})
+			if err != nil || !did {
+				t.Fatalf("send %d: %v, %v", m.ID, did, err)
+			}
+		}
+	}
+}
+
 // BenchmarkReady picks the next messages with backlogs of growing size:
 // the cost is the same for 1,000 and 300,000 waiting messages (it used to
 // grow with them), whether they wait in a few lanes or one per chat.

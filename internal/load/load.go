@@ -198,8 +198,14 @@ type family struct {
 }
 
 // step describes one answer: a button whose callback data ends with
-// suffix, or, when suffix is empty, a typed text.
-type step struct{ suffix, text string }
+// suffix, or, when suffix is empty, a typed text. A step that repeats is
+// answered again as long as the next screen offers its button: the
+// wellbeing check has as many statements as the service's instrument
+// (POLKU_WELLBEING) has.
+type step struct {
+	suffix, text string
+	repeat       bool
+}
 
 var intakeScript = []step{
 	{text: "/start"},
@@ -210,35 +216,52 @@ var intakeScript = []step{
 	{text: "We would like to meet other families."},
 	{suffix: ":t:free"}, {suffix: ":done"},
 	{suffix: ":t:fi"}, {suffix: ":done"},
-	{suffix: ":start"}, {suffix: ":w:3"}, {suffix: ":w:4"}, {suffix: ":w:2"}, {suffix: ":w:5"},
+	{suffix: ":start"}, {suffix: ":w:3", repeat: true},
 	{suffix: ":c:chat"}, {suffix: ":ok"},
 }
 
 func (f *family) intake(ctx context.Context, updates *atomic.Int64) error {
 	for _, s := range intakeScript {
-		t0 := time.Now()
-		if s.suffix == "" {
-			f.fake.SendText(f.user, s.text)
-		} else {
-			m, data, ok := f.button(s.suffix)
-			if !ok {
-				return fmt.Errorf("family %d: no button *%s", f.user.ID, s.suffix)
-			}
-			if _, err := f.fake.Press(f.user, m, data); err != nil {
+		for first := true; first || s.repeat && f.offers(s.suffix); first = false {
+			if err := f.answer(ctx, s, updates); err != nil {
 				return err
 			}
 		}
-		updates.Add(1)
-		// Every step of the script is answered by exactly one message
-		// sent or edited.
-		select {
-		case <-f.replies:
-		case <-ctx.Done():
-			return fmt.Errorf("family %d waiting for a reply to step %q: %w", f.user.ID, s.suffix+s.text, ctx.Err())
-		}
-		f.latencies = append(f.latencies, time.Since(t0))
 	}
 	return nil
+}
+
+// answer takes one step and waits for the bot's answer to it.
+func (f *family) answer(ctx context.Context, s step, updates *atomic.Int64) error {
+	t0 := time.Now()
+	if s.suffix == "" {
+		f.fake.SendText(f.user, s.text)
+	} else {
+		m, data, ok := f.button(s.suffix)
+		if !ok {
+			return fmt.Errorf("family %d: no button *%s", f.user.ID, s.suffix)
+		}
+		if _, err := f.fake.Press(f.user, m, data); err != nil {
+			return err
+		}
+	}
+	updates.Add(1)
+	// Every step of the script is answered by exactly one message
+	// sent or edited.
+	select {
+	case <-f.replies:
+	case <-ctx.Done():
+		return fmt.Errorf("family %d waiting for a reply to step %q: %w", f.user.ID, s.suffix+s.text, ctx.Err())
+	}
+	f.latencies = append(f.latencies, time.Since(t0))
+	return nil
+}
+
+// offers reports whether the chat's latest keyboard has a button with
+// the suffix.
+func (f *family) offers(suffix string) bool {
+	_, _, ok := f.button(suffix)
+	return ok
 }
 
 // button finds the button with the suffix on the chat's latest keyboard.
