@@ -67,17 +67,18 @@ func (e *Engine) FollowUpQuestion(lang string, kind polku.JobKind, point, weeks 
 func (s *step) followUp(p Payload) {
 	// Any other button of the bot ends talking to a person.
 	s.c.Mode.Set(ModeTalking|ModeSharing, false)
-	point, err := strconv.Atoi(p.Arg(0))
-	index, value := -1, -1
-	if len(p.Args) > 1 {
-		index, _ = strconv.Atoi(p.Arg(1))
-	}
-	if len(p.Args) > 2 {
-		value, _ = strconv.Atoi(p.Arg(2))
-	}
+	// The fields after the action, all small numbers: the point, and
+	// the statement's index and the answer where the action has them.
 	want := map[string]int{"go": 1, "no": 1, "stop": 1, "r": 1, "a": 3, "s": 2, "b": 2}
 	n, known := want[p.Action]
-	if err != nil || point < 1 || point > 99 || !known || len(p.Args) != n || index < -1 || len(p.Args) > 1 && index < 0 {
+	nums := make([]int, 3)
+	ok := known && len(p.Args) == n
+	for i := 0; ok && i < n; i++ {
+		v, err := strconv.Atoi(p.Args[i])
+		nums[i], ok = v, err == nil && v >= 0 && v <= 99 && len(p.Args[i]) <= 2
+	}
+	point, index, value := nums[0], nums[1], nums[2]
+	if !ok || point < 1 {
 		s.forged()
 		return
 	}

@@ -253,7 +253,7 @@ const exportDoc = `
 	SELECT json_build_object(
 		'exported_at', $2::timestamptz,
 		'family', to_jsonb(f) - 'id',
-		'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'instrument', w.instrument, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id)
+		'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'point', w.point, 'instrument', w.instrument, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id)
 			FROM wellbeing w WHERE w.family_id = f.id), '[]'),
 		'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone,
 				'status', c.status, 'created_at', c.created_at, 'closed_at', c.closed_at) ORDER BY c.id)
