@@ -163,3 +163,24 @@ func TestFollowUpForged(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivacyNoticeTellsTheWeeks: the privacy notice and the check's
+// intro tell the weeks of the first configured follow-up point; with none
+// asked, the notice promises none.
+func TestPrivacyNoticeTellsTheWeeks(t *testing.T) {
+	for weeks, want := range map[int]any{0: 8, 26: 26, -1: nil} {
+		e := New(Config{Municipalities: []string{"Kuusamo"}, Wellbeing: polku.InstrumentWHO5, FollowUpWeeks: weeks})
+		w := &walker{t: t, e: e, c: e.NewConversation("en", t0), now: t0}
+		w.do(Input{Kind: KindCommand, Command: "start"})
+		w.press("welcome.go")
+		var got any
+		for _, x := range w.last.Text {
+			if x.ID == "privacy.wellbeing" {
+				got = x.Data["Weeks"]
+			}
+		}
+		if got != want {
+			t.Errorf("FollowUpWeeks %d: the notice tells %v weeks, want %v", weeks, got, want)
+		}
+	}
+}

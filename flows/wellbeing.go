@@ -46,7 +46,7 @@ func (s *step) editable() []string {
 func (s *step) askWellbeingIntro() Reply {
 	intro := T("wellbeing.intro")
 	if s.instrument() == polku.InstrumentWHO5 {
-		intro = Text{ID: "who5.intro", Data: map[string]any{"Weeks": s.e.cfg.FollowUpWeeks}}
+		intro = Text{ID: "who5.intro", Data: map[string]any{"Again": s.again("who5.again")}}
 	}
 	return Reply{Text: []Text{intro}, Inline: [][]Button{
 		{s.btn("wellbeing.start", "start")},
@@ -157,6 +157,15 @@ func (s *step) lowOffer(first Text) Reply {
 	}
 }
 
+// again is the sentence id that says in how many weeks the check is asked
+// again, or nothing when the service asks no follow-up.
+func (s *step) again(id string) any {
+	if s.e.cfg.FollowUpWeeks <= 0 {
+		return ""
+	}
+	return Text{ID: id, Data: map[string]any{"Weeks": s.e.cfg.FollowUpWeeks}}
+}
+
 // who5Score is the family's saved, complete WHO-5 baseline score.
 func (s *step) who5Score() (int, bool) {
 	a := s.c.Answers
@@ -195,7 +204,7 @@ func (s *step) result() {
 		s.forged()
 		return
 	}
-	t := Text{ID: "who5.result", Data: map[string]any{"Score": score, "Weeks": s.e.cfg.FollowUpWeeks}}
+	t := Text{ID: "who5.result", Data: map[string]any{"Score": score, "Again": s.again("who5.result_again")}}
 	if before, after, ok := s.who5Latest(); ok {
 		score, t = after, Text{ID: "who5.result_followup", Data: map[string]any{"Before": before, "After": after}}
 	}

@@ -161,12 +161,7 @@ func (t *Tx) StartFollowUps(ctx context.Context) error {
 // FollowUps reports whether the family wants wellbeing follow-ups; true
 // for a chat without a family, as for a new one.
 func (t *Tx) FollowUps(ctx context.Context) (bool, error) {
-	on := true
-	err := t.tx.QueryRow(ctx, `SELECT follow_ups FROM families WHERE chat_id = $1`, t.chat).Scan(&on)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return true, nil
-	}
-	return on, wrap(err, "follow-ups")
+	return t.setting(ctx, "follow_ups")
 }
 
 // asked is what a wellbeing follow-up question sent at now leaves beside
