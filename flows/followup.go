@@ -87,15 +87,18 @@ func (s *step) followUp(p Payload) {
 	switch p.Action {
 	case "go":
 		s.followUpStart(point)
-	case "no":
-		s.send(Reply{Text: []Text{T("followup.later")}, Inline: [][]Button{{menuButton()}}})
-	case "stop":
-		if open {
-			s.c.FollowUp = nil
-		}
-		if s.c.Consent == "" {
+	case "no", "stop":
+		if !s.c.Profile {
+			// The family's data was erased since the question came.
 			s.toast(T("input.stale"))
 			return
+		}
+		if p.Action == "no" {
+			s.send(Reply{Text: []Text{T("followup.later")}, Inline: [][]Button{{menuButton()}}})
+			return
+		}
+		if open {
+			s.c.FollowUp = nil
 		}
 		s.effect(StopFollowUps{})
 		s.send(Reply{Text: []Text{T("followup.stopped")}, Inline: [][]Button{{menuButton()}}})

@@ -157,7 +157,7 @@ func TestFollowUpForged(t *testing.T) {
 	if w.c.FollowUp != nil {
 		t.Errorf("erased, the follow-up stays: %+v", w.c.FollowUp)
 	}
-	for _, data := range []string{"W:go:1", "W:a:1:0:3", "W:stop:1"} {
+	for _, data := range []string{"W:go:1", "W:a:1:0:3", "W:no:1", "W:stop:1"} {
 		if res := w.do(Input{Kind: KindButton, Payload: data}); res.Toast == nil || res.Toast.ID != "input.stale" || len(res.Effects) != 0 {
 			t.Errorf("%q after the erasure: %+v", data, res)
 		}
