@@ -92,6 +92,12 @@ func TestAtDispatch(t *testing.T) {
 		{name: "follow-up, more than three days on", kind: JobFollowUp, start: sun, due: at(2026, 11, 29, 17, 0), now: at(2026, 12, 2, 16, 1), retry: drop},
 		{name: "follow-up, night after the limit", kind: JobFollowUp, start: at(2026, 11, 29, 20, 0), due: at(2026, 11, 29, 23, 0), now: at(2026, 12, 2, 21, 30), retry: drop},
 
+		// The wellbeing follow-up and its reminder: never dropped, however late; at night they wait for the morning.
+		{name: "wellbeing follow-up, on time", kind: JobWellbeing, due: at(2027, 1, 17, 10, 0), now: at(2027, 1, 17, 10, 0), send: true},
+		{name: "wellbeing follow-up, a week late", kind: JobWellbeing, due: at(2027, 1, 17, 10, 0), now: at(2027, 1, 24, 15, 0), send: true},
+		{name: "wellbeing follow-up, late at night", kind: JobWellbeing, due: at(2027, 1, 17, 10, 0), now: at(2027, 1, 18, 23, 0), retry: at(2027, 1, 19, 8, 0)},
+		{name: "wellbeing reminder, at 03.00", kind: JobWellbeingRemind, due: at(2027, 1, 20, 10, 0), now: at(2027, 1, 21, 3, 0), retry: at(2027, 1, 21, 8, 0)},
+
 		// Notices: never dropped; at night they go at once only if the session comes first.
 		{name: "cancelled, by day", kind: JobCancelled, start: sun, due: at(2026, 11, 28, 12, 0), now: at(2026, 11, 28, 12, 0), send: true},
 		{name: "cancelled, at night", kind: JobCancelled, start: sun, due: at(2026, 11, 28, 22, 0), now: at(2026, 11, 28, 22, 0), retry: at(2026, 11, 29, 8, 0)},
