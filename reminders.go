@@ -17,6 +17,9 @@ const (
 	// JobWellbeing is the wellbeing follow-up, of no sign-up: the
 	// baseline's instrument asked again weeks after it.
 	JobWellbeing JobKind = "wellbeing_followup"
+	// JobWellbeingRemind is the one gentle reminder of a wellbeing
+	// follow-up still unanswered a few days after it was asked.
+	JobWellbeingRemind JobKind = "wellbeing_remind"
 )
 
 // Reminders is when a deployment reminds families and asks how it went.
@@ -33,37 +36,67 @@ type Reminders struct {
 	// QuietFrom and QuietUntil bound the night (local time of day).
 	QuietFrom, QuietUntil time.Duration
 	Location              *time.Location
-	// WellbeingWeeks is how many weeks after the baseline the wellbeing
-	// follow-up is asked; 0 asks none.
-	WellbeingWeeks int
+	// WellbeingWeeks are how many weeks after the baseline each wellbeing
+	// follow-up point is asked, in order (point 1 first); none asks none.
+	WellbeingWeeks []int
 	// WellbeingAt is the local time of day of the wellbeing follow-up.
 	WellbeingAt time.Duration
+	// WellbeingRemindDays is how many days after a follow-up was asked
+	// its one reminder comes, if it is still unanswered; 0 sends none.
+	WellbeingRemindDays int
 }
 
 // DefaultReminders are the reminders of a deployment that configures
 // none: at 18.00 the day before, two hours before, and the follow-up an
 // hour after the end; quiet from 21.00 to 8.00; the wellbeing follow-up
-// eight weeks after the baseline, at 10.00.
+// eight weeks after the baseline, at 10.00, reminded once three days
+// later.
 func DefaultReminders(loc *time.Location) Reminders {
 	return Reminders{DayBeforeAt: 18 * time.Hour, Before: 2 * time.Hour, FollowUpAfter: time.Hour,
 		QuietFrom: 21 * time.Hour, QuietUntil: 8 * time.Hour, Location: loc,
-		WellbeingWeeks: 8, WellbeingAt: 10 * time.Hour}
+		WellbeingWeeks: []int{8}, WellbeingAt: 10 * time.Hour, WellbeingRemindDays: 3}
 }
 
-// WellbeingDue is when the wellbeing follow-up of a baseline taken at
-// baseline is due, and whether one is asked at all: WellbeingWeeks later,
-// on that day at WellbeingAt local time (a calendar day, so daylight
-// saving time does not move the hour), or in the morning after when that
-// falls in the quiet hours.
-func (r Reminders) WellbeingDue(baseline time.Time) (time.Time, bool) {
-	if r.WellbeingWeeks <= 0 {
+// WellbeingWeeksAt is how many weeks after the baseline follow-up point
+// (1, 2, …) is asked; 0 for a point the deployment does not ask.
+func (r Reminders) WellbeingWeeksAt(point int) int {
+	if point < 1 || point > len(r.WellbeingWeeks) {
+		return 0
+	}
+	return r.WellbeingWeeks[point-1]
+}
+
+// WellbeingDue is when follow-up point (1, 2, …) of a baseline taken at
+// baseline is due, and whether that point is asked at all: its weeks
+// later, on that day at WellbeingAt local time (a calendar day, so
+// daylight saving time does not move the hour), or in the morning after
+// when that falls in the quiet hours.
+func (r Reminders) WellbeingDue(baseline time.Time, point int) (time.Time, bool) {
+	w := r.WellbeingWeeksAt(point)
+	if w <= 0 {
 		return time.Time{}, false
 	}
-	at := r.clock(baseline, 7*r.WellbeingWeeks, r.WellbeingAt)
-	if r.Quiet(at) {
-		at = r.morning(at)
+	return r.outOfQuiet(r.clock(baseline, 7*w, r.WellbeingAt)), true
+}
+
+// WellbeingRemindDue is when the one reminder of a wellbeing follow-up
+// asked at asked is due, and whether one is sent: WellbeingRemindDays
+// later at the same local hour, out of the quiet hours.
+func (r Reminders) WellbeingRemindDue(asked time.Time) (time.Time, bool) {
+	if r.WellbeingRemindDays <= 0 {
+		return time.Time{}, false
 	}
-	return at, true
+	l := asked.In(r.loc())
+	at := r.clock(asked, r.WellbeingRemindDays, time.Duration(l.Hour())*time.Hour+time.Duration(l.Minute())*time.Minute)
+	return r.outOfQuiet(at), true
+}
+
+// outOfQuiet is at, or the morning after when at falls in the night.
+func (r Reminders) outOfQuiet(at time.Time) time.Time {
+	if r.Quiet(at) {
+		return r.morning(at)
+	}
+	return at
 }
 
 // Due is one job to schedule.
@@ -139,6 +172,8 @@ const FollowUpDays = 3
 //     is when the morning after a night would be later than that.
 //   - The attendance question waits for the morning at night and is
 //     dropped after FollowUpDays.
+//   - The wellbeing follow-up and its reminder wait for the morning at
+//     night; they are never dropped (s is zero for them).
 //   - Notices (cancelled, moved, a seat from the waiting list) are never
 //     dropped. At night they wait for the morning, unless the session
 //     (or, for a move, its old time) starts before it: then they go at
@@ -185,6 +220,8 @@ func (r Reminders) AtDispatch(kind JobKind, s Session, oldStart, due, now time.T
 			return false, time.Time{}
 		}
 		return inTime(!morning.After(limit))
+	case JobWellbeing, JobWellbeingRemind:
+		return inTime(true)
 	}
 	// A notice.
 	beforeMorning := func(t time.Time) bool { return t.After(now) && t.Before(morning) }

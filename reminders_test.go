@@ -92,6 +92,12 @@ func TestAtDispatch(t *testing.T) {
 		{name: "follow-up, more than three days on", kind: JobFollowUp, start: sun, due: at(2026, 11, 29, 17, 0), now: at(2026, 12, 2, 16, 1), retry: drop},
 		{name: "follow-up, night after the limit", kind: JobFollowUp, start: at(2026, 11, 29, 20, 0), due: at(2026, 11, 29, 23, 0), now: at(2026, 12, 2, 21, 30), retry: drop},
 
+		// The wellbeing follow-up and its reminder: never dropped, however late; at night they wait for the morning.
+		{name: "wellbeing follow-up, on time", kind: JobWellbeing, due: at(2027, 1, 17, 10, 0), now: at(2027, 1, 17, 10, 0), send: true},
+		{name: "wellbeing follow-up, a week late", kind: JobWellbeing, due: at(2027, 1, 17, 10, 0), now: at(2027, 1, 24, 15, 0), send: true},
+		{name: "wellbeing follow-up, late at night", kind: JobWellbeing, due: at(2027, 1, 17, 10, 0), now: at(2027, 1, 18, 23, 0), retry: at(2027, 1, 19, 8, 0)},
+		{name: "wellbeing reminder, at 03.00", kind: JobWellbeingRemind, due: at(2027, 1, 20, 10, 0), now: at(2027, 1, 21, 3, 0), retry: at(2027, 1, 21, 8, 0)},
+
 		// Notices: never dropped; at night they go at once only if the session comes first.
 		{name: "cancelled, by day", kind: JobCancelled, start: sun, due: at(2026, 11, 28, 12, 0), now: at(2026, 11, 28, 12, 0), send: true},
 		{name: "cancelled, at night", kind: JobCancelled, start: sun, due: at(2026, 11, 28, 22, 0), now: at(2026, 11, 28, 22, 0), retry: at(2026, 11, 29, 8, 0)},
@@ -130,28 +136,68 @@ func TestAtDispatch(t *testing.T) {
 
 // TestWellbeingDue: the wellbeing follow-up comes eight weeks after the
 // baseline at 10.00 local time, across a change of the clocks too; an
-// hour in the quiet hours waits for the morning; no weeks, none.
+// hour in the quiet hours waits for the morning; a second point has its
+// own weeks; no weeks, or a point not configured, none.
 func TestWellbeingDue(t *testing.T) {
 	hel := helsinki(t)
 	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, hel) }
 	r := DefaultReminders(hel)
+	two := r
+	two.WellbeingWeeks = []int{8, 26}
 	for _, c := range []struct {
 		name     string
 		r        Reminders
 		baseline time.Time
+		point    int
 		want     time.Time
 	}{
-		{"eight weeks at ten", r, at(2026, 12, 3, 15, 30), at(2027, 1, 28, 10, 0)},
-		{"across the spring change", r, at(2027, 3, 1, 23, 0), at(2027, 4, 26, 10, 0)},
-		{"in the quiet hours", Reminders{WellbeingWeeks: 2, WellbeingAt: 22 * time.Hour, QuietFrom: 21 * time.Hour, QuietUntil: 8 * time.Hour, Location: hel},
-			at(2026, 12, 3, 9, 0), at(2026, 12, 18, 8, 0)},
+		{"eight weeks at ten", r, at(2026, 12, 3, 15, 30), 1, at(2027, 1, 28, 10, 0)},
+		{"across the spring change", r, at(2027, 3, 1, 23, 0), 1, at(2027, 4, 26, 10, 0)},
+		{"in the quiet hours", Reminders{WellbeingWeeks: []int{2}, WellbeingAt: 22 * time.Hour, QuietFrom: 21 * time.Hour, QuietUntil: 8 * time.Hour, Location: hel},
+			at(2026, 12, 3, 9, 0), 1, at(2026, 12, 18, 8, 0)},
+		{"the second point", two, at(2026, 12, 3, 15, 30), 2, at(2027, 6, 3, 10, 0)},
 	} {
-		got, ok := c.r.WellbeingDue(c.baseline)
+		got, ok := c.r.WellbeingDue(c.baseline, c.point)
 		if !ok || !got.Equal(c.want) {
 			t.Errorf("%s: WellbeingDue = %v, %v; want %v", c.name, got.In(hel), ok, c.want)
 		}
 	}
-	if _, ok := (Reminders{Location: hel}).WellbeingDue(at(2026, 12, 3, 9, 0)); ok {
+	if _, ok := (Reminders{Location: hel}).WellbeingDue(at(2026, 12, 3, 9, 0), 1); ok {
 		t.Error("WellbeingDue with no weeks: a follow-up")
+	}
+	if _, ok := r.WellbeingDue(at(2026, 12, 3, 9, 0), 2); ok {
+		t.Error("WellbeingDue of a point not configured: a follow-up")
+	}
+}
+
+// TestWellbeingRemindDue: the reminder comes WellbeingRemindDays after
+// the question at the same local hour, across a change of the clocks
+// too; in the quiet hours it waits for the morning; 0 days, none.
+func TestWellbeingRemindDue(t *testing.T) {
+	hel := helsinki(t)
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, hel) }
+	r := DefaultReminders(hel)
+	for _, c := range []struct {
+		name  string
+		asked time.Time
+		want  time.Time
+	}{
+		{"three days at the same hour", at(2027, 1, 28, 10, 0), at(2027, 1, 31, 10, 0)},
+		{"across the spring change", at(2027, 3, 26, 10, 0), at(2027, 3, 29, 10, 0)},
+		{"asked late in the evening", at(2027, 1, 28, 20, 59), at(2027, 1, 31, 20, 59)},
+	} {
+		got, ok := r.WellbeingRemindDue(c.asked)
+		if !ok || !got.Equal(c.want) {
+			t.Errorf("%s: WellbeingRemindDue = %v, %v; want %v", c.name, got.In(hel), ok, c.want)
+		}
+	}
+	late := r
+	late.QuietFrom = 20 * time.Hour
+	if got, _ := late.WellbeingRemindDue(at(2027, 1, 28, 20, 30)); !got.Equal(at(2027, 2, 1, 8, 0)) {
+		t.Errorf("in the quiet hours: %v, want the morning after", got.In(hel))
+	}
+	r.WellbeingRemindDays = 0
+	if _, ok := r.WellbeingRemindDue(at(2027, 1, 28, 10, 0)); ok {
+		t.Error("no reminder days: a reminder")
 	}
 }

@@ -380,6 +380,19 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			}
 		case flows.Export:
 			more, err = b.export(ctx, tx, chat, c.Lang)
+		case flows.SaveFollowUp:
+			_, err = tx.SaveFollowUp(ctx, e.Point, e.Instrument, e.Scores)
+			if polku.ErrorCode(err) == polku.ECONFLICT {
+				// Answered already (from another device, say): the
+				// first answers stand.
+				err = nil
+			}
+		case flows.StopFollowUps:
+			err = tx.StopFollowUps(ctx)
+			if polku.ErrorCode(err) == polku.EFORBIDDEN {
+				// No family (its data erased): nothing to stop.
+				err = nil
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -460,8 +473,18 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		if q.Set != nil {
 			err = tx.SetReminders(ctx, *q.Set)
 		}
+		switch {
+		case err != nil || q.SetFollowUps == nil:
+		case *q.SetFollowUps:
+			err = tx.StartFollowUps(ctx)
+		default:
+			err = tx.StopFollowUps(ctx)
+		}
 		if err == nil {
 			f.Reminders, err = tx.Reminders(ctx)
+		}
+		if err == nil {
+			f.FollowUps, err = tx.FollowUps(ctx)
 		}
 	case flows.QueryAttend:
 		err = tx.Attend(ctx, q.SignUp, q.Attendance, now)

@@ -25,6 +25,7 @@ import (
 	"polku/locales"
 	"polku/store"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -680,6 +681,7 @@ func (h *harness) stored(chat int64) string {
 			}
 		}
 	}
+	h.storedFollowUps(&b, chat)
 	reqs, err := h.db.ContactRequests(ctx, chat)
 	if err != nil {
 		h.t.Fatal(err)
@@ -756,6 +758,42 @@ func (h *harness) stored(chat int64) string {
 		h.t.Fatal(err)
 	}
 	return b.String()
+}
+
+// storedFollowUps renders the chat's wellbeing follow-ups answered, the
+// setting when the family said "don't ask again", and a follow-up's
+// reminder still to send. (The follow-up questions planned with every
+// baseline are left out, so the transcripts written before them read as
+// they did.)
+func (h *harness) storedFollowUps(b *strings.Builder, chat int64) {
+	ctx := context.Background()
+	rows, err := h.pool.Query(ctx, `
+		SELECT 'wellbeing follow-up ' || w.point || ' (' || w.instrument || '): ' || translate(w.scores::text, '{,}', '[ ]')
+		FROM wellbeing w JOIN families f ON f.id = w.family_id WHERE f.chat_id = $1 AND w.kind = 'followup'
+		UNION ALL SELECT 'follow-ups: off' FROM families WHERE chat_id = $1 AND NOT follow_ups`, chat)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, l := range lines {
+		fmt.Fprintf(b, "= %s\n", l)
+	}
+	rows, err = h.pool.Query(ctx, `SELECT data->>'point', due_at FROM jobs WHERE chat_id = $1 AND kind = $2 AND done_at IS NULL ORDER BY due_at`,
+		chat, string(polku.JobWellbeingRemind))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var point string
+	var due time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&point, &due}, func() error {
+		fmt.Fprintf(b, "= to send: the reminder of wellbeing follow-up %s, %s\n", point, h.canonicalTime(due).Format("02.01. 15:04"))
+		return nil
+	}); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 // storeOptions opens a test database on a fixed clock (tests that move

@@ -138,9 +138,10 @@ func (b *Bot) nudge(ctx context.Context) time.Duration {
 func (b *Bot) WakeJobs() { wake(b.jobWake) }
 
 // renderJob writes the message of one due job in the family's language.
-// Reminders and the follow-up question respect the family's setting;
-// notices of a cancelled or moved activity always go. Nothing goes to a
-// chat that blocked the bot.
+// Reminders and the attendance question respect the family's reminder
+// setting, the wellbeing follow-up and its reminder its follow-up setting
+// (and go only for a point still configured); notices of a cancelled or
+// moved activity always go. Nothing goes to a chat that blocked the bot.
 func (b *Bot) renderJob(_ context.Context, j store.Job) ([]store.Out, error) {
 	if b.fault != nil {
 		b.fault("job", j.ChatID)
@@ -155,7 +156,17 @@ func (b *Bot) renderJob(_ context.Context, j store.Job) ([]store.Out, error) {
 		}
 	}
 	lang := b.langOr(j.Lang)
-	rep := b.engine.Notice(lang, j.Kind, j.SignUp, j.OldStart)
+	var rep flows.Reply
+	switch j.Kind {
+	case polku.JobWellbeing, polku.JobWellbeingRemind:
+		weeks := b.cfg.Reminders.WellbeingWeeksAt(j.Point)
+		if !j.FollowUps || weeks == 0 {
+			return nil, nil
+		}
+		rep = b.engine.FollowUpQuestion(lang, j.Kind, j.Point, weeks)
+	default:
+		rep = b.engine.Notice(lang, j.Kind, j.SignUp, j.OldStart)
+	}
 	calls := b.render.replies(lang, j.ChatID, "", flows.Result{Replies: []flows.Reply{rep}})
 	outs := make([]store.Out, len(calls))
 	for i, c := range calls {

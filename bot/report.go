@@ -180,7 +180,7 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 	before := p.Previous()
 	d := report.Data{
 		Period: report.Period{First: p.First, Last: p.Last}, Previous: report.Period{First: before.First, Last: before.Last},
-		Costs: b.cfg.Costs,
+		Costs: b.cfg.Costs, FollowUpWeeks: b.cfg.Reminders.WellbeingWeeksAt(1),
 	}
 	switch b.cfg.Wellbeing {
 	case polku.InstrumentWHO5:
@@ -207,7 +207,9 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 }
 
 // figures are the store's figures as the report reads them: the same
-// fields, as store may not import the report.
+// fields, as store may not import the report. The paired change is of the
+// first follow-up point only, so that changes after different times are
+// never mixed in one figure; the Methods sheet says which.
 func figures(fs store.Figures, instrument string) report.Figures {
 	out := report.Figures{}
 	for m, a := range fs {
@@ -225,9 +227,11 @@ func figures(fs store.Figures, instrument string) report.Figures {
 		maps.Copy(r.Feedback, a.Feedback)
 		if instrument != "" {
 			r.Baseline = slices.Clone(a.Baseline[instrument])
-			r.Answered = a.Answered[instrument]
+			r.FollowUps, r.Answered = a.Asked[instrument], a.Answered[instrument]
 			for _, p := range a.Pairs[instrument] {
-				r.Pairs = append(r.Pairs, report.Pair{Before: p.Before, After: p.After, Attended: p.Attended})
+				if p.Point == 1 {
+					r.Pairs = append(r.Pairs, report.Pair{Before: p.Before, After: p.After, Attended: p.Attended})
+				}
 			}
 		}
 	}

@@ -41,6 +41,7 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> (forged DATA)             press the newest keyboard with made-up callback data
 //	> (wait 2d)                 the family comes back later (h, m or d)
 //	> (stored)                  what PostgreSQL holds about the family
+//	> (block the bot)           the family blocks the bot in Telegram's app
 //	> @Name action              another family (Name) does the action
 //	> (file NAME)               send testdata/files/NAME as a document
 //	> (cancel activity TITLE)   the operator re-imports the sample catalogue
@@ -202,6 +203,10 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.settle()
 		h.render(u.ID)
 		return h.stored(u.ID)
+	case action == "(block the bot)":
+		h.fake.Block(u.ID)
+		h.settle()
+		return "  (the family blocked the bot)\n"
 	case action == "(sticker)":
 		h.fake.SendSticker(u)
 	case action == "(photo)":

@@ -55,9 +55,11 @@ type Query struct {
 	// Wait puts a party bigger than the session on its waiting list
 	// (QuerySignUp).
 	Wait bool
-	// Set changes the reminder setting.
-	Set        *bool
-	Attendance polku.Attendance
+	// Set changes the reminder setting, SetFollowUps the wellbeing
+	// follow-ups' (QueryReminders).
+	Set          *bool
+	SetFollowUps *bool
+	Attendance   polku.Attendance
 	// Case and Score are a feedback answer.
 	Case  int64
 	Score int
@@ -84,8 +86,10 @@ type Found struct {
 	// SignUps is the family's sign-ups (QueryMine), and with the
 	// catalogue (QuerySuggest, QueryBrowse, QueryActivity) to mark them.
 	SignUps []polku.SignUp
-	// Reminders is the family's reminder setting.
+	// Reminders is the family's reminder setting, FollowUps its wellbeing
+	// follow-ups' (QueryReminders).
 	Reminders bool
+	FollowUps bool
 	// Err is the error code of a query that failed for a reason the
 	// family should hear about (ENOTFOUND, ECONFLICT, EFORBIDDEN).
 	Err string
@@ -240,6 +244,9 @@ func (s *step) activity(pl Payload) {
 		case "1", "0":
 			on := arg(args, 0) == "1"
 			q.Set = &on
+		case "f1", "f0":
+			on := arg(args, 0) == "f1"
+			q.SetFollowUps = &on
 		case "":
 		default:
 			s.forged()
@@ -1029,10 +1036,20 @@ func (s *step) reminders(f *Found) {
 	if !f.Reminders {
 		text, label, pay = "act.settings.off", "act.settings.turn_on", act("r", "1")
 	}
-	s.send(s.edit(Reply{Text: []Text{T(text)}, Inline: [][]Button{
-		{{Label: T(label), Payload: pay}},
-		{{Label: T("menu.mine"), Payload: act("m")}}, s.actFooter(""),
-	}}))
+	texts := []Text{T(text)}
+	rows := [][]Button{{{Label: T(label), Payload: pay}}}
+	if s.c.Profile && s.c.Answers.WellbeingInstrument().Statements() > 0 && len(s.c.Answers.Wellbeing) > 0 {
+		// The wellbeing follow-ups, beside the reminders, once there is
+		// a baseline to follow up.
+		text, label, pay := "act.settings.followups_on", "act.settings.followups_turn_off", act("r", "f0")
+		if !f.FollowUps {
+			text, label, pay = "act.settings.followups_off", "act.settings.followups_turn_on", act("r", "f1")
+		}
+		texts = append(texts, T(text))
+		rows = append(rows, []Button{{Label: T(label), Payload: pay}})
+	}
+	rows = append(rows, []Button{{Label: T("menu.mine"), Payload: act("m")}}, s.actFooter(""))
+	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }
 
 // Notice is the message of a due job about a sign-up: a reminder, the

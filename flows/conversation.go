@@ -103,6 +103,10 @@ type Conversation struct {
 	// person"): their numbers in the chat, oldest first, never their
 	// text. At most maxKept.
 	Kept []int `json:"kept,omitempty"`
+	// FollowUp is the wellbeing follow-up being answered, or the last one
+	// answered (its Done set); nil before the first. It goes with the
+	// rest of the conversation when the family erases its data.
+	FollowUp *FollowUp `json:"follow_up,omitempty"`
 	// ToldDown is when the coordinators' group became unreachable, once
 	// the family was told: once per outage.
 	ToldDown time.Time `json:"told_down,omitzero"`

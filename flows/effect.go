@@ -62,6 +62,19 @@ type Relay struct {
 // the question waits for an answer, is written again.
 type ShareAnswered struct{}
 
+// SaveFollowUp stores the family's answers to wellbeing follow-up Point,
+// in the baseline's Instrument: all of them, or those given before "Skip
+// the rest".
+type SaveFollowUp struct {
+	Point      int
+	Instrument polku.Instrument
+	Scores     []int
+}
+
+// StopFollowUps remembers that the family wants no more wellbeing
+// follow-ups ("don't ask again"); /settings turns them back on.
+type StopFollowUps struct{}
+
 // Started counts a family who came from a professional's referral link.
 type Started struct {
 	Referral string
@@ -76,3 +89,5 @@ func (OpenCase) effect()      {}
 func (Relay) effect()         {}
 func (Started) effect()       {}
 func (ShareAnswered) effect() {}
+func (SaveFollowUp) effect()  {}
+func (StopFollowUps) effect() {}

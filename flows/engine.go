@@ -53,6 +53,11 @@ type Config struct {
 	// instruments could be chosen); main always sets it from
 	// POLKU_WELLBEING, whose default is WHO-5.
 	Wellbeing polku.Instrument
+	// FollowUpWeeks is how many weeks after the baseline the first
+	// wellbeing follow-up is asked, as the privacy notice and the check
+	// tell the family: eight when zero, as polku.DefaultReminders has it;
+	// negative when none is asked.
+	FollowUpWeeks int
 }
 
 // Engine runs the intake for one deployment's configuration.
@@ -77,6 +82,9 @@ func New(cfg Config) *Engine {
 	if cfg.Wellbeing == "" {
 		cfg.Wellbeing = polku.InstrumentOwn
 	}
+	if cfg.FollowUpWeeks == 0 {
+		cfg.FollowUpWeeks = polku.DefaultReminders(nil).WellbeingWeeksAt(1)
+	}
 	return &Engine{cfg: cfg, safety: cfg.Safety.Matcher(Fold)}
 }
 
@@ -92,7 +100,8 @@ func (e *Engine) NewConversation(lang string, now time.Time) Conversation {
 func (e *Engine) Valid(c Conversation) bool {
 	return c.Flow == Intake && slices.Contains(States(), c.State) &&
 		slices.Contains(e.cfg.Languages, c.Lang) && c.Seq > 0 &&
-		c.Index >= 0 && (c.Index == 0 || c.Index < c.Answers.WellbeingInstrument().Statements())
+		c.Index >= 0 && (c.Index == 0 || c.Index < c.Answers.WellbeingInstrument().Statements()) &&
+		c.FollowUp.valid()
 }
 
 // step is the work of one Step call.

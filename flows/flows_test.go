@@ -420,6 +420,8 @@ func FuzzStep(f *testing.F) {
 	f.Add(uint8(KindButton), "3:m:0", "")
 	f.Add(uint8(KindText), "", "hello")
 	f.Add(uint8(KindCommand), "", "start")
+	f.Add(uint8(KindButton), "W:go:1", "")
+	f.Add(uint8(KindButton), "W:a:1:0:3", "")
 	f.Fuzz(func(t *testing.T, kind uint8, payload, text string) {
 		w := newWalker(t)
 		throughIntake(w)

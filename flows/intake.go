@@ -258,8 +258,8 @@ func (s *step) askPrivacyMore() Reply {
 // that the answers go with the family's data.
 func (s *step) notice(id string) []Text {
 	t := []Text{T(id)}
-	if s.instrument() == polku.InstrumentWHO5 {
-		t = append(t, T("privacy.wellbeing"))
+	if s.instrument() == polku.InstrumentWHO5 && s.e.cfg.FollowUpWeeks > 0 {
+		t = append(t, Text{ID: "privacy.wellbeing", Data: map[string]any{"Weeks": s.e.cfg.FollowUpWeeks}})
 	}
 	return t
 }

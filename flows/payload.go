@@ -10,7 +10,7 @@ import (
 // sends and what the engine understands cannot drift apart:
 //
 //	payload  = "P" | "M" | prefix ":" fields | seq ":" fields
-//	prefix   = "L" | "K" | "T" | "F" | "a" | "A"
+//	prefix   = "L" | "K" | "T" | "F" | "a" | "A" | "W"
 //	seq      = a decimal number above zero
 //	fields   = action *( ":" arg )
 //
@@ -52,11 +52,18 @@ const (
 	// message: pressed on a message that is not an activities screen (the
 	// menu, a reminder).
 	PayActivityNew
+	// PayFollowUp, "W:<action>:<point>[:<index>[:<value>]]", is a button
+	// of the wellbeing follow-up of point: "go" (answer now), "no" (not
+	// now), "stop" (don't ask again), "a" (value to statement index),
+	// "s" (skip the rest at index), "b" (back from index), "r" (the
+	// result).
+	PayFollowUp
 )
 
 // prefixes are the kinds told by a letter and a colon.
 var prefixes = map[PayloadKind]string{
 	PayLanguage: "L", PayKept: "K", PayTalk: "T", PayFeedback: "F", PayActivity: "a", PayActivityNew: "A",
+	PayFollowUp: "W",
 }
 
 // Payload is the callback data of a button, taken apart.

@@ -32,6 +32,8 @@ func TestPayloadKinds(t *testing.T) {
 		{"a:c:5:", Payload{Kind: PayActivity, Action: "c", Args: []string{"5", ""}}},
 		{"A:s:0", Payload{Kind: PayActivityNew, Action: "s", Args: []string{"0"}}},
 		{"A:m", Payload{Kind: PayActivityNew, Action: "m"}},
+		{"W:go:1", Payload{Kind: PayFollowUp, Action: "go", Args: []string{"1"}}},
+		{"W:a:2:4:0", Payload{Kind: PayFollowUp, Action: "a", Args: []string{"2", "4", "0"}}},
 		// Taken apart, though no handler takes them: answered as forged
 		// by the kind's handler.
 		{"L:", Payload{Kind: PayLanguage}},
@@ -71,6 +73,8 @@ func TestPayloadBuilders(t *testing.T) {
 		{cardPayload(5, "m", 51), "a:c:5:m:51"},
 		{backPayload("w1.all.2.3"), "a:wc:1:all:2:3"},
 		{signUpPayload("yw", 5, 51, 2, 1, "m"), "a:yw:5:51:2:1:m"},
+		{followUpPayload("stop", 2), "W:stop:2"},
+		{followUpPayload("a", 1, "4", "5"), "W:a:1:4:5"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("built %q, want %q", tc.got, tc.want)
@@ -83,7 +87,7 @@ func TestPayloadBuilders(t *testing.T) {
 // Telegram's 64 bytes).
 func FuzzPayload(f *testing.F) {
 	for _, s := range []string{"P", "M", "3:go", "12:k:3-5:+", "+3:go", "03:go", "L:sv", "K:42", "T:off", "F:7:5",
-		"a:c:5:w1.nature.2:51", "A:s:0", "a:", "::", "1::", strings.Repeat("a:", 32)} {
+		"a:c:5:w1.nature.2:51", "A:s:0", "W:go:1", "W:a:1:4:5", "W:s:2:0", "W:", "a:", "::", "1::", strings.Repeat("a:", 32)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

@@ -114,6 +114,9 @@ func (s *step) button() {
 		s.c.Mode.Set(ModeTalking, false)
 		s.activity(p)
 		return
+	case PayFollowUp:
+		s.followUp(p)
+		return
 	}
 	if p.Seq > s.c.Seq {
 		s.forged()

@@ -44,14 +44,15 @@ func (s *step) editable() []string {
 // The wellbeing check's introduction: start it, or skip it. The WHO-5's
 // says what it is, and over which time.
 func (s *step) askWellbeingIntro() Reply {
-	intro := "wellbeing.intro"
+	intro := T("wellbeing.intro")
 	if s.instrument() == polku.InstrumentWHO5 {
-		intro = "who5.intro"
+		intro = Text{ID: "who5.intro", Data: map[string]any{"Again": s.again("who5.again")}}
 	}
-	return s.question(intro, [][]Button{
+	return Reply{Text: []Text{intro}, Inline: [][]Button{
 		{s.btn("wellbeing.start", "start")},
 		{s.btn("button.skip", "skip")},
-	})
+		s.footer(true),
+	}}
 }
 
 func (s *step) answerWellbeingIntro(action string, _ []string) bool {
@@ -77,29 +78,37 @@ func (s *step) answerWellbeingIntro(action string, _ []string) bool {
 // rest. The statements are those of the instrument the check was started
 // in, even if the service changed it since.
 func (s *step) askWellbeing() Reply {
-	in := s.c.Answers.WellbeingInstrument()
+	answer := func(v int) string { return s.pay("w", strconv.Itoa(v)) }
+	return s.statement(s.c.Answers.WellbeingInstrument(), s.c.Index, answer, s.pay("skip"), s.footer(true))
+}
+
+// statement is statement index+1 of instrument in, with its answers
+// (answer makes each one's button), "Skip the rest" (skip) and the
+// footer: the one screen of a statement, which the intake's check and the
+// follow-up both draw.
+func (s *step) statement(in polku.Instrument, index int, answer func(v int) string, skip string, footer []Button) Reply {
 	if in == polku.InstrumentWHO5 {
-		return s.askWHO5()
+		return s.askWHO5(index, answer, skip, footer)
 	}
 	row := make([]Button, 5)
 	for v := 1; v <= 5; v++ {
-		row[v-1] = Button{Label: Text{ID: "wellbeing.value", Data: map[string]any{"Value": v}}, Payload: s.pay("w", strconv.Itoa(v))}
+		row[v-1] = Button{Label: Text{ID: "wellbeing.value", Data: map[string]any{"Value": v}}, Payload: answer(v)}
 	}
 	return Reply{Text: []Text{{ID: "wellbeing.statement", Data: map[string]any{
-		"N": s.c.Index + 1, "Of": in.Statements(), "Statement": T(fmt.Sprintf("wellbeing.s%d", s.c.Index+1)),
-	}}, T("wellbeing.scale")}, Inline: [][]Button{row, {s.btn("wellbeing.skip_rest", "skip")}, s.footer(true)}}
+		"N": index + 1, "Of": in.Statements(), "Statement": T(fmt.Sprintf("wellbeing.s%d", index+1)),
+	}}, T("wellbeing.scale")}, Inline: [][]Button{row, {{Label: T("wellbeing.skip_rest"), Payload: skip}}, footer}}
 }
 
 // askWHO5 is a WHO-5 statement with its six answers, "all of the time"
 // (5) first as on the form; one a row, for the labels are long.
-func (s *step) askWHO5() Reply {
+func (s *step) askWHO5(index int, answer func(v int) string, skip string, footer []Button) Reply {
 	var rows [][]Button
 	for v := 5; v >= 0; v-- {
-		rows = append(rows, []Button{{Label: T(fmt.Sprintf("who5.a%d", v)), Payload: s.pay("w", strconv.Itoa(v))}})
+		rows = append(rows, []Button{{Label: T(fmt.Sprintf("who5.a%d", v)), Payload: answer(v)}})
 	}
-	rows = append(rows, []Button{s.btn("wellbeing.skip_rest", "skip")}, s.footer(true))
+	rows = append(rows, []Button{{Label: T("wellbeing.skip_rest"), Payload: skip}}, footer)
 	return Reply{Text: []Text{T("who5.stem"), {ID: "wellbeing.statement", Data: map[string]any{
-		"N": s.c.Index + 1, "Of": polku.InstrumentWHO5.Statements(), "Statement": T(fmt.Sprintf("who5.s%d", s.c.Index+1)),
+		"N": index + 1, "Of": polku.InstrumentWHO5.Statements(), "Statement": T(fmt.Sprintf("who5.s%d", index+1)),
 	}}}, Inline: rows}
 }
 
@@ -148,6 +157,15 @@ func (s *step) lowOffer(first Text) Reply {
 	}
 }
 
+// again is the sentence id that says in how many weeks the check is asked
+// again, or nothing when the service asks no follow-up.
+func (s *step) again(id string) any {
+	if s.e.cfg.FollowUpWeeks <= 0 {
+		return ""
+	}
+	return Text{ID: id, Data: map[string]any{"Weeks": s.e.cfg.FollowUpWeeks}}
+}
+
 // who5Score is the family's saved, complete WHO-5 baseline score.
 func (s *step) who5Score() (int, bool) {
 	a := s.c.Answers
@@ -155,6 +173,18 @@ func (s *step) who5Score() (int, bool) {
 		return 0, false
 	}
 	return polku.InstrumentWHO5.Score(a.Wellbeing)
+}
+
+// who5Latest is the family's latest complete WHO-5 follow-up score, beside
+// its baseline's.
+func (s *step) who5Latest() (before, after int, ok bool) {
+	f := s.c.FollowUp
+	before, okBefore := s.who5Score()
+	if f == nil || !f.Done || f.Instrument != polku.InstrumentWHO5 || !okBefore {
+		return 0, 0, false
+	}
+	after, ok = polku.InstrumentWHO5.Score(f.Scores)
+	return before, after, ok
 }
 
 // resultButton is "See my result" once the family has a WHO-5 score.
@@ -166,14 +196,18 @@ func (s *step) resultButton() []Button {
 }
 
 // result tells the family its WHO-5 score in plain words, not as a
-// diagnosis; a very low one comes with the offer of a person.
+// diagnosis: the baseline's, or after a follow-up the one then and the
+// latest; a very low one comes with the offer of a person.
 func (s *step) result() {
 	score, ok := s.who5Score()
 	if !ok {
 		s.forged()
 		return
 	}
-	t := Text{ID: "who5.result", Data: map[string]any{"Score": score}}
+	t := Text{ID: "who5.result", Data: map[string]any{"Score": score, "Again": s.again("who5.result_again")}}
+	if before, after, ok := s.who5Latest(); ok {
+		score, t = after, Text{ID: "who5.result_followup", Data: map[string]any{"Before": before, "After": after}}
+	}
 	if polku.LowWHO5(score) {
 		r := s.lowOffer(t)
 		r.Text = slices.Insert(r.Text, 1, T("who5.result_low"))

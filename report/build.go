@@ -27,7 +27,7 @@ const Points = 10
 // and means are kept from being worked out across rows (see settle).
 func Build(d Data) Report {
 	groups := merge(d)
-	r := Report{Period: d.Period, Previous: d.Previous, Instrument: d.Instrument}
+	r := Report{Period: d.Period, Previous: d.Previous, Instrument: d.Instrument, FollowUpWeeks: d.FollowUpWeeks}
 	k := keysOf(d)
 	now, before := protect(d, k, d.Now, groups, d.Period), protect(d, k, d.Before, groups, d.Previous)
 	rows := make([]Label, 0, len(groups)+1)

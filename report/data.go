@@ -19,6 +19,10 @@ type Data struct {
 	// store), "" when the service measures no wellbeing. A report holds
 	// the scores of one instrument only, so that they are never mixed.
 	Instrument string
+	// FollowUpWeeks is how many weeks after the baseline the first
+	// follow-up is asked: the paired change is of that point only. 0
+	// when none is asked.
+	FollowUpWeeks int
 	// Costs are the service's costs as configured for the report.
 	Costs Costs
 	// Now and Before are the figures of Period and of Previous.

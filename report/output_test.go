@@ -231,3 +231,24 @@ func TestPNG(t *testing.T) {
 		}
 	}
 }
+
+// TestMethodsSayTheFollowUpPoint: with a follow-up asked, the Methods
+// sheet says in every language that the change is of the first point and
+// after how many weeks; with none, it says nothing of a point.
+func TestMethodsSayTheFollowUpPoint(t *testing.T) {
+	w := words(t)
+	d := sample(5, 2, 20)
+	d.FollowUpWeeks = 8
+	r := report.Build(d)
+	for _, lang := range []string{"fi", "sv", "en", "uk"} {
+		point := w.Message(lang, "report.methods.point", map[string]any{"Weeks": 8}, nil)
+		if !strings.Contains(point, "8") || !slices.Contains(report.Methods(w, r, lang), point) {
+			t.Errorf("%s: the methods do not say which follow-up the change is of", lang)
+		}
+	}
+	d.FollowUpWeeks = 0
+	none := report.Methods(w, report.Build(d), "en")
+	if slices.Contains(none, w.Message("en", "report.methods.point", map[string]any{"Weeks": 0}, nil)) {
+		t.Error("no follow-up asked, yet the methods name its point")
+	}
+}

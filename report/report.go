@@ -28,6 +28,9 @@ type Words interface {
 type Report struct {
 	Period, Previous Period
 	Instrument       string
+	// FollowUpWeeks is Data.FollowUpWeeks: the Methods sheet says which
+	// follow-up the change is of.
+	FollowUpWeeks int
 	// Topics are the workbook's sheets before the methods: reach,
 	// participation, the coordinators' work, wellbeing and costs.
 	Topics []Topic

@@ -145,12 +145,15 @@ func cell(f *excelize.File, sheet, at, lang string, c Cell, styles map[Kind]int)
 // made, the rules of what is hidden, the instrument and its source, and
 // what the report does not claim.
 func Methods(w Words, r Report, lang string) []string {
-	data := map[string]any{"Period": r.Period.String(), "Previous": r.Previous.String()}
+	data := map[string]any{"Period": r.Period.String(), "Previous": r.Previous.String(), "Weeks": r.FollowUpWeeks}
 	var out []string
 	for _, id := range methods {
 		out = append(out, w.Message(lang, id, data, nil))
 		if id == "report.methods.figures" && r.Instrument != "" {
 			out = append(out, w.Message(lang, "report.methods.instrument."+r.Instrument, data, nil))
+		}
+		if id == "report.methods.change" && r.FollowUpWeeks > 0 {
+			out = append(out, w.Message(lang, "report.methods.point", data, nil))
 		}
 	}
 	return out

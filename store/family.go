@@ -82,21 +82,37 @@ func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (boo
 	return first, nil
 }
 
-// planWellbeing plans the wellbeing follow-up of the family id, whose
-// complete baseline was just saved: once, when the first complete one is
-// (a baseline changed later keeps the job it has), at
+// planWellbeing plans the wellbeing follow-ups of the family id, whose
+// complete baseline was just saved: one job a point of
+// db.Reminders.WellbeingWeeks, each once, when the first complete
+// baseline is (a baseline changed later keeps the jobs it has), at
 // db.Reminders.WellbeingDue; none when the deployment asks none, or the
 // family said no to follow-ups (StopFollowUps).
 func (t *Tx) planWellbeing(ctx context.Context, id int64) error {
-	due, ok := t.db.Reminders.WellbeingDue(t.db.Now())
-	if !ok {
+	return t.planPoints(ctx, id, t.db.Now())
+}
+
+// planPoints plans the follow-up points of the family id, of a baseline
+// taken at baseline, that are still to come and have no job yet.
+func (t *Tx) planPoints(ctx context.Context, id int64, baseline time.Time) error {
+	now := t.db.Now()
+	var points []int
+	var dues []time.Time
+	for p := range t.db.Reminders.WellbeingWeeks {
+		if due, ok := t.db.Reminders.WellbeingDue(baseline, p+1); ok && due.After(now) {
+			points, dues = append(points, p+1), append(dues, due)
+		}
+	}
+	if len(points) == 0 {
 		return nil
 	}
 	_, err := t.tx.Exec(ctx, `
-		INSERT INTO jobs (kind, family_id, chat_id, due_at)
-		SELECT $2, f.id, f.chat_id, $3 FROM families f
-		WHERE f.id = $1 AND f.follow_ups AND NOT EXISTS (SELECT 1 FROM jobs WHERE family_id = $1 AND kind = $2)`,
-		id, string(polku.JobWellbeing), due)
+		INSERT INTO jobs (kind, family_id, chat_id, due_at, data)
+		SELECT $2, f.id, f.chat_id, p.due_at, jsonb_build_object('point', p.point)
+		FROM families f, unnest($3::int[], $4::timestamptz[]) AS p(point, due_at)
+		WHERE f.id = $1 AND f.follow_ups
+		  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.family_id = $1 AND j.kind = $2 AND COALESCE((j.data->>'point')::int, 1) = p.point)`,
+		id, string(polku.JobWellbeing), points, dues)
 	return wrap(err, "plan wellbeing follow-up")
 }
 
@@ -237,7 +253,7 @@ const exportDoc = `
 	SELECT json_build_object(
 		'exported_at', $2::timestamptz,
 		'family', to_jsonb(f) - 'id',
-		'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'instrument', w.instrument, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id)
+		'wellbeing', COALESCE((SELECT json_agg(json_build_object('kind', w.kind, 'point', w.point, 'instrument', w.instrument, 'scores', w.scores, 'taken_at', w.taken_at) ORDER BY w.taken_at, w.id)
 			FROM wellbeing w WHERE w.family_id = f.id), '[]'),
 		'contact_requests', COALESCE((SELECT json_agg(json_build_object('reason', c.reason, 'contact', c.contact, 'phone', c.phone,
 				'status', c.status, 'created_at', c.created_at, 'closed_at', c.closed_at) ORDER BY c.id)

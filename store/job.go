@@ -14,12 +14,6 @@ import (
 // left aside, so one broken job never holds up the others.
 const maxJobAttempts = 3
 
-// notYetRun are the kinds of job planned but not yet run: the wellbeing
-// follow-up, whose question (answer now, not now, don't ask again) the
-// bot does not ask yet. Its jobs wait, due, for the release that asks it,
-// rather than being marked done unsent.
-var notYetRun = []string{string(polku.JobWellbeing)}
-
 // Job is one due job with what rendering it needs.
 type Job struct {
 	ID     int64
@@ -32,6 +26,12 @@ type Job struct {
 	Reminders bool
 	// Blocked says the person blocked the bot: nothing can reach them.
 	Blocked bool
+	// FollowUps is the family's wellbeing follow-up setting: off, it said
+	// "don't ask again".
+	FollowUps bool
+	// Point is the wellbeing follow-up's point (1, 2, …) of a
+	// JobWellbeing or JobWellbeingRemind.
+	Point int
 	// SignUp is the job's sign-up as it is now, with its activity and
 	// session; zero for a job of no sign-up.
 	SignUp polku.SignUp
@@ -97,6 +97,11 @@ func (db *DB) RunJobs(ctx context.Context, now time.Time, limit int, render func
 				failed = j.ID
 				return err
 			}
+			if j.Kind == polku.JobWellbeing && len(out) > 0 {
+				if err := db.asked(ctx, tx, j, now); err != nil {
+					return err
+				}
+			}
 			outs = append(outs, out...)
 			done = append(done, j.ID)
 			rendered++
@@ -121,9 +126,14 @@ func (db *DB) RunJobs(ctx context.Context, now time.Time, limit int, render func
 	return n, nil
 }
 
-// dispatch judges a claimed job at now (polku.Reminders.AtDispatch). A job
-// of no sign-up has no session to be judged by: it goes as it is.
+// dispatch judges a claimed job at now (polku.Reminders.AtDispatch). A
+// wellbeing follow-up has no session: at night it waits for the morning.
+// Another job of no sign-up has no session to be judged by: it goes as it
+// is.
 func (db *DB) dispatch(j Job, now time.Time) (send bool, retry time.Time) {
+	if j.Kind == polku.JobWellbeing || j.Kind == polku.JobWellbeingRemind {
+		return db.Reminders.AtDispatch(j.Kind, polku.Session{}, time.Time{}, j.Due, now)
+	}
 	if j.SignUp.ID == 0 {
 		return true, time.Time{}
 	}
@@ -135,9 +145,9 @@ func (db *DB) dispatch(j Job, now time.Time) (send bool, retry time.Time) {
 func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT id FROM jobs
-		WHERE done_at IS NULL AND due_at <= $1 AND attempts < $3 AND kind <> ALL($4)
+		WHERE done_at IS NULL AND due_at <= $1 AND attempts < $3
 		ORDER BY due_at, id LIMIT $2
-		FOR UPDATE SKIP LOCKED`, now, limit, maxJobAttempts, notYetRun)
+		FOR UPDATE SKIP LOCKED`, now, limit, maxJobAttempts)
 	if err != nil {
 		return nil, err
 	}
@@ -147,7 +157,8 @@ func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job,
 	}
 	rows, err = tx.Query(ctx, `
 		SELECT j.id, j.kind, j.chat_id, j.family_id, j.due_at, j.signup_id, (j.data->>'old_start')::timestamptz,
-			COALESCE(NULLIF(c.lang, ''), f.lang), f.reminders, c.blocked_at IS NOT NULL
+			COALESCE(NULLIF(c.lang, ''), f.lang), f.reminders, c.blocked_at IS NOT NULL,
+			f.follow_ups, COALESCE((j.data->>'point')::int, 1)
 		FROM jobs j JOIN families f ON f.id = j.family_id
 		LEFT JOIN conversations c ON c.chat_id = j.chat_id
 		WHERE j.id = ANY($1)
@@ -162,7 +173,7 @@ func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job,
 		var kind string
 		var signup *int64
 		var oldStart *time.Time
-		if err := rows.Scan(&j.ID, &kind, &j.ChatID, &j.family, &j.Due, &signup, &oldStart, &j.Lang, &j.Reminders, &j.Blocked); err != nil {
+		if err := rows.Scan(&j.ID, &kind, &j.ChatID, &j.family, &j.Due, &signup, &oldStart, &j.Lang, &j.Reminders, &j.Blocked, &j.FollowUps, &j.Point); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -199,7 +210,7 @@ func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job,
 // so the runner can sleep until then.
 func (db *DB) NextJob(ctx context.Context) (time.Time, error) {
 	var next *time.Time
-	err := db.pool.QueryRow(ctx, `SELECT min(due_at) FROM jobs WHERE done_at IS NULL AND attempts < $1 AND kind <> ALL($2)`, maxJobAttempts, notYetRun).Scan(&next)
+	err := db.pool.QueryRow(ctx, `SELECT min(due_at) FROM jobs WHERE done_at IS NULL AND attempts < $1`, maxJobAttempts).Scan(&next)
 	if err != nil || next == nil {
 		return time.Time{}, wrap(err, "next job")
 	}

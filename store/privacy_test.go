@@ -70,6 +70,7 @@ var schema = map[string]map[string]column{
 	"wellbeing": {
 		"id": personal("family_id", key), "family_id": personal("family_id", key),
 		"kind": exported("family_id"), "instrument": exported("family_id"), "scores": exported("family_id"), "taken_at": exported("family_id"),
+		"point": exported("family_id"),
 	},
 	"contact_requests": {
 		"id": personal("chat_id", key), "family_id": personal("chat_id", key), "chat_id": exported("chat_id"),
@@ -204,7 +205,7 @@ var schema = map[string]map[string]column{
 		"value": other(anonymous), "count": other(anonymous),
 	},
 	"stat_pairs": {
-		"month": other(anonymous), "municipality": other(anonymous), "instrument": other(anonymous),
+		"month": other(anonymous), "municipality": other(anonymous), "instrument": other(anonymous), "point": other(anonymous),
 		"before": other(anonymous), "after": other(anonymous), "attended": other(anonymous), "count": other(anonymous),
 	},
 	"schema_version": {"version": other("the migrations' version")},
@@ -309,6 +310,10 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 		return tx.RequestPerson(ctx, "intake", polku.ContactPhone, f.phone)
 	})
 	in(f.chat, func(ctx context.Context, tx *Tx) error { return tx.SetReminders(ctx, false) })
+	in(f.chat, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.SaveFollowUp(ctx, 1, polku.InstrumentOwn, []int{3, 3, 4, 5})
+		return err
+	})
 	kept := mustJoin(t, db, f.chat, sessions[0], 1, 1, polku.OutcomeConfirmed)
 	gone := mustJoin(t, db, f.chat, sessions[1], 1, 0, polku.OutcomeConfirmed)
 	in(f.chat, func(ctx context.Context, tx *Tx) error {
@@ -553,7 +558,8 @@ func TestExportAndEraseEverything(t *testing.T) {
 			fam.Answers.HelpText != first.words || fam.Answers.Phone != first.phone || !slices.Equal(fam.Answers.Wellbeing, []int{2, 3, 4, 5}) {
 			t.Errorf("family %+v", fam)
 		}
-		if len(x.Wellbeing) != 1 || x.Wellbeing[0].Kind != "baseline" || !x.Wellbeing[0].Taken.Equal(agreed) {
+		if len(x.Wellbeing) != 2 || x.Wellbeing[0].Kind != "baseline" || !x.Wellbeing[0].Taken.Equal(agreed) ||
+			x.Wellbeing[1].Kind != "followup" || !slices.Equal(x.Wellbeing[1].Scores, []int{3, 3, 4, 5}) {
 			t.Errorf("wellbeing %+v", x.Wellbeing)
 		}
 		var sus []string

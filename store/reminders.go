@@ -25,10 +25,16 @@ func (t *Tx) SetReminders(ctx context.Context, on bool) error {
 // Reminders reports whether the family wants reminders; true for a chat
 // without a family, as for a new one.
 func (t *Tx) Reminders(ctx context.Context) (bool, error) {
+	return t.setting(ctx, "reminders")
+}
+
+// setting is one of the family's settings, the boolean column of families
+// named (reminders, follow_ups); true for a chat without a family.
+func (t *Tx) setting(ctx context.Context, column string) (bool, error) {
 	on := true
-	err := t.tx.QueryRow(ctx, `SELECT reminders FROM families WHERE chat_id = $1`, t.chat).Scan(&on)
+	err := t.tx.QueryRow(ctx, `SELECT `+column+` FROM families WHERE chat_id = $1`, t.chat).Scan(&on)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return true, nil
 	}
-	return on, wrap(err, "reminders")
+	return on, wrap(err, column)
 }

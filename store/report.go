@@ -65,10 +65,12 @@ type Area struct {
 	// Baseline holds, by instrument ("who5", "own"), the first complete
 	// wellbeing baselines given in the period, on 0–100; nil for none.
 	Baseline map[string][]float64
-	// Answered are the wellbeing follow-ups answered in the period, by
-	// instrument; Pairs the anonymous pairs of a baseline and its
-	// follow-up (complete, of one instrument) answered in the period.
-	// Nil for none.
+	// Asked are the wellbeing follow-up questions sent in the period
+	// (not their reminders), by the baseline's instrument; Answered the
+	// follow-ups answered in the period, by instrument; Pairs the
+	// anonymous pairs of a baseline and its follow-up (complete, of one
+	// instrument), of every point, answered in the period. Nil for none.
+	Asked    map[string]int
 	Answered map[string]int
 	Pairs    map[string][]Pair
 }

@@ -101,8 +101,9 @@ var variables = []variable{
 	{"POLKU_REMIND_DAY_BEFORE_AT", "18:00", "Local time of the reminder the day before a session, or off."},
 	{"POLKU_REMIND_BEFORE", "2h", "How long before a session the second reminder comes, or off."},
 	{"POLKU_FOLLOW_UP_AFTER", "1h", "How long after a session \"Did you make it?\" is asked."},
-	{"POLKU_FOLLOW_UP_WEEKS", "8", "Weeks after the wellbeing baseline that the follow-up is due (a whole number, 0–104; 0: none). Planned now; the bot does not send the question yet."},
+	{"POLKU_FOLLOW_UP_WEEKS", "8", "Weeks after the wellbeing baseline that the follow-up question is asked: one point, or several in order, comma-separated (such as 8,26; each 1–104; 0: none). The report's change is of the first point."},
 	{"POLKU_FOLLOW_UP_AT", "10:00", "Local time of the wellbeing follow-up; in the quiet hours it waits for the morning."},
+	{"POLKU_FOLLOW_UP_REMIND", "3", "Days after the wellbeing follow-up that one gentle reminder comes, at the same hour, if it is still unanswered (0–14; 0: none)."},
 	{"POLKU_QUIET_HOURS", "21:00-08:00", "Local night: no reminder is sent in it; a follow-up question, and a notice of a change unless its session comes first, waits for the morning. 00:00-00:00: none."},
 	{"POLKU_OPERATORS", "", "Telegram user IDs (comma-separated) allowed to import the catalogue by sending a file to the bot."},
 	{"POLKU_MANAGERS", "", "Telegram user IDs (comma-separated) of the service's managers: they may ask for the report (/report) in a private chat with the bot or in the coordinators' group."},
@@ -412,18 +413,40 @@ func reminders(get func(name, def string) string, errs *[]error) (*time.Location
 		*errs = append(*errs, errors.New("POLKU_FOLLOW_UP_AFTER: the attendance question cannot be turned off; give a duration"))
 		r.FollowUpAfter = time.Hour
 	}
-	if v := get("POLKU_FOLLOW_UP_WEEKS", "8"); v != "" {
-		w, err := strconv.Atoi(v)
-		if err != nil || w < 0 || w > 104 {
-			*errs = append(*errs, fmt.Errorf("POLKU_FOLLOW_UP_WEEKS: want a whole number of weeks, 0–104, got %q", v))
+	if weeks, ok := followUpWeeks(get("POLKU_FOLLOW_UP_WEEKS", "8")); ok {
+		r.WellbeingWeeks = weeks
+	} else {
+		*errs = append(*errs, fmt.Errorf("POLKU_FOLLOW_UP_WEEKS: want weeks in order such as 8 or 8,26 (each 1–104), or 0, got %q", get("POLKU_FOLLOW_UP_WEEKS", "8")))
+	}
+	if v := get("POLKU_FOLLOW_UP_REMIND", "3"); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil || d < 0 || d > 14 {
+			*errs = append(*errs, fmt.Errorf("POLKU_FOLLOW_UP_REMIND: want a whole number of days, 0–14, got %q", v))
 		} else {
-			r.WellbeingWeeks = w
+			r.WellbeingRemindDays = d
 		}
 	}
 	if d, ok := clock("POLKU_FOLLOW_UP_AT", get("POLKU_FOLLOW_UP_AT", "10:00")); ok {
 		r.WellbeingAt = d
 	}
 	return loc, r
+}
+
+// followUpWeeks reads the wellbeing follow-up points: "0" (none), or
+// weeks 1–104 in growing order, comma-separated.
+func followUpWeeks(v string) ([]int, bool) {
+	if strings.TrimSpace(v) == "0" {
+		return nil, true
+	}
+	var weeks []int
+	for _, f := range strings.Split(v, ",") {
+		w, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || w < 1 || w > 104 || len(weeks) > 0 && w <= weeks[len(weeks)-1] {
+			return nil, false
+		}
+		weeks = append(weeks, w)
+	}
+	return weeks, true
 }
 
 // euros reads an amount of euros (such as 4500, 4 500,50 or 12.5) as

@@ -233,26 +233,34 @@ func TestConfigWellbeing(t *testing.T) {
 }
 
 // TestConfigWellbeingFollowUp: the wellbeing follow-up eight weeks after
-// the baseline at 10.00 unless told otherwise; 0 weeks asks none; a bad
-// number of weeks or time of day is reported.
+// the baseline at 10.00 unless told otherwise, reminded after three days;
+// a second point after the first; 0 weeks asks none; bad weeks (out of
+// order too), a bad time of day or reminder is reported.
 func TestConfigWellbeingFollowUp(t *testing.T) {
 	for _, c := range []struct {
-		weeks, at string
-		want      int
-		wantAt    time.Duration
+		weeks, at, remind string
+		want              []int
+		wantAt            time.Duration
+		wantRemind        int
 	}{
-		{"", "", 8, 10 * time.Hour},
-		{"26", "9.30", 26, 9*time.Hour + 30*time.Minute},
-		{"0", "", 0, 10 * time.Hour},
+		{"", "", "", []int{8}, 10 * time.Hour, 3},
+		{"26", "9.30", "0", []int{26}, 9*time.Hour + 30*time.Minute, 0},
+		{"8, 26", "", "5", []int{8, 26}, 10 * time.Hour, 5},
+		{"0", "", "", nil, 10 * time.Hour, 3},
 	} {
-		cfg, err := parseConfig(serveEnv(map[string]string{"POLKU_FOLLOW_UP_WEEKS": c.weeks, "POLKU_FOLLOW_UP_AT": c.at}), false)
-		if err != nil || cfg.Reminders.WellbeingWeeks != c.want || cfg.Reminders.WellbeingAt != c.wantAt {
-			t.Errorf("POLKU_FOLLOW_UP_WEEKS=%q POLKU_FOLLOW_UP_AT=%q: %v, %v, %v", c.weeks, c.at, cfg.Reminders.WellbeingWeeks, cfg.Reminders.WellbeingAt, err)
+		cfg, err := parseConfig(serveEnv(map[string]string{"POLKU_FOLLOW_UP_WEEKS": c.weeks, "POLKU_FOLLOW_UP_AT": c.at, "POLKU_FOLLOW_UP_REMIND": c.remind}), false)
+		r := cfg.Reminders
+		if err != nil || !slices.Equal(r.WellbeingWeeks, c.want) || r.WellbeingAt != c.wantAt || r.WellbeingRemindDays != c.wantRemind {
+			t.Errorf("POLKU_FOLLOW_UP_WEEKS=%q POLKU_FOLLOW_UP_AT=%q POLKU_FOLLOW_UP_REMIND=%q: %v, %v, %v, %v",
+				c.weeks, c.at, c.remind, r.WellbeingWeeks, r.WellbeingAt, r.WellbeingRemindDays, err)
 		}
 	}
-	_, err := parseConfig(serveEnv(map[string]string{"POLKU_FOLLOW_UP_WEEKS": "-1", "POLKU_FOLLOW_UP_AT": "25:00"}), false)
-	if err == nil || !strings.Contains(err.Error(), "POLKU_FOLLOW_UP_WEEKS: want") || !strings.Contains(err.Error(), "POLKU_FOLLOW_UP_AT: want") {
-		t.Errorf("bad follow-up settings: %v", err)
+	for _, weeks := range []string{"-1", "26,8", "8,8", "8,", "105"} {
+		_, err := parseConfig(serveEnv(map[string]string{"POLKU_FOLLOW_UP_WEEKS": weeks, "POLKU_FOLLOW_UP_AT": "25:00", "POLKU_FOLLOW_UP_REMIND": "15"}), false)
+		if err == nil || !strings.Contains(err.Error(), "POLKU_FOLLOW_UP_WEEKS: want") || !strings.Contains(err.Error(), "POLKU_FOLLOW_UP_AT: want") ||
+			!strings.Contains(err.Error(), "POLKU_FOLLOW_UP_REMIND: want") {
+			t.Errorf("bad follow-up settings (weeks %q): %v", weeks, err)
+		}
 	}
 }
 

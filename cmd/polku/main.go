@@ -20,6 +20,8 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Helsinki on machines without zoneinfo
 
+	"polku"
+
 	"polku/bot"
 	"polku/flows"
 	"polku/internal/console"
@@ -191,6 +193,15 @@ func runLoad(ctx context.Context, cfg config, args []string, stdout io.Writer) e
 }
 
 // newBot builds the adapter and the engine from the configuration.
+// firstFollowUp is the weeks of the first wellbeing follow-up, as the
+// flows tell the family: negative when none is asked.
+func firstFollowUp(r polku.Reminders) int {
+	if w := r.WellbeingWeeksAt(1); w > 0 {
+		return w
+	}
+	return -1
+}
+
 func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*bot.Bot, error) {
 	loc, err := locales.Load(cfg.Languages...)
 	if err != nil {
@@ -198,7 +209,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	}
 	co := cfg.Coordinators
 	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
-		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis, Wellbeing: cfg.Wellbeing})
+		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis, Wellbeing: cfg.Wellbeing, FollowUpWeeks: firstFollowUp(cfg.Reminders)})
 	return bot.New(bot.Config{
 		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: cfg.Senders,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst, GroupRate: groupRate, GroupBurst: groupBurst,
