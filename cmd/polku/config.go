@@ -18,7 +18,6 @@ import (
 	"polku/bot"
 	"polku/internal/httpguard"
 	"polku/locales"
-	"polku/report"
 	"polku/store"
 )
 
@@ -61,7 +60,7 @@ type config struct {
 	ManagersGroup int64
 	ManagersLang  string
 	// Costs are the service's costs as the report counts them.
-	Costs report.Costs
+	Costs polku.Costs
 	// operator, set by the console, says who else may send a catalogue
 	// file: every family the console plays.
 	operator     func(user int64) bool
@@ -258,7 +257,7 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		c.ManagersGroup = id
 	}
 	c.ManagersLang = get("POLKU_MANAGERS_LANGUAGE", "fi")
-	c.Costs = report.Costs{
+	c.Costs = polku.Costs{
 		Monthly: euros(get, &errs, "POLKU_COST_MONTHLY"), PerSession: euros(get, &errs, "POLKU_COST_SESSION"),
 		PerVisit: euros(get, &errs, "POLKU_COST_VISIT"), HourlyRate: euros(get, &errs, "POLKU_STAFF_RATE"),
 	}
