@@ -239,13 +239,16 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	if x.document != nil && b.operator(x.from) {
 		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
 	}
-	if x.in.Kind == flows.KindCommand && x.in.Command == "report" && slices.Contains(b.cfg.Managers, x.from) {
-		// A named manager's own chat: the report in their language.
-		outs, err := b.reportCommand(ctx, tx, x, conv.Lang, true)
+	if slices.Contains(b.cfg.Managers, x.from) {
+		// A named manager's own chat: the report and the costs in their
+		// language.
+		outs, ok, err := b.managerCommand(ctx, tx, x, conv.Lang, func() (bool, error) { return true, nil })
 		if err != nil {
 			return nil, conv, err
 		}
-		return nil, conv, tx.Finish(ctx, outs)
+		if ok {
+			return nil, conv, tx.Finish(ctx, outs)
+		}
 	}
 	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {
 		return answer, conv, err
@@ -596,12 +599,7 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 	if err := tx.SeeCoordinator(ctx, x.from, x.user.FirstName); err != nil {
 		return nil, err
 	}
-	if x.in.Kind == flows.KindCommand && x.in.Command == "report" {
-		manager, err := b.manager(ctx, x.from)
-		if err != nil {
-			return nil, err
-		}
-		outs, err := b.reportCommand(ctx, tx, x, b.reportLang(), manager)
+	if outs, ok, err := b.managerCommand(ctx, tx, x, b.reportLang(), func() (bool, error) { return b.manager(ctx, x.from) }); ok || err != nil {
 		if err != nil {
 			return nil, err
 		}

@@ -49,7 +49,6 @@ import (
 	"polku/flows"
 	"polku/internal/redact"
 	"polku/locales"
-	"polku/report"
 	"polku/staff"
 	"polku/store"
 )
@@ -161,8 +160,9 @@ type Config struct {
 	// ReportAt is the local time of day, on the first weekday of a
 	// month, when last month's report is due in the managers' group.
 	ReportAt time.Duration
-	// Costs are the service's costs as the report counts them.
-	Costs report.Costs
+	// Costs are the configuration's costs for the report, in effect
+	// until a manager sets some in Telegram (/costs).
+	Costs polku.Costs
 	// Wellbeing is the service's wellbeing measure, as the flows ask it
 	// ("" is the own statements): the report shows that one's results.
 	Wellbeing polku.Instrument
@@ -286,7 +286,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		Hours: cfg.Hours,
 	}
 	b.coord, b.cases, b.providers = staff.NewCoordinators(sc), staff.NewCases(sc), staff.NewProviders(sc)
-	b.managers = staff.NewManagers(func() time.Time { return b.Now().In(b.cfg.Location) })
+	b.managers = staff.NewManagers(func() time.Time { return b.Now().In(b.cfg.Location) }, b.cfg.Costs)
 	return b, nil
 }
 

@@ -417,7 +417,8 @@ func canonicalShift(start time.Time) int {
 
 // canonicalDates translates the dates the bot writes in every language, from
 // a rig started shift days after canonical back to what they would be on
-// the canonical dates, so one transcript holds for every start. Dates are
+// the canonical dates, so one transcript holds for every start; and the
+// report's months, this one and the one before. Dates are
 // replaced whole ("ma 7.12.", "Mon 7 Dec", "ma 4.1.2027"), longest first,
 // so "1.12." is never taken out of "11.12." nor "4.1." out of "4.1.2027".
 func canonicalDates(r renderer, start time.Time, shift int) *strings.Replacer {
@@ -453,6 +454,18 @@ func canonicalDates(r renderer, start time.Time, shift int) *strings.Replacer {
 				seen[from] = true
 				pairs = append(pairs, from, to)
 			}
+		}
+	}
+	// The months the report names ("2026-11"): this one and the one
+	// before, as /report writes its period and the previous one.
+	for k := -1; k <= 0; k++ {
+		month := func(t time.Time) string {
+			return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, helsinki).AddDate(0, k, 0).Format("2006-01")
+		}
+		from, to := month(start.In(helsinki)), month(canonical)
+		if !seen[from] {
+			seen[from] = true
+			pairs = append(pairs, from, to)
 		}
 	}
 	// strings.Replacer tries the olds in the order given at each place.

@@ -20,11 +20,12 @@ import (
 // The managers' report: /report in a private chat with the bot (a manager
 // named in Config.Managers), in the coordinators' group (a coordinator who
 // is a manager) or in the managers' group (its members); and last month's
-// report in the managers' group on the first weekday of a month. staff
-// decides the period and who may (staff.Managers); this file builds the
+// report in the managers' group on the first weekday of a month. /costs,
+// in the same places, shows and sets the costs it counts. staff decides
+// the period, the costs and who may (staff.Managers); this file builds the
 // report from the store's anonymous figures (package report protects
-// every one of them) and sends its picture, with the summary as caption,
-// and its workbook.
+// every one of them), with the costs in effect at the end of each period,
+// and sends its picture, with the summary as caption, and its workbook.
 
 // reportCommand answers /report from x's chat, in lang; manager says
 // whether x's sender is a manager.
@@ -48,8 +49,40 @@ func (b *Bot) reportCommand(ctx context.Context, tx *store.Tx, x incoming, lang 
 	return outs, nil
 }
 
-// managersGroup applies one update of the managers' group: /report from
-// a member, /help; everything else there is none of the bot's business.
+// costsCommand answers /costs from x's chat, in lang; manager says
+// whether x's sender is a manager.
+func (b *Bot) costsCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, manager bool) ([]store.Out, error) {
+	ms, err := b.managers.Costs(ctx, tx, staff.Input{User: x.from, Arg: x.in.Text, Lang: lang}, manager)
+	if err != nil {
+		return nil, err
+	}
+	outs := make([]store.Out, 0, len(ms))
+	for _, m := range ms {
+		outs = append(outs, b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.lines(lang, m.Lines)}))
+	}
+	return outs, nil
+}
+
+// managerCommand answers a managers' command (/report, /costs) of x's
+// sender in lang, and reports whether x was one.
+func (b *Bot) managerCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, manager func() (bool, error)) ([]store.Out, bool, error) {
+	command := map[string]func(context.Context, *store.Tx, incoming, string, bool) ([]store.Out, error){
+		"report": b.reportCommand, "costs": b.costsCommand,
+	}[x.in.Command]
+	if x.in.Kind != flows.KindCommand || command == nil {
+		return nil, false, nil
+	}
+	is, err := manager()
+	if err != nil {
+		return nil, true, err
+	}
+	outs, err := command(ctx, tx, x, lang, is)
+	return outs, true, err
+}
+
+// managersGroup applies one update of the managers' group: /report and
+// /costs from a member, /help; everything else there is none of the
+// bot's business.
 func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error {
 	if x.user == nil || x.user.IsBot || x.in.Kind != flows.KindCommand {
 		return tx.Finish(ctx, nil)
@@ -57,14 +90,7 @@ func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error
 	if x.in.Command == "help" || x.in.Command == "start" {
 		return tx.Finish(ctx, []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.render.loc.Message(b.reportLang(), "manager.help", map[string]any{"Max": staff.MaxMonths}, nil)})})
 	}
-	if x.in.Command != "report" {
-		return tx.Finish(ctx, nil)
-	}
-	manager, err := b.manager(ctx, x.from)
-	if err != nil {
-		return err
-	}
-	outs, err := b.reportCommand(ctx, tx, x, b.reportLang(), manager)
+	outs, _, err := b.managerCommand(ctx, tx, x, b.reportLang(), func() (bool, error) { return b.manager(ctx, x.from) })
 	if err != nil {
 		return err
 	}
@@ -180,7 +206,17 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 	before := p.Previous()
 	d := report.Data{
 		Period: report.Period{First: p.First, Last: p.Last}, Previous: report.Period{First: before.First, Last: before.Last},
-		Costs: b.cfg.Costs, FollowUpWeeks: b.cfg.Reminders.WellbeingWeeksAt(1),
+		FollowUpWeeks: b.cfg.Reminders.WellbeingWeeksAt(1),
+	}
+	for _, side := range []struct {
+		p   staff.Period
+		put *polku.Costs
+	}{{p, &d.Costs}, {before, &d.CostsBefore}} {
+		c, err := b.costsAt(ctx, side.p)
+		if err != nil {
+			return report.Data{}, err
+		}
+		*side.put = c
 	}
 	switch b.cfg.Wellbeing {
 	case polku.InstrumentWHO5:
@@ -204,6 +240,20 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 		*side.put = figures(fs, d.Instrument)
 	}
 	return d, nil
+}
+
+// costsAt are the costs in effect at the end of period p: the latest a
+// manager set before its last month was over, or the configuration's.
+func (b *Bot) costsAt(ctx context.Context, p staff.Period) (polku.Costs, error) {
+	last, err := time.ParseInLocation("2006-01", p.Last, b.cfg.Location)
+	if err != nil {
+		return polku.Costs{}, fmt.Errorf("period %s: not months", p)
+	}
+	c, set, err := b.db.CostsAt(ctx, last.AddDate(0, 1, 0))
+	if err != nil || !set {
+		return b.cfg.Costs, err
+	}
+	return c, nil
 }
 
 // figures are the store's figures as the report reads them: the same

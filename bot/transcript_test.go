@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"polku"
 	"polku/internal/telegramtest"
+	"polku/staff"
 )
 
 var update = flag.Bool("update", false, "rewrite the transcripts with what the bot does now")
@@ -27,7 +29,9 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //
 //	# comment; "# telegram language: sv-FI" sets the family's language_code;
 //	#   "# wellbeing: who5" (or own, off) the intake's wellbeing instrument,
-//	#   Polku's own statements when not given
+//	#   Polku's own statements when not given; "# managers: Anna" makes
+//	#   coordinator Anna a manager too; "# costs from the configuration:
+//	#   monthly 5000" the report's configured costs, as /costs writes them
 //	> text a family types, or /command
 //	> [Button label]            press the newest button with that label
 //	> [Button label] twice      a double tap (both presses arrive before any answer)
@@ -55,6 +59,9 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> #Anna (general) /cases    ... in the group's General topic
 //	> #Anna [Button]            presses the newest such button in the group
 //	> #Anna+Ben [Button]        both press it at the same moment
+//	> (counted this month in Kuusamo: 12 new families, 10 of them took part)
+//	                            the anonymous counts of the report, as the
+//	                            month's (or "last month") families made them
 //	> (bot removed from the group)   someone removes the bot from the
 //	> (bot added back to the group)  coordinators' group, and adds it back
 //	> (topic deleted by hand)   a coordinator deletes the newest case topic
@@ -141,6 +148,19 @@ func replay(t *testing.T, file string, start time.Time) {
 				t.Fatal(err)
 			}
 			opts.wellbeing = in
+		}
+		if v, ok := strings.CutPrefix(l, "# managers:"); ok {
+			for _, name := range strings.Split(v, ",") {
+				opts.cfg.Managers = append(opts.cfg.Managers, map[string]int64{"Anna": anna.ID, "Ben": ben.ID}[strings.TrimSpace(name)])
+			}
+			opts.cfg.ManagersLang, opts.cfg.ReportAt = "fi", 9*time.Hour
+		}
+		if v, ok := strings.CutPrefix(l, "# costs from the configuration:"); ok {
+			c, err := staff.ChangeCosts(opts.cfg.Costs, v)
+			if err != nil {
+				t.Fatalf("%s: %v", l, err)
+			}
+			opts.cfg.Costs = c
 		}
 	}
 	h := newHarness(t, opts)
@@ -283,6 +303,8 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.fake.AddBotBack(group, telegramtest.Rights{ManageChat: true, DeleteMessages: true, PinMessages: true, ManageTopics: true})
 	case strings.HasPrefix(action, "#"):
 		h.coordinator(action)
+	case strings.HasPrefix(action, "(counted "):
+		h.counted(action)
 	case strings.HasPrefix(action, "(file "):
 		name := strings.TrimSuffix(strings.TrimPrefix(action, "(file "), ")")
 		data, err := os.ReadFile(filepath.Join("testdata", "files", name))
@@ -328,6 +350,43 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.fake.SendText(u, action)
 	}
 	return ""
+}
+
+// counted are the anonymous counts of "(counted this month in Kuusamo: 12
+// new families, 10 of them took part)", written where the store keeps
+// them (stats, by month): the families new in the month and done with the
+// intake (their youngest 3–6), and those who took part, once each, in a
+// nature activity. A report needs more families than a transcript can
+// play; the counts are what the families would have left.
+var counted = regexp.MustCompile(`^\(counted (this|last) month in (\S+): (\d+) new families, (\d+) of them took part\)$`)
+
+func (h *harness) counted(action string) {
+	h.t.Helper()
+	m := counted.FindStringSubmatch(action)
+	if m == nil {
+		h.t.Fatalf("%s: want (counted this month in Kuusamo: 12 new families, 10 of them took part)", action)
+	}
+	now := h.clock.Now().In(helsinki)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, helsinki)
+	if m[1] == "last" {
+		month = month.AddDate(0, -1, 0)
+	}
+	families, _ := strconv.Atoi(m[3])
+	took, _ := strconv.Atoi(m[4])
+	for _, c := range []struct {
+		kind, band, category string
+		n                    int
+	}{
+		{"family", string(polku.Age3to6), "", families}, {"intake_done", string(polku.Age3to6), "", families},
+		{"use_signup", "", string(polku.CategoryNature), took}, {"use_attended", "", string(polku.CategoryNature), took},
+		{"attenders_1", "", "", took},
+	} {
+		if _, err := h.pool.Exec(context.Background(), `
+			INSERT INTO stats (day, kind, municipality, band, category, count) VALUES ($1, $2, $3, $4, $5, $6)`,
+			month.Format("2006-01-02"), c.kind, m[2], c.band, c.category, c.n); err != nil {
+			h.t.Fatalf("%s: %v", action, err)
+		}
+	}
 }
 
 // link finds the newest t.me link with "start=prefix…" the bot wrote to

@@ -17,7 +17,7 @@ import (
 func service() report.Data {
 	r := rand.New(rand.NewPCG(12, 100000))
 	d := empty(report.Period{First: "2026-01", Last: "2026-12"}, report.Period{First: "2025-01", Last: "2025-12"},
-		report.Costs{Monthly: 2000000, PerSession: 5000, PerVisit: 1500, StaffHours: 160, HourlyRate: 3500})
+		polku.Costs{Monthly: 2000000, PerSession: 5000, PerVisit: 1500, StaffHours: 160, HourlyRate: 3500})
 	var orgs []string
 	for i := range 120 {
 		orgs = append(orgs, fmt.Sprintf("Organiser %03d", i))

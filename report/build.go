@@ -27,9 +27,10 @@ const Points = 10
 // and means are kept from being worked out across rows (see settle).
 func Build(d Data) Report {
 	groups := merge(d)
-	r := Report{Period: d.Period, Previous: d.Previous, Instrument: d.Instrument, FollowUpWeeks: d.FollowUpWeeks}
+	r := Report{Period: d.Period, Previous: d.Previous, Instrument: d.Instrument, FollowUpWeeks: d.FollowUpWeeks, Costs: d.Costs, CostsBefore: d.CostsBefore}
+	costed := !d.Costs.None() || !d.CostsBefore.None()
 	k := keysOf(d)
-	now, before := protect(d, k, d.Now, groups, d.Period), protect(d, k, d.Before, groups, d.Previous)
+	now, before := protect(k, d.Now, groups, d.Period, d.Costs), protect(k, d.Before, groups, d.Previous, d.CostsBefore)
 	rows := make([]Label, 0, len(groups)+1)
 	for _, g := range groups {
 		rows = append(rows, g.label)
@@ -61,7 +62,7 @@ func Build(d Data) Report {
 				now.attendance, before.attendance, "pairs", "change", "improved", "unchanged", "worse"),
 		}})
 	}
-	if !d.Costs.zero() {
+	if costed {
 		r.Topics = append(r.Topics, Topic{ID: "costs", Tables: []Table{
 			areaTable("costs", []Label{{ID: "report.total"}}, now.costs, before.costs,
 				"cost", "per_family", "per_participant", "per_visit", "per_improved"),
@@ -79,7 +80,7 @@ func Build(d Data) Report {
 	if d.Instrument != "" {
 		r.Headline = append(r.Headline, head("pairs", "pairs"), head("change", "change"), head("improved", "improved"))
 	}
-	if !d.Costs.zero() {
+	if costed {
 		r.Headline = append(r.Headline, Figure{Label: Label{ID: "report.head.per_participant"},
 			Now: now.costs.col["per_participant"][0], Before: before.costs.col["per_participant"][0]})
 	}

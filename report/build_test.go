@@ -3,7 +3,11 @@ package report_test
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"polku"
 
 	"polku/report"
 	"polku/report/sdc"
@@ -123,7 +127,7 @@ func TestTopics(t *testing.T) {
 	if got, want := topics(report.Build(d)), []string{"reach", "participation", "cases", "wellbeing", "costs"}; !slices.Equal(got, want) {
 		t.Errorf("topics %v, want %v", got, want)
 	}
-	d.Instrument, d.Costs = "", report.Costs{}
+	d.Instrument, d.Costs, d.CostsBefore = "", polku.Costs{}, polku.Costs{}
 	if got, want := topics(report.Build(d)), []string{"reach", "participation", "cases"}; !slices.Equal(got, want) {
 		t.Errorf("without wellbeing and costs: topics %v, want %v", got, want)
 	}
@@ -160,5 +164,46 @@ func TestChangeSharesNotTwoOfThree(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Each period is counted with its own costs: the same figures with the
+// monthly cost doubled in the period double its cost and its cost per
+// participating family; the methods say whose costs each period's are.
+func TestCostsOfEachPeriod(t *testing.T) {
+	d := sample(3, 1, 40)
+	d.Before = d.Now // the same figures in both periods
+	set := time.Date(2026, 11, 4, 10, 0, 0, 0, time.UTC)
+	d.Costs, d.CostsBefore = polku.Costs{Monthly: 200000, Set: set}, polku.Costs{Monthly: 100000}
+	r := report.Build(d)
+	var costs report.Table
+	for _, tp := range r.Topics {
+		if tp.ID == "costs" {
+			costs = tp.Tables[0]
+		}
+	}
+	if len(costs.Rows) != 1 {
+		t.Fatalf("costs table: %+v", costs)
+	}
+	cells := costs.Rows[0].Cells
+	// cost, per family, per participant: now and before side by side.
+	if now, before := cells[0], cells[1]; !now.Shown() || now.X != 2000 || before.X != 1000 {
+		t.Errorf("cost %+v (before %+v), want 2000 € and 1000 €", now, before)
+	}
+	if now, before := cells[4], cells[5]; !now.Shown() || now.X != 2*before.X {
+		t.Errorf("per participant %+v, before %+v: want twice", now, before)
+	}
+	w := words(t)
+	for lang, want := range map[string]string{
+		"fi": "Jakson 2026-11 kustannukset ovat Telegramissa 4.11.2026 asetetut, jakson 2026-10 asetusten mukaiset.",
+		"en": "The costs of 2026-11 are as set in Telegram on 4 Nov 2026; those of 2026-10 from the configuration.",
+	} {
+		if got := report.Methods(w, r, lang); !slices.Contains(got, want) {
+			t.Errorf("%s: the methods do not say %q:\n%s", lang, want, strings.Join(got, "\n"))
+		}
+	}
+	d.Costs.Set = time.Time{}
+	if got, want := report.Methods(w, report.Build(d), "en"), "The costs of both periods are from the configuration."; !slices.Contains(got, want) {
+		t.Errorf("the methods do not say %q:\n%s", want, strings.Join(got, "\n"))
 	}
 }

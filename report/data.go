@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"polku"
 )
 
 // Data is what the report is built from: the figures of one period and of
@@ -23,8 +25,11 @@ type Data struct {
 	// follow-up is asked: the paired change is of that point only. 0
 	// when none is asked.
 	FollowUpWeeks int
-	// Costs are the service's costs as configured for the report.
-	Costs Costs
+	// Costs are the service's costs in effect at the end of Period (the
+	// latest a manager set in Telegram by then, or the configuration's),
+	// CostsBefore those in effect at the end of Previous: each period is
+	// counted with its own.
+	Costs, CostsBefore polku.Costs
 	// Now and Before are the figures of Period and of Previous.
 	Now, Before Figures
 }
@@ -140,27 +145,6 @@ type Use struct {
 type Pair struct {
 	Before, After float64
 	Attended      bool
-}
-
-// Costs are the service's costs as the manager configured them, in euro
-// cents: a monthly cost of the project, a cost per activity session held
-// and per wellbeing-card visit, and staff hours a month at an hourly rate.
-type Costs struct {
-	Monthly, PerSession, PerVisit int64
-	StaffHours                    float64 // a month
-	HourlyRate                    int64
-}
-
-// zero reports whether no cost is configured.
-func (c Costs) zero() bool {
-	return c.Monthly == 0 && c.PerSession == 0 && c.PerVisit == 0 && (c.StaffHours == 0 || c.HourlyRate == 0)
-}
-
-// total is the cost of a period of months with the given sessions and
-// card visits, in cents.
-func (c Costs) total(months, sessions, visits int) float64 {
-	return float64(c.Monthly)*float64(months) + float64(c.PerSession)*float64(sessions) +
-		float64(c.PerVisit)*float64(visits) + c.StaffHours*float64(months)*float64(c.HourlyRate)
 }
 
 // add adds b's figures to a's, for the merged municipalities.

@@ -14,7 +14,10 @@
 // returns bytes for the caller to send or write.
 package report
 
-import "polku/report/sdc"
+import (
+	"polku"
+	"polku/report/sdc"
+)
 
 // Words says a message of the locales in a language, as
 // (*locales.Bundle).Message does: data fills the template and count, when
@@ -31,6 +34,10 @@ type Report struct {
 	// FollowUpWeeks is Data.FollowUpWeeks: the Methods sheet says which
 	// follow-up the change is of.
 	FollowUpWeeks int
+	// Costs and CostsBefore are the costs each period is counted with,
+	// for the Methods sheet to say whose they are. They are the
+	// service's settings, not figures of families.
+	Costs, CostsBefore polku.Costs
 	// Topics are the workbook's sheets before the methods: reach,
 	// participation, the coordinators' work, wellbeing and costs.
 	Topics []Topic

@@ -15,7 +15,7 @@ func sample(seed uint64, municipalities, size int) report.Data {
 	r := rand.New(rand.NewPCG(seed, 7))
 	n := func() int { return r.IntN(size + 1) }
 	d := empty(report.Period{First: "2026-11", Last: "2026-11"}, report.Period{First: "2026-10", Last: "2026-10"},
-		report.Costs{Monthly: 500000, PerSession: 4000, PerVisit: 1500, StaffHours: 20, HourlyRate: 3500})
+		polku.Costs{Monthly: 500000, PerSession: 4000, PerVisit: 1500, StaffHours: 20, HourlyRate: 3500})
 	orgs := []string{"Nature school", "Art house", "Sports club", ""}
 	refs := []string{"School nurse", "Child welfare", ""}
 	for _, f := range []report.Figures{d.Now, d.Before} {
@@ -75,9 +75,9 @@ func sample(seed uint64, municipalities, size int) report.Data {
 }
 
 // empty is the Data of a WHO-5 service with costs, without figures yet.
-func empty(period, previous report.Period, costs report.Costs) report.Data {
+func empty(period, previous report.Period, costs polku.Costs) report.Data {
 	return report.Data{
-		Period: period, Previous: previous, Instrument: report.WHO5, Costs: costs,
+		Period: period, Previous: previous, Instrument: report.WHO5, Costs: costs, CostsBefore: costs,
 		Now: report.Figures{}, Before: report.Figures{},
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"polku"
 	"polku/report/sdc"
 )
 
@@ -45,8 +46,9 @@ type protector struct {
 	families, participants, attended, improved, visits sdc.Cell
 }
 
-// protect protects the figures f of period p, by the rows of groups.
-func protect(d Data, k keys, f Figures, groups []group, p Period) side {
+// protect protects the figures f of period p, counted with costs c, by
+// the rows of groups.
+func protect(k keys, f Figures, groups []group, p Period, c polku.Costs) side {
 	b := &protector{k: k, all: NewArea(), n: len(groups)}
 	for _, g := range groups {
 		a := NewArea()
@@ -69,7 +71,7 @@ func protect(d Data, k keys, f Figures, groups []group, p Period) side {
 	b.wellbeing()
 	settle(b.s.col, b.n, "completion", "rate", "feedback", "baseline", "low", "response", "change", "improved", "unchanged", "worse")
 	settle(b.s.attendance.col, 2, "change", "improved", "unchanged", "worse")
-	b.costs(d.Costs, p)
+	b.costs(c, p)
 	return b.s
 }
 
@@ -358,12 +360,12 @@ func pairs(t *columns, rows int, get func(i int) ([]sdc.Cell, sdc.Cell, []Pair))
 // costs, for the service: a cost per family is shown only where the count
 // it divides by is, and any cost only where the card visits it counts
 // are, since the cost per visit is known.
-func (b *protector) costs(c Costs, p Period) {
+func (b *protector) costs(c polku.Costs, p Period) {
 	sessions := 0
 	for _, u := range b.all.Use {
 		sessions += u.Sessions
 	}
-	cost := c.total(p.Months(), sessions, b.visits.N) / 100
+	cost := c.Total(p.Months(), sessions, b.visits.N) / 100
 	per := func(nc sdc.Cell) Cell {
 		if !b.visits.Shown() {
 			return Cell{Kind: KindMoney, Why: sdc.Protects}

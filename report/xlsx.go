@@ -1,7 +1,11 @@
 package report
 
 import (
+	"strconv"
+
 	"github.com/xuri/excelize/v2"
+
+	"polku"
 )
 
 // methods are the paragraphs of the "Methods" sheet, as message IDs; the
@@ -155,8 +159,31 @@ func Methods(w Words, r Report, lang string) []string {
 		if id == "report.methods.change" && r.FollowUpWeeks > 0 {
 			out = append(out, w.Message(lang, "report.methods.point", data, nil))
 		}
+		if id == "report.methods.costs" {
+			out = append(out, costsSource(w, r, lang))
+		}
 	}
 	return out
+}
+
+// costsSource says whose costs each period is counted with: as a manager
+// set them in Telegram on a day (no one named), or the configuration's.
+func costsSource(w Words, r Report, lang string) string {
+	from := func(c polku.Costs) string {
+		if c.Set.IsZero() {
+			return w.Message(lang, "report.methods.costs_configured", nil, nil)
+		}
+		return w.Message(lang, "report.methods.costs_set", map[string]any{
+			"Day": c.Set.Day(), "Month": w.Message(lang, "time.month."+strconv.Itoa(int(c.Set.Month())), nil, nil), "Year": c.Set.Year(),
+		}, nil)
+	}
+	now, before := from(r.Costs), from(r.CostsBefore)
+	if now == before {
+		return w.Message(lang, "report.methods.costs_source_same", map[string]any{"Source": now}, nil)
+	}
+	return w.Message(lang, "report.methods.costs_source", map[string]any{
+		"Period": r.Period.String(), "Previous": r.Previous.String(), "Source": now, "SourceBefore": before,
+	}, nil)
 }
 
 // sheetName is a sheet's name as Excel takes it: at most 31 characters,

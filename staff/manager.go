@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"polku"
 )
 
 // The service's managers ask for the report of a period: /report (this
@@ -15,7 +17,7 @@ import (
 // to say, as it asks Telegram; staff decides the period, refuses anyone
 // else, and audits every report asked, refused ones too. The report
 // itself (figures, pictures, the workbook) is built by the adapter from
-// the Message's Report.
+// the Message's Report. The costs it counts are /costs (costs.go).
 
 // ManagerTx is what the managers' side needs of the store.
 type ManagerTx interface {
@@ -125,11 +127,16 @@ func FirstWeekday(now time.Time, at time.Duration) time.Time {
 type Managers struct {
 	// now is the service's clock, in its time zone.
 	now func() time.Time
+	// costs are the configuration's costs, in effect until a manager sets
+	// some.
+	costs polku.Costs
 }
 
 // NewManagers returns the managers' side on the service's clock, in its
-// time zone.
-func NewManagers(now func() time.Time) *Managers { return &Managers{now: now} }
+// time zone, with the configuration's costs.
+func NewManagers(now func() time.Time, costs polku.Costs) *Managers {
+	return &Managers{now: now, costs: costs}
+}
 
 // Report answers /report of in.User, who is a manager when manager is
 // set: a Message whose Report is the period asked, or why none is made.

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"polku"
+
 	"polku/staff"
 )
 
@@ -99,7 +101,7 @@ func (a *audits) Audit(_ context.Context, who int64, action string, _ int64, det
 
 func TestManagersReport(t *testing.T) {
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	m := staff.NewManagers(func() time.Time { return now })
+	m := staff.NewManagers(func() time.Time { return now }, polku.Costs{})
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name    string

@@ -55,6 +55,7 @@ const (
 	applying    = "how the chat's updates were applied, once and in order: no content"
 	sending     = "how a message was sent: no content"
 	anonymous   = "counts without a personal key, kept when a family erases its data"
+	service     = "the service's costs as a manager set them: no family's"
 )
 
 // schema is every column of every table, by what it holds of a family's.
@@ -207,6 +208,11 @@ var schema = map[string]map[string]column{
 	"stat_pairs": {
 		"month": other(anonymous), "municipality": other(anonymous), "instrument": other(anonymous), "point": other(anonymous),
 		"before": other(anonymous), "after": other(anonymous), "attended": other(anonymous), "count": other(anonymous),
+	},
+	"costs": {
+		"id": other(service), "set_at": other(service), "monthly": other(service), "per_session": other(service),
+		"per_visit": other(service), "staff_hours": other(service), "hourly_rate": other(service),
+		"set_by": other(coordinator),
 	},
 	"schema_version": {"version": other("the migrations' version")},
 }

@@ -19,6 +19,7 @@
 //     check them, the referral codes of the professional network
 //   - stats.go: anonymous statistics, kept when a family erases its data
 //   - report.go: the managers' report's figures, read from them
+//   - costs.go: the service's costs as managers set them, every change kept
 //   - seed.go: reminders seeded for the load benchmark
 //
 // store speaks the domain's types and translates pgx errors into

@@ -18,7 +18,6 @@ import (
 	"polku/bot"
 	"polku/internal/httpguard"
 	"polku/locales"
-	"polku/report"
 	"polku/store"
 )
 
@@ -60,8 +59,9 @@ type config struct {
 	Managers      []int64
 	ManagersGroup int64
 	ManagersLang  string
-	// Costs are the service's costs as the report counts them.
-	Costs report.Costs
+	// Costs are the configuration's costs for the report, in effect
+	// until a manager sets some in Telegram (/costs).
+	Costs polku.Costs
 	// operator, set by the console, says who else may send a catalogue
 	// file: every family the console plays.
 	operator     func(user int64) bool
@@ -108,7 +108,7 @@ var variables = []variable{
 	{"POLKU_OPERATORS", "", "Telegram user IDs (comma-separated) allowed to import the catalogue by sending a file to the bot."},
 	{"POLKU_MANAGERS", "", "Telegram user IDs (comma-separated) of the service's managers: they may ask for the report (/report) in a private chat with the bot or in the coordinators' group."},
 	{"POLKU_MANAGERS_GROUP", "", "Chat ID of the managers' group, such as -1001234567891: its members may ask for the report there, and last month's report comes there by itself on the first weekday of each month. Unset: no report is sent by itself."},
-	{"POLKU_COST_MONTHLY", "0", "The service's costs for the report, in euros (decimal comma or point): the project's cost a month."},
+	{"POLKU_COST_MONTHLY", "0", "The service's costs for the report, in euros (decimal comma or point): the project's cost a month. These five are the costs until a manager sets them in Telegram with `/costs`; from then on the latest set there count (see [docs/reports.md](docs/reports.md))."},
 	{"POLKU_COST_SESSION", "0", "Cost of one activity session held, in euros."},
 	{"POLKU_COST_VISIT", "0", "Cost of one wellbeing-card visit (what the service pays the organiser), in euros."},
 	{"POLKU_STAFF_HOURS", "0", "Staff hours a month that the report counts as a cost, at POLKU_STAFF_RATE."},
@@ -259,7 +259,7 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		c.ManagersGroup = id
 	}
 	c.ManagersLang = get("POLKU_MANAGERS_LANGUAGE", "fi")
-	c.Costs = report.Costs{
+	c.Costs = polku.Costs{
 		Monthly: euros(get, &errs, "POLKU_COST_MONTHLY"), PerSession: euros(get, &errs, "POLKU_COST_SESSION"),
 		PerVisit: euros(get, &errs, "POLKU_COST_VISIT"), HourlyRate: euros(get, &errs, "POLKU_STAFF_RATE"),
 	}

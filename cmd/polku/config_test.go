@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"polku"
-	"polku/report"
 )
 
 // strongSecret is a webhook secret the configuration accepts.
@@ -278,7 +277,7 @@ func TestConfigManagersAndCosts(t *testing.T) {
 	if !slices.Equal(c.Managers, []int64{11, 12}) || c.ManagersGroup != -1001234567891 || c.ManagersLang != "sv" {
 		t.Errorf("managers: %v %v %q", c.Managers, c.ManagersGroup, c.ManagersLang)
 	}
-	want := report.Costs{Monthly: 450050, PerSession: 12000, PerVisit: 1250, StaffHours: 37.5, HourlyRate: 3200}
+	want := polku.Costs{Monthly: 450050, PerSession: 12000, PerVisit: 1250, StaffHours: 37.5, HourlyRate: 3200}
 	if c.Costs != want {
 		t.Errorf("costs = %+v, want %+v", c.Costs, want)
 	}

@@ -51,7 +51,8 @@ const banner = `
 │                                                                      │
 │ And a manager in the managers' group (shown 📊): :m /report (this    │
 │ month), :m /report 2026-11, :m /report 2026-01..2026-06. The picture │
-│ and the workbook are saved in a folder the console names.            │
+│ and the workbook are saved in a folder the console names. :m /costs  │
+│ shows the costs the report counts; :m /costs monthly 12000 sets one. │
 └──────────────────────────────────────────────────────────────────────┘
 `
 
