@@ -247,6 +247,14 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		}
 		return nil, conv, tx.Finish(ctx, outs)
 	}
+	if slices.Contains(b.cfg.Managers, x.from) {
+		if outs, ok, err := b.campaignCommand(ctx, tx, x, conv.Lang); ok || err != nil {
+			if err != nil {
+				return nil, conv, err
+			}
+			return nil, conv, tx.Finish(ctx, outs)
+		}
+	}
 	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {
 		return answer, conv, err
 	}
@@ -380,6 +388,14 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			}
 		case flows.Export:
 			more, err = b.export(ctx, tx, chat, c.Lang)
+		case flows.SetNews:
+			// Without a family (no consent) there is nothing to send
+			// news to: nothing to store either.
+			if err = tx.SetNews(ctx, e.On); polku.ErrorCode(err) == polku.EFORBIDDEN {
+				err = nil
+			}
+		case flows.OpenedCampaign:
+			err = tx.OpenedCampaign(ctx, e.Campaign)
 		}
 		if err != nil {
 			return nil, err
@@ -460,8 +476,14 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		if q.Set != nil {
 			err = tx.SetReminders(ctx, *q.Set)
 		}
+		if q.SetNews != nil && err == nil {
+			err = tx.SetNews(ctx, *q.SetNews)
+		}
 		if err == nil {
 			f.Reminders, err = tx.Reminders(ctx)
+		}
+		if err == nil {
+			f.News, err = tx.News(ctx)
 		}
 	case flows.QueryAttend:
 		err = tx.Attend(ctx, q.SignUp, q.Attendance, now)
@@ -579,6 +601,12 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 			return nil, err
 		}
 		outs, err := b.reportCommand(ctx, tx, x, b.reportLang(), manager)
+		if err != nil {
+			return nil, err
+		}
+		return nil, tx.Finish(ctx, outs)
+	}
+	if outs, ok, err := b.campaignCommand(ctx, tx, x, b.cfg.GroupLang); ok || err != nil {
 		if err != nil {
 			return nil, err
 		}

@@ -48,10 +48,20 @@ func (b *Bot) reportCommand(ctx context.Context, tx *store.Tx, x incoming, lang 
 	return outs, nil
 }
 
-// managersGroup applies one update of the managers' group: /report from
-// a member, /help; everything else there is none of the bot's business.
+// managersGroup applies one update of the managers' group: /report and
+// /campaign from a member, /help; everything else there is none of the
+// bot's business.
 func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error {
-	if x.user == nil || x.user.IsBot || x.in.Kind != flows.KindCommand {
+	if x.user == nil || x.user.IsBot {
+		return tx.Finish(ctx, nil)
+	}
+	if outs, ok, err := b.campaignCommand(ctx, tx, x, b.reportLang()); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return tx.Finish(ctx, outs)
+	}
+	if x.in.Kind != flows.KindCommand {
 		return tx.Finish(ctx, nil)
 	}
 	if x.in.Command == "help" || x.in.Command == "start" {

@@ -55,9 +55,10 @@ type Query struct {
 	// Wait puts a party bigger than the session on its waiting list
 	// (QuerySignUp).
 	Wait bool
-	// Set changes the reminder setting.
-	Set        *bool
-	Attendance polku.Attendance
+	// Set changes the reminder setting, SetNews whether the family wants
+	// news of activities (QueryReminders).
+	Set, SetNews *bool
+	Attendance   polku.Attendance
 	// Case and Score are a feedback answer.
 	Case  int64
 	Score int
@@ -84,8 +85,10 @@ type Found struct {
 	// SignUps is the family's sign-ups (QueryMine), and with the
 	// catalogue (QuerySuggest, QueryBrowse, QueryActivity) to mark them.
 	SignUps []polku.SignUp
-	// Reminders is the family's reminder setting.
+	// Reminders is the family's reminder setting; News whether it wants
+	// news of activities (nil: never asked).
 	Reminders bool
+	News      *bool
 	// Err is the error code of a query that failed for a reason the
 	// family should hear about (ENOTFOUND, ECONFLICT, EFORBIDDEN).
 	Err string
@@ -188,6 +191,14 @@ func (s *step) activity(pl Payload) {
 			s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
 			return
 		}
+	case "n":
+		// A campaign's activity ("A:n:<campaign>:<activity>"): its card,
+		// and the campaign counts it opened.
+		if c, a := id(0), id(1); c != 0 && a != 0 && len(args) == 2 {
+			s.effect(OpenedCampaign{Campaign: c})
+			s.query(Query{Kind: QueryActivity, Activity: a, Screen: act("c", itoa(a), "")})
+			return
+		}
 	case "p", "ok":
 		// The party's size ("x:x" until the family changes it), after
 		// agreeing to the notice when needed.
@@ -240,6 +251,10 @@ func (s *step) activity(pl Payload) {
 		case "1", "0":
 			on := arg(args, 0) == "1"
 			q.Set = &on
+		case "n1", "n0":
+			on := arg(args, 0) == "n1"
+			q.SetNews = &on
+			s.c.News = map[bool]string{true: "yes", false: "no"}[on]
 		case "":
 		default:
 			s.forged()
@@ -1029,8 +1044,13 @@ func (s *step) reminders(f *Found) {
 	if !f.Reminders {
 		text, label, pay = "act.settings.off", "act.settings.turn_on", act("r", "1")
 	}
-	s.send(s.edit(Reply{Text: []Text{T(text)}, Inline: [][]Button{
+	news, newsLabel, newsPay := "act.settings.news_off", "act.settings.news_turn_on", act("r", "n1")
+	if f.News != nil && *f.News {
+		news, newsLabel, newsPay = "act.settings.news_on", "act.settings.news_turn_off", act("r", "n0")
+	}
+	s.send(s.edit(Reply{Text: []Text{T(text), T(news)}, Inline: [][]Button{
 		{{Label: T(label), Payload: pay}},
+		{{Label: T(newsLabel), Payload: newsPay}},
 		{{Label: T("menu.mine"), Payload: act("m")}}, s.actFooter(""),
 	}}))
 }

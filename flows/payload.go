@@ -10,7 +10,7 @@ import (
 // sends and what the engine understands cannot drift apart:
 //
 //	payload  = "P" | "M" | prefix ":" fields | seq ":" fields
-//	prefix   = "L" | "K" | "T" | "F" | "a" | "A"
+//	prefix   = "L" | "K" | "T" | "F" | "a" | "A" | "N"
 //	seq      = a decimal number above zero
 //	fields   = action *( ":" arg )
 //
@@ -52,11 +52,14 @@ const (
 	// message: pressed on a message that is not an activities screen (the
 	// menu, a reminder).
 	PayActivityNew
+	// PayNews, "N:yes", "N:no" or "N:stop", answers whether the family
+	// wants news of activities (campaigns), or stops them.
+	PayNews
 )
 
 // prefixes are the kinds told by a letter and a colon.
 var prefixes = map[PayloadKind]string{
-	PayLanguage: "L", PayKept: "K", PayTalk: "T", PayFeedback: "F", PayActivity: "a", PayActivityNew: "A",
+	PayLanguage: "L", PayKept: "K", PayTalk: "T", PayFeedback: "F", PayActivity: "a", PayActivityNew: "A", PayNews: "N",
 }
 
 // Payload is the callback data of a button, taken apart.
@@ -151,6 +154,7 @@ func actNew(action string, args ...string) string {
 // The buttons of the other kinds.
 func personPayload() string       { return Payload{Kind: PayPerson}.String() }
 func menuPayload() string         { return Payload{Kind: PayMenu}.String() }
+func newsPayload(a string) string { return Payload{Kind: PayNews, Action: a}.String() }
 func langPayload(l string) string { return Payload{Kind: PayLanguage, Action: l}.String() }
 func keptPayload(message int) string {
 	return Payload{Kind: PayKept, Action: strconv.Itoa(message)}.String()
