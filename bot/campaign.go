@@ -3,11 +3,14 @@ package bot
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"polku"
 	"polku/flows"
+	"polku/report"
+	"polku/staff"
 	"polku/store"
 )
 
@@ -84,4 +87,32 @@ func (t campaignTx) SendCampaign(ctx context.Context, c polku.Campaign, user int
 		}
 	}
 	return t.Tx.SendCampaign(ctx, c.ID, user, payloads, langs[0])
+}
+
+// SentCampaigns are the limit campaigns sent last, with their figures
+// protected as the report protects them.
+func (t campaignTx) SentCampaigns(ctx context.Context, limit int) ([]staff.SentCampaign, error) {
+	cs, err := t.Tx.SentCampaigns(ctx, limit)
+	if err != nil || len(cs) == 0 {
+		return nil, err
+	}
+	cells := report.CampaignCells(reportCampaigns(cs, t.b.cfg.Location))
+	out := make([]staff.SentCampaign, len(cs))
+	for i, c := range cs {
+		out[i].Campaign = c
+		for j, cell := range cells[i] {
+			out[i].Figures[j] = staff.Count{N: int(cell.X), Shown: cell.Shown()}
+		}
+	}
+	return out, nil
+}
+
+// reportCampaigns are campaigns as the report reads them, their moments in
+// loc.
+func reportCampaigns(cs []polku.Campaign, loc *time.Location) []report.Campaign {
+	out := make([]report.Campaign, len(cs))
+	for i, c := range cs {
+		out[i] = report.Campaign{ID: c.ID, Sent: c.SentAt.In(loc), Queued: c.Sent, Delivered: c.Delivered, Opened: c.Opened, Signed: c.SignedUp}
+	}
+	return out
 }

@@ -212,6 +212,13 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 			return report.Data{}, err
 		}
 		*side.put = figures(fs, d.Instrument)
+		if side.p == p {
+			cs, err := b.db.Campaigns(ctx, first, last.AddDate(0, 1, 0))
+			if err != nil {
+				return report.Data{}, err
+			}
+			d.Campaigns = reportCampaigns(cs, b.cfg.Location)
+		}
 	}
 	return d, nil
 }

@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"polku"
-	"polku/report/sdc"
+	"polku/flows"
 )
 
 // Campaigns: a manager or a coordinator composes an announcement with
@@ -41,7 +41,9 @@ type CampaignTx interface {
 	// SendCampaign queues the campaign for its families and returns how
 	// many (see store.Tx.SendCampaign).
 	SendCampaign(ctx context.Context, c polku.Campaign, user int64) (int, error)
-	SentCampaigns(ctx context.Context, limit int) ([]polku.Campaign, error)
+	// SentCampaigns are the limit campaigns sent last, oldest first,
+	// their figures protected as the report's.
+	SentCampaigns(ctx context.Context, limit int) ([]SentCampaign, error)
 	Audit(ctx context.Context, who int64, action string, caseID int64, detail string) error
 }
 
@@ -243,7 +245,7 @@ func segmentLine(seg polku.Segment) Line {
 		parts = append(parts, Raw(seg.Municipality))
 	}
 	if seg.Age != "" {
-		parts = append(parts, L("campaign.seg.age", map[string]any{"Band": string(seg.Age)}))
+		parts = append(parts, L("campaign.seg.age", map[string]any{"Band": strings.ReplaceAll(string(seg.Age), "-", "–")}))
 	}
 	if seg.Interest != "" {
 		parts = append(parts, L("campaign.seg.interest", map[string]any{"Interest": L("interest."+string(seg.Interest), nil)}))
@@ -357,8 +359,8 @@ func (cs *Campaigner) send(ctx context.Context, tx CampaignTx, c polku.Campaign,
 		tx.Audit(ctx, user, "campaign_sent", 0, fmt.Sprintf("%d to %d", c.ID, sent))
 }
 
-// list is /campaigns: the campaigns sent last, newest first, with their
-// figures protected as the report protects its own (see CampaignCells).
+// list is /campaigns: the campaigns sent last, oldest first, with their
+// figures protected as the report protects its own.
 func (cs *Campaigner) list(ctx context.Context, tx CampaignTx) ([]Message, error) {
 	sent, err := tx.SentCampaigns(ctx, listCampaigns)
 	if err != nil {
@@ -368,40 +370,34 @@ func (cs *Campaigner) list(ctx context.Context, tx CampaignTx) ([]Message, error
 		return []Message{say(L("campaign.none_sent", nil))}, nil
 	}
 	lines := []Line{L("campaign.list", nil)}
-	for i, row := range CampaignCells(sent) {
-		c := sent[i]
+	for _, c := range sent {
+		f := c.Figures
 		lines = append(lines, blank, L("campaign.list_item", map[string]any{
-			"ID": c.ID, "Date": c.SentAt.Format("2.1.2006"), "Group": segmentLine(c.Segment),
-			"Sent": cellText(row[0]), "Delivered": cellText(row[1]), "Opened": cellText(row[2]), "SignedUp": cellText(row[3]),
+			"ID": c.ID, "Date": flows.When{Start: c.SentAt, Day: true}, "Group": segmentLine(c.Segment),
+			"Sent": cellText(f[0]), "Delivered": cellText(f[1]), "Opened": cellText(f[2]), "SignedUp": cellText(f[3]),
 		}))
 	}
 	return []Message{say(lines...)}, nil
 }
 
-// CampaignCells are each campaign's figures as they may be shown: sent,
-// delivered, opened and signed up, the counts 1–4 hidden and as many more
-// as it takes for none to be worked out from the others (each figure with
-// its complement adds up to the families sent; see sdc.ProtectLinked).
-func CampaignCells(cs []polku.Campaign) [][4]sdc.Cell {
-	ts := make([]sdc.Table, 3)
-	for _, c := range cs {
-		for t, k := range []int{c.Delivered, c.Opened, c.SignedUp} {
-			k = min(k, c.Sent)
-			ts[t] = append(ts[t], []int{k, c.Sent - k})
-		}
-	}
-	p := sdc.ProtectLinked(ts...)
-	out := make([][4]sdc.Cell, len(cs))
-	for i := range cs {
-		out[i] = [4]sdc.Cell{p[0].RowTotals[i], p[0].Cells[i][0], p[1].Cells[i][0], p[2].Cells[i][0]}
-	}
-	return out
+// Count is a figure as it may be shown: N when Shown, else fewer than
+// polku.MinSegment (and not told, so that no family can be worked out).
+type Count struct {
+	N     int
+	Shown bool
+}
+
+// SentCampaign is a campaign sent, with its figures protected: sent,
+// delivered, opened its activity, signed up.
+type SentCampaign struct {
+	polku.Campaign
+	Figures [4]Count
 }
 
 // cellText is a protected count as a line: the number, or "< 5".
-func cellText(c sdc.Cell) Line {
-	if c.Shown() {
+func cellText(c Count) Line {
+	if c.Shown {
 		return Raw(strconv.Itoa(c.N))
 	}
-	return L("campaign.hidden", map[string]any{"Min": sdc.MinCount})
+	return L("campaign.hidden", map[string]any{"Min": polku.MinSegment})
 }

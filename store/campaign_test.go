@@ -111,13 +111,19 @@ func TestCampaign(t *testing.T) {
 	})
 	payloads := map[string][]byte{"fi": []byte(`{"m":"send","chat":0,"text":"Tervetuloa!"}`), "uk": []byte(`{"m":"send","chat":0,"text":"Ласкаво просимо!"}`)}
 	var n int
-	inTx(t, db, 500, func(ctx context.Context, tx *Tx) (err error) { n, err = tx.SendCampaign(ctx, c.ID, 77, payloads, "fi"); return err })
+	inTx(t, db, 500, func(ctx context.Context, tx *Tx) (err error) {
+		n, err = tx.SendCampaign(ctx, c.ID, 77, payloads, "fi")
+		return err
+	})
 	if n != 6 {
 		t.Fatalf("sent to %d families, want 6", n)
 	}
 	// Sent once: again is a conflict, and each family has one message,
 	// in its language, on the campaigns' priority.
-	err := tryTx(db, 500, func(ctx context.Context, tx *Tx) error { _, err := tx.SendCampaign(ctx, c.ID, 77, payloads, "fi"); return err })
+	err := tryTx(db, 500, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.SendCampaign(ctx, c.ID, 77, payloads, "fi")
+		return err
+	})
 	wantCode(t, err, polku.ECONFLICT)
 	rows := ints(t, db, `SELECT chat_id FROM outbox WHERE campaign_id IS NOT NULL AND priority = 2 ORDER BY chat_id`)
 	if len(rows) != 6 || rows[0] != 1 || rows[5] != 6 {
@@ -128,6 +134,15 @@ func TestCampaign(t *testing.T) {
 	}
 	if p := scalar[int64](t, db, `SELECT (payload->>'chat')::bigint FROM outbox WHERE chat_id = 5 AND campaign_id IS NOT NULL`); p != 5 {
 		t.Errorf("chat 5's message is addressed to %d", p)
+	}
+
+	// Behind every reply: a family waiting for an answer goes first.
+	inTx(t, db, 600, func(ctx context.Context, tx *Tx) error {
+		return tx.Save(ctx, Conversation{Data: []byte(`{}`)}, []Out{{ChatID: 600, Priority: PriorityReply, Payload: []byte(`{"m":"send","chat":600}`)}})
+	})
+	ready, err := db.Ready(ctx, 1, nil, t0)
+	if err != nil || len(ready) != 1 || ready[0].ChatID != 600 {
+		t.Errorf("first ready %+v, %v: want the reply to chat 600", ready, err)
 	}
 
 	// Delivered when Telegram takes it; opened once; a sign-up to its
