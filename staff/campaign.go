@@ -6,7 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"unicode"
+	"unicode/utf16"
 
 	"polku"
 	"polku/flows"
@@ -53,8 +54,8 @@ type Campaigner struct {
 	Languages, Municipalities []string
 }
 
-// The longest announcement: a message's 4,096 characters, or a photo's
-// caption of 1,024, less room for the words around it.
+// The longest announcement, in UTF-16 code units as Telegram counts: a
+// message's 4,096, or a photo's caption of 1,024, less room to spare.
 const (
 	maxCampaignText    = 3500
 	maxCampaignCaption = 900
@@ -68,8 +69,14 @@ func (cs *Campaigner) Command(ctx context.Context, tx CampaignTx, in Input) ([]M
 	if in.Command == "campaigns" {
 		return cs.list(ctx, tx)
 	}
-	sub, rest, _ := strings.Cut(strings.TrimSpace(in.Arg), " ")
-	sub, rest = strings.ToLower(sub), strings.TrimSpace(rest)
+	// The text may start on a line of its own: the command's word ends at
+	// any space.
+	arg := strings.TrimSpace(in.Arg)
+	sub, rest := arg, ""
+	if i := strings.IndexFunc(arg, unicode.IsSpace); i >= 0 {
+		sub, rest = arg[:i], strings.TrimSpace(arg[i:])
+	}
+	sub = strings.ToLower(sub)
 	if sub == "discard" {
 		if err := tx.DiscardDraft(ctx, in.Chat, in.User); err != nil {
 			return nil, err
@@ -91,7 +98,7 @@ func (cs *Campaigner) Command(ctx context.Context, tx CampaignTx, in Input) ([]M
 			break
 		}
 		c.Photo = in.Photo
-		if len(campaignLongest(c)) > maxCampaignCaption {
+		if campaignLongest(c) > maxCampaignCaption {
 			problem = L("campaign.too_long_caption", map[string]any{"Max": maxCampaignCaption})
 			c.Photo = ""
 		}
@@ -131,7 +138,7 @@ func (cs *Campaigner) setText(c *polku.Campaign, lang, text string) Line {
 	if c.Photo != "" {
 		limit = maxCampaignCaption
 	}
-	switch n := utf8.RuneCountInString(text); {
+	switch n := utf16Len(text); {
 	case n == 0:
 		return L("campaign.text_how", map[string]any{"Lang": lang})
 	case n > limit:
@@ -144,16 +151,19 @@ func (cs *Campaigner) setText(c *polku.Campaign, lang, text string) Line {
 	return Line{}
 }
 
-// campaignLongest is the draft's longest text.
-func campaignLongest(c polku.Campaign) []rune {
-	var longest []rune
+// campaignLongest is the length of the draft's longest text, as Telegram
+// counts it (utf16Len).
+func campaignLongest(c polku.Campaign) int {
+	longest := 0
 	for _, t := range c.Texts {
-		if r := []rune(t); len(r) > len(longest) {
-			longest = r
-		}
+		longest = max(longest, utf16Len(t))
 	}
 	return longest
 }
+
+// utf16Len is the length of s as Telegram counts a message's or a
+// caption's: in UTF-16 code units (an emoji is often two).
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // setActivity sets the activity the draft's button opens: by its number,
 // or by words of its title when exactly one matches; several are listed.
@@ -268,11 +278,51 @@ func segmentLine(seg polku.Segment) Line {
 	return Line{Parts: parts}
 }
 
-// sizeLine is how many families the segment reaches, "fewer than 5"
-// below polku.MinSegment.
-func sizeLine(n int) Line {
+// reach is how many families seg reaches as it may be told, and the
+// problem that keeps it from going (a zero Line when there is none). The
+// number is rounded down to a multiple of polku.MinSegment, so that sizes
+// of groups that differ by a field cannot be subtracted to single out a
+// family; and a field that tells about a family's situation ("low", "new")
+// may pick a group only when at least polku.MinSegment families of the
+// group without it are left out by it: otherwise the size would say that
+// nearly every family of a group one can name has low wellbeing, or has
+// not attended.
+func (cs *Campaigner) reach(ctx context.Context, tx CampaignTx, seg polku.Segment) (int, Line, error) {
+	n, err := tx.SegmentSize(ctx, seg)
+	if err != nil {
+		return 0, Line{}, err
+	}
 	if n < polku.MinSegment {
-		return L("campaign.size_small", map[string]any{"Min": polku.MinSegment})
+		return 0, L("campaign.too_small", map[string]any{"Min": polku.MinSegment}), nil
+	}
+	for _, f := range []struct {
+		set   bool
+		clear func(*polku.Segment)
+		word  string
+	}{
+		{seg.LowWellbeing, func(s *polku.Segment) { s.LowWellbeing = false }, "low"},
+		{seg.NotAttended, func(s *polku.Segment) { s.NotAttended = false }, "new"},
+	} {
+		if !f.set {
+			continue
+		}
+		wider := seg
+		f.clear(&wider)
+		m, err := tx.SegmentSize(ctx, wider)
+		if err != nil {
+			return 0, Line{}, err
+		}
+		if m-n < polku.MinSegment {
+			return 0, L("campaign.too_telling", map[string]any{"Word": f.word, "Min": polku.MinSegment}), nil
+		}
+	}
+	return n - n%polku.MinSegment, Line{}, nil
+}
+
+// sizeLine is how many families the segment reaches, or why it cannot go.
+func sizeLine(n int, problem Line) Line {
+	if problem.Text.ID != "" {
+		return problem
 	}
 	return L("campaign.size", map[string]any{"N": n})
 }
@@ -280,7 +330,7 @@ func sizeLine(n int) Line {
 // show is the draft as it is, with problem (when set) first, and how to go
 // on.
 func (cs *Campaigner) show(ctx context.Context, tx CampaignTx, c polku.Campaign, problem Line) ([]Message, error) {
-	n, err := tx.SegmentSize(ctx, c.Segment)
+	n, why, err := cs.reach(ctx, tx, c.Segment)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +360,7 @@ func (cs *Campaigner) show(ctx context.Context, tx CampaignTx, c polku.Campaign,
 		L("campaign.photo", map[string]any{"Photo": photo}),
 		L("campaign.activity", map[string]any{"Activity": activity}),
 		L("campaign.group", map[string]any{"Group": segmentLine(c.Segment)}),
-		sizeLine(n), blank,
+		sizeLine(n, why), blank,
 		L("campaign.help", map[string]any{"Langs": strings.Join(cs.Languages, ", "), "Lang": cs.Languages[0]}))
 	return []Message{say(lines...)}, nil
 }
@@ -331,19 +381,19 @@ func (cs *Campaigner) preview(ctx context.Context, tx CampaignTx, c polku.Campai
 	return out, nil
 }
 
-// send says how many families the draft goes to and how to confirm; with
-// that number confirmed, it sends. Nothing goes without a text in every
-// language, or to fewer than polku.MinSegment families.
+// send says about how many families the draft goes to (see reach) and how
+// to confirm; with that number confirmed, it sends. Nothing goes without a
+// text in every language, or to a group reach refuses.
 func (cs *Campaigner) send(ctx context.Context, tx CampaignTx, c polku.Campaign, user int64, confirm string) ([]Message, error) {
 	if missing := c.Missing(cs.Languages); len(missing) > 0 {
 		return cs.show(ctx, tx, c, L("campaign.missing", map[string]any{"Langs": strings.Join(missing, ", ")}))
 	}
-	n, err := tx.SegmentSize(ctx, c.Segment)
+	n, why, err := cs.reach(ctx, tx, c.Segment)
 	if err != nil {
 		return nil, err
 	}
-	if n < polku.MinSegment {
-		return cs.show(ctx, tx, c, L("campaign.too_small", map[string]any{"Min": polku.MinSegment}))
+	if why.Text.ID != "" {
+		return cs.show(ctx, tx, c, why)
 	}
 	if confirm != strconv.Itoa(n) {
 		return []Message{say(L("campaign.confirm", map[string]any{"N": n, "ID": c.ID}))}, nil

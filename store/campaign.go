@@ -22,8 +22,13 @@ import (
 // it has none, within CampaignWindow of the sending).
 
 // PriorityCampaign is a campaign's message: it waits behind every reply,
-// alert and reminder.
+// alert and reminder, and through the night.
 const PriorityCampaign Priority = 2
+
+// LaneCampaigns is a family's lane of campaigns, beside its chat's own
+// (0): a campaign waiting never holds up a reply, and a campaign's
+// backlog of thousands never holds up the family's answers.
+const LaneCampaigns = -2
 
 // CampaignWindow is how long after a campaign a family's sign-up is
 // counted as the campaign's.
@@ -92,9 +97,10 @@ func (t *Tx) SegmentSize(ctx context.Context, seg polku.Segment) (int, error) {
 // SendCampaign queues campaign id for its segment's families, each once,
 // with payloads[lang] the message in the family's language (fallback's
 // when there is none in it; its chat is set per family), and marks it
-// sent by user. It returns how many families it was queued for; a campaign
-// sent already is ECONFLICT, and a segment under polku.MinSegment is
-// EINVALID, nothing sent.
+// sent by user. It returns how many families it was queued for. A campaign
+// sent already is ECONFLICT; a segment under polku.MinSegment families, as
+// counted in the same statement that queues it, is EINVALID, and nothing
+// is queued. Sent at night, it waits for the morning.
 func (t *Tx) SendCampaign(ctx context.Context, id, user int64, payloads map[string][]byte, fallback string) (int, error) {
 	var segData []byte
 	var sent *time.Time
@@ -112,9 +118,6 @@ func (t *Tx) SendCampaign(ctx context.Context, id, user int64, payloads map[stri
 	if err := json.Unmarshal(segData, &seg); err != nil {
 		return 0, wrap(err, "send campaign")
 	}
-	if n, err := t.SegmentSize(ctx, seg); err != nil || n < polku.MinSegment {
-		return 0, errors.Join(err, polku.Errorf(polku.EINVALID, "segment of %d families", n))
-	}
 	ps := make(map[string]json.RawMessage, len(payloads))
 	for l, p := range payloads {
 		ps[l] = p
@@ -123,27 +126,41 @@ func (t *Tx) SendCampaign(ctx context.Context, id, user int64, payloads map[stri
 	if err != nil {
 		return 0, wrap(err, "send campaign")
 	}
-	where, args := segmentWhere(seg, 7)
 	now := t.db.Now()
+	notBefore := now
+	if t.db.Reminders.Quiet(now) {
+		notBefore = t.db.Reminders.Morning(now)
+	}
+	where, args := segmentWhere(seg, 9)
 	var n int
 	err = t.tx.QueryRow(ctx, `
 		WITH targets AS (
 			SELECT f.id, f.chat_id, COALESCE(NULLIF(c.lang, ''), f.lang) AS lang
 			FROM families f LEFT JOIN conversations c ON c.chat_id = f.chat_id
 			WHERE `+where+`
+			  AND NOT EXISTS (SELECT 1 FROM campaign_sends s WHERE s.campaign_id = $1 AND s.family_id = f.id)
+		), enough AS (
+			SELECT * FROM targets WHERE (SELECT count(*) FROM targets) >= $8
 		), sends AS (
-			INSERT INTO campaign_sends (campaign_id, family_id) SELECT $1, id FROM targets
+			INSERT INTO campaign_sends (campaign_id, family_id) SELECT $1, id FROM enough
 			ON CONFLICT DO NOTHING RETURNING family_id
 		), queued AS (
-			INSERT INTO outbox (chat_id, priority, payload, created_at, lane, campaign_id)
-			SELECT t.chat_id, $2, jsonb_set(COALESCE($3::jsonb -> t.lang, $3::jsonb -> $4), '{chat}', to_jsonb(t.chat_id)), $5, 0, $1
-			FROM targets t JOIN sends s ON s.family_id = t.id
+			INSERT INTO outbox (chat_id, priority, payload, created_at, not_before, lane, campaign_id)
+			SELECT t.chat_id, $2, jsonb_set(COALESCE($3::jsonb -> t.lang, $3::jsonb -> $4), '{chat}', to_jsonb(t.chat_id)), $5, $6, $7, $1
+			FROM enough t JOIN sends s ON s.family_id = t.id
 			ORDER BY t.chat_id
 			RETURNING 1
 		)
-		UPDATE campaigns SET sent_at = $5, sent_by = $6, sent = (SELECT count(*) FROM queued)
-		WHERE id = $1 RETURNING sent`,
-		append([]any{id, PriorityCampaign, pj, fallback, now, user}, args...)...).Scan(&n)
+		SELECT count(*) FROM queued`,
+		append([]any{id, PriorityCampaign, pj, fallback, now, notBefore, LaneCampaigns, polku.MinSegment}, args...)...).Scan(&n)
+	if err != nil {
+		return 0, wrap(err, "send campaign")
+	}
+	if n < polku.MinSegment {
+		return 0, polku.Errorf(polku.EINVALID, "segment of %d families", n)
+	}
+	_, err = t.tx.Exec(ctx, `UPDATE campaigns SET sent_at = $2, sent_by = $3, sent = $4, has_activity = activity_id IS NOT NULL WHERE id = $1`,
+		id, now, user, n)
 	return n, wrap(err, "send campaign")
 }
 
@@ -243,6 +260,9 @@ func campaigns(ctx context.Context, tx pgx.Tx, cond string, args ...any) ([]polk
 
 // SetNews remembers the family's answer to whether it wants news of
 // activities (campaigns). Without a family (no consent) it is EFORBIDDEN.
+//
+// No takes back the campaigns still waiting for the family: it gets none
+// after it said no.
 func (t *Tx) SetNews(ctx context.Context, on bool) error {
 	tag, err := t.tx.Exec(ctx, `UPDATE families SET news = $2 WHERE chat_id = $1`, t.chat, on)
 	if err != nil {
@@ -251,7 +271,10 @@ func (t *Tx) SetNews(ctx context.Context, on bool) error {
 	if tag.RowsAffected() == 0 {
 		return polku.Errorf(polku.EFORBIDDEN, "news without consent")
 	}
-	return nil
+	if !on {
+		_, err = t.tx.Exec(ctx, `DELETE FROM outbox WHERE chat_id = $1 AND lane = $2 AND campaign_id IS NOT NULL AND sent_at IS NULL`, t.chat, LaneCampaigns)
+	}
+	return wrap(err, "set news")
 }
 
 // News reports the family's answer to whether it wants news: nil while
@@ -278,15 +301,16 @@ func (t *Tx) OpenedCampaign(ctx context.Context, id int64) error {
 }
 
 // campaignSignUp counts a sign-up of family to activity as the campaigns'
-// that reached the family within CampaignWindow before now, and led to
-// that activity or to none; each campaign once a family.
+// that reached the family (Telegram took them) within CampaignWindow
+// before now, and led to that activity or to none; each campaign once a
+// family.
 func campaignSignUp(ctx context.Context, tx pgx.Tx, family, activity int64, now time.Time) error {
 	_, err := tx.Exec(ctx, `
 		WITH signed AS (
 			UPDATE campaign_sends s SET signed_up_at = $3
 			FROM campaigns c
-			WHERE s.campaign_id = c.id AND s.family_id = $1 AND s.signed_up_at IS NULL
-			  AND (c.activity_id IS NULL OR c.activity_id = $2) AND c.sent_at <= $3 AND c.sent_at > $4
+			WHERE s.campaign_id = c.id AND s.family_id = $1 AND s.signed_up_at IS NULL AND s.delivered_at IS NOT NULL
+			  AND (NOT c.has_activity OR c.activity_id = $2) AND c.sent_at <= $3 AND c.sent_at > $4
 			RETURNING s.campaign_id)
 		UPDATE campaigns SET signed_up = signed_up + 1 WHERE id IN (SELECT campaign_id FROM signed)`,
 		family, activity, now, now.Add(-CampaignWindow))

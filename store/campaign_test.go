@@ -125,7 +125,7 @@ func TestCampaign(t *testing.T) {
 		return err
 	})
 	wantCode(t, err, polku.ECONFLICT)
-	rows := ints(t, db, `SELECT chat_id FROM outbox WHERE campaign_id IS NOT NULL AND priority = 2 ORDER BY chat_id`)
+	rows := ints(t, db, `SELECT chat_id FROM outbox WHERE campaign_id IS NOT NULL AND priority = 2 AND lane = -2 ORDER BY chat_id`)
 	if len(rows) != 6 || rows[0] != 1 || rows[5] != 6 {
 		t.Errorf("campaign messages to %v", rows)
 	}
@@ -136,13 +136,35 @@ func TestCampaign(t *testing.T) {
 		t.Errorf("chat 5's message is addressed to %d", p)
 	}
 
-	// Behind every reply: a family waiting for an answer goes first.
+	// Behind every reply: a family waiting for an answer goes first, one
+	// with a campaign waiting too.
+	for _, chat := range []int64{600, 6} {
+		inTx(t, db, chat, func(ctx context.Context, tx *Tx) error {
+			return tx.Save(ctx, Conversation{Data: []byte(`{}`)}, []Out{{ChatID: chat, Priority: PriorityReply, Payload: []byte(`{"m":"send"}`)}})
+		})
+	}
+	ready, err := db.Ready(ctx, 2, nil, t0)
+	if err != nil || len(ready) != 2 || ready[0].ChatID != 6 && ready[1].ChatID != 6 {
+		t.Errorf("first ready %+v, %v: want the replies to chats 600 and 6", ready, err)
+	}
+	for _, m := range ready {
+		if _, err := db.Send(ctx, m.ID, func(Message) Outcome { return Outcome{Sent: true} }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// At night a campaign waits for the morning; a reply does not.
+	clk.set(time.Date(2026, 11, 22, 23, 0, 0, 0, helsinki))
 	inTx(t, db, 600, func(ctx context.Context, tx *Tx) error {
-		return tx.Save(ctx, Conversation{Data: []byte(`{}`)}, []Out{{ChatID: 600, Priority: PriorityReply, Payload: []byte(`{"m":"send","chat":600}`)}})
+		return tx.Save(ctx, Conversation{Data: []byte(`{}`)}, []Out{{ChatID: 600, Priority: PriorityReply, Payload: []byte(`{"m":"send"}`)}})
 	})
-	ready, err := db.Ready(ctx, 1, nil, t0)
-	if err != nil || len(ready) != 1 || ready[0].ChatID != 600 {
-		t.Errorf("first ready %+v, %v: want the reply to chat 600", ready, err)
+	if ready, err := db.Ready(ctx, 10, nil, t0); err != nil || len(ready) != 1 || ready[0].ChatID != 600 {
+		t.Errorf("at night %+v, %v: want only the reply", ready, err)
+	}
+	clk.set(t0)
+	// Saying no takes back a campaign still waiting.
+	inTx(t, db, 5, func(ctx context.Context, tx *Tx) error { return tx.SetNews(ctx, false) })
+	if k := scalar[int64](t, db, `SELECT count(*) FROM outbox WHERE chat_id = 5 AND campaign_id IS NOT NULL`); k != 0 {
+		t.Errorf("chat 5 still has %d campaign messages after saying no", k)
 	}
 
 	// Delivered when Telegram takes it; opened once; a sign-up to its

@@ -421,6 +421,20 @@ func (c *consoleState) settle(ctx context.Context) {
 	c.print()
 }
 
+// wait waits until the bot has applied and sent everything, printing
+// nothing.
+func (c *consoleState) wait(ctx context.Context) {
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(20 * time.Millisecond)
+		a, _ := c.db.Unapplied(ctx)
+		s, _ := c.db.Unsent(ctx)
+		if a == 0 && s == 0 && c.fake.Pending() == 0 {
+			return
+		}
+	}
+}
+
 func (c *consoleState) print() {
 	evs := c.fake.Events(c.seen)
 	for _, e := range evs {

@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"polku/internal/telegramtest"
 )
@@ -74,18 +73,4 @@ func newestButton(msgs []telegramtest.Message, label string) (int, string, bool)
 		}
 	}
 	return 0, "", false
-}
-
-// wait waits until the bot has applied and sent everything, printing
-// nothing.
-func (c *consoleState) wait(ctx context.Context) {
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
-		time.Sleep(20 * time.Millisecond)
-		a, _ := c.db.Unapplied(ctx)
-		s, _ := c.db.Unsent(ctx)
-		if a == 0 && s == 0 && c.fake.Pending() == 0 {
-			return
-		}
-	}
 }

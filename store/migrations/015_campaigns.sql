@@ -23,6 +23,9 @@ CREATE TABLE campaigns (
     photo       text,
     activity_id bigint REFERENCES activities (id) ON DELETE SET NULL,
     segment     jsonb NOT NULL DEFAULT '{}',
+    -- whether it was sent with an activity: a sign-up counts as its own
+    -- only for that activity, even after the activity is gone.
+    has_activity boolean NOT NULL DEFAULT false,
     sent_at     timestamptz,
     sent_by     bigint,
     sent        integer NOT NULL DEFAULT 0,
@@ -40,19 +43,26 @@ CREATE INDEX campaigns_sent ON campaigns (sent_at) WHERE sent_at IS NOT NULL;
 CREATE TABLE campaign_sends (
     campaign_id  bigint NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
     family_id    bigint NOT NULL REFERENCES families (id) ON DELETE CASCADE,
+    delivered_at timestamptz,
     opened_at    timestamptz,
     signed_up_at timestamptz,
     PRIMARY KEY (campaign_id, family_id)
 );
 CREATE INDEX campaign_sends_family ON campaign_sends (family_id);
 
--- A campaign's message in the outbox: when Telegram takes it, the
--- campaign counts it delivered.
+-- A campaign's message in the outbox (in the chat's lane -2, its own, so
+-- that it never holds up a reply): when Telegram takes it, the campaign
+-- counts it delivered, once a family.
 ALTER TABLE outbox ADD COLUMN campaign_id bigint;
 
 CREATE FUNCTION outbox_campaign_delivered() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE campaigns SET delivered = delivered + 1 WHERE id = NEW.campaign_id;
+    WITH sent AS (
+        UPDATE campaign_sends SET delivered_at = NEW.sent_at
+        WHERE campaign_id = NEW.campaign_id AND delivered_at IS NULL
+          AND family_id = (SELECT id FROM families WHERE chat_id = NEW.chat_id)
+        RETURNING 1)
+    UPDATE campaigns SET delivered = delivered + (SELECT count(*) FROM sent) WHERE id = NEW.campaign_id;
     RETURN NULL;
 END $$;
 
