@@ -240,9 +240,12 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
 	}
 	if slices.Contains(b.cfg.Managers, x.from) {
-		// A named manager's own chat: the report and the costs in their
-		// language.
+		// A named manager's own chat: the report, the costs and
+		// campaigns in their language.
 		outs, ok, err := b.managerCommand(ctx, tx, x, conv.Lang, func() (bool, error) { return true, nil })
+		if err == nil && !ok {
+			outs, ok, err = b.campaignCommand(ctx, tx, x, conv.Lang)
+		}
 		if err != nil {
 			return nil, conv, err
 		}
@@ -396,6 +399,14 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 				// No family (its data erased): nothing to stop.
 				err = nil
 			}
+		case flows.SetNews:
+			// Without a family (no consent) there is nothing to send
+			// news to: nothing to store either.
+			if err = tx.SetNews(ctx, e.On); polku.ErrorCode(err) == polku.EFORBIDDEN {
+				err = nil
+			}
+		case flows.OpenedCampaign:
+			err = tx.OpenedCampaign(ctx, e.Campaign)
 		}
 		if err != nil {
 			return nil, err
@@ -483,11 +494,17 @@ func (b *Bot) query(ctx context.Context, tx *store.Tx, q flows.Query, now time.T
 		default:
 			err = tx.StopFollowUps(ctx)
 		}
+		if q.SetNews != nil && err == nil {
+			err = tx.SetNews(ctx, *q.SetNews)
+		}
 		if err == nil {
 			f.Reminders, err = tx.Reminders(ctx)
 		}
 		if err == nil {
 			f.FollowUps, err = tx.FollowUps(ctx)
+		}
+		if err == nil {
+			f.News, err = tx.News(ctx)
 		}
 	case flows.QueryAttend:
 		err = tx.Attend(ctx, q.SignUp, q.Attendance, now)
@@ -600,6 +617,12 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 		return nil, err
 	}
 	if outs, ok, err := b.managerCommand(ctx, tx, x, b.reportLang(), func() (bool, error) { return b.manager(ctx, x.from) }); ok || err != nil {
+		if err != nil {
+			return nil, err
+		}
+		return nil, tx.Finish(ctx, outs)
+	}
+	if outs, ok, err := b.campaignCommand(ctx, tx, x, b.cfg.GroupLang); ok || err != nil {
 		if err != nil {
 			return nil, err
 		}

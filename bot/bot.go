@@ -211,6 +211,7 @@ type Bot struct {
 	cases     *staff.Cases
 	providers *staff.Providers
 	managers  *staff.Managers
+	campaigns *staff.Campaigner
 	// monthlyDone is the key of the last monthly report this process
 	// knows was sent, so the job loop does not ask the store again.
 	monthlyDone atomic.Value
@@ -287,6 +288,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	}
 	b.coord, b.cases, b.providers = staff.NewCoordinators(sc), staff.NewCases(sc), staff.NewProviders(sc)
 	b.managers = staff.NewManagers(func() time.Time { return b.Now().In(b.cfg.Location) }, b.cfg.Costs)
+	b.campaigns = &staff.Campaigner{Languages: loc.Languages(), Municipalities: cfg.Municipalities}
 	return b, nil
 }
 

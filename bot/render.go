@@ -38,9 +38,10 @@ type out struct {
 	// Callback is the callback query to answer.
 	Callback string `json:"cb,omitempty"`
 	// FileName and File are a document to send ("document"), with Text
-	// as its caption.
+	// as its caption; PhotoID a photo Telegram has already ("photo").
 	FileName string `json:"fn,omitempty"`
 	File     []byte `json:"file,omitempty"`
+	PhotoID  string `json:"photo,omitempty"`
 	// Thread is the forum topic of a message to the coordinators' group.
 	// Case names the case whose topic a message goes to instead: the
 	// topic is looked up (and made, the first time) when it is sent.
@@ -200,15 +201,7 @@ func (r renderer) replies(lang string, chat int64, callback string, res flows.Re
 		if rep.Edit != 0 {
 			o.Method, o.MessageID = "edit", rep.Edit
 		}
-		for _, row := range rep.Inline {
-			var rr []inlineButton
-			for _, b := range row {
-				rr = append(rr, inlineButton{Text: r.text(lang, b.Label), Data: b.Payload, URL: b.URL})
-			}
-			if rr != nil {
-				o.Inline = append(o.Inline, rr)
-			}
-		}
+		o.Inline = r.inline(lang, rep.Inline)
 		for _, row := range rep.Keyboard {
 			var rr []keyButton
 			for _, b := range row {
@@ -227,6 +220,21 @@ func (r renderer) replies(lang string, chat int64, callback string, res flows.Re
 		}
 	}
 	return outs
+}
+
+// inline is an inline keyboard in lang; empty rows are left out.
+func (r renderer) inline(lang string, rows [][]flows.Button) [][]inlineButton {
+	var out [][]inlineButton
+	for _, row := range rows {
+		var rr []inlineButton
+		for _, b := range row {
+			rr = append(rr, inlineButton{Text: r.text(lang, b.Label), Data: b.Payload, URL: b.URL})
+		}
+		if rr != nil {
+			out = append(out, rr)
+		}
+	}
+	return out
 }
 
 // calendar is a sign-up's session as a calendar file (.ics).

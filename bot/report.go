@@ -80,11 +80,20 @@ func (b *Bot) managerCommand(ctx context.Context, tx *store.Tx, x incoming, lang
 	return outs, true, err
 }
 
-// managersGroup applies one update of the managers' group: /report and
-// /costs from a member, /help; everything else there is none of the
+// managersGroup applies one update of the managers' group: /report,
+// /costs and /campaign from a member, /help; everything else there is none of the
 // bot's business.
 func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error {
-	if x.user == nil || x.user.IsBot || x.in.Kind != flows.KindCommand {
+	if x.user == nil || x.user.IsBot {
+		return tx.Finish(ctx, nil)
+	}
+	if outs, ok, err := b.campaignCommand(ctx, tx, x, b.reportLang()); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return tx.Finish(ctx, outs)
+	}
+	if x.in.Kind != flows.KindCommand {
 		return tx.Finish(ctx, nil)
 	}
 	if x.in.Command == "help" || x.in.Command == "start" {
@@ -238,6 +247,13 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 			return report.Data{}, err
 		}
 		*side.put = figures(fs, d.Instrument)
+		if side.p == p {
+			cs, err := b.db.Campaigns(ctx, first, last.AddDate(0, 1, 0))
+			if err != nil {
+				return report.Data{}, err
+			}
+			d.Campaigns = reportCampaigns(cs, b.cfg.Location)
+		}
 	}
 	return d, nil
 }

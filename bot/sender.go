@@ -608,8 +608,12 @@ func (b *Bot) api(ctx context.Context, o *out, thread int) (int, error) {
 		msg, err = b.tg.SendDocument(ctx, &tgbot.SendDocumentParams{ChatID: o.ChatID, MessageThreadID: thread, Caption: truncate(o.Text, 1024),
 			Document: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)}, ReplyMarkup: markup(*o)})
 	case "photo":
+		var photo models.InputFile = &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)}
+		if o.PhotoID != "" {
+			photo = &models.InputFileString{Data: o.PhotoID}
+		}
 		msg, err = b.tg.SendPhoto(ctx, &tgbot.SendPhotoParams{ChatID: o.ChatID, MessageThreadID: thread, Caption: truncate(o.Text, 1024),
-			Photo: &models.InputFileUpload{Filename: o.FileName, Data: bytes.NewReader(o.File)}, ReplyMarkup: markup(*o)})
+			Photo: photo, ReplyMarkup: markup(*o)})
 	case "copy":
 		params := &tgbot.CopyMessageParams{ChatID: o.ChatID, MessageThreadID: thread, FromChatID: o.FromChat, MessageID: o.MessageID, ReplyMarkup: markup(*o)}
 		if o.Caption != nil {

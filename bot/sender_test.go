@@ -444,11 +444,11 @@ func TestSetCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][]string{
-		"":   {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "card Hyvinvointikorttini", "settings Muistutukset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
-		"fi": {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "card Hyvinvointikorttini", "settings Muistutukset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "help Miten tämä toimii"},
-		"sv": {"start Börja eller fortsätt", "activities Hitta aktiviteter", "mine Mina anmälningar", "card Mitt välmåendekort", "settings Påminnelser på eller av", "menu Meny", "language Byt språk", "privacy Dataskydd och dina uppgifter", "help Så här fungerar det"},
-		"en": {"start Start or continue", "activities Find activities", "mine My sign-ups", "card My wellbeing card", "settings Reminders on or off", "menu Menu", "language Change the language", "privacy Your privacy and data", "help How this works"},
-		"uk": {"start Почати або продовжити", "activities Знайти заняття", "mine Мої записи", "card Моя картка благополуччя", "settings Увімкнути або вимкнути нагадування", "menu Меню", "language Змінити мову", "privacy Конфіденційність і Ваші дані", "help Як це працює"},
+		"":   {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "card Hyvinvointikorttini", "settings Muistutukset ja uutiset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "stop Ei enää uutisia tekemisestä", "help Miten tämä toimii"},
+		"fi": {"start Aloita tai jatka", "activities Etsi tekemistä", "mine Ilmoittautumiseni", "card Hyvinvointikorttini", "settings Muistutukset ja uutiset päälle tai pois", "menu Valikko", "language Vaihda kieli", "privacy Tietosuoja ja tietosi", "stop Ei enää uutisia tekemisestä", "help Miten tämä toimii"},
+		"sv": {"start Börja eller fortsätt", "activities Hitta aktiviteter", "mine Mina anmälningar", "card Mitt välmåendekort", "settings Påminnelser och nyheter på eller av", "menu Meny", "language Byt språk", "privacy Dataskydd och dina uppgifter", "stop Inga fler nyheter om aktiviteter", "help Så här fungerar det"},
+		"en": {"start Start or continue", "activities Find activities", "mine My sign-ups", "card My wellbeing card", "settings Reminders and news on or off", "menu Menu", "language Change the language", "privacy Your privacy and data", "stop No more news of activities", "help How this works"},
+		"uk": {"start Почати або продовжити", "activities Знайти заняття", "mine Мої записи", "card Моя картка благополуччя", "settings Увімкнути або вимкнути нагадування й новини", "menu Меню", "language Змінити мову", "privacy Конфіденційність і Ваші дані", "stop Більше без новин про заняття", "help Як це працює"},
 	}
 	for lang, w := range want {
 		var got []string

@@ -84,9 +84,11 @@ type incoming struct {
 	// message (0 for none or the General topic).
 	chat   int64
 	thread int
-	// caption is a media message's caption; media the kind of media.
+	// caption is a media message's caption; media the kind of media;
+	// photo the file ID of a photo's largest size.
 	caption string
 	media   string
+	photo   string
 	// text is a message's whole text (a command with its argument).
 	text string
 	// member is a change of the bot's own membership in a group.
@@ -108,6 +110,9 @@ func parse(u *models.Update) incoming {
 		x.in = message(m)
 		x.in.Message = m.ID
 		x.document = m.Document
+		if n := len(m.Photo); n > 0 {
+			x.photo = m.Photo[n-1].FileID
+		}
 		x.chat, x.caption, x.media, x.text = m.Chat.ID, m.Caption, x.in.Media, m.Text
 		if m.IsTopicMessage {
 			x.thread = m.MessageThreadID

@@ -56,9 +56,11 @@ type Query struct {
 	// (QuerySignUp).
 	Wait bool
 	// Set changes the reminder setting, SetFollowUps the wellbeing
-	// follow-ups' (QueryReminders).
+	// follow-ups', SetNews whether the family wants news of activities
+	// (QueryReminders).
 	Set          *bool
 	SetFollowUps *bool
+	SetNews      *bool
 	Attendance   polku.Attendance
 	// Case and Score are a feedback answer.
 	Case  int64
@@ -87,9 +89,11 @@ type Found struct {
 	// catalogue (QuerySuggest, QueryBrowse, QueryActivity) to mark them.
 	SignUps []polku.SignUp
 	// Reminders is the family's reminder setting, FollowUps its wellbeing
-	// follow-ups' (QueryReminders).
+	// follow-ups', News whether it wants news of activities (nil: never
+	// asked) (QueryReminders).
 	Reminders bool
 	FollowUps bool
+	News      *bool
 	// Err is the error code of a query that failed for a reason the
 	// family should hear about (ENOTFOUND, ECONFLICT, EFORBIDDEN).
 	Err string
@@ -192,6 +196,14 @@ func (s *step) activity(pl Payload) {
 			s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
 			return
 		}
+	case "n":
+		// A campaign's activity ("A:n:<campaign>:<activity>"): its card,
+		// and the campaign counts it opened.
+		if c, a := id(0), id(1); c != 0 && a != 0 && len(args) == 2 {
+			s.effect(OpenedCampaign{Campaign: c})
+			s.query(Query{Kind: QueryActivity, Activity: a, Screen: act("c", itoa(a), "")})
+			return
+		}
 	case "p", "ok":
 		// The party's size ("x:x" until the family changes it), after
 		// agreeing to the notice when needed.
@@ -247,6 +259,10 @@ func (s *step) activity(pl Payload) {
 		case "f1", "f0":
 			on := arg(args, 0) == "f1"
 			q.SetFollowUps = &on
+		case "n1", "n0":
+			on := arg(args, 0) == "n1"
+			q.SetNews = &on
+			s.c.News = map[bool]string{true: "yes", false: "no"}[on]
 		case "":
 		default:
 			s.forged()
@@ -1048,6 +1064,12 @@ func (s *step) reminders(f *Found) {
 		texts = append(texts, T(text))
 		rows = append(rows, []Button{{Label: T(label), Payload: pay}})
 	}
+	news, newsLabel, newsPay := "act.settings.news_off", "act.settings.news_turn_on", act("r", "n1")
+	if f.News != nil && *f.News {
+		news, newsLabel, newsPay = "act.settings.news_on", "act.settings.news_turn_off", act("r", "n0")
+	}
+	texts = append(texts, T(news))
+	rows = append(rows, []Button{{Label: T(newsLabel), Payload: newsPay}})
 	rows = append(rows, []Button{{Label: T("menu.mine"), Payload: act("m")}}, s.actFooter(""))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }

@@ -1179,25 +1179,31 @@ func TestCancelAfterTheStart(t *testing.T) {
 }
 
 func TestRemindersSetting(t *testing.T) {
+	yes, no := true, false
 	for _, tc := range []struct {
 		name, payload string
 		conv          Conversation
 		on            bool
+		news          *bool
 		texts         []string
 		grid          [][]string
 	}{
-		{"on", "a:r", family(), true, []string{"act.settings.on"},
-			[][]string{{"act.settings.turn_off=a:r:0"}, {"menu.mine=a:m"}, {"button.person=P"}}},
-		{"turned off", "a:r:0", family(), false, []string{"act.settings.off"},
-			[][]string{{"act.settings.turn_on=a:r:1"}, {"menu.mine=a:m"}, {"button.person=P"}}},
-		{"turned on", "a:r:1", family(), true, []string{"act.settings.on"},
-			[][]string{{"act.settings.turn_off=a:r:0"}, {"menu.mine=a:m"}, {"button.person=P"}}},
-		{"without consent", "a:r", stranger(), true, []string{"act.settings.none"},
+		{"on", "a:r", family(), true, nil, []string{"act.settings.on", "act.settings.news_off"},
+			[][]string{{"act.settings.turn_off=a:r:0"}, {"act.settings.news_turn_on=a:r:n1"}, {"menu.mine=a:m"}, {"button.person=P"}}},
+		{"turned off", "a:r:0", family(), false, nil, []string{"act.settings.off", "act.settings.news_off"},
+			[][]string{{"act.settings.turn_on=a:r:1"}, {"act.settings.news_turn_on=a:r:n1"}, {"menu.mine=a:m"}, {"button.person=P"}}},
+		{"turned on", "a:r:1", family(), true, nil, []string{"act.settings.on", "act.settings.news_off"},
+			[][]string{{"act.settings.turn_off=a:r:0"}, {"act.settings.news_turn_on=a:r:n1"}, {"menu.mine=a:m"}, {"button.person=P"}}},
+		{"news on", "a:r:n1", family(), true, &yes, []string{"act.settings.on", "act.settings.news_on"},
+			[][]string{{"act.settings.turn_off=a:r:0"}, {"act.settings.news_turn_off=a:r:n0"}, {"menu.mine=a:m"}, {"button.person=P"}}},
+		{"news off", "a:r:n0", family(), true, &no, []string{"act.settings.on", "act.settings.news_off"},
+			[][]string{{"act.settings.turn_off=a:r:0"}, {"act.settings.news_turn_on=a:r:n1"}, {"menu.mine=a:m"}, {"button.person=P"}}},
+		{"without consent", "a:r", stranger(), true, nil, []string{"act.settings.none"},
 			[][]string{{"menu.activities=a:s:0"}, {"button.person=P"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := engine()
-			_, res := open(t, e, tc.conv, tc.payload, Found{Reminders: tc.on})
+			_, res := open(t, e, tc.conv, tc.payload, Found{Reminders: tc.on, News: tc.news})
 			r := only(t, res)
 			var ck check
 			ck.eq("texts", ids(r), tc.texts)

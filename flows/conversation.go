@@ -95,6 +95,10 @@ type Conversation struct {
 	// Share is the family's answer to "may the coordinators see your
 	// answers?": "" (not asked), "yes" or "no". It is asked once.
 	Share string `json:"share,omitempty"`
+	// News is whether the family was asked if it wants news of
+	// activities: "" (not yet), "asked", or its answer "yes" or "no"
+	// (the family's setting itself is stored with it). It is asked once.
+	News string `json:"news,omitempty"`
 	// Told is the local date the family was last told that the
 	// coordinators are away: at most once a day.
 	Told string `json:"told,omitempty"`

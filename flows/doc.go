@@ -23,6 +23,7 @@
 //	menu.go          the menu, the language picker, the privacy screen, export and erasure
 //	talk.go          talking to a person, safety words, the feedback and card screens
 //	activities.go    suggestions, browsing, the activity card, signing up, sign-ups, reminders
+//	news.go          news of activities (campaigns): asked once, /stop, a campaign's buttons
 //	effect.go        the effects a step asks of the adapter
 //	text.go          text hygiene: Fold, Clean, Quotable, Telling
 //	restart.go       what a draft is, and a draft left too long started afresh

@@ -10,7 +10,7 @@ import (
 // sends and what the engine understands cannot drift apart:
 //
 //	payload  = "P" | "M" | prefix ":" fields | seq ":" fields
-//	prefix   = "L" | "K" | "T" | "F" | "a" | "A" | "W"
+//	prefix   = "L" | "K" | "T" | "F" | "a" | "A" | "W" | "N"
 //	seq      = a decimal number above zero
 //	fields   = action *( ":" arg )
 //
@@ -58,12 +58,15 @@ const (
 	// "s" (skip the rest at index), "b" (back from index), "r" (the
 	// result).
 	PayFollowUp
+	// PayNews, "N:yes", "N:no" or "N:stop", answers whether the family
+	// wants news of activities (campaigns), or stops them.
+	PayNews
 )
 
 // prefixes are the kinds told by a letter and a colon.
 var prefixes = map[PayloadKind]string{
 	PayLanguage: "L", PayKept: "K", PayTalk: "T", PayFeedback: "F", PayActivity: "a", PayActivityNew: "A",
-	PayFollowUp: "W",
+	PayFollowUp: "W", PayNews: "N",
 }
 
 // Payload is the callback data of a button, taken apart.
@@ -158,6 +161,7 @@ func actNew(action string, args ...string) string {
 // The buttons of the other kinds.
 func personPayload() string       { return Payload{Kind: PayPerson}.String() }
 func menuPayload() string         { return Payload{Kind: PayMenu}.String() }
+func newsPayload(a string) string { return Payload{Kind: PayNews, Action: a}.String() }
 func langPayload(l string) string { return Payload{Kind: PayLanguage, Action: l}.String() }
 func keptPayload(message int) string {
 	return Payload{Kind: PayKept, Action: strconv.Itoa(message)}.String()

@@ -24,6 +24,7 @@ func TestPayloadKinds(t *testing.T) {
 		{"12:k:3-5:+", Payload{Kind: PayQuestion, Seq: 12, Action: "k", Args: []string{"3-5", "+"}}},
 		{"7:", Payload{Kind: PayQuestion, Seq: 7}},
 		{"L:sv", Payload{Kind: PayLanguage, Action: "sv"}},
+		{"N:stop", Payload{Kind: PayNews, Action: "stop"}},
 		{"K:42", Payload{Kind: PayKept, Action: "42"}},
 		{"T:off", Payload{Kind: PayTalk, Action: "off"}},
 		{"T:on", Payload{Kind: PayTalk, Action: "on"}},
@@ -87,7 +88,7 @@ func TestPayloadBuilders(t *testing.T) {
 // Telegram's 64 bytes).
 func FuzzPayload(f *testing.F) {
 	for _, s := range []string{"P", "M", "3:go", "12:k:3-5:+", "+3:go", "03:go", "L:sv", "K:42", "T:off", "F:7:5",
-		"a:c:5:w1.nature.2:51", "A:s:0", "W:go:1", "W:a:1:4:5", "W:s:2:0", "W:", "a:", "::", "1::", strings.Repeat("a:", 32)} {
+		"a:c:5:w1.nature.2:51", "A:s:0", "W:go:1", "W:a:1:4:5", "W:s:2:0", "W:", "N:yes", "N:stop", "A:n:12:40", "a:", "::", "1::", strings.Repeat("a:", 32)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {

@@ -15,7 +15,7 @@ import (
 // Commands are the commands a family can use, in the order Telegram's
 // command menu shows them; /help and the answer to an unknown command list
 // them all.
-var Commands = []string{"start", "activities", "mine", "card", "settings", "menu", "language", "privacy", "help"}
+var Commands = []string{"start", "activities", "mine", "card", "settings", "menu", "language", "privacy", "stop", "help"}
 
 func (s *step) command() {
 	// A command speaks to the bot: talking to a person ends, and typed
@@ -51,6 +51,8 @@ func (s *step) command() {
 		s.query(Query{Kind: QueryReminders, Screen: act("r")})
 	case "card":
 		s.query(Query{Kind: QueryCard})
+	case "stop":
+		s.stopNews()
 	default:
 		s.say(T("input.unknown_command"))
 		s.reask()
@@ -108,6 +110,9 @@ func (s *step) button() {
 		return
 	case PayTalk, PayFeedback:
 		s.talkButton(p)
+		return
+	case PayNews:
+		s.news(p)
 		return
 	case PayActivity, PayActivityNew:
 		// Any other button of the bot ends talking to a person.

@@ -161,6 +161,11 @@ func (s *step) answerSummary(action string, args []string) bool {
 				}
 			}
 		}
+		if !contact {
+			// Asked once, in the thanks, when no person takes the
+			// family over.
+			s.askNews()
+		}
 		// The first suggestions follow the thanks at once.
 		if slices.Contains(s.e.cfg.Municipalities, a.Municipality) {
 			s.query(Query{Kind: QuerySuggest, Municipality: a.Municipality, Screen: act("s", "0"), Fresh: true})

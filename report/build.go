@@ -69,6 +69,10 @@ func Build(d Data) Report {
 		}})
 	}
 
+	if len(d.Campaigns) > 0 {
+		r.Topics = append(r.Topics, Topic{ID: "campaigns", Tables: []Table{campaignTable(d.Campaigns)}})
+	}
+
 	last := len(rows) - 1
 	head := func(id string, fig string) Figure {
 		return Figure{Label: Label{ID: "report.head." + id}, Now: now.col[fig][last], Before: before.col[fig][last]}

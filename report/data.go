@@ -32,6 +32,8 @@ type Data struct {
 	Costs, CostsBefore polku.Costs
 	// Now and Before are the figures of Period and of Previous.
 	Now, Before Figures
+	// Campaigns are the campaigns sent in Period, oldest first.
+	Campaigns []Campaign
 }
 
 // The instruments of [Data.Instrument].
@@ -201,4 +203,13 @@ func (a *Area) feedback() []float64 {
 		}
 	}
 	return xs
+}
+
+// Campaign is one campaign sent in the period, with its anonymous figures:
+// the families it was queued for, delivered to, who opened its activity
+// and who signed up after it.
+type Campaign struct {
+	ID                                int64
+	Sent                              time.Time
+	Queued, Delivered, Opened, Signed int
 }

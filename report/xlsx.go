@@ -19,6 +19,7 @@ var methods = []string{
 	"report.methods.change",
 	"report.methods.attendance",
 	"report.methods.costs",
+	"report.methods.campaigns",
 	"report.methods.caveats",
 }
 

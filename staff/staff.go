@@ -168,6 +168,9 @@ type Message struct {
 	// its tables as CSV files, in one zip file.
 	Report *Period
 	CSV    bool
+	// Campaign is a campaign to show Here as the families will see it,
+	// in Lang (a preview).
+	Campaign *polku.Campaign
 }
 
 // Button is a button of a message: its label and what pressing it sends.
@@ -269,4 +272,7 @@ type Input struct {
 	Chat                 int64
 	Message              int
 	Text, Media, Caption string
+	// Photo is the Telegram file ID of a photo sent with a command in its
+	// caption (a campaign's picture).
+	Photo string
 }

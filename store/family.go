@@ -270,6 +270,10 @@ const exportDoc = `
 				LEFT JOIN activities a ON a.id = s.activity_id
 			WHERE j.family_id = f.id), '[]'),
 		'reminders', f.reminders,
+		'news', f.news,
+		'campaigns_received', COALESCE((SELECT json_agg(json_build_object('campaign', x.campaign_id, 'sent_at', k.sent_at,
+				'opened_at', x.opened_at, 'signed_up_at', x.signed_up_at) ORDER BY k.sent_at, x.campaign_id)
+			FROM campaign_sends x JOIN campaigns k ON k.id = x.campaign_id WHERE x.family_id = f.id), '[]'),
 		'case', (SELECT json_build_object('id', c.id, 'status', c.status, 'shared', c.shared, 'urgent', c.urgent,
 				'municipality', c.municipality, 'bands', c.bands, 'opened_at', c.opened_at, 'family_at', c.family_at,
 				'claimed_at', c.claimed_at, 'closed_at', c.closed_at, 'outcome', c.outcome, 'feedback_asked_at', c.feedback_asked_at,

@@ -66,7 +66,8 @@ func (m Message) Of() Lane { return Lane{m.ChatID, m.Lane} }
 
 // Ready lists up to limit messages that may be sent now: the oldest unsent
 // message of each lane, if it is due, skipping the lanes in skip (being
-// sent now). Answers to waiting people come first; among equals, the lane
+// sent now), and campaigns at night (db.Reminders.Quiet): they wait for
+// the morning. Answers to waiting people come first; among equals, the lane
 // that sent least recently, so every case and chat takes its turn. A lane's
 // later messages wait until its earlier ones are sent, so each lane (a
 // person's chat, a case's topic) gets its messages in order.
@@ -86,8 +87,9 @@ func (db *DB) Ready(ctx context.Context, limit int, skip []Lane, wall time.Time)
 		FROM outbox_lanes l JOIN outbox o ON o.id = l.head
 		WHERE l.head IS NOT NULL AND (l.not_before IS NULL OR l.not_before <= $2)
 		  AND NOT EXISTS (SELECT 1 FROM unnest($3::bigint[], $4::bigint[]) s (chat, lane) WHERE s.chat = l.chat_id AND s.lane = l.lane)
+		  AND (l.priority < $5 OR NOT $6)
 		ORDER BY l.priority, l.served, l.head
-		LIMIT $1`, limit, wall, chats, lanes)
+		LIMIT $1`, limit, wall, chats, lanes, PriorityCampaign, db.Reminders.Quiet(db.Now()))
 	if err != nil {
 		return nil, wrap(err, "ready messages")
 	}

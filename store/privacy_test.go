@@ -66,7 +66,7 @@ var schema = map[string]map[string]column{
 	"families": {
 		"id": personal("chat_id", "the family key, an internal number"), "chat_id": exported("chat_id"), "lang": exported("chat_id"),
 		"referral": exported("chat_id"), "consent_version": exported("chat_id"), "consent_at": exported("chat_id"),
-		"answers": exported("chat_id"), "profile_at": exported("chat_id"), "created_at": exported("chat_id"), "reminders": exported("chat_id"), "follow_ups": exported("chat_id"),
+		"answers": exported("chat_id"), "profile_at": exported("chat_id"), "created_at": exported("chat_id"), "reminders": exported("chat_id"), "follow_ups": exported("chat_id"), "news": exported("chat_id"),
 	},
 	"wellbeing": {
 		"id": personal("family_id", key), "family_id": personal("family_id", key),
@@ -147,6 +147,17 @@ var schema = map[string]map[string]column{
 		"not_before": personal("chat_id", applying),
 		"failure":    other("an error code, never what the update said"),
 	},
+	"campaigns": {
+		"id": other(key), "chat_id": other("the staff chat a campaign was composed in"), "created_by": other(coordinator),
+		"created_at": other(coordinator), "texts": other("the announcement, the same for every family it goes to"),
+		"photo": other("the announcement's picture"), "activity_id": other(key), "segment": other("the anonymous fields that picked the families"),
+		"sent_at": other(coordinator), "sent_by": other(coordinator), "has_activity": other("whether the announcement had an activity"),
+		"sent": other(anonymous), "delivered": other(anonymous), "opened": other(anonymous), "signed_up": other(anonymous),
+	},
+	"campaign_sends": {
+		"campaign_id": {link: "family_id", exported: true, key: "campaign"}, "family_id": personal("family_id", key), "delivered_at": personal("family_id", "when Telegram took it; the export says what the family received"),
+		"opened_at": exported("family_id"), "signed_up_at": exported("family_id"),
+	},
 	"outbox": {
 		"chat_id": personal("chat_id or case_id", "whom a message goes to: the family's chat, or the coordinators' group"),
 		"case_id": personal("chat_id or case_id", key),
@@ -156,6 +167,7 @@ var schema = map[string]map[string]column{
 		"not_before": personal("chat_id or case_id", sending), "attempts": personal("chat_id or case_id", sending),
 		"sent_at": personal("chat_id or case_id", sending), "message_id": personal("chat_id or case_id", sending),
 		"dropped": personal("chat_id or case_id", sending), "lane": personal("chat_id or case_id", sending),
+		"campaign_id": personal("chat_id or case_id", sending),
 	},
 	"outbox_lanes": {
 		"chat_id": personal("chat_id", sending), "lane": personal("chat_id", sending), "head": personal("chat_id", sending),

@@ -100,6 +100,9 @@ func (t *Tx) signUp(ctx context.Context, sessionID int64, children, adults int, 
 	if err := use(kindSignUp, t.db.monthOf(s.Start), a).add(ctx, t.tx, 1); err != nil {
 		return "", polku.SignUp{}, err
 	}
+	if err := campaignSignUp(ctx, t.tx, family, a.ID, now); err != nil {
+		return "", polku.SignUp{}, err
+	}
 	su, err := signUp(ctx, t.tx, id)
 	return outcome, su, wrap(err, "sign up")
 }

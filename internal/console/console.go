@@ -53,6 +53,8 @@ const banner = `
 │ month), :m /report 2026-11, :m /report 2026-01..2026-06. The picture │
 │ and the workbook are saved in a folder the console names. :m /costs  │
 │ shows the costs the report counts; :m /costs monthly 12000 sets one. │
+│ :m /campaign composes news for the families who want it; :neighbours │
+│ adds five fictional families who do, so that a campaign can go out.  │
 └──────────────────────────────────────────────────────────────────────┘
 `
 
@@ -252,7 +254,7 @@ func Run(ctx context.Context, cfg Setup, stdin io.Reader, stdout io.Writer) erro
 			fmt.Fprintln(stdout)
 			return nil
 		}
-		if quit := c.handle(strings.TrimRight(line, "\r")); quit {
+		if quit := c.handle(ctx, strings.TrimRight(line, "\r")); quit {
 			return nil
 		}
 		c.settle(ctx)
@@ -282,7 +284,7 @@ type consoleState struct {
 }
 
 // handle does what one typed line says; it reports whether to quit.
-func (c *consoleState) handle(line string) bool {
+func (c *consoleState) handle(ctx context.Context, line string) bool {
 	cmd, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
 	switch cmd {
 	case "":
@@ -313,6 +315,8 @@ func (c *consoleState) handle(line string) bool {
 		fmt.Fprintf(c.out, "(you are now family #%d)\n", c.user.ID)
 	case ":help":
 		fmt.Fprint(c.out, banner)
+	case ":neighbours", ":neighbors":
+		c.addNeighbours(ctx)
 	case ":later":
 		d, err := laterDuration(arg)
 		if err != nil {
@@ -365,7 +369,7 @@ func (c *consoleState) coordinate(arg string) {
 	}
 	thread := 0
 	general := false
-	for _, cmd := range []string{"/cases", "/ref", "/provider", "/duty", "/help"} {
+	for _, cmd := range []string{"/cases", "/ref", "/provider", "/duty", "/help", "/campaign"} {
 		general = general || strings.HasPrefix(arg, cmd)
 	}
 	if topics := c.fake.Topics(consoleGroup); len(topics) > 0 && !general {
@@ -414,16 +418,22 @@ func (c *consoleState) press(n int) {
 // settle waits until the bot has applied and sent everything, then prints
 // what it did.
 func (c *consoleState) settle(ctx context.Context) {
+	c.wait(ctx)
+	c.print()
+}
+
+// wait waits until the bot has applied and sent everything, printing
+// nothing.
+func (c *consoleState) wait(ctx context.Context) {
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 		a, _ := c.db.Unapplied(ctx)
 		s, _ := c.db.Unsent(ctx)
 		if a == 0 && s == 0 && c.fake.Pending() == 0 {
-			break
+			return
 		}
 	}
-	c.print()
 }
 
 func (c *consoleState) print() {

@@ -38,19 +38,19 @@ func TestLocalDatabase(t *testing.T) {
 func TestConsoleNewFamilyIsNew(t *testing.T) {
 	clock := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	c := &consoleState{out: io.Discard, now: func() time.Time { return clock }, user: telegramtest.User{ID: consoleUser}}
-	c.handle(":new")
+	c.handle(t.Context(), ":new")
 	first := c.user.ID
 	if first == consoleUser || first == consoleUser+1 {
 		t.Fatalf(":new gave family %d", first)
 	}
-	c.handle(":new") // the same millisecond
+	c.handle(t.Context(), ":new") // the same millisecond
 	if c.user.ID <= first {
 		t.Errorf("a second :new gave family %d after %d", c.user.ID, first)
 	}
 	// A later run's new family is not an earlier run's.
 	clock = clock.Add(time.Minute)
 	later := &consoleState{out: io.Discard, now: func() time.Time { return clock }, user: telegramtest.User{ID: consoleUser}}
-	later.handle(":new")
+	later.handle(t.Context(), ":new")
 	if later.user.ID == first || later.user.ID == c.user.ID {
 		t.Errorf("a later run's :new gave family %d again", later.user.ID)
 	}
