@@ -26,7 +26,20 @@ type Span struct{ From, To int }
 type OfficeHours struct {
 	Week     [7][]Span       // indexed by time.Weekday
 	Holidays map[string]bool // local dates "2006-01-02"
+	// Public closes the office on Finland's days off too
+	// (FinnishHolidays), besides Holidays.
+	Public   bool
 	Location *time.Location
+}
+
+// closed reports whether the local date d (any time of it, in the
+// office's zone, or its midnight UTC) is a day off.
+func (h OfficeHours) closed(d time.Time) bool {
+	if h.Holidays[d.Format(dateLayout)] {
+		return true
+	}
+	_, public := FinnishHoliday(d)
+	return h.Public && public
 }
 
 const dateLayout = "2006-01-02"
@@ -252,7 +265,7 @@ func (h OfficeHours) Open(t time.Time) bool {
 		return true
 	}
 	l := t.In(h.loc())
-	if h.Holidays[l.Format(dateLayout)] {
+	if h.closed(l) {
 		return false
 	}
 	m := l.Hour()*60 + l.Minute()
@@ -277,7 +290,7 @@ func (h OfficeHours) Next(t time.Time) time.Time {
 	for i := range 367 {
 		// The calendar date, computed in UTC where every day has 24 hours.
 		d := time.Date(l.Year(), l.Month(), l.Day()+i, 0, 0, 0, 0, time.UTC)
-		if h.Holidays[d.Format(dateLayout)] || len(h.Week[d.Weekday()]) == 0 {
+		if h.closed(d) || len(h.Week[d.Weekday()]) == 0 {
 			continue
 		}
 		if at, ok := h.firstOn(d, t); ok {
@@ -307,7 +320,7 @@ func (h OfficeHours) Within(a, b time.Time) time.Duration {
 		if !time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc).Before(b) {
 			return open
 		}
-		if h.Holidays[d.Format(dateLayout)] {
+		if h.closed(d) {
 			continue
 		}
 		for _, s := range h.Week[d.Weekday()] {

@@ -140,6 +140,10 @@ func TestOfficeHoursOpenNext(t *testing.T) {
 	gap := mustHours(t, "sun 3:30-5", "", hel)          // 29 March: 3.00 jumps to 4.00
 	repeat := mustHours(t, "sun 3-3:30", "", hel)       // 25 October: 3.00–3.59 happens twice
 	night := mustHours(t, "sun 0-24, mon 0-1", "", hel) // a 23- and a 25-hour Sunday
+	finland := mustHours(t, "mon-fri 9-16", "", hel)
+	finland.Public = true
+	finlandAndOwn := mustHours(t, "mon-fri 9-16", "2026-12-31", hel)
+	finlandAndOwn.Public = true
 	tests := []struct {
 		name     string
 		h        OfficeHours
@@ -179,6 +183,16 @@ func TestOfficeHoursOpenNext(t *testing.T) {
 		{"always", OfficeHours{}, at(12, 24, 3, 0), true, at(12, 24, 3, 0)},
 		{"always, holidays ignored", mustHours(t, "always", "2026-12-24", hel), at(12, 24, 3, 0), true, at(12, 24, 3, 0)},
 		{"nil location is UTC", mustHours(t, "mon 9-10", "", nil), time.Date(2026, 12, 7, 9, 30, 0, 0, hel), false, time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)},
+		// Finland's days off, with none typed in.
+		{"Independence Day, a Sunday", finland, at(12, 6, 10, 0), false, at(12, 7, 9, 0)},
+		{"Christmas Eve, Finland's", finland, at(12, 23, 16, 0), false, at(12, 28, 9, 0)},
+		{"Good Friday to Easter Monday", finland, at(4, 2, 17, 0), false, at(4, 7, 9, 0)},
+		{"Ascension Day", finland, at(5, 14, 10, 0), false, at(5, 15, 9, 0)},
+		{"Midsummer Eve", finland, at(6, 19, 10, 0), false, at(6, 22, 9, 0)},
+		{"the day after Midsummer Day is a Sunday", finland, at(6, 20, 10, 0), false, at(6, 22, 9, 0)},
+		{"Finland's days off, and the service's own", finlandAndOwn, at(12, 30, 17, 0), false, time.Date(2027, 1, 4, 9, 0, 0, 0, hel)},
+		{"without Finland's days off", office, at(5, 14, 10, 0), true, at(5, 14, 10, 0)},
+		{"always, Finland's days off ignored", OfficeHours{Public: true, Location: hel}, at(12, 24, 3, 0), true, at(12, 24, 3, 0)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,12 +112,16 @@ func LastMonth(now time.Time) Period {
 	return Period{m, m}
 }
 
-// FirstWeekday is the first Monday to Friday of now's month, at the time
-// of day at (in now's time zone): when last month's report is due. (A
-// public holiday is not known here yet: it counts as a weekday.)
+// FirstWeekday is the first working day of now's month (Monday to Friday,
+// not one of Finland's days off, polku.FinnishHolidays), at the time of
+// day at (in now's time zone): when last month's report is due.
 func FirstWeekday(now time.Time, at time.Duration) time.Time {
 	d := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
-	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+	for {
+		_, off := polku.FinnishHoliday(d)
+		if !off && d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			break
+		}
 		d = d.AddDate(0, 0, 1)
 	}
 	return time.Date(d.Year(), d.Month(), d.Day(), int(at/time.Hour), int(at%time.Hour/time.Minute), 0, 0, now.Location())

@@ -89,6 +89,16 @@ func TestLastMonthAndFirstWeekday(t *testing.T) {
 	if got, want := staff.FirstWeekday(at(2026, 12, 1), 9*time.Hour), time.Date(2026, 12, 1, 9, 0, 0, 0, helsinki); !got.Equal(want) {
 		t.Errorf("Tuesday 1 December 2026 is its month's first weekday, got %v", got)
 	}
+	// New Year's Day, and May Day on a Friday: the next working day.
+	for _, tc := range []struct{ month, want time.Time }{
+		{at(2027, 1, 15), time.Date(2027, 1, 4, 9, 0, 0, 0, helsinki)}, // Fri 1 is New Year's Day
+		{at(2026, 1, 15), time.Date(2026, 1, 2, 9, 0, 0, 0, helsinki)}, // Thu 1 is New Year's Day
+		{at(2026, 5, 15), time.Date(2026, 5, 4, 9, 0, 0, 0, helsinki)}, // Fri 1 is May Day
+	} {
+		if got := staff.FirstWeekday(tc.month, 9*time.Hour); !got.Equal(tc.want) {
+			t.Errorf("FirstWeekday(%s) = %v, want %v", tc.month.Format("2006-01"), got, tc.want)
+		}
+	}
 }
 
 // audits records what the managers' side audits.

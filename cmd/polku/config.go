@@ -107,7 +107,7 @@ var variables = []variable{
 	{"POLKU_QUIET_HOURS", "21:00-08:00", "Local night: no reminder is sent in it; a follow-up question, and a notice of a change unless its session comes first, waits for the morning. 00:00-00:00: none."},
 	{"POLKU_OPERATORS", "", "Telegram user IDs (comma-separated) allowed to import the catalogue by sending a file to the bot."},
 	{"POLKU_MANAGERS", "", "Telegram user IDs (comma-separated) of the service's managers: they may ask for the report (/report) in a private chat with the bot or in the coordinators' group."},
-	{"POLKU_MANAGERS_GROUP", "", "Chat ID of the managers' group, such as -1001234567891: its members may ask for the report there, and last month's report comes there by itself on the first weekday of each month. Unset: no report is sent by itself."},
+	{"POLKU_MANAGERS_GROUP", "", "Chat ID of the managers' group, such as -1001234567891: its members may ask for the report there, and last month's report comes there by itself on the first working day of each month. Unset: no report is sent by itself."},
 	{"POLKU_COST_MONTHLY", "0", "The service's costs for the report, in euros (decimal comma or point): the project's cost a month. These five are the costs until a manager sets them in Telegram with `/costs`; from then on the latest set there count (see [docs/reports.md](docs/reports.md))."},
 	{"POLKU_COST_SESSION", "0", "Cost of one activity session held, in euros."},
 	{"POLKU_COST_VISIT", "0", "Cost of one wellbeing-card visit (what the service pays the organiser), in euros."},
@@ -118,7 +118,8 @@ var variables = []variable{
 	{"POLKU_COORDINATORS_LANGUAGE", "fi", "Language the bot speaks in the coordinators' group."},
 	{"POLKU_COORDINATOR_NAMES", "0", "Set to 1 to show families the first name of the coordinator who writes."},
 	{"POLKU_OFFICE_HOURS", "mon-fri 9-16", "When coordinators answer (local time), e.g. \"mon-thu 8.30-16, fri 8.30-14\"; always: \"24h\". Outside them families are told when to expect an answer."},
-	{"POLKU_HOLIDAYS", "", "Public holidays without office hours, e.g. 2026-12-24,2026-12-25,2026-12-26."},
+	{"POLKU_HOLIDAYS", "", "The service's own days off besides Finland's, e.g. 2026-12-31,2027-01-07."},
+	{"POLKU_PUBLIC_HOLIDAYS", "fi", "fi: no office hours on Finland's public holidays, Midsummer Eve and Christmas Eve (computed every year); none: only POLKU_HOLIDAYS."},
 	{"POLKU_CRISIS_LINES", "", "Crisis lines told with the emergency number 112, separated by semicolons, e.g. \"Crisis line 0800 000 000; Child line 0800 000 001\"."},
 	{"POLKU_SAFETY_WORDS", "(built in)", "Word stems that make a message urgent, per language: \"fi:väkival|itsetuho;sv:våld;en:violen;uk:насильст\", or off. See docs/coordinators.md."},
 	{"POLKU_NUDGE_AFTER", "2h", "How long a case may wait unclaimed (within office hours) before the group is reminded."},
@@ -516,6 +517,13 @@ func coordinators(get func(name, def string) string, loc *time.Location, errs *[
 	var err error
 	if c.Hours, err = polku.ParseOfficeHours(get("POLKU_OFFICE_HOURS", "mon-fri 9-16"), get("POLKU_HOLIDAYS", ""), loc); err != nil {
 		*errs = append(*errs, fmt.Errorf("POLKU_OFFICE_HOURS / POLKU_HOLIDAYS: %v", err))
+	}
+	switch v := get("POLKU_PUBLIC_HOLIDAYS", "fi"); v {
+	case "fi":
+		c.Hours.Public = true
+	case "none":
+	default:
+		*errs = append(*errs, fmt.Errorf("POLKU_PUBLIC_HOLIDAYS: fi or none, got %q", v))
 	}
 	switch v := get("POLKU_SAFETY_WORDS", ""); v {
 	case "":
