@@ -396,7 +396,9 @@ func TestRetainAudit(t *testing.T) {
 	clk := setClock(db, t0.Add(-time.Minute))
 	for _, at := range []time.Time{t0.Add(-time.Minute), t0.Add(time.Minute)} {
 		clk.set(at)
-		inTx(t, db, group, func(ctx context.Context, tx *Tx) error { return tx.Audit(ctx, aino, "claim", 0, at.Format(time.RFC3339)) })
+		inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
+			return tx.Audit(ctx, aino, "claim", 0, at.Format(time.RFC3339))
+		})
 	}
 	clk.set(t0.AddDate(5, 0, 0))
 	if n := retain(t, db, Retention{}); n != (Retained{}) {
