@@ -114,6 +114,9 @@ type Config struct {
 	// Drafts how long a half-done intake keeps its answers (see Prune).
 	Retention time.Duration
 	Drafts    time.Duration
+	// Retain is how long the families' data is kept (see Prune); its
+	// zeros keep that until the family erases it.
+	Retain store.Retention
 	// JobIdle is the longest the job runner sleeps before it looks for
 	// due jobs again (another process may have added some).
 	JobIdle time.Duration

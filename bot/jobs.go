@@ -31,8 +31,9 @@ func (b *Bot) jobLoop(ctx context.Context) {
 
 // Prune forgets, now and then until ctx ends, what is kept only for a
 // while: applied updates and sent messages older than Config.Retention,
-// and the answers of a half-done intake left for Config.Drafts, which is
-// started afresh. serve runs it in one process or in each: deleting twice
+// the answers of a half-done intake left for Config.Drafts, which is
+// started afresh, and the families' data Config.Retain keeps no longer
+// (store.Retain). serve runs it in one process or in each: deleting twice
 // deletes nothing more.
 func (b *Bot) Prune(ctx context.Context) {
 	t := time.NewTicker(time.Hour)
@@ -59,6 +60,34 @@ func (b *Bot) pruneOnce(ctx context.Context) {
 	} else if n > 0 {
 		b.log.Info("started old drafts afresh", "conversations", n)
 	}
+	n, err := b.db.Retain(ctx, b.cfg.Retain, b.topicGone)
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("retention", "err", err)
+	}
+	// Only counts: nothing that tells whose data went.
+	for _, r := range []struct {
+		what string
+		n    int64
+	}{
+		{"retention: inactive families erased", n.Families}, {"retention: closed cases deleted", n.Cases},
+		{"retention: sign-ups deleted", n.SignUps}, {"retention: cards deleted", n.Cards}, {"retention: audit rows deleted", n.Audit},
+	} {
+		if r.n > 0 {
+			b.log.Info(r.what, "count", r.n)
+		}
+	}
+	if n.Families+n.Cases > 0 {
+		wake(b.sendWake)
+	}
+}
+
+// topicGone is the deletion of a forum topic of a case that the retention
+// deleted, as an erasure deletes it; none without a group.
+func (b *Bot) topicGone(thread int) []store.Out {
+	if b.cfg.Group == 0 {
+		return nil
+	}
+	return []store.Out{b.groupOut(deleteTopic(thread))}
 }
 
 // runJobs is the job loop, until ctx ends.

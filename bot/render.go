@@ -400,7 +400,7 @@ func (b *Bot) staffOuts(ctx context.Context, x incoming, ms []staff.Message) ([]
 		case staff.Thread:
 			o := out{Method: "send", Thread: m.Thread, Text: text}
 			if m.Kind == staff.DeleteTopic {
-				o = out{Method: "topic_delete", Thread: m.Thread}
+				o = deleteTopic(m.Thread)
 			}
 			outs = append(outs, b.groupOut(o))
 		case staff.Family:
@@ -550,6 +550,10 @@ func (b *Bot) groupOut(o out) store.Out {
 	o.ChatID = b.cfg.Group
 	return store.Out{ChatID: b.cfg.Group, Priority: store.PriorityReply, Payload: encode(o), Case: o.Case, Lane: o.Case}
 }
+
+// deleteTopic deletes a forum topic, named by its thread rather than its
+// case: the case is gone when it is sent.
+func deleteTopic(thread int) out { return out{Method: "topic_delete", Thread: thread} }
 
 // alertOut is an urgent alert to the group: on a lane of its own, before
 // every other message, however long a case's backlog.

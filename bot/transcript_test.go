@@ -71,6 +71,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> (bot added back to the group)  coordinators' group, and adds it back
 //	> (topic deleted by hand)   a coordinator deletes the newest case topic
 //	                            in Telegram's app (the bot is not told)
+//	> (retention)               the hourly pruning runs (Bot.Prune), with
+//	                            serve's default retention
 //	< a line to another family starts with @Name, to the group with #
 //	< a line of the bot's message (<~ for an edited message)
 //	  [a button] [another]      its inline buttons, a row a line; {x} a reply keyboard
@@ -318,6 +320,10 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.settle()
 		h.render(h.family)
 		return ""
+	case action == "(retention)":
+		h.bot.pruneOnce(context.Background())
+		h.settle()
+		return "  (the hourly pruning ran)\n" + h.render(u.ID)
 	case action == "(bot removed from the group)":
 		h.fake.RemoveBot(group)
 		h.settle()

@@ -18,6 +18,8 @@
 //   - card.go, provider.go, referral.go: wellbeing cards, the providers who
 //     check them, the referral codes of the professional network
 //   - stats.go: anonymous statistics, kept when a family erases its data
+//   - retention.go: how long the families' data is kept, enforced: the
+//     inactive families erased, old cases, sign-ups, cards and audit rows
 //   - report.go: the managers' report's figures, read from them
 //   - costs.go: the service's costs as managers set them, every change kept
 //   - seed.go: reminders seeded for the load benchmark

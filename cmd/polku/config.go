@@ -47,6 +47,8 @@ type config struct {
 	Retention      time.Duration
 	// DraftDays is how long a half-done intake keeps its answers.
 	DraftDays int
+	// Retain is how long the families' data is kept.
+	Retain store.Retention
 	// Wellbeing is the intake's wellbeing instrument.
 	Wellbeing polku.Instrument
 	LogFormat string
@@ -96,6 +98,11 @@ var variables = []variable{
 	{"POLKU_RESUME_AFTER", "6h", "After this pause a returning family is asked to continue or start over."},
 	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
 	{"POLKU_DRAFT_DAYS", "30", "Days a half-done intake keeps its answers; then the family starts afresh (1–365)."},
+	{"POLKU_RETAIN_INACTIVE_MONTHS", "24", "Months after which a family that did nothing (no message, sign-up, open case, valid card) is erased, without being told (0–120; 0: kept until it erases its data). See Retention below."},
+	{"POLKU_RETAIN_CASES_MONTHS", "12", "Months after closing that a case goes, with its notes and its forum topic (0–120; 0: kept)."},
+	{"POLKU_RETAIN_SIGNUPS_DAYS", "90", "Days after its session that a sign-up goes, with the rest of that month's (0–3650; 0: kept). The report's counts stay."},
+	{"POLKU_RETAIN_CARDS_DAYS", "90", "Days after expiry or revocation that a wellbeing card goes, with its visits (0–3650; 0: kept). The report's counts stay."},
+	{"POLKU_RETAIN_AUDIT_YEARS", "5", "Years the audit of what coordinators and providers did is kept (0–50; 0: kept)."},
 	{"POLKU_WELLBEING", "who5", "The intake's wellbeing measure: who5 (the WHO-5 Well-Being Index), own (Polku's four statements) or off (none asked). See docs/wellbeing.md."},
 	{"POLKU_TIMEZONE", "Europe/Helsinki", "Time zone of dates shown to families and of reminders."},
 	{"POLKU_REMIND_DAY_BEFORE_AT", "18:00", "Local time of the reminder the day before a session, or off."},
@@ -235,7 +242,14 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		ResumeAfter:   dur("POLKU_RESUME_AFTER", "6h"),
 		Retention:     dur("POLKU_RETENTION", "72h"),
 		DraftDays:     whole(get, &errs, "POLKU_DRAFT_DAYS", "30", 1, 365),
-		LogLevel:      get("POLKU_LOG_LEVEL", "info"),
+		Retain: store.Retention{
+			InactiveMonths: whole(get, &errs, "POLKU_RETAIN_INACTIVE_MONTHS", "24", 0, 120),
+			CasesMonths:    whole(get, &errs, "POLKU_RETAIN_CASES_MONTHS", "12", 0, 120),
+			SignUpsDays:    whole(get, &errs, "POLKU_RETAIN_SIGNUPS_DAYS", "90", 0, 3650),
+			CardsDays:      whole(get, &errs, "POLKU_RETAIN_CARDS_DAYS", "90", 0, 3650),
+			AuditYears:     whole(get, &errs, "POLKU_RETAIN_AUDIT_YEARS", "5", 0, 50),
+		},
+		LogLevel: get("POLKU_LOG_LEVEL", "info"),
 	}
 	in, err := polku.ParseInstrument(get("POLKU_WELLBEING", "who5"))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"polku"
+	"polku/store"
 )
 
 // strongSecret is a webhook secret the configuration accepts.
@@ -73,6 +74,40 @@ func TestConfigNumbers(t *testing.T) {
 	_, err = parseConfig(serveEnv(map[string]string{"POLKU_WORKERS": "0.5"}), false)
 	if err == nil || !strings.Contains(err.Error(), `POLKU_WORKERS: want a whole number 1–256, got "0.5"`) {
 		t.Errorf("POLKU_WORKERS=0.5: %v", err)
+	}
+}
+
+// TestConfigRetention: the defaults, 0 turning a rule off, and every value
+// out of range reported together.
+func TestConfigRetention(t *testing.T) {
+	c, err := parseConfig(serveEnv(nil), false)
+	if want := (store.Retention{InactiveMonths: 24, CasesMonths: 12, SignUpsDays: 90, CardsDays: 90, AuditYears: 5}); err != nil || c.Retain != want {
+		t.Errorf("defaults: %+v, %v; want %+v", c.Retain, err, want)
+	}
+	names := []string{"POLKU_RETAIN_INACTIVE_MONTHS", "POLKU_RETAIN_CASES_MONTHS", "POLKU_RETAIN_SIGNUPS_DAYS", "POLKU_RETAIN_CARDS_DAYS", "POLKU_RETAIN_AUDIT_YEARS"}
+	off := map[string]string{}
+	for _, n := range names {
+		off[n] = "0"
+	}
+	if c, err := parseConfig(serveEnv(off), false); err != nil || c.Retain != (store.Retention{}) {
+		t.Errorf("all 0: %+v, %v; want every rule off", c.Retain, err)
+	}
+	c, err = parseConfig(serveEnv(map[string]string{"POLKU_RETAIN_INACTIVE_MONTHS": "120", "POLKU_RETAIN_CASES_MONTHS": "1",
+		"POLKU_RETAIN_SIGNUPS_DAYS": "3650", "POLKU_RETAIN_CARDS_DAYS": "7", "POLKU_RETAIN_AUDIT_YEARS": "50"}), false)
+	if want := (store.Retention{InactiveMonths: 120, CasesMonths: 1, SignUpsDays: 3650, CardsDays: 7, AuditYears: 50}); err != nil || c.Retain != want {
+		t.Errorf("the bounds: %+v, %v; want %+v", c.Retain, err, want)
+	}
+	for _, bad := range [][]string{{"-1", "-1", "-1", "-1", "-1"}, {"121", "121", "3651", "3651", "51"}, {"two", "1.5", "90d", "1e2", " - "}} {
+		vars := map[string]string{}
+		for i, n := range names {
+			vars[n] = bad[i]
+		}
+		_, err := parseConfig(serveEnv(vars), false)
+		for _, n := range names {
+			if err == nil || !strings.Contains(err.Error(), n+": want a whole number") {
+				t.Errorf("%s=%q not reported: %v", n, vars[n], err)
+			}
+		}
 	}
 }
 

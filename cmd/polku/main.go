@@ -219,7 +219,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,
 		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: bot.NewTemplateFile(co.Templates, log).Get, MemberCache: co.MemberCache,
 		ProviderLinkDays: co.ProviderLinkDays, VerifyPerHour: co.VerifyPerHour,
-		Retention: cfg.Retention, Drafts: time.Duration(cfg.DraftDays) * 24 * time.Hour,
+		Retention: cfg.Retention, Drafts: time.Duration(cfg.DraftDays) * 24 * time.Hour, Retain: cfg.Retain,
 		Managers: cfg.Managers, ManagersGroup: cfg.ManagersGroup, ManagersLang: cfg.ManagersLang, ReportAt: reportAt, Costs: cfg.Costs, Wellbeing: cfg.Wellbeing,
 	}, db, engine, loc, log)
 }
