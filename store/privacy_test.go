@@ -332,6 +332,27 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 		_, err := tx.SaveFollowUp(ctx, 1, polku.InstrumentOwn, []int{3, 3, 4, 5})
 		return err
 	})
+	// News: yes, and a campaign delivered, opened and followed by a
+	// sign-up (the campaign itself is the staff's, made here as sending
+	// would make it for five families).
+	in(f.chat, func(ctx context.Context, tx *Tx) error { return tx.SetNews(ctx, true) })
+	tick()
+	var campaign, news int64
+	// Sent before the sign-ups below are made (at t0), so they count.
+	if err := db.pool.QueryRow(ctx, `INSERT INTO campaigns (chat_id, created_by, created_at, sent_at, sent_by, sent) VALUES ($1, $2, $3, $3, $2, 5) RETURNING id`,
+		group, aino, t0.Add(-time.Hour)).Scan(&campaign); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.pool.QueryRow(ctx, `
+		WITH s AS (INSERT INTO campaign_sends (campaign_id, family_id) SELECT $1, id FROM families WHERE chat_id = $2)
+		INSERT INTO outbox (chat_id, priority, payload, created_at, not_before, lane, campaign_id) VALUES ($2, $3, '{"m":"send","text":"news"}', $4, $4, $5, $1) RETURNING id`,
+		campaign, f.chat, PriorityCampaign, clk.read(), LaneCampaigns).Scan(&news); err != nil {
+		t.Fatal(err)
+	}
+	if did, err := db.Send(ctx, news, func(Message) Outcome { return Outcome{Sent: true, MessageID: 2} }); err != nil || !did {
+		t.Fatalf("campaign message: %v %v", did, err)
+	}
+	in(f.chat, func(ctx context.Context, tx *Tx) error { return tx.OpenedCampaign(ctx, campaign) })
 	kept := mustJoin(t, db, f.chat, sessions[0], 1, 1, polku.OutcomeConfirmed)
 	gone := mustJoin(t, db, f.chat, sessions[1], 1, 0, polku.OutcomeConfirmed)
 	in(f.chat, func(ctx context.Context, tx *Tx) error {
