@@ -167,6 +167,9 @@ type Message struct {
 	// its tables as CSV files, in one zip file.
 	Report *Period
 	CSV    bool
+	// AuditLog is the audit log of the period to read and send Here: a
+	// summary and its workbook; CSV adds its rows as a CSV file, zipped.
+	AuditLog *Period
 }
 
 // Button is a button of a message: its label and what pressing it sends.
