@@ -247,6 +247,15 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		}
 		return nil, conv, tx.Finish(ctx, outs)
 	}
+	if x.in.Kind == flows.KindCommand && x.in.Command == "audit" && (slices.Contains(b.cfg.Managers, x.from) || b.operator(x.from)) {
+		// An operator's or a named manager's own chat: the audit log in
+		// their language. Anyone else typing /audit is a family.
+		outs, err := b.auditCommand(ctx, tx, x, conv.Lang, slices.Contains(b.cfg.Managers, x.from), b.operator(x.from))
+		if err != nil {
+			return nil, conv, err
+		}
+		return nil, conv, tx.Finish(ctx, outs)
+	}
 	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {
 		return answer, conv, err
 	}
@@ -579,6 +588,17 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 			return nil, err
 		}
 		outs, err := b.reportCommand(ctx, tx, x, b.reportLang(), manager)
+		if err != nil {
+			return nil, err
+		}
+		return nil, tx.Finish(ctx, outs)
+	}
+	if x.in.Kind == flows.KindCommand && x.in.Command == "audit" {
+		manager, err := b.manager(ctx, x.from)
+		if err != nil {
+			return nil, err
+		}
+		outs, err := b.auditCommand(ctx, tx, x, b.reportLang(), manager, b.operator(x.from))
 		if err != nil {
 			return nil, err
 		}

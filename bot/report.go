@@ -48,23 +48,31 @@ func (b *Bot) reportCommand(ctx context.Context, tx *store.Tx, x incoming, lang 
 	return outs, nil
 }
 
-// managersGroup applies one update of the managers' group: /report from
-// a member, /help; everything else there is none of the bot's business.
+// managersGroup applies one update of the managers' group: /report and
+// /audit from a member, /help; everything else there is none of the
+// bot's business.
 func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error {
 	if x.user == nil || x.user.IsBot || x.in.Kind != flows.KindCommand {
 		return tx.Finish(ctx, nil)
 	}
 	if x.in.Command == "help" || x.in.Command == "start" {
-		return tx.Finish(ctx, []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.render.loc.Message(b.reportLang(), "manager.help", map[string]any{"Max": staff.MaxMonths}, nil)})})
+		help := b.render.loc.Message(b.reportLang(), "manager.help", map[string]any{"Max": staff.MaxMonths}, nil) +
+			"\n\n" + b.render.loc.Message(b.reportLang(), "audit.help", nil, nil)
+		return tx.Finish(ctx, []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: help})})
 	}
-	if x.in.Command != "report" {
+	if x.in.Command != "report" && x.in.Command != "audit" {
 		return tx.Finish(ctx, nil)
 	}
 	manager, err := b.manager(ctx, x.from)
 	if err != nil {
 		return err
 	}
-	outs, err := b.reportCommand(ctx, tx, x, b.reportLang(), manager)
+	var outs []store.Out
+	if x.in.Command == "audit" {
+		outs, err = b.auditCommand(ctx, tx, x, b.reportLang(), manager, b.operator(x.from))
+	} else {
+		outs, err = b.reportCommand(ctx, tx, x, b.reportLang(), manager)
+	}
 	if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func TestAuditLog(t *testing.T) {
 		t.Errorf("the CSV's rows:\n got %q\nwant %q", lines, want)
 	}
 	got := report.AuditSummary(words(t), "en", report.Period{First: "2026-11", Last: "2026-11"}, files)
-	summary := "🗂 Audit log 2026-11: 6 rows, in the file below.\n• Took a case (claim): 2\n• Closed a case (close): 1\n• later_action (later_action): 1\n• Wrote to a family (message): 1\n• Checked a wellbeing card (verify): 1"
+	summary := "🗂 Audit log 2026-11, rows: 6. The file is below.\n• Took a case (claim): 2\n• Closed a case (close): 1\n• later_action (later_action): 1\n• Wrote to a family (message): 1\n• Checked a wellbeing card (verify): 1"
 	if got != summary {
 		t.Errorf("the summary:\n got %q\nwant %q", got, summary)
 	}
