@@ -454,6 +454,16 @@ func canonicalDates(r renderer, start time.Time, shift int) *strings.Replacer {
 			}
 		}
 	}
+	// Months as the managers' commands write them ("2026-11"), from the
+	// start's to half a year on: no transcript goes further, and none
+	// reaches back to the canonical year's example months.
+	for k := -1; k <= 6; k++ {
+		from, to := start.AddDate(0, 0, -start.Day()+1).AddDate(0, k, 0).Format("2006-01"), canonical.AddDate(0, 0, -canonical.Day()+1).AddDate(0, k, 0).Format("2006-01")
+		if !seen[from] {
+			seen[from] = true
+			pairs = append(pairs, from, to)
+		}
+	}
 	// strings.Replacer tries the olds in the order given at each place.
 	idx := make([]int, len(pairs)/2)
 	for i := range idx {
