@@ -27,19 +27,7 @@ func (b *Bot) auditCommand(ctx context.Context, tx *store.Tx, x incoming, lang s
 	if err != nil {
 		return nil, err
 	}
-	var outs []store.Out
-	for _, m := range ms {
-		if m.AuditLog != nil {
-			more, err := b.auditOuts(ctx, x.chat, x.thread, lang, *m.AuditLog, m.CSV)
-			if err != nil {
-				return nil, err
-			}
-			outs = append(outs, more...)
-			continue
-		}
-		outs = append(outs, b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.lines(lang, m.Lines)}))
-	}
-	return outs, nil
+	return b.managerOuts(ctx, x, lang, ms)
 }
 
 // auditOuts reads the audit log of period p and returns its messages to

@@ -33,17 +33,28 @@ func (b *Bot) reportCommand(ctx context.Context, tx *store.Tx, x incoming, lang 
 	if err != nil {
 		return nil, err
 	}
+	return b.managerOuts(ctx, x, lang, ms)
+}
+
+// managerOuts are the managers' side's messages to x's chat, in lang: a
+// report or an audit log is read and built, anything else said.
+func (b *Bot) managerOuts(ctx context.Context, x incoming, lang string, ms []staff.Message) ([]store.Out, error) {
 	var outs []store.Out
 	for _, m := range ms {
-		if m.Report != nil {
-			more, err := b.reportOuts(ctx, x.chat, x.thread, lang, *m.Report, m.CSV)
-			if err != nil {
-				return nil, err
-			}
-			outs = append(outs, more...)
-			continue
+		var more []store.Out
+		var err error
+		switch {
+		case m.Report != nil:
+			more, err = b.reportOuts(ctx, x.chat, x.thread, lang, *m.Report, m.CSV)
+		case m.AuditLog != nil:
+			more, err = b.auditOuts(ctx, x.chat, x.thread, lang, *m.AuditLog, m.CSV)
+		default:
+			more = []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.lines(lang, m.Lines)})}
 		}
-		outs = append(outs, b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.lines(lang, m.Lines)}))
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, more...)
 	}
 	return outs, nil
 }

@@ -40,18 +40,15 @@ func auditRows(t testing.TB, l *report.AuditLog, n int) {
 	}
 }
 
-// TestAuditLog: the workbook opens and holds every row as written, in
-// order, with its header in the manager's language, the time as the
-// service's wall clock, the action in words beside its code (the code
-// alone for an action the locales have no words for), no case where
-// there is none; the CSV file holds the same rows; the summary counts
-// them per action, the most first (by code when as many).
-func TestAuditLog(t *testing.T) {
-	l, err := report.NewAuditLog(words(t), "en", true)
+// written is the audit log of n rows (auditRows) in lang, and its
+// workbook opened.
+func written(t *testing.T, lang string, withCSV bool, n int) (report.AuditFiles, *excelize.File) {
+	t.Helper()
+	l, err := report.NewAuditLog(words(t), lang, withCSV)
 	if err != nil {
 		t.Fatal(err)
 	}
-	auditRows(t, l, 6)
+	auditRows(t, l, n)
 	files, err := l.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +57,37 @@ func TestAuditLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	t.Cleanup(func() { f.Close() })
+	return files, f
+}
+
+// unzipCSV is the one file of the audit log's zip file, audit.csv.
+func unzipCSV(t *testing.T, data []byte) []byte {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil || len(z.File) != 1 || z.File[0].Name != "audit.csv" {
+		t.Fatalf("the CSV's zip: %v", err)
+	}
+	rc, err := z.File[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	csv, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return csv
+}
+
+// TestAuditLog: the workbook opens and holds every row as written, in
+// order, with its header in the manager's language, the time as the
+// service's wall clock, the action in words beside its code (the code
+// alone for an action the locales have no words for), no case where
+// there is none; the CSV file holds the same rows; the summary counts
+// them per action, the most first (by code when as many).
+func TestAuditLog(t *testing.T) {
+	files, f := written(t, "en", true, 6)
 	if got := f.GetSheetList(); len(got) != 1 || got[0] != "Audit log" {
 		t.Fatalf("sheets %q", got)
 	}
@@ -80,15 +107,7 @@ func TestAuditLog(t *testing.T) {
 	if fmt.Sprint(rows) != fmt.Sprint(want) {
 		t.Errorf("the workbook's rows:\n got %q\nwant %q", rows, want)
 	}
-	z, err := zip.NewReader(bytes.NewReader(files.CSVZip), int64(len(files.CSVZip)))
-	if err != nil || len(z.File) != 1 || z.File[0].Name != "audit.csv" {
-		t.Fatalf("the CSV's zip: %v", err)
-	}
-	rc, err := z.File[0].Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines, err := csv.NewReader(rc).ReadAll()
+	lines, err := csv.NewReader(bytes.NewReader(unzipCSV(t, files.CSVZip))).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,20 +139,7 @@ func TestAuditLog(t *testing.T) {
 // under the same header.
 func TestAuditLogSheets(t *testing.T) {
 	defer report.SetAuditSheetRows(4)()
-	l, err := report.NewAuditLog(words(t), "fi", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auditRows(t, l, 7)
-	files, err := l.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(files.XLSX))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	_, f := written(t, "fi", false, 7)
 	var got []string
 	for _, s := range f.GetSheetList() {
 		rows, err := f.GetRows(s)
@@ -198,19 +204,7 @@ func TestAuditLogLarge(t *testing.T) {
 	if count != n+1 || last[0] != "2026-11-02 11:46:39" {
 		t.Errorf("the workbook has %d rows, the last %q; want %d and 2026-11-02 11:46:39", count, last, n+1)
 	}
-	z, err := zip.NewReader(bytes.NewReader(files.CSVZip), int64(len(files.CSVZip)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rc, err := z.File[0].Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := bytes.Count(data, []byte("\n")); got != n+1 {
+	if got := bytes.Count(unzipCSV(t, files.CSVZip), []byte("\n")); got != n+1 {
 		t.Errorf("the CSV has %d lines, want %d", got, n+1)
 	}
 }
