@@ -21,7 +21,7 @@ run: ## the bot: a console when TELEGRAM_BOT_TOKEN is unset, Telegram when set
 	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go run ./cmd/polku
 
 test: lint ## lint, then every test on the local PostgreSQL
-	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go test -count=1 ./...
+	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go test -count=1 -timeout 30m ./...
 
 lint: ## go mod tidy check, go vet, gofmt and staticcheck
 	@go mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }

@@ -240,8 +240,8 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
 	}
 	if slices.Contains(b.cfg.Managers, x.from) {
-		// A named manager's own chat: the report, the costs and
-		// campaigns in their language.
+		// A named manager's own chat: the report, the costs, the audit
+		// log and campaigns in their language.
 		outs, ok, err := b.managerCommand(ctx, tx, x, conv.Lang, func() (bool, error) { return true, nil })
 		if err == nil && !ok {
 			outs, ok, err = b.campaignCommand(ctx, tx, x, conv.Lang)
@@ -252,6 +252,15 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		if ok {
 			return nil, conv, tx.Finish(ctx, outs)
 		}
+	}
+	if x.in.Kind == flows.KindCommand && x.in.Command == "audit" && b.operator(x.from) {
+		// An operator's own chat (a named manager's is above): the audit
+		// log in their language. Anyone else typing /audit is a family.
+		outs, err := b.auditCommand(ctx, tx, x, conv.Lang, false, true)
+		if err != nil {
+			return nil, conv, err
+		}
+		return nil, conv, tx.Finish(ctx, outs)
 	}
 	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {
 		return answer, conv, err

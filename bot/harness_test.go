@@ -461,13 +461,11 @@ func canonicalDates(r renderer, start time.Time, shift int) *strings.Replacer {
 			}
 		}
 	}
-	// The months the report names ("2026-11"): this one and the one
-	// before, as /report writes its period and the previous one.
-	for k := -1; k <= 0; k++ {
-		month := func(t time.Time) string {
-			return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, helsinki).AddDate(0, k, 0).Format("2006-01")
-		}
-		from, to := month(start.In(helsinki)), month(canonical)
+	// Months as the managers' commands write them ("2026-11"), from the
+	// start's to half a year on: no transcript goes further, and none
+	// reaches back to the canonical year's example months.
+	for k := -1; k <= 6; k++ {
+		from, to := start.AddDate(0, 0, -start.Day()+1).AddDate(0, k, 0).Format("2006-01"), canonical.AddDate(0, 0, -canonical.Day()+1).AddDate(0, k, 0).Format("2006-01")
 		if !seen[from] {
 			seen[from] = true
 			pairs = append(pairs, from, to)

@@ -57,18 +57,7 @@ func checkReport(t *testing.T, msgs []telegramtest.Message, r *rig, title string
 	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
 		t.Fatalf("the picture: %v", err)
 	}
-	if book.Media != "document" || !strings.HasSuffix(book.Document, ".xlsx") {
-		t.Fatalf("the workbook: %s %q", book.Media, book.Document)
-	}
-	data, ok = r.fake.File(book.FileID)
-	if !ok {
-		t.Fatal("the workbook's bytes are not there")
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		t.Fatalf("the workbook: %v", err)
-	}
-	defer f.Close()
+	f := workbook(t, r, book, "polku-report-")
 	if len(f.GetSheetList()) < 2 {
 		t.Errorf("the workbook's sheets: %v", f.GetSheetList())
 	}
@@ -135,8 +124,8 @@ func TestReportInTheGroups(t *testing.T) {
 }
 
 // TestReportInPrivate: a named manager gets the report in a private chat,
-// in their own language; anyone else typing /report is a family, and the
-// flows answer as to any command they do not know.
+// in their own language; anyone else typing /report or /audit is a
+// family, and the flows answer as to any command they do not know.
 func TestReportInPrivate(t *testing.T) {
 	r := managersRig(t, time.Time{})
 	a := anna
@@ -163,9 +152,10 @@ func TestReportInPrivate(t *testing.T) {
 
 	family := telegramtest.User{ID: 5400, FirstName: "Aino", LanguageCode: "fi"}
 	r.fake.SendText(family, "/report")
+	r.fake.SendText(family, "/audit")
 	r.settle()
 	for _, m := range r.fake.Messages(family.ID) {
-		if m.Media != "" || strings.Contains(m.Text, "Raport") {
+		if m.Media != "" || strings.Contains(m.Text, "Raport") || strings.Contains(m.Text, "loki") {
 			t.Errorf("a family got %s %q", m.Media, m.Text)
 		}
 	}

@@ -34,17 +34,28 @@ func (b *Bot) reportCommand(ctx context.Context, tx *store.Tx, x incoming, lang 
 	if err != nil {
 		return nil, err
 	}
+	return b.managerOuts(ctx, x, lang, ms)
+}
+
+// managerOuts are the managers' side's messages to x's chat, in lang: a
+// report or an audit log is read and built, anything else said.
+func (b *Bot) managerOuts(ctx context.Context, x incoming, lang string, ms []staff.Message) ([]store.Out, error) {
 	var outs []store.Out
 	for _, m := range ms {
-		if m.Report != nil {
-			more, err := b.reportOuts(ctx, x.chat, x.thread, lang, *m.Report, m.CSV)
-			if err != nil {
-				return nil, err
-			}
-			outs = append(outs, more...)
-			continue
+		var more []store.Out
+		var err error
+		switch {
+		case m.Report != nil:
+			more, err = b.reportOuts(ctx, x.chat, x.thread, lang, *m.Report, m.CSV)
+		case m.AuditLog != nil:
+			more, err = b.auditOuts(ctx, x.chat, x.thread, lang, *m.AuditLog, m.CSV)
+		default:
+			more = []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.lines(lang, m.Lines)})}
 		}
-		outs = append(outs, b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.lines(lang, m.Lines)}))
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, more...)
 	}
 	return outs, nil
 }
@@ -63,11 +74,14 @@ func (b *Bot) costsCommand(ctx context.Context, tx *store.Tx, x incoming, lang s
 	return outs, nil
 }
 
-// managerCommand answers a managers' command (/report, /costs) of x's
+// managerCommand answers a managers' command (/report, /costs, /audit) of x's
 // sender in lang, and reports whether x was one.
 func (b *Bot) managerCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, manager func() (bool, error)) ([]store.Out, bool, error) {
 	command := map[string]func(context.Context, *store.Tx, incoming, string, bool) ([]store.Out, error){
 		"report": b.reportCommand, "costs": b.costsCommand,
+		"audit": func(ctx context.Context, tx *store.Tx, x incoming, lang string, manager bool) ([]store.Out, error) {
+			return b.auditCommand(ctx, tx, x, lang, manager, b.operator(x.from))
+		},
 	}[x.in.Command]
 	if x.in.Kind != flows.KindCommand || command == nil {
 		return nil, false, nil
@@ -81,7 +95,8 @@ func (b *Bot) managerCommand(ctx context.Context, tx *store.Tx, x incoming, lang
 }
 
 // managersGroup applies one update of the managers' group: /report,
-// /costs and /campaign from a member, /help; everything else there is none of the
+// /costs, /audit and /campaign from a member, /help; everything else there
+// is none of the
 // bot's business.
 func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error {
 	if x.user == nil || x.user.IsBot {
@@ -97,7 +112,9 @@ func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error
 		return tx.Finish(ctx, nil)
 	}
 	if x.in.Command == "help" || x.in.Command == "start" {
-		return tx.Finish(ctx, []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.render.loc.Message(b.reportLang(), "manager.help", map[string]any{"Max": staff.MaxMonths}, nil)})})
+		help := b.render.loc.Message(b.reportLang(), "manager.help", map[string]any{"Max": staff.MaxMonths}, nil) +
+			"\n\n" + b.render.loc.Message(b.reportLang(), "audit.help", nil, nil)
+		return tx.Finish(ctx, []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: help})})
 	}
 	outs, _, err := b.managerCommand(ctx, tx, x, b.reportLang(), func() (bool, error) { return b.manager(ctx, x.from) })
 	if err != nil {

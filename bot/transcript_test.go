@@ -32,6 +32,7 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	#   Polku's own statements when not given; "# managers: Anna" makes
 //	#   coordinator Anna a manager too; "# costs from the configuration:
 //	#   monthly 5000" the report's configured costs, as /costs writes them
+//	#   coordinators (Anna, Ben) the service's managers
 //	> text a family types, or /command
 //	> [Button label]            press the newest button with that label
 //	> [Button label] twice      a double tap (both presses arrive before any answer)
@@ -148,6 +149,12 @@ func replay(t *testing.T, file string, start time.Time) {
 	for _, l := range header {
 		if v, ok := strings.CutPrefix(l, "# office hours:"); ok {
 			opts.hours = strings.TrimSpace(v)
+		}
+		if v, ok := strings.CutPrefix(l, "# managers:"); ok {
+			for _, name := range strings.Fields(v) {
+				opts.cfg.Managers = append(opts.cfg.Managers, map[string]int64{"Anna": anna.ID, "Ben": ben.ID}[name])
+			}
+			opts.cfg.ManagersLang = "fi"
 		}
 		if v, ok := strings.CutPrefix(l, "# wellbeing:"); ok {
 			in, err := polku.ParseInstrument(strings.TrimSpace(v))

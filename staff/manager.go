@@ -86,6 +86,17 @@ func ParsePeriod(arg string, now time.Time) (Period, error) {
 	return Period{f.Format("2006-01"), l.Format("2006-01")}, nil
 }
 
+// csvArg splits "2026-11 csv" (or "csv" alone) into the period's argument
+// and whether CSV files are asked for too.
+func csvArg(arg string) (string, bool) {
+	a, csv := strings.CutSuffix(strings.TrimSpace(arg), "csv")
+	a, csv = strings.TrimSpace(a), csv && (a == "" || strings.HasSuffix(a, " "))
+	if !csv {
+		return arg, false
+	}
+	return a, true
+}
+
 // cutRange splits "A..B", "A–B" or "A - B" (months are written with a
 // hyphen too, so a hyphen separates only with spaces or between two
 // whole months).
@@ -148,11 +159,7 @@ func (m *Managers) Report(ctx context.Context, tx ManagerTx, in Input, manager b
 	if !manager {
 		return []Message{say(L("manager.not_manager", nil))}, tx.Audit(ctx, in.User, "report_refused", 0, "")
 	}
-	arg, csv := strings.CutSuffix(strings.TrimSpace(in.Arg), "csv")
-	arg, csv = strings.TrimSpace(arg), csv && (arg == "" || strings.HasSuffix(arg, " "))
-	if !csv {
-		arg = in.Arg
-	}
+	arg, csv := csvArg(in.Arg)
 	p, err := ParsePeriod(arg, m.now())
 	if err != nil {
 		id := map[error]string{

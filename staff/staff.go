@@ -171,6 +171,9 @@ type Message struct {
 	// Campaign is a campaign to show Here as the families will see it,
 	// in Lang (a preview).
 	Campaign *polku.Campaign
+	// AuditLog is the audit log of the period to read and send Here: a
+	// summary and its workbook; CSV adds its rows as a CSV file, zipped.
+	AuditLog *Period
 }
 
 // Button is a button of a message: its label and what pressing it sends.

@@ -8,18 +8,6 @@ import (
 	"polku"
 )
 
-// Audit records a coordinator's action. detail names what was done (an
-// outcome, a template's name), never what anyone wrote.
-func (t *Tx) Audit(ctx context.Context, coordinator int64, action string, caseID int64, detail string) error {
-	var c *int64
-	if caseID != 0 {
-		c = &caseID
-	}
-	_, err := t.tx.Exec(ctx, `INSERT INTO audit (at, coordinator, action, case_id, detail) VALUES ($1, $2, $3, $4, $5)`,
-		t.db.Now(), coordinator, action, c, detail)
-	return wrap(err, "audit")
-}
-
 // SeeCoordinator remembers a coordinator's first name, for claims and the
 // duty list.
 func (t *Tx) SeeCoordinator(ctx context.Context, user int64, firstName string) error {

@@ -13,7 +13,8 @@
 //   - job.go: the durable jobs (reminders, follow-ups, notices of changes)
 //   - case.go: the coordinators' cases, their topics, notes and nudges
 //   - held.go: a family's messages held back from a busy case's topic
-//   - coordinator.go: coordinators, who is on duty, the audit of their actions
+//   - coordinator.go: coordinators, who is on duty
+//   - audit.go: the audit of what staff did, and reading it back
 //   - group.go: whether the bot can write in the coordinators' group
 //   - card.go, provider.go, referral.go: wellbeing cards, the providers who
 //     check them, the referral codes of the professional network

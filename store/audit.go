@@ -1,0 +1,55 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Audit records a coordinator's action. detail names what was done (an
+// outcome, a template's name), never what anyone wrote.
+func (t *Tx) Audit(ctx context.Context, coordinator int64, action string, caseID int64, detail string) error {
+	var c *int64
+	if caseID != 0 {
+		c = &caseID
+	}
+	_, err := t.tx.Exec(ctx, `INSERT INTO audit (at, coordinator, action, case_id, detail) VALUES ($1, $2, $3, $4, $5)`,
+		t.db.Now(), coordinator, action, c, detail)
+	return wrap(err, "audit")
+}
+
+// AuditRow is one row of the audit log as it is read back: when, who (a
+// staff member's Telegram user ID, 0 for the bot itself) with the first
+// name the bot knows for a coordinator, the action's code, the case (0
+// for none) and the detail as written.
+type AuditRow struct {
+	At     time.Time
+	Who    int64
+	Name   string
+	Action string
+	Case   int64
+	Detail string
+}
+
+// AuditLog calls each with the audit rows of the local months from
+// first's to last's, both included, oldest first, as PostgreSQL sends
+// them: a long period is never held in memory whole. An error from each
+// stops the reading and is returned.
+func (db *DB) AuditLog(ctx context.Context, first, last time.Time, each func(AuditRow) error) error {
+	from, until := db.month(first), db.month(last).AddDate(0, 1, 0)
+	rows, err := db.pool.Query(ctx, `
+		SELECT a.at, a.coordinator, COALESCE(c.first_name, ''), a.action, COALESCE(a.case_id, 0), a.detail
+		FROM audit a LEFT JOIN coordinators c ON c.user_id = a.coordinator
+		WHERE a.at >= $1 AND a.at < $2
+		ORDER BY a.at, a.id`, from, until)
+	if err != nil {
+		return wrap(err, "audit log")
+	}
+	var r AuditRow
+	_, err = pgx.ForEachRow(rows, []any{&r.At, &r.Who, &r.Name, &r.Action, &r.Case, &r.Detail}, func() error {
+		r.At = r.At.In(db.loc)
+		return each(r)
+	})
+	return wrap(err, "audit log")
+}
