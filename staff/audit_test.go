@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"polku"
 	"polku/staff"
 )
 
@@ -21,7 +22,7 @@ func TestMayReadAudit(t *testing.T) {
 
 func TestManagersAuditLog(t *testing.T) {
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	m := staff.NewManagers(func() time.Time { return now })
+	m := staff.NewManagers(func() time.Time { return now }, polku.Costs{})
 	ctx := context.Background()
 	period := func(first, last string) *staff.Period { return &staff.Period{First: first, Last: last} }
 	for _, tc := range []struct {
