@@ -249,10 +249,6 @@ func (r Reminders) clock(t time.Time, days int, d time.Duration) time.Time {
 		int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second), 0, loc)
 }
 
-// Morning is the end of the night t falls in (see Quiet): when a message
-// nobody is waiting for may go.
-func (r Reminders) Morning(t time.Time) time.Time { return r.morning(t) }
-
 // morning is the end of the night t falls in: the next QuietUntil after t.
 func (r Reminders) morning(t time.Time) time.Time {
 	m := r.clock(t, 0, r.QuietUntil)

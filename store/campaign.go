@@ -100,7 +100,7 @@ func (t *Tx) SegmentSize(ctx context.Context, seg polku.Segment) (int, error) {
 // sent by user. It returns how many families it was queued for. A campaign
 // sent already is ECONFLICT; a segment under polku.MinSegment families, as
 // counted in the same statement that queues it, is EINVALID, and nothing
-// is queued. Sent at night, it waits for the morning.
+// is queued. Sent at night, it waits for the morning (see Ready).
 func (t *Tx) SendCampaign(ctx context.Context, id, user int64, payloads map[string][]byte, fallback string) (int, error) {
 	var segData []byte
 	var sent *time.Time
@@ -127,11 +127,7 @@ func (t *Tx) SendCampaign(ctx context.Context, id, user int64, payloads map[stri
 		return 0, wrap(err, "send campaign")
 	}
 	now := t.db.Now()
-	notBefore := now
-	if t.db.Reminders.Quiet(now) {
-		notBefore = t.db.Reminders.Morning(now)
-	}
-	where, args := segmentWhere(seg, 9)
+	where, args := segmentWhere(seg, 8)
 	var n int
 	err = t.tx.QueryRow(ctx, `
 		WITH targets AS (
@@ -140,19 +136,19 @@ func (t *Tx) SendCampaign(ctx context.Context, id, user int64, payloads map[stri
 			WHERE `+where+`
 			  AND NOT EXISTS (SELECT 1 FROM campaign_sends s WHERE s.campaign_id = $1 AND s.family_id = f.id)
 		), enough AS (
-			SELECT * FROM targets WHERE (SELECT count(*) FROM targets) >= $8
+			SELECT * FROM targets WHERE (SELECT count(*) FROM targets) >= $7
 		), sends AS (
 			INSERT INTO campaign_sends (campaign_id, family_id) SELECT $1, id FROM enough
 			ON CONFLICT DO NOTHING RETURNING family_id
 		), queued AS (
-			INSERT INTO outbox (chat_id, priority, payload, created_at, not_before, lane, campaign_id)
-			SELECT t.chat_id, $2, jsonb_set(COALESCE($3::jsonb -> t.lang, $3::jsonb -> $4), '{chat}', to_jsonb(t.chat_id)), $5, $6, $7, $1
+			INSERT INTO outbox (chat_id, priority, payload, created_at, lane, campaign_id)
+			SELECT t.chat_id, $2, jsonb_set(COALESCE($3::jsonb -> t.lang, $3::jsonb -> $4), '{chat}', to_jsonb(t.chat_id)), $5, $6, $1
 			FROM enough t JOIN sends s ON s.family_id = t.id
 			ORDER BY t.chat_id
 			RETURNING 1
 		)
 		SELECT count(*) FROM queued`,
-		append([]any{id, PriorityCampaign, pj, fallback, now, notBefore, LaneCampaigns, polku.MinSegment}, args...)...).Scan(&n)
+		append([]any{id, PriorityCampaign, pj, fallback, now, LaneCampaigns, polku.MinSegment}, args...)...).Scan(&n)
 	if err != nil {
 		return 0, wrap(err, "send campaign")
 	}
