@@ -143,6 +143,11 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 			return false
 		}
 		wake(b.sendWake)
+		if chat == b.cfg.Group || chat == b.cfg.ManagersGroup || slices.Contains(b.cfg.Managers, chat) {
+			// A staff member's update may have sent a campaign: the
+			// job loop puts it in the outbox now, not at its next round.
+			wake(b.jobWake)
+		}
 	}
 	return false
 }

@@ -93,6 +93,13 @@ func (b *Bot) topicGone(thread int) []store.Out {
 // runJobs is the job loop, until ctx ends.
 func (b *Bot) runJobs(ctx context.Context) {
 	for ctx.Err() == nil {
+		// Campaigns first, a batch a round: their messages wait behind
+		// every other in the outbox anyway.
+		if q, err := b.db.QueueCampaigns(ctx, store.CampaignBatch); err != nil && ctx.Err() == nil {
+			b.log.Error("queue campaigns", "err", err)
+		} else if q > 0 {
+			wake(b.sendWake)
+		}
 		n, err := b.db.RunJobs(ctx, b.Now(), jobBatch, b.renderSafely)
 		switch {
 		case err != nil && ctx.Err() == nil:

@@ -94,13 +94,15 @@ func (t *Tx) SegmentSize(ctx context.Context, seg polku.Segment) (int, error) {
 	return n, wrap(err, "segment size")
 }
 
-// SendCampaign queues campaign id for its segment's families, each once,
+// SendCampaign sends campaign id to its segment's families, each once,
 // with payloads[lang] the message in the family's language (fallback's
 // when there is none in it; its chat is set per family), and marks it
-// sent by user. It returns how many families it was queued for. A campaign
-// sent already is ECONFLICT; a segment under polku.MinSegment families, as
-// counted in the same statement that queues it, is EINVALID, and nothing
-// is queued. Sent at night, it waits for the morning (see Ready).
+// sent by user. It writes whom it goes to; QueueCampaigns puts it in the
+// outbox a batch at a time. It returns how many families it goes to. A
+// campaign sent already is ECONFLICT; a segment under polku.MinSegment
+// families, as counted in the same statement that writes them, is
+// EINVALID, and nothing is sent. Sent at night, it waits for the morning
+// (see Ready).
 func (t *Tx) SendCampaign(ctx context.Context, id, user int64, payloads map[string][]byte, fallback string) (int, error) {
 	var segData []byte
 	var sent *time.Time
@@ -127,37 +129,64 @@ func (t *Tx) SendCampaign(ctx context.Context, id, user int64, payloads map[stri
 		return 0, wrap(err, "send campaign")
 	}
 	now := t.db.Now()
-	where, args := segmentWhere(seg, 8)
+	where, args := segmentWhere(seg, 3)
 	var n int
 	err = t.tx.QueryRow(ctx, `
 		WITH targets AS (
-			SELECT f.id, f.chat_id, COALESCE(NULLIF(c.lang, ''), f.lang) AS lang
-			FROM families f LEFT JOIN conversations c ON c.chat_id = f.chat_id
+			SELECT f.id FROM families f LEFT JOIN conversations c ON c.chat_id = f.chat_id
 			WHERE `+where+`
 			  AND NOT EXISTS (SELECT 1 FROM campaign_sends s WHERE s.campaign_id = $1 AND s.family_id = f.id)
-		), enough AS (
-			SELECT * FROM targets WHERE (SELECT count(*) FROM targets) >= $7
 		), sends AS (
-			INSERT INTO campaign_sends (campaign_id, family_id) SELECT $1, id FROM enough
-			ON CONFLICT DO NOTHING RETURNING family_id
-		), queued AS (
-			INSERT INTO outbox (chat_id, priority, payload, created_at, lane, campaign_id)
-			SELECT t.chat_id, $2, jsonb_set(COALESCE($3::jsonb -> t.lang, $3::jsonb -> $4), '{chat}', to_jsonb(t.chat_id)), $5, $6, $1
-			FROM enough t JOIN sends s ON s.family_id = t.id
-			ORDER BY t.chat_id
-			RETURNING 1
+			INSERT INTO campaign_sends (campaign_id, family_id)
+			SELECT $1, id FROM targets WHERE (SELECT count(*) FROM targets) >= $2
+			ON CONFLICT DO NOTHING RETURNING 1
 		)
-		SELECT count(*) FROM queued`,
-		append([]any{id, PriorityCampaign, pj, fallback, now, LaneCampaigns, polku.MinSegment}, args...)...).Scan(&n)
+		SELECT count(*) FROM sends`, append([]any{id, polku.MinSegment}, args...)...).Scan(&n)
 	if err != nil {
 		return 0, wrap(err, "send campaign")
 	}
 	if n < polku.MinSegment {
 		return 0, polku.Errorf(polku.EINVALID, "segment of %d families", n)
 	}
-	_, err = t.tx.Exec(ctx, `UPDATE campaigns SET sent_at = $2, sent_by = $3, sent = $4, has_activity = activity_id IS NOT NULL WHERE id = $1`,
-		id, now, user, n)
+	_, err = t.tx.Exec(ctx, `
+		UPDATE campaigns SET sent_at = $2, sent_by = $3, sent = $4, has_activity = activity_id IS NOT NULL, payloads = $5, fallback = $6
+		WHERE id = $1`, id, now, user, n, pj, fallback)
 	return n, wrap(err, "send campaign")
+}
+
+// CampaignBatch is how many families a round of QueueCampaigns puts a
+// campaign in the outbox for.
+const CampaignBatch = 1000
+
+// QueueCampaigns puts up to limit families' campaign messages in the
+// outbox, in one short transaction, and returns how many families it
+// took (those who since said no to news, blocked the bot or erased their
+// data are taken and get nothing). Rows are claimed with SKIP LOCKED, so
+// every process may run it.
+func (db *DB) QueueCampaigns(ctx context.Context, limit int) (int, error) {
+	var n int
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `
+			WITH batch AS (
+				SELECT campaign_id, family_id FROM campaign_sends WHERE queued_at IS NULL
+				ORDER BY campaign_id, family_id LIMIT $1 FOR UPDATE SKIP LOCKED
+			), marked AS (
+				UPDATE campaign_sends s SET queued_at = $2 FROM batch b
+				WHERE s.campaign_id = b.campaign_id AND s.family_id = b.family_id
+				RETURNING s.campaign_id, s.family_id
+			), queued AS (
+				INSERT INTO outbox (chat_id, priority, payload, created_at, lane, campaign_id)
+				SELECT f.chat_id, $3, jsonb_set(COALESCE(c.payloads -> COALESCE(NULLIF(v.lang, ''), f.lang), c.payloads -> c.fallback), '{chat}', to_jsonb(f.chat_id)), $2, $4, c.id
+				FROM marked m JOIN campaigns c ON c.id = m.campaign_id JOIN families f ON f.id = m.family_id
+				LEFT JOIN conversations v ON v.chat_id = f.chat_id
+				WHERE f.news AND v.blocked_at IS NULL
+				ORDER BY f.chat_id
+				RETURNING 1
+			)
+			SELECT count(*) FROM marked`,
+			limit, db.Now(), PriorityCampaign, LaneCampaigns).Scan(&n)
+	})
+	return n, wrap(err, "queue campaigns")
 }
 
 // segmentWhere is the SQL condition of seg on families f and their

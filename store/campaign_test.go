@@ -118,6 +118,14 @@ func TestCampaign(t *testing.T) {
 	if n != 6 {
 		t.Fatalf("sent to %d families, want 6", n)
 	}
+	// Family 4 says no before its batch: it gets nothing.
+	inTx(t, db, 4, func(ctx context.Context, tx *Tx) error { return tx.SetNews(ctx, false) })
+	// Into the outbox a batch at a time: 4, then 2, then nothing more.
+	for _, want := range []int{4, 2, 0} {
+		if got, err := db.QueueCampaigns(ctx, 4); err != nil || got != want {
+			t.Fatalf("a batch took %d families (%v), want %d", got, err, want)
+		}
+	}
 	// Sent once: again is a conflict, and each family has one message,
 	// in its language, on the campaigns' priority.
 	err := tryTx(db, 500, func(ctx context.Context, tx *Tx) error {
@@ -126,7 +134,7 @@ func TestCampaign(t *testing.T) {
 	})
 	wantCode(t, err, polku.ECONFLICT)
 	rows := ints(t, db, `SELECT chat_id FROM outbox WHERE campaign_id IS NOT NULL AND priority = 2 AND lane = -2 ORDER BY chat_id`)
-	if len(rows) != 6 || rows[0] != 1 || rows[5] != 6 {
+	if len(rows) != 5 || rows[0] != 1 || rows[3] != 5 || rows[4] != 6 {
 		t.Errorf("campaign messages to %v", rows)
 	}
 	if p := scalar[string](t, db, `SELECT payload->>'text' FROM outbox WHERE chat_id = 2 AND campaign_id IS NOT NULL`); p != "Ласкаво просимо!" {

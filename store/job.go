@@ -208,11 +208,22 @@ func claimJobs(ctx context.Context, tx pgx.Tx, now time.Time, limit int) ([]Job,
 
 // NextJob returns when the next job is due (the zero time when none is),
 // so the runner can sleep until then.
+//
+// A campaign waiting to be put in the outbox (QueueCampaigns) is a job
+// due now.
 func (db *DB) NextJob(ctx context.Context) (time.Time, error) {
 	var next *time.Time
-	err := db.pool.QueryRow(ctx, `SELECT min(due_at) FROM jobs WHERE done_at IS NULL AND attempts < $1`, maxJobAttempts).Scan(&next)
-	if err != nil || next == nil {
+	var campaigns bool
+	err := db.pool.QueryRow(ctx, `
+		SELECT (SELECT min(due_at) FROM jobs WHERE done_at IS NULL AND attempts < $1),
+			EXISTS (SELECT 1 FROM campaign_sends WHERE queued_at IS NULL)`, maxJobAttempts).Scan(&next, &campaigns)
+	switch {
+	case err != nil:
 		return time.Time{}, wrap(err, "next job")
+	case campaigns:
+		return db.Now(), nil
+	case next == nil:
+		return time.Time{}, nil
 	}
 	return *next, nil
 }

@@ -152,10 +152,12 @@ var schema = map[string]map[string]column{
 		"created_at": other(coordinator), "texts": other("the announcement, the same for every family it goes to"),
 		"photo": other("the announcement's picture"), "activity_id": other(key), "segment": other("the anonymous fields that picked the families"),
 		"sent_at": other(coordinator), "sent_by": other(coordinator), "has_activity": other("whether the announcement had an activity"),
+		"payloads": other("the announcement as the families get it, the same for all in a language"), "fallback": other("the language of those whose language it has no text in"),
 		"sent": other(anonymous), "delivered": other(anonymous), "opened": other(anonymous), "signed_up": other(anonymous),
 	},
 	"campaign_sends": {
 		"campaign_id": {link: "family_id", exported: true, key: "campaign"}, "family_id": personal("family_id", key), "delivered_at": personal("family_id", "when Telegram took it; the export says what the family received"),
+		"queued_at": personal("family_id", sending),
 		"opened_at": exported("family_id"), "signed_up_at": exported("family_id"),
 	},
 	"outbox": {
@@ -344,7 +346,7 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 		t.Fatal(err)
 	}
 	if err := db.pool.QueryRow(ctx, `
-		WITH s AS (INSERT INTO campaign_sends (campaign_id, family_id) SELECT $1, id FROM families WHERE chat_id = $2)
+		WITH s AS (INSERT INTO campaign_sends (campaign_id, family_id, queued_at) SELECT $1, id, $4 FROM families WHERE chat_id = $2)
 		INSERT INTO outbox (chat_id, priority, payload, created_at, not_before, lane, campaign_id) VALUES ($2, $3, '{"m":"send","text":"news"}', $4, $4, $5, $1) RETURNING id`,
 		campaign, f.chat, PriorityCampaign, clk.read(), LaneCampaigns).Scan(&news); err != nil {
 		t.Fatal(err)
