@@ -237,3 +237,52 @@ func TestNewsExported(t *testing.T) {
 		t.Errorf("export %s", data)
 	}
 }
+
+// BenchmarkSendCampaign: a campaign to 100,000 families who want news,
+// in 23 municipalities: writing whom it goes to (send), and putting one
+// batch of CampaignBatch families into the outbox (batch).
+func BenchmarkSendCampaign(b *testing.B) {
+	ctx := context.Background()
+	db := newDB(b)
+	if _, err := db.pool.Exec(ctx, `
+		INSERT INTO families (chat_id, lang, consent_version, consent_at, created_at, answers, profile_at, news)
+		SELECT 1000000 + i, (ARRAY['fi', 'sv', 'en', 'uk'])[1 + i % 4], 'v1', $1, $1,
+			jsonb_build_object('municipality', 'M' || lpad((1 + i % 23)::text, 2, '0'), 'children', jsonb_build_object('7-12', 1), 'interests', '["nature"]'::jsonb),
+			$1, true
+		FROM generate_series(1, 100000) i`, t0); err != nil {
+		b.Fatal(err)
+	}
+	payloads := map[string][]byte{"fi": []byte(`{"m":"send","text":"Tervetuloa!"}`), "en": []byte(`{"m":"send","text":"Welcome!"}`)}
+	b.Run("send", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			var c polku.Campaign
+			if err := tryTx(db, 500, func(ctx context.Context, tx *Tx) (err error) {
+				if c, err = tx.Draft(ctx, 500, 77); err != nil {
+					return err
+				}
+				c.Texts = map[string]string{"fi": "Tervetuloa!", "en": "Welcome!"}
+				return tx.SaveDraft(ctx, c)
+			}); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := tryTx(db, 500, func(ctx context.Context, tx *Tx) error {
+				n, err := tx.SendCampaign(ctx, c.ID, 77, payloads, "fi")
+				if err == nil && n != 100000 {
+					b.Fatalf("sent to %d", n)
+				}
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("batch", func(b *testing.B) {
+		for b.Loop() {
+			if n, err := db.QueueCampaigns(ctx, CampaignBatch); err != nil || n != CampaignBatch {
+				b.Fatalf("a batch of %d: %v", n, err)
+			}
+		}
+	})
+}
