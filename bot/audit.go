@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"polku"
+
 	"polku/report"
 	"polku/staff"
 	"polku/store"
@@ -43,8 +45,9 @@ func (b *Bot) auditOuts(ctx context.Context, chat int64, thread int, lang string
 	if err != nil {
 		return nil, err
 	}
-	err = b.db.AuditLog(ctx, first, last, func(r store.AuditRow) error {
-		return book.Add(report.AuditRow{At: r.At.In(b.cfg.Location), Who: r.Who, Name: r.Name, Action: r.Action, Case: r.Case, Detail: r.Detail})
+	err = b.db.AuditLog(ctx, first, last, func(r polku.AuditRow) error {
+		r.At = r.At.In(b.cfg.Location)
+		return book.Add(r)
 	})
 	files, cerr := book.Close()
 	if err != nil {

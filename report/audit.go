@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"polku"
+
 	"github.com/xuri/excelize/v2"
 )
 
@@ -21,19 +23,6 @@ import (
 // figures: nothing is hidden, and there is nothing personal to hide, as
 // the audit holds who of the staff did what when, never what anyone wrote
 // and never who a family is.
-
-// AuditRow is one row of the audit log: when (in the service's time
-// zone), who (a staff member's Telegram user ID, 0 for the bot itself)
-// with the first name the bot knows for a coordinator, the action's code,
-// the case (0 for none) and the detail as written.
-type AuditRow struct {
-	At     time.Time
-	Who    int64
-	Name   string
-	Action string
-	Case   int64
-	Detail string
-}
 
 // AuditFiles are the audit log written: the workbook, the CSV file in a
 // zip file when asked for, and how many rows each action has.
@@ -194,7 +183,7 @@ func actionName(w Words, lang, code string) string {
 }
 
 // Add writes one row.
-func (l *AuditLog) Add(r AuditRow) error {
+func (l *AuditLog) Add(r polku.AuditRow) error {
 	if l.y > auditSheetRows {
 		if err := l.sheet(); err != nil {
 			return fmt.Errorf("audit log: %w", err)

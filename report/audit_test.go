@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"polku"
+
 	"github.com/xuri/excelize/v2"
 
 	"polku/report"
@@ -29,7 +31,7 @@ func auditRows(t testing.TB, l *report.AuditLog, n int) {
 	actions := []struct{ action, detail string }{{"claim", ""}, {"message", "text"}, {"close", "activities"}, {"verify", "ok"}, {"later_action", "x"}}
 	for i := range n {
 		a := actions[i%len(actions)]
-		r := report.AuditRow{At: start.Add(time.Duration(i) * time.Second), Who: int64(7001 + i%3), Name: []string{"Anna", "Ben", ""}[i%3],
+		r := polku.AuditRow{At: start.Add(time.Duration(i) * time.Second), Who: int64(7001 + i%3), Name: []string{"Anna", "Ben", ""}[i%3],
 			Action: a.action, Case: int64(1 + i%50), Detail: a.detail}
 		if a.action == "verify" {
 			r.Case = 0

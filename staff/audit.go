@@ -27,13 +27,9 @@ func (m *Managers) AuditLog(ctx context.Context, tx ManagerTx, in Input, manager
 	arg, csv := csvArg(in.Arg)
 	p, err := ParsePeriod(arg, m.now())
 	if err != nil {
-		id := map[error]string{
-			ErrPeriodFormat: "audit.period_format", ErrPeriodFuture: "audit.period_future",
-			ErrPeriodOrder: "audit.period_order", ErrPeriodLong: "audit.period_long",
-		}[err]
 		// Asked all the same: the ask is in the log, the period it did
 		// not understand is not (it is what someone typed).
-		return []Message{say(L(id, map[string]any{"Max": MaxMonths}))}, tx.Audit(ctx, in.User, "audit", 0, "?")
+		return []Message{say(periodProblem("audit", err))}, tx.Audit(ctx, in.User, "audit", 0, "?")
 	}
 	detail := p.String()
 	if csv {

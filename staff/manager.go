@@ -147,6 +147,16 @@ type Managers struct {
 	costs polku.Costs
 }
 
+// periodProblem is what a command of prefix ("manager", "audit") answers
+// to a period ParsePeriod could not read (err).
+func periodProblem(prefix string, err error) Line {
+	id := map[error]string{
+		ErrPeriodFormat: ".period_format", ErrPeriodFuture: ".period_future",
+		ErrPeriodOrder: ".period_order", ErrPeriodLong: ".period_long",
+	}[err]
+	return L(prefix+id, map[string]any{"Max": MaxMonths})
+}
+
 // NewManagers returns the managers' side on the service's clock, in its
 // time zone, with the configuration's costs.
 func NewManagers(now func() time.Time, costs polku.Costs) *Managers {
@@ -162,11 +172,7 @@ func (m *Managers) Report(ctx context.Context, tx ManagerTx, in Input, manager b
 	arg, csv := csvArg(in.Arg)
 	p, err := ParsePeriod(arg, m.now())
 	if err != nil {
-		id := map[error]string{
-			ErrPeriodFormat: "manager.period_format", ErrPeriodFuture: "manager.period_future",
-			ErrPeriodOrder: "manager.period_order", ErrPeriodLong: "manager.period_long",
-		}[err]
-		return []Message{say(L(id, map[string]any{"Max": MaxMonths}))}, nil
+		return []Message{say(periodProblem("manager", err))}, nil
 	}
 	detail := p.String()
 	if csv {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"polku"
+
 	"github.com/jackc/pgx/v5"
 )
 
@@ -19,24 +21,11 @@ func (t *Tx) Audit(ctx context.Context, coordinator int64, action string, caseID
 	return wrap(err, "audit")
 }
 
-// AuditRow is one row of the audit log as it is read back: when, who (a
-// staff member's Telegram user ID, 0 for the bot itself) with the first
-// name the bot knows for a coordinator, the action's code, the case (0
-// for none) and the detail as written.
-type AuditRow struct {
-	At     time.Time
-	Who    int64
-	Name   string
-	Action string
-	Case   int64
-	Detail string
-}
-
 // AuditLog calls each with the audit rows of the local months from
 // first's to last's, both included, oldest first, as PostgreSQL sends
 // them: a long period is never held in memory whole. An error from each
 // stops the reading and is returned.
-func (db *DB) AuditLog(ctx context.Context, first, last time.Time, each func(AuditRow) error) error {
+func (db *DB) AuditLog(ctx context.Context, first, last time.Time, each func(polku.AuditRow) error) error {
 	from, until := db.month(first), db.month(last).AddDate(0, 1, 0)
 	rows, err := db.pool.Query(ctx, `
 		SELECT a.at, a.coordinator, COALESCE(c.first_name, ''), a.action, COALESCE(a.case_id, 0), a.detail
@@ -46,7 +35,7 @@ func (db *DB) AuditLog(ctx context.Context, first, last time.Time, each func(Aud
 	if err != nil {
 		return wrap(err, "audit log")
 	}
-	var r AuditRow
+	var r polku.AuditRow
 	_, err = pgx.ForEachRow(rows, []any{&r.At, &r.Who, &r.Name, &r.Action, &r.Case, &r.Detail}, func() error {
 		r.At = r.At.In(db.loc)
 		return each(r)
