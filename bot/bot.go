@@ -107,8 +107,13 @@ type Config struct {
 	// Operator, when set, says who else may send one: the console lets
 	// each family it plays act as the operator.
 	Operator func(user int64) bool
+	// Service is the service's municipalities with their own settings
+	// (groups, hours, card terms, controller). When it has none, New makes
+	// a simple one of Municipalities, Group, Hours and Card.
+	Service polku.Service
 	// Municipalities are those the bot offers families: an imported
-	// activity elsewhere is refused, since nobody would see it.
+	// activity elsewhere is refused, since nobody would see it. New sets
+	// it from Service.
 	Municipalities []string
 	// Retention is how long applied updates and sent messages are kept;
 	// Drafts how long a half-done intake keeps its answers (see Prune).
@@ -262,6 +267,11 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
+	if len(cfg.Service.Municipalities) == 0 {
+		cfg.Service = polku.Simple(nil, cfg.Municipalities, polku.Settings{
+			Group: cfg.Group, Hours: cfg.Hours, Card: polku.CardTerms{Days: cfg.Card.Days, Visits: cfg.Card.Visits}})
+	}
+	cfg.Municipalities = cfg.Service.IDs()
 	secrets := redact.New(cfg.Token)
 	// As many kept-alive connections to Telegram as sends may be in
 	// flight: a new TLS handshake per call would add to every send.

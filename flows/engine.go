@@ -30,7 +30,12 @@ type Result struct {
 
 // Config is what a deployment decides about the flows.
 type Config struct {
-	// Municipalities offered in the intake; "other" is always added.
+	// Service is the service's municipalities (in regions, when it has
+	// many), each with its own settings. When it has none, New makes a
+	// simple one of Municipalities, Hours and Crisis.
+	Service polku.Service
+	// Municipalities offered in the intake; "other" is always added. New
+	// sets it from Service.
 	Municipalities []string
 	// Languages the bot speaks, default first (BCP 47 base codes).
 	Languages []string
@@ -85,6 +90,10 @@ func New(cfg Config) *Engine {
 	if cfg.FollowUpWeeks == 0 {
 		cfg.FollowUpWeeks = polku.DefaultReminders(nil).WellbeingWeeksAt(1)
 	}
+	if len(cfg.Service.Municipalities) == 0 {
+		cfg.Service = polku.Simple(nil, cfg.Municipalities, polku.Settings{Hours: cfg.Hours, Crisis: cfg.Crisis, Languages: cfg.Languages})
+	}
+	cfg.Municipalities = cfg.Service.IDs()
 	return &Engine{cfg: cfg, safety: cfg.Safety.Matcher(Fold)}
 }
 

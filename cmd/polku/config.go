@@ -38,6 +38,10 @@ type config struct {
 	TrustedProxies httpguard.Proxies
 	Languages      []string
 	Municipalities []string
+	// Service is the service's municipalities, each with its own
+	// settings: from POLKU_CONFIG's file, or the built-in sample service
+	// made of the environment's settings.
+	Service polku.Service
 	GlobalRate     float64
 	ChatRate       float64
 	ChatBurst      int
@@ -166,6 +170,23 @@ const (
 	// reportAt is when, on the first weekday of a month, last month's
 	// report comes to the managers' group: at the start of a working day.
 	reportAt = 9 * time.Hour
+)
+
+// The built-in sample service's name and data controller: fictional, as
+// every sample is, and said to be so in the privacy notice's own words.
+var (
+	sampleName = polku.Localized{
+		"fi": "Polku (esimerkkipalvelu)", "sv": "Polku (exempeltjänst)",
+		"en": "Polku (sample service)", "uk": "Polku (зразковий сервіс)",
+	}
+	sampleController = polku.Controller{
+		Name: polku.Localized{
+			"fi": "Esimerkkikuntien perhepalvelut (kuvitteellinen)", "sv": "Exempelkommunernas familjetjänster (fiktiv)",
+			"en": "Sample municipalities' family services (fictional)", "uk": "Сімейні служби зразкових громад (вигадані)",
+		},
+		Contact: "perhepalvelut@example.org",
+		DPO:     "tietosuoja@example.org",
+	}
 )
 
 // secretRE is a webhook secret: Telegram's alphabet, and long enough
@@ -315,6 +336,11 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 	if len(c.Municipalities) == 0 || len(c.Municipalities) > 40 {
 		errs = append(errs, errors.New("POLKU_MUNICIPALITIES: give 1–40 names"))
 	}
+	co := c.Coordinators
+	c.Service = polku.Simple(sampleName, c.Municipalities, polku.Settings{
+		Group: co.Group, Hours: co.Hours, Crisis: co.Crisis, Card: polku.CardTerms{Days: co.CardDays, Visits: co.CardVisits},
+		Controller: sampleController, Languages: c.Languages,
+	})
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL: required (`make run` sets it for the local database)"))
 	}

@@ -208,14 +208,14 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 		return nil, err
 	}
 	co := cfg.Coordinators
-	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
+	engine := flows.New(flows.Config{Service: cfg.Service, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
 		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis, Wellbeing: cfg.Wellbeing, FollowUpWeeks: firstFollowUp(cfg.Reminders)})
 	return bot.New(bot.Config{
 		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: cfg.Senders,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst, GroupRate: groupRate, GroupBurst: groupBurst,
 		PollTimeout: pollTimeout, Idle: idle, MaxAttempts: maxAttempts, TelegramAttempts: telegramAttempts, Backoff: backoff,
 		GroupProbe: groupProbe, JobIdle: jobIdle,
-		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators, Operator: cfg.operator, Municipalities: cfg.Municipalities,
+		Location: cfg.Location, Reminders: cfg.Reminders, Operators: cfg.Operators, Operator: cfg.operator, Service: cfg.Service,
 		Group: co.Group, GroupLang: co.GroupLang, ShowNames: co.ShowNames, NudgeAfter: co.NudgeAfter, Hours: co.Hours,
 		Card: store.CardTerms{Days: co.CardDays, Visits: co.CardVisits}, Templates: bot.NewTemplateFile(co.Templates, log).Get, MemberCache: co.MemberCache,
 		ProviderLinkDays: co.ProviderLinkDays, VerifyPerHour: co.VerifyPerHour,
