@@ -41,14 +41,14 @@ type config struct {
 	// Service is the service's municipalities, each with its own
 	// settings: from POLKU_CONFIG's file, or the built-in sample service
 	// made of the environment's settings.
-	Service polku.Service
-	GlobalRate     float64
-	ChatRate       float64
-	ChatBurst      int
-	Workers        int
-	Senders        int
-	ResumeAfter    time.Duration
-	Retention      time.Duration
+	Service     polku.Service
+	GlobalRate  float64
+	ChatRate    float64
+	ChatBurst   int
+	Workers     int
+	Senders     int
+	ResumeAfter time.Duration
+	Retention   time.Duration
 	// DraftDays is how long a half-done intake keeps its answers.
 	DraftDays int
 	// Retain is how long the families' data is kept.
