@@ -51,11 +51,11 @@ type Scope struct {
 
 // String writes the scope as the configuration file does: "service",
 // "region:kainuu", "municipality:Kuusamo".
-func (s Scope) String() string {
-	if s.Kind == ScopeService || s.Kind == "" {
+func (sc Scope) String() string {
+	if sc.Kind == ScopeService || sc.Kind == "" {
 		return string(ScopeService)
 	}
-	return string(s.Kind) + ":" + s.ID
+	return string(sc.Kind) + ":" + sc.ID
 }
 
 // ParseScope reads a scope as String writes it.
