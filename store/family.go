@@ -458,3 +458,14 @@ func (t *Tx) family(ctx context.Context) (int64, error) {
 	}
 	return id, wrap(err, "family")
 }
+
+// FamilyChats lists every family's chat (for the console, whose fake
+// Telegram must know the chats of earlier runs' families).
+func (db *DB) FamilyChats(ctx context.Context) ([]int64, error) {
+	rows, err := db.pool.Query(ctx, `SELECT chat_id FROM families ORDER BY chat_id`)
+	if err != nil {
+		return nil, wrap(err, "family chats")
+	}
+	chats, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return chats, wrap(err, "family chats")
+}
