@@ -30,8 +30,12 @@ type Case struct {
 	// topic; nothing else about the family does.
 	Municipality string
 	Bands        string
-	// Thread is the forum topic (0 until Telegram created it); Summary
-	// the pinned summary message in it.
+	// Group is the coordinators' group the case is in (its
+	// municipality's when it opened, or the one it was moved to); 0 for
+	// none.
+	Group int64
+	// Thread is the forum topic in Group (0 until Telegram created it);
+	// Summary the pinned summary message in it.
 	Thread  int
 	Summary int
 	// ClaimedBy is the coordinator working on the case (a Telegram user
@@ -43,6 +47,13 @@ type Case struct {
 	// FamilyAt is when the family last wrote.
 	FamilyAt time.Time
 	Closed   time.Time
+}
+
+// Note is a coordinator's private note on a case: their words about the
+// work, kept with the case and moved with it.
+type Note struct {
+	At   time.Time
+	Text string
 }
 
 // ValidOutcome reports whether o is one of Outcomes.

@@ -143,7 +143,7 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 			return false
 		}
 		wake(b.sendWake)
-		if chat == b.cfg.Group || chat == b.cfg.ManagersGroup || slices.Contains(b.cfg.Managers, chat) {
+		if b.isGroup(chat) || chat == b.cfg.ManagersGroup || slices.Contains(b.cfg.Managers, chat) {
 			// A staff member's update may have sent a campaign: the
 			// job loop puts it in the outbox now, not at its next round.
 			wake(b.jobWake)
@@ -166,7 +166,7 @@ func (b *Bot) failed(ctx context.Context, chat, update int64, attempts int, err 
 	}
 	most, wait, reason := b.retryPlan(err, attempts)
 	lang := b.cfg.GroupLang
-	if chat != b.cfg.Group {
+	if !b.isGroup(chat) {
 		lang = b.db.Lang(context.WithoutCancel(ctx), chat)
 	}
 	notice := out{Method: "send", ChatID: chat, Text: b.render.loc.Message(lang, "error.internal", nil, nil)}
@@ -216,10 +216,10 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	if x.blocked != nil {
 		return nil, conv, tx.SetBlocked(ctx, *x.blocked)
 	}
-	if b.cfg.Group != 0 && x.chat == b.cfg.Group && x.member != nil {
+	if b.isGroup(x.chat) && x.member != nil {
 		return nil, conv, b.botMember(ctx, tx, x.member)
 	}
-	if b.cfg.Group != 0 && x.chat == b.cfg.Group {
+	if b.isGroup(x.chat) {
 		answer, err := b.coordinate(ctx, tx, x)
 		return answer, conv, err
 	}
@@ -272,7 +272,13 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 	}
 	in := x.in
 	in.Now = now
-	in.Unreachable = b.unreachable(ctx)
+	if len(b.lost(ctx)) > 0 {
+		group, err := b.familyGroup(ctx, tx, conv)
+		if err != nil {
+			return nil, conv, err
+		}
+		in.Unreachable = b.unreachable(ctx, group)
+	}
 	if in.Kind == flows.KindText && !conv.Talking() {
 		if payload, ok := b.render.typedButton(conv.Lang, b.engine.Ask(conv), in.Text); ok {
 			in = flows.Input{Kind: flows.KindButton, Payload: payload, Now: now}
@@ -353,7 +359,7 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 				// personal is kept but a request to talk to a person.
 				err = tx.Count(ctx, "consent_declined", "")
 				if err == nil {
-					more, err = b.withdraw(ctx, tx, false)
+					more, err = b.withdraw(ctx, tx, c, false)
 				}
 				if err == nil {
 					err = tx.Decline(ctx)
@@ -391,7 +397,7 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 		case flows.Started:
 			err = tx.Started(ctx, e.Referral)
 		case flows.Erase:
-			more, err = b.withdraw(ctx, tx, true)
+			more, err = b.withdraw(ctx, tx, c, true)
 			if err == nil {
 				err = tx.Erase(ctx)
 			}
@@ -604,8 +610,8 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 		return nil, tx.Finish(ctx, nil)
 	}
 	if x.callback != "" {
-		answer := &out{Method: "answer", ChatID: b.cfg.Group, Callback: x.callback}
-		member, err := b.coordinator(ctx, x.from)
+		answer := &out{Method: "answer", ChatID: x.chat, Callback: x.callback}
+		member, err := b.coordinator(ctx, x.chat, x.from)
 		if err != nil {
 			return nil, err
 		}
@@ -624,7 +630,7 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 	if x.in.Kind == 0 {
 		return nil, tx.Finish(ctx, nil)
 	}
-	if member, err := b.coordinator(ctx, x.from); err != nil || !member {
+	if member, err := b.coordinator(ctx, x.chat, x.from); err != nil || !member {
 		return nil, errors.Join(err, tx.Finish(ctx, nil))
 	}
 	if err := tx.SeeCoordinator(ctx, x.from, x.user.FirstName); err != nil {
@@ -645,14 +651,14 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 	var ms []staff.Message
 	var err error
 	if x.in.Kind == flows.KindCommand {
-		ms, err = b.coord.Command(ctx, staffTx{tx}, staffInput(x))
+		ms, err = b.coord.Command(ctx, groupTx{staffTx{tx}, x.chat, b.db}, staffInput(x))
 	} else if x.thread != 0 {
-		ms, err = b.coord.Relay(ctx, staffTx{tx}, staffInput(x))
+		ms, err = b.coord.Relay(ctx, groupTx{staffTx{tx}, x.chat, b.db}, staffInput(x))
 	}
 	if err != nil {
 		return nil, err
 	}
-	outs, err := b.staffOuts(ctx, x, ms)
+	outs, err := b.staffOuts(ctx, x.chat, x, ms)
 	if err != nil {
 		return nil, err
 	}
@@ -662,10 +668,10 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 // caseButton handles a press on a case's buttons ("C:action:case[:arg]")
 // and returns the messages it makes and the notice for the presser.
 func (b *Bot) caseButton(ctx context.Context, tx *store.Tx, x incoming) ([]store.Out, string, error) {
-	ms, toast, err := b.coord.Button(ctx, staffTx{tx}, staffInput(x))
+	ms, toast, err := b.coord.Button(ctx, groupTx{staffTx{tx}, x.chat, b.db}, staffInput(x))
 	if err != nil {
 		return nil, "", err
 	}
-	outs, err := b.staffOuts(ctx, x, ms)
+	outs, err := b.staffOuts(ctx, x.chat, x, ms)
 	return outs, b.line(b.cfg.GroupLang, toast), err
 }

@@ -247,8 +247,10 @@ type Bot struct {
 
 	members members
 	reach   reach
-	me      sync.Mutex
-	user    string
+	// groups are the service's coordinators' groups (Service.Groups).
+	groups []int64
+	me     sync.Mutex
+	user   string
 	// token is whether Telegram refuses the bot's token (see noteToken).
 	token struct {
 		refused atomic.Bool
@@ -292,11 +294,12 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		log:  log, Now: cfg.Now, wall: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
 		answers: make(chan ack, answerQueue),
+		groups:  cfg.Service.Groups(),
 	}
 	sc := staff.Config{
 		Now: cfg.Now, Card: staff.CardTerms{Days: cfg.Card.Days, Visits: cfg.Card.Visits},
 		VerifyPerHour: cfg.VerifyPerHour, ProviderLinkDays: cfg.ProviderLinkDays, Link: b.link,
-		HasGroup: cfg.Group != 0, ShowNames: cfg.ShowNames, Templates: cfg.Templates, Languages: append([]string{cfg.GroupLang}, loc.Languages()...),
+		HasGroup: len(cfg.Service.Groups()) > 0, Service: cfg.Service, ShowNames: cfg.ShowNames, Templates: cfg.Templates, Languages: append([]string{cfg.GroupLang}, loc.Languages()...),
 		Hours: cfg.Hours,
 	}
 	b.coord, b.cases, b.providers = staff.NewCoordinators(sc), staff.NewCases(sc), staff.NewProviders(sc)
@@ -304,6 +307,9 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	b.campaigns = &staff.Campaigner{Languages: loc.Languages(), Municipalities: cfg.Municipalities}
 	return b, nil
 }
+
+// isGroup says whether chat is one of the coordinators' groups.
+func (b *Bot) isGroup(chat int64) bool { return chat != 0 && slices.Contains(b.groups, chat) }
 
 // operator says whether user may send the bot a catalogue file.
 func (b *Bot) operator(user int64) bool {
@@ -321,6 +327,11 @@ func wake(c chan struct{}) {
 // the work in hand finish and returns. Ingestion (Poll or the webhook
 // handler) runs beside it.
 func (b *Bot) Run(ctx context.Context) error {
+	// Cases from before the service knew groups go to their
+	// municipality's (a database that is away is asked again next start).
+	if err := b.db.AdoptCases(ctx, b.cfg.Service.GroupOf); err != nil {
+		b.log.Warn("give earlier cases their groups", "err", err)
+	}
 	var wg, answering sync.WaitGroup
 	wg.Add(3)
 	go func() { defer wg.Done(); b.applyLoop(ctx); close(b.answers) }()

@@ -2,11 +2,13 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"sync"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
+	"polku"
 	"polku/flows"
 	"polku/store"
 )
@@ -19,36 +21,79 @@ import (
 // is back the waiting messages (summaries of new cases included) go out in
 // order.
 
-// reach caches whether the group is reachable, read from the store at most
-// every few seconds: families' updates ask on every message they relay.
+// reach caches whether each coordinators' group is reachable, read from
+// the store at most every few seconds: families' updates ask on every
+// message they relay.
 type reach struct {
 	mu      sync.Mutex
-	down    time.Time // zero: reachable
-	checked time.Time // wall time of the last read
+	down    map[int64]time.Time // by group; zero or absent: reachable
+	checked time.Time           // wall time of the last read
 }
 
-// unreachable is when the bot lost the coordinators' group, zero while it
-// can write there (or when there is no group).
-func (b *Bot) unreachable(ctx context.Context) time.Time {
-	if b.cfg.Group == 0 {
+// unreachable is when the bot lost coordinators' group, zero while it can
+// write there (or for no group).
+func (b *Bot) unreachable(ctx context.Context, group int64) time.Time {
+	if group == 0 {
 		return time.Time{}
 	}
 	b.reach.mu.Lock()
 	defer b.reach.mu.Unlock()
-	if now := b.wall(); now.Sub(b.reach.checked) > 5*time.Second {
-		down, err := b.db.GroupDownSince(ctx, b.cfg.Group)
-		if err != nil {
-			return b.reach.down // the last known state
-		}
-		b.reach.down, b.reach.checked = down, now
-	}
-	return b.reach.down
+	b.readReach(ctx)
+	return b.reach.down[group]
 }
 
-func (b *Bot) setReach(down time.Time) {
+// lost lists the groups the bot cannot write in, with since when.
+func (b *Bot) lost(ctx context.Context) map[int64]time.Time {
 	b.reach.mu.Lock()
-	b.reach.down, b.reach.checked = down, b.wall()
-	b.reach.mu.Unlock()
+	defer b.reach.mu.Unlock()
+	b.readReach(ctx)
+	return maps.Clone(b.reach.down)
+}
+
+// readReach reads every group's state when the cache is old; b.reach.mu
+// is held.
+func (b *Bot) readReach(ctx context.Context) {
+	now := b.wall()
+	if now.Sub(b.reach.checked) <= 5*time.Second {
+		return
+	}
+	down := map[int64]time.Time{}
+	for _, g := range b.groups {
+		at, err := b.db.GroupDownSince(ctx, g)
+		if err != nil {
+			return // the last known state
+		}
+		if !at.IsZero() {
+			down[g] = at
+		}
+	}
+	b.reach.down, b.reach.checked = down, now
+}
+
+func (b *Bot) setReach(group int64, down time.Time) {
+	b.reach.mu.Lock()
+	defer b.reach.mu.Unlock()
+	if b.reach.down == nil {
+		b.reach.down = map[int64]time.Time{}
+	}
+	if down.IsZero() {
+		delete(b.reach.down, group)
+	} else {
+		b.reach.down[group] = down
+	}
+}
+
+// familyGroup is the coordinators' group of the family of the
+// transaction's chat: its case's, or its municipality's when it has none.
+func (b *Bot) familyGroup(ctx context.Context, tx *store.Tx, conv flows.Conversation) (int64, error) {
+	c, err := tx.FamilyCase(ctx)
+	switch {
+	case err == nil && c.Group != 0:
+		return c.Group, nil
+	case err != nil && polku.ErrorCode(err) != polku.ENOTFOUND:
+		return 0, err
+	}
+	return b.cfg.Service.GroupOf(conv.Answers.Municipality), nil
 }
 
 // groupLost records that the bot cannot write in the group, and alerts the
@@ -59,7 +104,7 @@ func (b *Bot) groupLost(ctx context.Context, chat int64, why string, err error) 
 		b.log.Error("record the group unreachable", "chat_id", chat, "err", serr)
 		return
 	}
-	b.setReach(b.Now())
+	b.setReach(chat, b.Now())
 	if newly {
 		b.count.groupLost.Add(1)
 		b.log.Error("the bot cannot write in the coordinators' group: its messages wait until it can (add the bot back as an administrator who may manage topics)",
@@ -83,7 +128,7 @@ func (b *Bot) tellWaiting(ctx context.Context, group int64, id string, emergency
 		lang := b.langOr(b.db.Lang(ctx, chat))
 		texts := []flows.Text{flows.T(id)}
 		if emergency {
-			texts = append(texts, b.engine.Emergency()...)
+			texts = append(texts, b.engine.Emergency(polku.Other)...)
 		}
 		o := out{Method: "send", ChatID: chat, Text: b.render.paragraphs(lang, texts)}
 		outs = append(outs, store.Out{ChatID: chat, Priority: store.PriorityReply, Payload: encode(o)})
@@ -103,7 +148,7 @@ func (b *Bot) groupBack(ctx context.Context, chat int64) {
 		b.log.Error("record the group reachable", "chat_id", chat, "err", err)
 		return
 	}
-	b.setReach(time.Time{})
+	b.setReach(chat, time.Time{})
 	if was {
 		b.log.Info("the bot can write in the coordinators' group again; waiting messages go out", "chat_id", chat, "down_for", b.Now().Sub(since).Round(time.Second))
 		b.tellWaiting(ctx, chat, "talk.back_up", false)

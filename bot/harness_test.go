@@ -139,6 +139,10 @@ type harnessOptions struct {
 	api func(http.Handler) http.Handler
 	// answers, when set, is how many button answers may wait.
 	answers int
+	// twoGroups routes Kalajoki's cases to a second coordinators' group
+	// (group2, whose member is Cleo); Kuusamo's and everyone else's stay
+	// in group.
+	twoGroups bool
 }
 
 // canonical is when the rig's clock starts unless told otherwise: a Sunday
@@ -147,13 +151,34 @@ type harnessOptions struct {
 // change, with the dates the bot writes translated back to this one's.
 var canonical = time.Date(2026, 11, 22, 11, 0, 0, 0, helsinki)
 
-// The coordinators' group of the tests, and its members.
-const group = -1001000000001
+// The coordinators' group of the tests, and its members; group2 is
+// Kalajoki's when a test has two (harnessOptions.twoGroups).
+const (
+	group  = -1001000000001
+	group2 = -1001000000002
+)
 
 var (
 	anna = telegramtest.User{ID: 7001, FirstName: "Anna", LanguageCode: "fi"}
 	ben  = telegramtest.User{ID: 7002, FirstName: "Ben", LanguageCode: "fi"}
+	cleo = telegramtest.User{ID: 7003, FirstName: "Cleo", LanguageCode: "fi"}
 )
+
+// twoGroupService is the tests' service with Kalajoki's own group: the
+// same hours, card terms and crisis lines everywhere, so that only the
+// routing differs.
+func twoGroupService(hours polku.OfficeHours, card store.CardTerms, crisis []string) polku.Service {
+	set := polku.Settings{Group: group, Hours: hours, Crisis: crisis, Card: polku.CardTerms{Days: card.Days, Visits: card.Visits}}
+	kalajoki := set
+	kalajoki.Group = group2
+	return polku.Service{
+		Default: set,
+		Municipalities: []polku.Municipality{
+			{ID: "Kuusamo", Name: polku.Localized{"fi": "Kuusamo", "uk": "Куусамо"}, Settings: set},
+			{ID: "Kalajoki", Name: polku.Localized{"fi": "Kalajoki", "uk": "Калайокі"}, Settings: kalajoki},
+		},
+	}
+}
 
 // codes is a fixed sequence of "random" bytes, so card, referral and
 // provider codes are the same on every run.
@@ -268,8 +293,12 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	}
 	cfg.Hours = hours
 	cfg.Municipalities = []string{"Kuusamo", "Kalajoki"}
-	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
-		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"},
+	crisis := []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}
+	if o.twoGroups {
+		cfg.Service = twoGroupService(hours, withServeSettings(cfg).Card, crisis)
+	}
+	engine := flows.New(flows.Config{Service: cfg.Service, Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
+		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: crisis,
 		Wellbeing: o.wellbeing})
 	cfg.Token = fake.Token()
 	if cfg.APIURL == "" {
@@ -383,6 +412,10 @@ func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	fake.AddGroup(group, "Koordinaattorit", true)
 	fake.SetMember(group, anna, telegramtest.StatusMember)
 	fake.SetMember(group, ben, telegramtest.StatusMember)
+	if o.twoGroups {
+		fake.AddGroup(group2, "Kalajoen koordinaattorit", true)
+		fake.SetMember(group2, cleo, telegramtest.StatusMember)
+	}
 	if o.cfg.ManagersGroup != 0 {
 		fake.AddGroup(o.cfg.ManagersGroup, "Esihenkilöt", false)
 	}
@@ -513,7 +546,7 @@ func (h *harness) settle() {
 			}
 			a, err1 := h.db.Unapplied(ctx)
 			s, err2 := h.db.Unsent(ctx)
-			if err2 == nil && !h.bot.unreachable(ctx).IsZero() {
+			if err2 == nil && !h.bot.unreachable(ctx, group).IsZero() {
 				// The group's messages wait for the bot to be back.
 				var held int
 				err2 = h.pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE chat_id = $1 AND sent_at IS NULL AND dropped IS NULL`, group).Scan(&held)
@@ -550,6 +583,8 @@ func (h *harness) render(chat int64) string {
 		case e.ChatID == chat:
 		case e.ChatID == group:
 			who = "#"
+		case e.ChatID == group2:
+			who = "#2"
 		default:
 			name, ok := h.names[e.ChatID]
 			if !ok {
@@ -593,6 +628,8 @@ func (h *harness) render(chat int64) string {
 			return "0"
 		case c == group:
 			return "2"
+		case c == group2:
+			return "3"
 		}
 		return "1" + h.names[c]
 	}

@@ -83,11 +83,11 @@ func (b *Bot) pruneOnce(ctx context.Context) {
 
 // topicGone is the deletion of a forum topic of a case that the retention
 // deleted, as an erasure deletes it; none without a group.
-func (b *Bot) topicGone(thread int) []store.Out {
-	if b.cfg.Group == 0 {
+func (b *Bot) topicGone(group int64, thread int) []store.Out {
+	if group == 0 {
 		return nil
 	}
-	return []store.Out{b.groupOut(deleteTopic(thread))}
+	return []store.Out{b.groupOut(group, deleteTopic(thread))}
 }
 
 // runJobs is the job loop, until ctx ends.
@@ -115,7 +115,7 @@ func (b *Bot) runJobs(ctx context.Context) {
 				wait = min(wait, max(next.Sub(b.Now()), 10*time.Millisecond))
 			}
 		}
-		if b.cfg.Group != 0 {
+		if len(b.groups) > 0 {
 			wait = min(wait, b.nudge(ctx))
 		}
 		if b.cfg.ManagersGroup != 0 {
@@ -143,15 +143,24 @@ func (b *Bot) renderSafely(ctx context.Context, j store.Job) (outs []store.Out, 
 	return b.renderJob(ctx, j)
 }
 
-// nudge reminds the coordinators of cases nobody claimed, within office
-// hours, and returns how long until the next one may be due.
+// nudge reminds the coordinators of cases nobody claimed, within the
+// office hours of each case's municipality (outside them a case is looked
+// at again a NudgeAfter later), and returns how long until the next one
+// may be due.
 func (b *Bot) nudge(ctx context.Context) time.Duration {
 	now := b.Now()
-	if !b.cfg.Hours.Open(now) {
+	open := false
+	for _, g := range b.groups {
+		open = open || b.cfg.Service.SettingsOfGroup(g).Hours.Open(now)
+	}
+	if !open {
 		return b.cfg.JobIdle
 	}
 	n, err := b.db.Nudge(ctx, b.cfg.NudgeAfter, func(c polku.Case) []store.Out {
-		return []store.Out{b.topicOut(staff.Nudge(c, now))}
+		if c.Group == 0 || !b.cfg.Service.SettingsOf(c.Municipality).Hours.Open(now) {
+			return nil
+		}
+		return []store.Out{b.topicOut(c.Group, staff.Nudge(c, now))}
 	})
 	if err != nil {
 		if ctx.Err() == nil {

@@ -34,12 +34,12 @@ type memberEntry struct {
 }
 
 // coordinator reports whether user is a member of the coordinators'
-// group now. A check Telegram could not answer fails the update with its
+// group now: a coordinator of that group's cases only. A check Telegram could not answer fails the update with its
 // class: it waits and is tried again (a coordinator's reply is not dropped
 // for a passing failure), and is given up with a notice when waiting
 // cannot help.
-func (b *Bot) coordinator(ctx context.Context, user int64) (bool, error) {
-	return b.member(ctx, b.cfg.Group, user)
+func (b *Bot) coordinator(ctx context.Context, group, user int64) (bool, error) {
+	return b.member(ctx, group, user)
 }
 
 // member reports whether user is a member of group now (see coordinator).

@@ -60,9 +60,12 @@ func (b *Bot) Metrics() http.Handler {
 // is well.
 func (b *Bot) Degraded(ctx context.Context) []string {
 	var why []string
-	if down := b.unreachable(ctx); !down.IsZero() {
-		why = append(why, fmt.Sprintf("the coordinators' group is unreachable since %s: the bot was removed from it or lost its rights; cases wait",
-			down.In(b.cfg.Location).Format(time.RFC3339)))
+	lost := b.lost(ctx)
+	for _, g := range b.groups {
+		if down, ok := lost[g]; ok {
+			why = append(why, fmt.Sprintf("the coordinators' group %d is unreachable since %s: the bot was removed from it or lost its rights; its cases wait",
+				g, down.In(b.cfg.Location).Format(time.RFC3339)))
+		}
 	}
 	return why
 }

@@ -369,11 +369,18 @@ func encode(o out) []byte {
 // staffOuts renders staff's messages as outbox calls, answering x (the
 // topic written in, the message pressed). Only a card's picture can fail
 // (its link asks Telegram the bot's name).
-func (b *Bot) staffOuts(ctx context.Context, x incoming, ms []staff.Message) ([]store.Out, error) {
+func (b *Bot) staffOuts(ctx context.Context, group int64, x incoming, ms []staff.Message) ([]store.Out, error) {
 	var outs []store.Out
 	lang := b.cfg.GroupLang
 	for _, m := range ms {
 		text := b.lines(lang, m.Lines)
+		g := group
+		if m.Group != 0 {
+			g = m.Group // a case moved: its new group, or the one it left
+		}
+		if g == 0 && m.To != staff.Family {
+			continue // the case's municipality has no group: stored only
+		}
 		switch m.To {
 		case staff.Here:
 			if m.Poster != nil {
@@ -381,28 +388,28 @@ func (b *Bot) staffOuts(ctx context.Context, x incoming, ms []staff.Message) ([]
 				if err != nil {
 					return nil, err
 				}
-				outs = append(outs, b.groupOut(out{Method: "document", Thread: x.thread, FileName: m.Poster.FileName, File: png, Text: text}))
+				outs = append(outs, b.groupOut(g, out{Method: "document", Thread: x.thread, FileName: m.Poster.FileName, File: png, Text: text}))
 				continue
 			}
 			for _, o := range split(out{Method: "send", Thread: x.thread, Text: text, Inline: b.keys(lang, m.Buttons)}) {
-				g := b.groupOut(o)
+				o := b.groupOut(g, o)
 				// An answer in a case's topic is the case's, addressed
 				// by thread.
-				g.Case, g.Lane = m.Case, m.Case
-				outs = append(outs, g)
+				o.Case, o.Lane = m.Case, m.Case
+				outs = append(outs, o)
 			}
 		case staff.Pressed:
-			g := b.groupOut(out{Method: "keys", MessageID: x.in.MessageID, Inline: b.keys(lang, m.Buttons)})
-			g.Case, g.Lane = m.Case, m.Case
-			outs = append(outs, g)
+			o := b.groupOut(g, out{Method: "keys", MessageID: x.in.MessageID, Inline: b.keys(lang, m.Buttons)})
+			o.Case, o.Lane = m.Case, m.Case
+			outs = append(outs, o)
 		case staff.Topic:
-			outs = append(outs, b.topicOut(m))
+			outs = append(outs, b.topicOut(g, m))
 		case staff.Thread:
 			o := out{Method: "send", Thread: m.Thread, Text: text}
 			if m.Kind == staff.DeleteTopic {
 				o = deleteTopic(m.Thread)
 			}
-			outs = append(outs, b.groupOut(o))
+			outs = append(outs, b.groupOut(g, o))
 		case staff.Family:
 			fam, err := b.familyOuts(ctx, m)
 			if err != nil {
@@ -445,7 +452,7 @@ func (b *Bot) familyOuts(ctx context.Context, m staff.Message) ([]store.Out, err
 }
 
 // topicOut is a staff message to a case's topic.
-func (b *Bot) topicOut(m staff.Message) store.Out {
+func (b *Bot) topicOut(group int64, m staff.Message) store.Out {
 	lang := b.cfg.GroupLang
 	text := b.lines(lang, m.Lines)
 	o := out{Method: "send", Case: m.Case, Text: text, Inline: b.keys(lang, m.Buttons)}
@@ -464,6 +471,8 @@ func (b *Bot) topicOut(m staff.Message) store.Out {
 		o.Pin, o.Summary = true, true
 	case staff.EditSummary:
 		o.Method, o.Summary = "edit", true
+	case staff.Moved:
+		o = out{Method: "topic_move", Case: m.Case, Text: text}
 	case staff.Alert:
 		for i, d := range m.Mention {
 			sep := " "
@@ -474,9 +483,9 @@ func (b *Bot) topicOut(m staff.Message) store.Out {
 			o.Mentions = append(o.Mentions, mention{Offset: utf16Len(o.Text), Length: utf16Len(d.FirstName), User: d.UserID})
 			o.Text += d.FirstName
 		}
-		return b.alertOut(o)
+		return b.alertOut(group, o)
 	}
-	return b.groupOut(o)
+	return b.groupOut(group, o)
 }
 
 // staffTexts are the lines of a card's caption, as the card's picture
@@ -524,7 +533,7 @@ func (b *Bot) line(lang string, l staff.Line) string {
 		}
 		return s.String()
 	case l.Topic != 0:
-		return topicLink(b.cfg.Group, l.Topic)
+		return topicLink(l.Group, l.Topic)
 	case l.Text.ID != "":
 		t := l.Text
 		for k, v := range t.Data {
@@ -539,16 +548,16 @@ func (b *Bot) line(lang string, l staff.Line) string {
 	return l.Raw
 }
 
-// groupOut is a message to the coordinators' group. One addressed to a
+// groupOut is a message to a coordinators' group. One addressed to a
 // case's topic is stored as the case's, so that erasing the family's data
 // deletes it with the case, sent or not.
 //
 // A case's messages go in the case's lane: in order among themselves, but
 // side by side with other cases', each case taking its turn (the group
 // takes about 20 messages a minute).
-func (b *Bot) groupOut(o out) store.Out {
-	o.ChatID = b.cfg.Group
-	return store.Out{ChatID: b.cfg.Group, Priority: store.PriorityReply, Payload: encode(o), Case: o.Case, Lane: o.Case}
+func (b *Bot) groupOut(group int64, o out) store.Out {
+	o.ChatID = group
+	return store.Out{ChatID: group, Priority: store.PriorityReply, Payload: encode(o), Case: o.Case, Lane: o.Case}
 }
 
 // deleteTopic deletes a forum topic, named by its thread rather than its
@@ -557,8 +566,8 @@ func deleteTopic(thread int) out { return out{Method: "topic_delete", Thread: th
 
 // alertOut is an urgent alert to the group: on a lane of its own, before
 // every other message, however long a case's backlog.
-func (b *Bot) alertOut(o out) store.Out {
-	a := b.groupOut(o)
+func (b *Bot) alertOut(group int64, o out) store.Out {
+	a := b.groupOut(group, o)
 	a.Priority, a.Lane = store.PriorityAlert, store.LaneAlerts
 	return a
 }

@@ -134,9 +134,9 @@ func (b *Bot) reportLang() string {
 // chatOut is a message to chat (in a forum, to its topic thread): the
 // coordinators' group's go in its lane and at its rate.
 func (b *Bot) chatOut(chat int64, thread int, o out) store.Out {
-	if chat == b.cfg.Group && b.cfg.Group != 0 {
+	if b.isGroup(chat) {
 		o.Thread = thread
-		return b.groupOut(o)
+		return b.groupOut(chat, o)
 	}
 	o.ChatID, o.Thread = chat, thread
 	return store.Out{ChatID: chat, Priority: store.PriorityReply, Payload: encode(o)}

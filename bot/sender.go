@@ -403,13 +403,13 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) (res st
 	if errors.Is(err, errUnknownMethod) {
 		return store.Outcome{Drop: "unknown method"}
 	}
-	group := m.ChatID == b.cfg.Group && b.cfg.Group != 0
+	group := b.isGroup(m.ChatID)
 	class, after := classify(err, m.ChatID)
 	switch class {
 	case 0:
 		b.count.sent.Add(1)
 		b.noteToken(nil)
-		if group && !b.unreachable(ctx).IsZero() {
+		if group && !b.unreachable(ctx, m.ChatID).IsZero() {
 			// A held message went through: the bot is back.
 			b.groupBack(ctx, m.ChatID)
 		}
@@ -466,6 +466,9 @@ var (
 // sent or edited (0 for none).
 func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 	thread := o.Thread
+	if o.Method == "topic_move" {
+		return b.movedTopic(ctx, o)
+	}
 	if o.Case != 0 {
 		c, err := b.db.CaseTopic(ctx, o.Case)
 		if polku.ErrorCode(err) == polku.ENOTFOUND {
@@ -473,6 +476,12 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 		}
 		if err != nil {
 			return 0, err
+		}
+		if c.Group != 0 && c.Group != o.ChatID && b.isGroup(o.ChatID) {
+			// The case was moved to another group after this message was
+			// queued: the case's messages follow it, none stays behind
+			// in the group it left.
+			o.ChatID = c.Group
 		}
 		if c.Thread == 0 {
 			// The case's first message makes its topic.
@@ -513,11 +522,35 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 	return id, err
 }
 
+// movedTopic opens the topic of a case moved to o.ChatID's group, with
+// its summary pinned as for a new case, and writes its history (o.Text)
+// there. The case moved on again meanwhile: the history follows it.
+func (b *Bot) movedTopic(ctx context.Context, o *out) (int, error) {
+	c, err := b.db.CaseTopic(ctx, o.Case)
+	if polku.ErrorCode(err) == polku.ENOTFOUND {
+		return 0, errCaseGone
+	}
+	if err != nil {
+		return 0, err
+	}
+	if c.Thread == 0 {
+		_, err := b.openTopic(ctx, c.Group, c.ID, 0, o.Text)
+		return 0, err
+	}
+	return b.api(ctx, &out{Method: "send", ChatID: c.Group, Text: o.Text}, c.Thread)
+}
+
 // newTopic opens a new topic for case id when its topic gone is no more,
 // with the case's summary and buttons pinned, as for a new case; /cases
 // links the new one from now on. It returns the new topic.
 func (b *Bot) newTopic(ctx context.Context, chat, id int64, gone int) (int, error) {
 	b.log.Warn("a case's topic is gone: opening a new one", "case", id)
+	return b.openTopic(ctx, chat, id, gone, b.render.loc.Message(b.cfg.GroupLang, "case.new_topic", nil, nil))
+}
+
+// openTopic opens a topic in chat for case id in place of gone (0: none),
+// its summary pinned and note written after it.
+func (b *Bot) openTopic(ctx context.Context, chat, id int64, gone int, note string) (int, error) {
 	// first are the new topic's first messages that could not be sent
 	// at once: they are queued.
 	var first []out
@@ -545,7 +578,7 @@ func (b *Bot) newTopic(ctx context.Context, chat, id int64, gone int) (int, erro
 		lang := b.cfg.GroupLang
 		first = []out{
 			{Method: "send", ChatID: chat, Case: id, Text: b.summary(lang, c, conv, phone), Inline: b.caseKeys(lang, c), Pin: true, Summary: true},
-			{Method: "send", ChatID: chat, Case: id, Text: b.render.loc.Message(lang, "case.new_topic", nil, nil)},
+			{Method: "send", ChatID: chat, Case: id, Text: note},
 		}
 		// The summary first, as in a new case's topic. The topic is the
 		// case's even if that fails (Telegram may be busy): then the
@@ -573,7 +606,7 @@ func (b *Bot) newTopic(ctx context.Context, chat, id int64, gone int) (int, erro
 	if err == nil && len(first) > 0 {
 		outs := make([]store.Out, len(first))
 		for i, o := range first {
-			outs[i] = b.groupOut(o)
+			outs[i] = b.groupOut(chat, o)
 		}
 		err = b.db.Queue(ctx, outs)
 	}

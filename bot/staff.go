@@ -10,6 +10,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 
 	"polku"
@@ -46,17 +47,105 @@ func staffInput(x incoming) staff.Input {
 	return in
 }
 
+// groupTx is the store's transaction as a coordinators' group's staff
+// calls it: it reaches that group's cases only. A case of another group is
+// not found, as one that is gone, whatever its number or button says: a
+// coordinator sees, takes and answers only the cases of a group they are
+// a member of (the adapter checks the membership).
+type groupTx struct {
+	staffTx
+	group int64
+	db    *store.DB
+}
+
+// FamilyOf is the answers of a case's family as its summary shows them:
+// the intake's answers so far while it has no profile yet, so that
+// /answers and the pinned summary say the same.
+func (t groupTx) FamilyOf(ctx context.Context, c polku.Case) (polku.Answers, bool, error) {
+	a, ok, err := t.Tx.FamilyOf(ctx, c)
+	if err != nil || !ok || a.Municipality != "" || len(a.Children) > 0 {
+		return a, ok, err
+	}
+	data, err := t.db.Conversation(ctx, c.ChatID)
+	var conv flows.Conversation
+	if err != nil || data == nil || json.Unmarshal(data, &conv) != nil {
+		return a, ok, err
+	}
+	return conv.Answers, true, nil
+}
+
+func (t groupTx) Case(ctx context.Context, id int64) (polku.Case, error) {
+	return t.Tx.InGroup(ctx, t.group, id)
+}
+
+func (t groupTx) CaseByThread(ctx context.Context, thread int) (polku.Case, error) {
+	return t.Tx.CaseByThread(ctx, t.group, thread)
+}
+
+func (t groupTx) OpenCases(ctx context.Context) ([]polku.Case, error) {
+	return t.Tx.OpenCases(ctx, t.group)
+}
+
+// mine returns the error of a case that is not the group's.
+func (t groupTx) mine(ctx context.Context, id int64) error {
+	_, err := t.Tx.InGroup(ctx, t.group, id)
+	return err
+}
+
+func (t groupTx) Claim(ctx context.Context, id, user int64, name string) (polku.Case, error) {
+	if err := t.mine(ctx, id); err != nil {
+		return polku.Case{}, err
+	}
+	return t.Tx.Claim(ctx, id, user, name)
+}
+
+func (t groupTx) Release(ctx context.Context, id int64) (polku.Case, error) {
+	if err := t.mine(ctx, id); err != nil {
+		return polku.Case{}, err
+	}
+	return t.Tx.Release(ctx, id)
+}
+
+func (t groupTx) CloseCase(ctx context.Context, id int64, outcome polku.Outcome) (polku.Case, error) {
+	if err := t.mine(ctx, id); err != nil {
+		return polku.Case{}, err
+	}
+	return t.Tx.CloseCase(ctx, id, outcome)
+}
+
+func (t groupTx) AddNote(ctx context.Context, caseID, coordinator int64, text string) error {
+	if err := t.mine(ctx, caseID); err != nil {
+		return err
+	}
+	return t.Tx.AddNote(ctx, caseID, coordinator, text)
+}
+
+func (t groupTx) Unhold(ctx context.Context, caseID int64, limit int) ([]int, int, error) {
+	if err := t.mine(ctx, caseID); err != nil {
+		return nil, 0, err
+	}
+	return t.Tx.Unhold(ctx, caseID, limit)
+}
+
+func (t groupTx) MoveCase(ctx context.Context, id int64, municipality string, group int64) (polku.Case, polku.Case, error) {
+	if err := t.mine(ctx, id); err != nil {
+		return polku.Case{}, polku.Case{}, err
+	}
+	return t.Tx.MoveCase(ctx, id, municipality, group)
+}
+
 // The family's side of a case, in the transaction of the family's update:
 // staff decides (staff.Cases).
 
-// caseTx is the family's transaction as staff's cases call it.
+// caseTx is the family's transaction as staff's cases call it: a new case
+// opens in route, the group of the family's municipality.
 type caseTx struct {
 	staffTx
-	group int64
+	route int64
 }
 
 func (t caseTx) OpenCase(ctx context.Context, r staff.CaseRequest) (c, before polku.Case, did staff.Opening, err error) {
-	c, before, opening, err := t.Tx.OpenCase(ctx, store.CaseRequest{Share: r.Share, Urgent: r.Urgent, Municipality: r.Municipality, Bands: r.Bands})
+	c, before, opening, err := t.Tx.OpenCase(ctx, store.CaseRequest{Share: r.Share, Urgent: r.Urgent, Municipality: r.Municipality, Bands: r.Bands, Group: t.route})
 	switch opening {
 	case store.CaseNew:
 		did = staff.New
@@ -66,51 +155,94 @@ func (t caseTx) OpenCase(ctx context.Context, r staff.CaseRequest) (c, before po
 	return c, before, did, err
 }
 
-// Backlog counts the messages waiting for a case's topic.
-func (t caseTx) Backlog(ctx context.Context, caseID int64) (int, error) {
-	return t.Waiting(ctx, t.group, caseID)
+// group is the group of the family's case (route when it has none yet).
+func (t caseTx) group(ctx context.Context) (int64, error) {
+	c, err := t.Tx.FamilyCase(ctx)
+	switch {
+	case err == nil && c.Group != 0:
+		return c.Group, nil
+	case err != nil && polku.ErrorCode(err) != polku.ENOTFOUND:
+		return 0, err
+	}
+	return t.route, nil
 }
 
-func (b *Bot) caseTx(tx *store.Tx) caseTx { return caseTx{staffTx{tx}, b.cfg.Group} }
+// Backlog counts the messages waiting for a case's topic.
+func (t caseTx) Backlog(ctx context.Context, caseID int64) (int, error) {
+	g, err := t.group(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return t.Waiting(ctx, g, caseID)
+}
+
+// OnDuty are the coordinators on duty in the group of the family's case.
+func (t caseTx) OnDuty(ctx context.Context) ([]polku.Coordinator, error) {
+	g, err := t.group(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.Tx.OnDuty(ctx, g)
+}
+
+func (b *Bot) caseTx(tx *store.Tx, conv flows.Conversation) caseTx {
+	return caseTx{staffTx{tx}, b.cfg.Service.GroupOf(conv.Answers.Municipality)}
+}
 
 // openCase opens the family's case (see staff.Cases.Open).
 func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversation, share, urgent bool) (polku.Case, []store.Out, bool, error) {
-	c, ms, written, err := b.cases.Open(ctx, b.caseTx(tx), conv, share, urgent)
+	c, ms, written, err := b.cases.Open(ctx, b.caseTx(tx, conv), conv, share, urgent)
 	if err != nil {
 		return c, nil, false, err
 	}
-	outs, err := b.staffOuts(ctx, incoming{}, ms)
+	outs, err := b.staffOuts(ctx, c.Group, incoming{}, ms)
 	return c, outs, written, err
 }
 
 // refreshFamily refreshes the summary of the family's case, if it has one.
 func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conversation) ([]store.Out, error) {
-	ms, err := b.cases.Refresh(ctx, b.caseTx(tx), conv)
+	t := b.caseTx(tx, conv)
+	ms, err := b.cases.Refresh(ctx, t, conv)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	g, err := t.group(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return b.staffOuts(ctx, incoming{}, ms)
+	return b.staffOuts(ctx, g, incoming{}, ms)
 }
 
 // relay copies a family's message to its case's topic (see
 // staff.Cases.Relay).
 func (b *Bot) relay(ctx context.Context, tx *store.Tx, chat int64, conv flows.Conversation, e flows.Relay) ([]store.Out, bool, error) {
-	ms, written, err := b.cases.Relay(ctx, b.caseTx(tx), chat, conv, e)
+	t := b.caseTx(tx, conv)
+	ms, written, err := b.cases.Relay(ctx, t, chat, conv, e)
 	if err != nil {
 		return nil, false, err
 	}
-	outs, err := b.staffOuts(ctx, incoming{}, ms)
+	g, err := t.group(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	outs, err := b.staffOuts(ctx, g, incoming{}, ms)
 	return outs, written, err
 }
 
 // withdraw takes the family's answers out of the coordinators' sight, or
 // its whole topic when it erases its data (see staff.Cases.Withdraw).
-func (b *Bot) withdraw(ctx context.Context, tx *store.Tx, erase bool) ([]store.Out, error) {
-	ms, err := b.cases.Withdraw(ctx, b.caseTx(tx), erase)
+func (b *Bot) withdraw(ctx context.Context, tx *store.Tx, conv flows.Conversation, erase bool) ([]store.Out, error) {
+	t := b.caseTx(tx, conv)
+	// The group first: the case is gone once the store forgets it.
+	g, err := t.group(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return b.staffOuts(ctx, incoming{}, ms)
+	ms, err := b.cases.Withdraw(ctx, t, erase)
+	if err != nil {
+		return nil, err
+	}
+	return b.staffOuts(ctx, g, incoming{}, ms)
 }
 
 // Activity providers in their private chat with the bot: staff decides

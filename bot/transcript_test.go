@@ -65,6 +65,9 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> #Anna (general) (photo) /campaign photo   a photo with a caption
 //	> #Anna [Button]            presses the newest such button in the group
 //	> #Anna+Ben [Button]        both press it at the same moment
+//	> #Cleo text                Cleo, of Kalajoki's own group ("# two
+//	                            groups" in the header), in her group
+//	> #Cleo (forged C:claim:1)  presses made-up data in her group
 //	> (counted this month in Kuusamo: 12 new families, 10 of them took part)
 //	                            the anonymous counts of the report, as the
 //	                            month's (or "last month") families made them
@@ -74,7 +77,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	                            in Telegram's app (the bot is not told)
 //	> (retention)               the hourly pruning runs (Bot.Prune), with
 //	                            serve's default retention
-//	< a line to another family starts with @Name, to the group with #
+//	< a line to another family starts with @Name, to the group with #,
+//	  to Kalajoki's group (with "# two groups") with #2
 //	< a line of the bot's message (<~ for an edited message)
 //	  [a button] [another]      its inline buttons, a row a line; {x} a reply keyboard
 //	  ! text                    the notice shown on a pressed button
@@ -147,6 +151,9 @@ func replay(t *testing.T, file string, start time.Time) {
 	opts := fast
 	opts.start = start
 	for _, l := range header {
+		if strings.HasPrefix(l, "# two groups") {
+			opts.twoGroups = true
+		}
 		if v, ok := strings.CutPrefix(l, "# office hours:"); ok {
 			opts.hours = strings.TrimSpace(v)
 		}
@@ -459,15 +466,29 @@ func (h *harness) coordinator(action string) {
 	t.Helper()
 	who, rest, _ := strings.Cut(strings.TrimPrefix(action, "#"), " ")
 	var users []telegramtest.User
+	group := int64(group)
 	for _, name := range strings.Split(who, "+") {
 		switch name {
 		case "Anna":
 			users = append(users, anna)
 		case "Ben":
 			users = append(users, ben)
+		case "Cleo":
+			users, group = append(users, cleo), group2
 		default:
 			t.Fatalf("%s: no coordinator %s", action, name)
 		}
+	}
+	if data, ok := strings.CutPrefix(rest, "(forged "); ok {
+		// A made-up button under the group's newest message.
+		msgs := h.fake.Messages(group)
+		if len(msgs) == 0 {
+			t.Fatalf("%s: no message in the group", action)
+		}
+		if _, err := h.fake.PressRawIn(group, users[0], msgs[len(msgs)-1].ID, strings.TrimSuffix(data, ")")); err != nil {
+			t.Fatalf("%s: %v", action, err)
+		}
+		return
 	}
 	if strings.HasPrefix(rest, "[") {
 		label := strings.TrimSuffix(strings.TrimPrefix(rest, "["), "]")

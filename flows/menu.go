@@ -21,8 +21,19 @@ func (s *step) menu() Reply {
 	rows = append(rows,
 		[]Button{{Label: T("menu.activities"), Payload: actNew("s", "0")}, {Label: T("menu.mine"), Payload: actNew("m")}},
 		[]Button{s.btn("menu.card", "menu", "card"), s.btn("menu.person", "menu", "person")},
-		[]Button{s.btn("menu.language", "menu", "lang"), s.btn("menu.privacy", "menu", "privacy")})
+		[]Button{s.btn("menu.language", "menu", "lang"), s.btn("menu.privacy", "menu", "privacy")},
+		[]Button{{Label: T("menu.settings"), Payload: actNew("r")}})
 	return Reply{Text: []Text{T("menu.title")}, Inline: rows}
+}
+
+// continueButton goes back to where the family was: "Continue where I
+// was" in the middle of the questions, "Back" once they are done (there
+// is nothing left to continue).
+func (s *step) continueButton() []Button {
+	if s.state() == Done {
+		return []Button{s.btn("button.back", "menu", "cont")}
+	}
+	return []Button{s.btn("menu.continue", "menu", "cont")}
 }
 
 func (s *step) menuChoice(choice string) {
@@ -54,7 +65,7 @@ func (s *step) menuChoice(choice string) {
 			s.say(T("privacy.nothing"))
 			return
 		}
-		s.send(Reply{Text: []Text{T("privacy.yours"), s.summary()}, Inline: [][]Button{{s.btn("menu.continue", "menu", "cont")}}})
+		s.send(Reply{Text: []Text{T("privacy.yours"), s.summary()}, Inline: [][]Button{s.continueButton()}})
 	case "export":
 		s.effect(Export{})
 	case "erase":
@@ -83,7 +94,7 @@ func (s *step) privacyInfo() Reply {
 	if s.c.Consent != "" || s.c.Profile {
 		rows = append(rows, []Button{s.btn("privacy.erase", "menu", "erase")})
 	}
-	rows = append(rows, []Button{s.btn("menu.continue", "menu", "cont")})
+	rows = append(rows, s.continueButton())
 	return Reply{Text: []Text{T("privacy.info"), status}, Inline: rows}
 }
 

@@ -87,7 +87,7 @@ func (s *step) talkButtons() [][]Button {
 // away tells, at most once a day, that the coordinators are away now
 // and when they answer, with the emergency numbers.
 func (s *step) away() []Text {
-	h := s.e.cfg.Hours
+	h := s.settings().Hours
 	if h.Open(s.in.Now) {
 		return nil
 	}
@@ -103,15 +103,23 @@ func (s *step) away() []Text {
 	return append(t, s.emergency()...)
 }
 
-// emergency is the emergency number and the configured crisis lines.
-func (s *step) emergency() []Text { return s.e.Emergency() }
+// settings are what serve the family's municipality (its coordinators'
+// hours, its crisis lines): the service's own before it chose one.
+func (s *step) settings() polku.Settings {
+	return s.e.cfg.Service.SettingsOf(s.c.Answers.Municipality)
+}
 
-// Emergency is the emergency number and the configured crisis lines, as
-// the family is told them when a person cannot answer at once.
-func (e *Engine) Emergency() []Text {
+// emergency is the emergency number and the family's municipality's
+// crisis lines.
+func (s *step) emergency() []Text { return s.e.Emergency(s.c.Answers.Municipality) }
+
+// Emergency is the emergency number and municipality's crisis lines (the
+// service's for none), as the family is told them when a person cannot
+// answer at once.
+func (e *Engine) Emergency(municipality string) []Text {
 	t := []Text{T("talk.emergency")}
-	if len(e.cfg.Crisis) > 0 {
-		t = append(t, Text{ID: "talk.crisis", Data: map[string]any{"Lines": strings.Join(e.cfg.Crisis, "\n")}})
+	if crisis := e.cfg.Service.SettingsOf(municipality).Crisis; len(crisis) > 0 {
+		t = append(t, Text{ID: "talk.crisis", Data: map[string]any{"Lines": strings.Join(crisis, "\n")}})
 	}
 	return t
 }
@@ -178,7 +186,7 @@ func (s *step) urgentAnswer() Text {
 		s.c.ToldDown = s.in.Unreachable
 		return T("talk.urgent_down")
 	}
-	h := s.e.cfg.Hours
+	h := s.settings().Hours
 	if h.Open(s.in.Now) {
 		return T("talk.urgent")
 	}

@@ -214,5 +214,5 @@ func (s *step) result() {
 		s.send(r)
 		return
 	}
-	s.send(Reply{Text: []Text{t}, Inline: [][]Button{{s.btn("menu.continue", "menu", "cont")}}})
+	s.send(Reply{Text: []Text{t}, Inline: [][]Button{s.continueButton()}})
 }

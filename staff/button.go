@@ -116,8 +116,13 @@ func (s *Coordinators) Button(ctx context.Context, tx Tx, in Input) ([]Message, 
 		for _, o := range polku.Outcomes {
 			rows = append(rows, []Button{{Label: L("outcome."+string(o), nil), Data: CasePayload("out", c.ID, string(o))}})
 		}
+		if len(s.targets(c)) > 0 {
+			rows = append(rows, []Button{{Label: L("case.button.move", nil), Data: CasePayload("move", c.ID)}})
+		}
 		rows = append(rows, []Button{{Label: L("case.button.cancel", nil), Data: CasePayload("keys", c.ID)}})
 		return []Message{keys(rows)}, L("coord.choose_outcome", nil), nil
+	case "move", "mover", "moveto":
+		return s.moveButton(ctx, tx, in, action, arg(parts, 3), c, keys)
 	case "out":
 		outcome := polku.Outcome(arg(parts, 3))
 		got, err := tx.CloseCase(ctx, c.ID, outcome)

@@ -88,8 +88,10 @@ func (cs *Campaigner) Command(ctx context.Context, tx CampaignTx, in Input) ([]M
 		return nil, err
 	}
 	var problem Line
+	help := false
 	switch {
-	case sub == "" || sub == "show":
+	case sub == "" || sub == "show" || sub == "help":
+		help = true
 	case slices.Contains(cs.Languages, sub):
 		problem = cs.setText(&c, sub, rest)
 	case sub == "photo":
@@ -129,7 +131,7 @@ func (cs *Campaigner) Command(ctx context.Context, tx CampaignTx, in Input) ([]M
 			return nil, err
 		}
 	}
-	return cs.show(ctx, tx, c, problem)
+	return cs.show(ctx, tx, c, problem, help || problem.Text.ID != "")
 }
 
 // setText sets the draft's text in lang; a problem line when it cannot be.
@@ -328,8 +330,9 @@ func sizeLine(n int, problem Line) Line {
 }
 
 // show is the draft as it is, with problem (when set) first, and how to go
-// on.
-func (cs *Campaigner) show(ctx context.Context, tx CampaignTx, c polku.Campaign, problem Line) ([]Message, error) {
+// on: all the commands with help (a new draft, /campaign, a problem),
+// else one line that says where they are, so that each step is short.
+func (cs *Campaigner) show(ctx context.Context, tx CampaignTx, c polku.Campaign, problem Line, help bool) ([]Message, error) {
 	n, why, err := cs.reach(ctx, tx, c.Segment)
 	if err != nil {
 		return nil, err
@@ -360,8 +363,12 @@ func (cs *Campaigner) show(ctx context.Context, tx CampaignTx, c polku.Campaign,
 		L("campaign.photo", map[string]any{"Photo": photo}),
 		L("campaign.activity", map[string]any{"Activity": activity}),
 		L("campaign.group", map[string]any{"Group": segmentLine(c.Segment)}),
-		sizeLine(n, why), blank,
-		L("campaign.help", map[string]any{"Langs": strings.Join(cs.Languages, ", "), "Lang": cs.Languages[0]}))
+		sizeLine(n, why), blank)
+	if help {
+		lines = append(lines, L("campaign.help", map[string]any{"Langs": strings.Join(cs.Languages, ", "), "Lang": cs.Languages[0]}))
+	} else {
+		lines = append(lines, L("campaign.help_short", nil))
+	}
 	return []Message{say(lines...)}, nil
 }
 
@@ -369,7 +376,7 @@ func (cs *Campaigner) show(ctx context.Context, tx CampaignTx, c polku.Campaign,
 // has, after a line that says so.
 func (cs *Campaigner) preview(ctx context.Context, tx CampaignTx, c polku.Campaign) ([]Message, error) {
 	if len(c.Texts) == 0 {
-		return cs.show(ctx, tx, c, L("campaign.no_text", nil))
+		return cs.show(ctx, tx, c, L("campaign.no_text", nil), true)
 	}
 	out := []Message{say(L("campaign.preview", map[string]any{"ID": c.ID}))}
 	for _, l := range cs.Languages {
@@ -386,26 +393,32 @@ func (cs *Campaigner) preview(ctx context.Context, tx CampaignTx, c polku.Campai
 // text in every language, or to a group reach refuses.
 func (cs *Campaigner) send(ctx context.Context, tx CampaignTx, c polku.Campaign, user int64, confirm string) ([]Message, error) {
 	if missing := c.Missing(cs.Languages); len(missing) > 0 {
-		return cs.show(ctx, tx, c, L("campaign.missing", map[string]any{"Langs": strings.Join(missing, ", ")}))
+		return cs.show(ctx, tx, c, L("campaign.missing", map[string]any{"Langs": strings.Join(missing, ", ")}), true)
 	}
 	n, why, err := cs.reach(ctx, tx, c.Segment)
 	if err != nil {
 		return nil, err
 	}
 	if why.Text.ID != "" {
-		return cs.show(ctx, tx, c, why)
+		return cs.show(ctx, tx, c, why, true)
 	}
-	if confirm != strconv.Itoa(n) {
+	if confirm != "" && confirm != strconv.Itoa(n) {
+		// The group changed since the number was told (families came or
+		// said no): say so, not only the new number.
+		return []Message{say(L("campaign.confirm_changed", map[string]any{"N": n, "Was": confirm, "ID": c.ID}))}, nil
+	}
+	if confirm == "" {
 		return []Message{say(L("campaign.confirm", map[string]any{"N": n, "ID": c.ID}))}, nil
 	}
 	sent, err := tx.SendCampaign(ctx, c, user)
 	if polku.ErrorCode(err) == polku.EINVALID {
-		return cs.show(ctx, tx, c, L("campaign.too_small", map[string]any{"Min": polku.MinSegment}))
+		return cs.show(ctx, tx, c, L("campaign.too_small", map[string]any{"Min": polku.MinSegment}), true)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return []Message{say(L("campaign.sent", map[string]any{"ID": c.ID, "N": sent}))},
+	// About as many as the confirmation said: sizes are told in fives.
+	return []Message{say(L("campaign.sent", map[string]any{"ID": c.ID, "N": sent - sent%polku.MinSegment}))},
 		tx.Audit(ctx, user, "campaign_sent", 0, fmt.Sprintf("%d to %d", c.ID, sent))
 }
 

@@ -29,14 +29,14 @@ func visits(n int) any {
 func (s *Coordinators) cardButton(ctx context.Context, tx Tx, in Input, action string, c polku.Case, keys func([][]Button) Message) ([]Message, Line, error) {
 	switch action {
 	case "card":
-		rows := [][]Button{{{Label: L("case.button.issue", map[string]any{"Days": s.cfg.Card.Days, "Visits": visits(s.cfg.Card.Visits)}), Data: CasePayload("issue", c.ID)}}}
+		rows := [][]Button{{{Label: L("case.button.issue", map[string]any{"Days": s.cfg.card(c.Municipality).Days, "Visits": visits(s.cfg.card(c.Municipality).Visits)}), Data: CasePayload("issue", c.ID)}}}
 		if card, err := tx.ChatCard(ctx, c.ChatID); err == nil && !card.Revoked {
 			rows = append(rows, []Button{{Label: L("case.button.revoke", nil), Data: CasePayload("revoke", c.ID)}})
 		}
 		rows = append(rows, []Button{{Label: L("case.button.cancel", nil), Data: CasePayload("keys", c.ID)}})
 		return []Message{keys(rows)}, L("coord.card_hint", nil), nil
 	case "issue":
-		ms, err := s.issueCard(ctx, tx, in, c, s.cfg.Card)
+		ms, err := s.issueCard(ctx, tx, in, c, s.cfg.card(c.Municipality))
 		if err != nil {
 			return nil, Line{}, err
 		}

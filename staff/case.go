@@ -45,7 +45,7 @@ func (s *Coordinators) cases(ctx context.Context, tx Tx, in Input) ([]Message, e
 		}
 		m.Lines = append(m.Lines, blank, Line{Parts: []Line{Raw(TopicTitle(c) + " — "), age(now.Sub(c.Opened)), Raw(", "), status}})
 		if c.Thread != 0 {
-			m.Lines = append(m.Lines, Line{Topic: c.Thread})
+			m.Lines = append(m.Lines, Line{Topic: c.Thread, Group: c.Group})
 		}
 	}
 	return []Message{m}, tx.Audit(ctx, in.User, "list_cases", 0, "")

@@ -57,7 +57,7 @@ func (s *Coordinators) Relay(ctx context.Context, tx Tx, in Input) ([]Message, e
 	default:
 		return []Message{say(L("coord.cannot_relay", nil))}, nil
 	}
-	if err := tx.Answered(ctx, c, s.cfg.Hours); err != nil {
+	if err := tx.Answered(ctx, c, s.cfg.hours(c.Municipality)); err != nil {
 		return nil, err
 	}
 	return ms, tx.Audit(ctx, in.User, "message", c.ID, kind)

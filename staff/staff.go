@@ -82,6 +82,12 @@ type Tx interface {
 	Referrals(ctx context.Context) ([]polku.Referral, error)
 	// Audit records what a coordinator did: never what they wrote.
 	Audit(ctx context.Context, coordinator int64, action string, caseID int64, detail string) error
+	// MoveCase gives a case to another municipality and its group,
+	// leaving its topic and its coordinator; it returns the case as it
+	// was and as it is now.
+	MoveCase(ctx context.Context, id int64, municipality string, group int64) (before, after polku.Case, err error)
+	// Notes are a case's notes, oldest first.
+	Notes(ctx context.Context, caseID int64) ([]polku.Note, error)
 }
 
 // Target is where a message goes.
@@ -128,6 +134,9 @@ const (
 	// Alert is an urgent alert in a case's topic, before any other
 	// message, mentioning the coordinators in Mention.
 	Alert
+	// Moved opens a moved case's topic in its new group (Message.Group):
+	// its summary pinned, as for a new case, then Lines, its history.
+	Moved
 )
 
 // Message is one message of the bot to staff or to a family, still to be
@@ -144,6 +153,10 @@ type Message struct {
 	Edit int
 	// Thread is the topic of a message To Thread.
 	Thread int
+	// Group is the coordinators' group a message To Topic or Thread goes
+	// to when it is not the one the case is handled in now: a case moved
+	// leaves one group's topic and opens in another's. 0 for that one.
+	Group int64
 	// Mention are the coordinators an Alert names.
 	Mention []polku.Coordinator
 	// Chat and Lang are a family's chat and language (To Family).
@@ -203,6 +216,8 @@ type Line struct {
 	Text  flows.Text
 	Raw   string
 	Topic int
+	// Group is Topic's group.
+	Group int64
 	Parts []Line
 }
 
@@ -244,6 +259,27 @@ type Config struct {
 	// Hours are the coordinators' office hours: the time to a case's
 	// first answer is counted within them.
 	Hours polku.OfficeHours
+	// Service is the service's municipalities with their own settings: a
+	// case's card terms and office hours are its municipality's, and a
+	// case can be moved to another municipality's group. Without
+	// municipalities, Card and Hours serve every case.
+	Service polku.Service
+}
+
+// card is the terms of a card issued on case c: its municipality's.
+func (c Config) card(m string) CardTerms {
+	if t := c.Service.SettingsOf(m).Card; t.Days > 0 {
+		return CardTerms{Days: t.Days, Visits: t.Visits}
+	}
+	return c.Card
+}
+
+// hours is when the coordinators of municipality m's cases answer.
+func (c Config) hours(m string) polku.OfficeHours {
+	if len(c.Service.Municipalities) > 0 {
+		return c.Service.SettingsOf(m).Hours
+	}
+	return c.Hours
 }
 
 // Coordinators is what coordinators do in their group.

@@ -199,3 +199,14 @@ func TestNudgeAge(t *testing.T) {
 		}
 	}
 }
+
+// The cases of the staff tests are opened in no group (0): the
+// adapter's group scoping (bot's groupTx) is tested with the transcripts.
+
+func (t tx) CaseByThread(ctx context.Context, thread int) (polku.Case, error) {
+	return t.Tx.CaseByThread(ctx, 0, thread)
+}
+
+func (t tx) OpenCases(ctx context.Context) ([]polku.Case, error) { return t.Tx.OpenCases(ctx, 0) }
+
+func (t tx) OnDuty(ctx context.Context) ([]polku.Coordinator, error) { return t.Tx.OnDuty(ctx, 0) }

@@ -12,14 +12,14 @@ import (
 
 const caseCols = `c.id, c.chat_id, c.shared, c.status, c.urgent, c.municipality, c.bands,
 	COALESCE(c.thread_id, 0), COALESCE(c.summary_id, 0), COALESCE(c.claimed_by, 0), COALESCE(c.claimed_name, ''),
-	COALESCE(c.outcome, ''), c.opened_at, c.family_at, c.closed_at`
+	COALESCE(c.outcome, ''), c.opened_at, c.family_at, c.closed_at, c.group_id`
 
 func scanCase(row pgx.Row) (polku.Case, error) {
 	var c polku.Case
 	var status, outcome string
 	var familyAt, closed *time.Time
 	err := row.Scan(&c.ID, &c.ChatID, &c.Shared, &status, &c.Urgent, &c.Municipality, &c.Bands,
-		&c.Thread, &c.Summary, &c.ClaimedBy, &c.ClaimedName, &outcome, &c.Opened, &familyAt, &closed)
+		&c.Thread, &c.Summary, &c.ClaimedBy, &c.ClaimedName, &outcome, &c.Opened, &familyAt, &closed, &c.Group)
 	c.Status, c.Outcome = polku.CaseStatus(status), polku.Outcome(outcome)
 	if familyAt != nil {
 		c.FamilyAt = *familyAt
@@ -41,6 +41,10 @@ type CaseRequest struct {
 	// Municipality and Bands name the topic.
 	Municipality string
 	Bands        string
+	// Group is the coordinators' group a new case opens in (its
+	// municipality's); a case that exists keeps its own, and one from
+	// before groups were known (0) takes this one.
+	Group int64
 }
 
 // Opening is what OpenCase did.
@@ -67,9 +71,9 @@ func (t *Tx) OpenCase(ctx context.Context, r CaseRequest) (c, before polku.Case,
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		c, err = scanCase(t.tx.QueryRow(ctx, `
-			INSERT INTO cases AS c (chat_id, shared, urgent, municipality, bands, opened_at, family_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING `+caseCols,
-			t.chat, r.Share, r.Urgent, r.Municipality, r.Bands, now))
+			INSERT INTO cases AS c (chat_id, shared, urgent, municipality, bands, opened_at, family_at, group_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $6, $7) RETURNING `+caseCols,
+			t.chat, r.Share, r.Urgent, r.Municipality, r.Bands, now, r.Group))
 		return c, polku.Case{}, CaseNew, wrap(err, "open case")
 	case err != nil:
 		return c, before, CaseWasOpen, wrap(err, "open case")
@@ -82,12 +86,13 @@ func (t *Tx) OpenCase(ctx context.Context, r CaseRequest) (c, before polku.Case,
 		UPDATE cases c SET
 			shared = c.shared OR $2,
 			urgent = CASE WHEN c.status = 'closed' THEN $3 ELSE c.urgent OR $3 END,
-			municipality = CASE WHEN $4 <> '' THEN $4 ELSE c.municipality END,
+			municipality = CASE WHEN $4 <> '' AND c.moved_at IS NULL THEN $4 ELSE c.municipality END,
 			bands = CASE WHEN $5 <> '' THEN $5 ELSE c.bands END,
 			opened_at = CASE WHEN c.status = 'closed' THEN $6 ELSE c.opened_at END,
 			nudged_at = CASE WHEN c.status = 'closed' THEN NULL ELSE c.nudged_at END,
-			status = 'open', outcome = NULL, closed_at = NULL, family_at = $6
-		WHERE c.id = $1 RETURNING `+caseCols, before.ID, r.Share, r.Urgent, r.Municipality, r.Bands, now))
+			status = 'open', outcome = NULL, closed_at = NULL, family_at = $6,
+			group_id = CASE WHEN c.group_id = 0 THEN $7 ELSE c.group_id END
+		WHERE c.id = $1 RETURNING `+caseCols, before.ID, r.Share, r.Urgent, r.Municipality, r.Bands, now, r.Group))
 	return c, before, did, wrap(err, "open case")
 }
 
@@ -134,16 +139,62 @@ func (t *Tx) Feedback(ctx context.Context, caseID int64, score int) error {
 }
 
 // Case returns a case for a coordinator's action, locked until the end
-// of the transaction, or ENOTFOUND.
+// of the transaction, or ENOTFOUND. It is every group's: the adapter
+// hands coordinators only their own group's (see InGroup).
 func (t *Tx) Case(ctx context.Context, id int64) (polku.Case, error) {
 	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE id = $1 FOR UPDATE`, id))
 	return c, wrap(err, "case")
 }
 
-// CaseByThread returns the case of a forum topic, or ENOTFOUND.
-func (t *Tx) CaseByThread(ctx context.Context, thread int) (polku.Case, error) {
-	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE thread_id = $1 FOR UPDATE`, thread))
+// InGroup returns case id when it is group's, locked as Case does;
+// ENOTFOUND for a case of another group, as for one that is gone, so a
+// coordinator learns nothing of another group's cases.
+func (t *Tx) InGroup(ctx context.Context, group, id int64) (polku.Case, error) {
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE id = $1 AND group_id = $2 FOR UPDATE`, id, group))
+	return c, wrap(err, "case")
+}
+
+// CaseByThread returns the case of a forum topic of group, or ENOTFOUND.
+func (t *Tx) CaseByThread(ctx context.Context, group int64, thread int) (polku.Case, error) {
+	c, err := scanCase(t.tx.QueryRow(ctx, `SELECT `+caseCols+` FROM cases c WHERE group_id = $1 AND thread_id = $2 FOR UPDATE`, group, thread))
 	return c, wrap(err, "case by topic")
+}
+
+// MoveCase gives case id to another municipality and its group: the case
+// leaves its topic (the caller deletes it) and its coordinator, and gets a
+// new topic in the new group when its first message there is sent; its
+// municipality stays the one moved to, whatever the family's answers say
+// later. It returns the case as it was and as it is now.
+func (t *Tx) MoveCase(ctx context.Context, id int64, municipality string, group int64) (before, after polku.Case, err error) {
+	if before, err = t.Case(ctx, id); err != nil {
+		return before, after, err
+	}
+	after, err = scanCase(t.tx.QueryRow(ctx, `
+		UPDATE cases c SET municipality = $2, group_id = $3, thread_id = NULL, summary_id = NULL,
+			claimed_by = NULL, claimed_name = NULL, claimed_at = NULL, nudged_at = NULL, moved_at = $4
+		WHERE id = $1 RETURNING `+caseCols, id, municipality, group, t.db.Now()))
+	return before, after, wrap(err, "move case")
+}
+
+// AdoptCases gives every case from before groups were known (group 0) the
+// group its municipality has now (groupOf), when the bot starts.
+func (db *DB) AdoptCases(ctx context.Context, groupOf func(municipality string) int64) error {
+	rows, err := db.pool.Query(ctx, `SELECT DISTINCT municipality FROM cases WHERE group_id = 0`)
+	if err != nil {
+		return wrap(err, "adopt cases")
+	}
+	ms, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return wrap(err, "adopt cases")
+	}
+	for _, m := range ms {
+		if g := groupOf(m); g != 0 {
+			if _, err := db.pool.Exec(ctx, `UPDATE cases SET group_id = $2 WHERE group_id = 0 AND municipality = $1`, m, g); err != nil {
+				return wrap(err, "adopt cases")
+			}
+		}
+	}
+	return nil
 }
 
 // Claim assigns the case to a coordinator. When another coordinator has
@@ -188,9 +239,9 @@ func (t *Tx) CloseCase(ctx context.Context, id int64, outcome polku.Outcome) (po
 	return c, wrap(err, "close case")
 }
 
-// OpenCases lists the open cases, the longest waiting first.
-func (t *Tx) OpenCases(ctx context.Context) ([]polku.Case, error) {
-	rows, err := t.tx.Query(ctx, `SELECT `+caseCols+` FROM cases c WHERE status = 'open' ORDER BY urgent DESC, opened_at, id`)
+// OpenCases lists group's open cases, the longest waiting first.
+func (t *Tx) OpenCases(ctx context.Context, group int64) ([]polku.Case, error) {
+	rows, err := t.tx.Query(ctx, `SELECT `+caseCols+` FROM cases c WHERE status = 'open' AND group_id = $1 ORDER BY urgent DESC, opened_at, id`, group)
 	if err != nil {
 		return nil, wrap(err, "open cases")
 	}
@@ -203,6 +254,16 @@ func (t *Tx) AddNote(ctx context.Context, caseID, coordinator int64, text string
 	_, err := t.tx.Exec(ctx, `INSERT INTO case_notes (case_id, coordinator, text, created_at) VALUES ($1, $2, $3, $4)`,
 		caseID, coordinator, text, t.db.Now())
 	return wrap(err, "note")
+}
+
+// Notes returns a case's notes, oldest first.
+func (t *Tx) Notes(ctx context.Context, caseID int64) ([]polku.Note, error) {
+	rows, err := t.tx.Query(ctx, `SELECT created_at, text FROM case_notes WHERE case_id = $1 ORDER BY created_at, id`, caseID)
+	if err != nil {
+		return nil, wrap(err, "notes")
+	}
+	ns, err := pgx.CollectRows(rows, pgx.RowToStructByPos[polku.Note])
+	return ns, wrap(err, "notes")
 }
 
 // FamilyOf returns the stored answers of a case's family when it agreed to
@@ -343,6 +404,8 @@ func (db *DB) NextNudge(ctx context.Context, after time.Duration) (time.Time, er
 // started again on the same database) lost its topic, and gets a new one
 // when it next sends.
 func takeThread(ctx context.Context, tx pgx.Tx, id int64, thread int) error {
-	_, err := tx.Exec(ctx, `UPDATE cases SET thread_id = NULL, summary_id = NULL WHERE thread_id = $1 AND id <> $2`, thread, id)
+	_, err := tx.Exec(ctx, `
+		UPDATE cases SET thread_id = NULL, summary_id = NULL
+		WHERE thread_id = $1 AND id <> $2 AND group_id = (SELECT group_id FROM cases WHERE id = $2)`, thread, id)
 	return err
 }

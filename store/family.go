@@ -277,6 +277,7 @@ const exportDoc = `
 		'case', (SELECT json_build_object('id', c.id, 'status', c.status, 'shared', c.shared, 'urgent', c.urgent,
 				'municipality', c.municipality, 'bands', c.bands, 'opened_at', c.opened_at, 'family_at', c.family_at,
 				'claimed_at', c.claimed_at, 'closed_at', c.closed_at, 'outcome', c.outcome, 'feedback_asked_at', c.feedback_asked_at,
+				'moved_at', c.moved_at,
 				'notes', COALESCE((SELECT json_agg(json_build_object('text', n.text, 'created_at', n.created_at) ORDER BY n.id) FROM case_notes n WHERE n.case_id = c.id), '[]'),
 				'feedback', COALESCE((SELECT json_agg(json_build_object('score', x.score, 'given_at', x.given_at) ORDER BY x.id) FROM case_feedback x WHERE x.case_id = c.id), '[]'),
 				'coordinators_did', COALESCE((SELECT json_agg(json_build_object('at', u.at, 'action', u.action, 'detail', u.detail) ORDER BY u.id) FROM audit u WHERE u.case_id = c.id), '[]'))
@@ -456,4 +457,15 @@ func (t *Tx) family(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	return id, wrap(err, "family")
+}
+
+// FamilyChats lists every family's chat (for the console, whose fake
+// Telegram must know the chats of earlier runs' families).
+func (db *DB) FamilyChats(ctx context.Context) ([]int64, error) {
+	rows, err := db.pool.Query(ctx, `SELECT chat_id FROM families ORDER BY chat_id`)
+	if err != nil {
+		return nil, wrap(err, "family chats")
+	}
+	chats, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	return chats, wrap(err, "family chats")
 }

@@ -98,6 +98,8 @@ var schema = map[string]map[string]column{
 		"closed_at": exported("chat_id"), "feedback_asked_at": exported("chat_id"),
 		"thread_id":  personal("chat_id", "Telegram's number of the case's topic in the coordinators' group"),
 		"summary_id": personal("chat_id", "Telegram's number of the topic's summary message"),
+		"group_id":   personal("chat_id", "the coordinators' group the case is in (its municipality's)"),
+		"moved_at":   exported("chat_id"),
 		"claimed_by": other(coordinator), "claimed_name": other(coordinator),
 		"nudged_at": other("when the coordinators were reminded of the case: their work"),
 	},
@@ -179,7 +181,7 @@ var schema = map[string]map[string]column{
 	},
 	"coordinators": {
 		"user_id": other("the coordinators"), "first_name": other("the coordinators"), "on_duty": other("the coordinators"),
-		"seen_at": other("the coordinators"),
+		"seen_at": other("the coordinators"), "duty_group": other("the coordinators"),
 	},
 	"providers": {
 		"id": other("the providers' staff"), "organiser": other("the providers' staff"), "name": other("the providers' staff"),
@@ -367,6 +369,17 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 	tick()
 	c, _ := caseWithHistory(t, db, f.chat, p, activity)
 	in(group, func(ctx context.Context, tx *Tx) error { return tx.AddNote(ctx, c.ID, aino, "About them: "+f.words) })
+	// The case moves to another municipality's group, and back.
+	in(group, func(ctx context.Context, tx *Tx) error {
+		if _, _, err := tx.MoveCase(ctx, c.ID, "Kalajoki", otherGroup); err != nil {
+			return err
+		}
+		if _, _, err := tx.MoveCase(ctx, c.ID, c.Municipality, c.Group); err != nil {
+			return err
+		}
+		_, err := tx.Claim(ctx, c.ID, aino, "Aino")
+		return err
+	})
 	// A flood: one of the family's messages is held back from the topic.
 	in(f.chat, func(ctx context.Context, tx *Tx) error { return tx.Hold(ctx, c.ID, 4321) })
 	tick()

@@ -49,7 +49,7 @@ const retainBatch = 100
 // written to a family. Every process may run it: what one deletes the
 // other no longer finds, and a chat an update holds is left for the next
 // round.
-func (db *DB) Retain(ctx context.Context, r Retention, topic func(thread int) []Out) (Retained, error) {
+func (db *DB) Retain(ctx context.Context, r Retention, topic func(group int64, thread int) []Out) (Retained, error) {
 	var n Retained
 	var err error
 	now := db.Now().In(db.loc)
@@ -105,7 +105,7 @@ const inactive = `
 // time, and returns how many it erased. Every family has a conversation
 // (consent is given in an update, which saves it), so they are found from
 // the chats not written in since before.
-func (db *DB) retainFamilies(ctx context.Context, before time.Time, topic func(int) []Out) (int64, error) {
+func (db *DB) retainFamilies(ctx context.Context, before time.Time, topic func(int64, int) []Out) (int64, error) {
 	var n int64
 	for {
 		rows, err := db.pool.Query(ctx, `
@@ -141,7 +141,7 @@ func (db *DB) retainFamilies(ctx context.Context, before time.Time, topic func(i
 // before, holding the chat as an update does: by the erasure's own code
 // (Tx.Erase), its case's topic deleted; the conversation goes too, so a
 // family that comes back starts as a new one. It reports whether it did.
-func (db *DB) eraseInactive(ctx context.Context, chat int64, before time.Time, topic func(int) []Out) (bool, error) {
+func (db *DB) eraseInactive(ctx context.Context, chat int64, before time.Time, topic func(int64, int) []Out) (bool, error) {
 	did := false
 	err := pgx.BeginFunc(ctx, db.pool, func(ptx pgx.Tx) error {
 		var locked bool
@@ -151,10 +151,12 @@ func (db *DB) eraseInactive(ctx context.Context, chat int64, before time.Time, t
 		// Asked again under the lock: the family may have written since.
 		var still bool
 		var thread *int
+		var group *int64
 		err := ptx.QueryRow(ctx, `
 			SELECT EXISTS (SELECT 1 FROM conversations c JOIN families f ON f.chat_id = c.chat_id
 				WHERE f.chat_id = $2 AND `+inactive+`),
-				(SELECT thread_id FROM cases WHERE chat_id = $2 FOR UPDATE)`, before, chat).Scan(&still, &thread)
+				(SELECT thread_id FROM cases WHERE chat_id = $2 FOR UPDATE),
+				(SELECT group_id FROM cases WHERE chat_id = $2)`, before, chat).Scan(&still, &thread, &group)
 		if err != nil || !still {
 			return err
 		}
@@ -164,8 +166,8 @@ func (db *DB) eraseInactive(ctx context.Context, chat int64, before time.Time, t
 		}
 		b := &pgx.Batch{}
 		b.Queue(`DELETE FROM conversations WHERE chat_id = $1`, chat)
-		if thread != nil {
-			db.queue(b, topic(*thread), 0)
+		if thread != nil && group != nil {
+			db.queue(b, topic(*group, *thread), 0)
 		}
 		did = true
 		return ptx.SendBatch(ctx, b).Close()
@@ -178,7 +180,7 @@ func (db *DB) eraseInactive(ctx context.Context, chat int64, before time.Time, t
 // of their topics; the audit and the cards issued on them lose the
 // reference), and queues their topics' deletion in the same transaction.
 // A case whose chat an update holds is left for the next round.
-func (db *DB) retainCases(ctx context.Context, before time.Time, topic func(int) []Out) (int64, error) {
+func (db *DB) retainCases(ctx context.Context, before time.Time, topic func(int64, int) []Out) (int64, error) {
 	var n int64
 	for {
 		var deleted int
@@ -188,19 +190,23 @@ func (db *DB) retainCases(ctx context.Context, before time.Time, topic func(int)
 					SELECT id, chat_id FROM cases WHERE status = 'closed' AND closed_at < $1
 					ORDER BY closed_at, id LIMIT $2 FOR UPDATE SKIP LOCKED),
 				free AS MATERIALIZED (SELECT id FROM old WHERE pg_try_advisory_xact_lock(chat_id))
-				DELETE FROM cases c USING free WHERE c.id = free.id RETURNING COALESCE(c.thread_id, 0)`, before, retainBatch)
+				DELETE FROM cases c USING free WHERE c.id = free.id RETURNING c.group_id, COALESCE(c.thread_id, 0)`, before, retainBatch)
 			if err != nil {
 				return err
 			}
-			threads, err := pgx.CollectRows(rows, pgx.RowTo[int])
+			type topicOf struct {
+				Group  int64
+				Thread int
+			}
+			topics, err := pgx.CollectRows(rows, pgx.RowToStructByPos[topicOf])
 			if err != nil {
 				return err
 			}
-			deleted = len(threads)
+			deleted = len(topics)
 			var outs []Out
-			for _, th := range threads {
-				if th != 0 {
-					outs = append(outs, topic(th)...)
+			for _, t := range topics {
+				if t.Thread != 0 {
+					outs = append(outs, topic(t.Group, t.Thread)...)
 				}
 			}
 			b := &pgx.Batch{}

@@ -17,7 +17,7 @@ import (
 // would (a message to the group naming the thread).
 func retain(t *testing.T, db *DB, r Retention) Retained {
 	t.Helper()
-	n, err := db.Retain(context.Background(), r, func(thread int) []Out {
+	n, err := db.Retain(context.Background(), r, func(_ int64, thread int) []Out {
 		return []Out{{ChatID: group, Payload: fmt.Appendf(nil, `{"method": "topic_delete", "thread": %d}`, thread)}}
 	})
 	if err != nil {

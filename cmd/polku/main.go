@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki on machines without zoneinfo
@@ -167,9 +168,28 @@ func runConsole(ctx context.Context, cfg config, log *slog.Logger, stdin io.Read
 			c := cfg
 			c.Now, c.operator, c.Coordinators.Group, c.Coordinators.Crisis = f.Now, f.Operator, f.Group, f.Crisis
 			c.ManagersGroup = f.ManagersGroup
+			c.Service = onConsole(c.Service, f.Group, f.Crisis)
 			return newBot(c, db, log, f.APIURL, f.Token)
 		},
 	}, stdin, stdout)
+}
+
+// onConsole is the service as the console plays it: its fake Telegram has
+// one coordinators' group, which takes every municipality's cases, and
+// its fictional crisis line where the service gives none.
+func onConsole(s polku.Service, group int64, crisis []string) polku.Service {
+	set := func(st *polku.Settings) {
+		st.Group = group
+		if len(st.Crisis) == 0 {
+			st.Crisis = crisis
+		}
+	}
+	set(&s.Default)
+	s.Municipalities = slices.Clone(s.Municipalities)
+	for i := range s.Municipalities {
+		set(&s.Municipalities[i].Settings)
+	}
+	return s
 }
 
 // runLoad runs a load benchmark with the database and the bot serve would

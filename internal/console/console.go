@@ -195,6 +195,17 @@ func Run(ctx context.Context, cfg Setup, stdin io.Reader, stdout io.Writer) erro
 	fake.AddGroup(consoleManagers, "Esihenkilöt (konsoli)", false)
 	fake.SetMember(consoleManagers, consoleCoordinator, telegramtest.StatusMember)
 	f.APIURL, f.Token, f.Group, f.ManagersGroup = fake.URL(), fake.Token(), consoleGroup, consoleManagers
+	// The families of earlier runs live on in the database, their
+	// reminders and campaigns too: this fake Telegram knows their chats,
+	// as Telegram would, so what the bot sends them goes quietly (it is
+	// not shown) instead of failing as a chat that is not found.
+	chats, err := db.FamilyChats(ctx)
+	if err != nil {
+		return err
+	}
+	for _, chat := range chats {
+		fake.Knows(telegramtest.User{ID: chat, FirstName: "Family"})
+	}
 	if len(f.Crisis) == 0 {
 		// The demo shows the crisis lines a family is told with 112: a
 		// fictional one, unless POLKU_CRISIS_LINES names others.

@@ -217,6 +217,15 @@ func (s *Server) newChatLocked(id int64, typ string) *chat {
 
 // userChatLocked is the private chat with u, created on first use; the
 // user's name and language follow what u says now.
+// Knows makes the private chat of user u, as one Telegram had before this
+// server started: the bot may write to it (the console's earlier
+// families, whose chats a new fake would not know).
+func (s *Server) Knows(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.userChatLocked(u)
+}
+
 func (s *Server) userChatLocked(u User) *chat {
 	c := s.chats[u.ID]
 	if c == nil {

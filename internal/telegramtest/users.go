@@ -175,6 +175,18 @@ func (s *Server) PressRaw(u User, messageID int, data string) int64 {
 	return s.pressLocked(u, s.userChatLocked(u), messageID, data)
 }
 
+// PressRawIn is PressRaw in a group's message: a member's forged press.
+// Only membership is checked.
+func (s *Server) PressRawIn(chatID int64, u User, messageID int, data string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chats[chatID]
+	if c == nil || !c.members[u.ID].inChat() {
+		return 0, fmt.Errorf("telegramtest: user %d is not a member of chat %d", u.ID, chatID)
+	}
+	return s.pressLocked(u, c, messageID, data), nil
+}
+
 func (s *Server) pressLocked(u User, c *chat, messageID int, data string) int64 {
 	id := strconv.FormatUint(s.nextIDLocked()>>1, 10)
 	s.queries[id] = &query{chatID: c.id, msgID: messageID, at: s.now()}

@@ -1,0 +1,64 @@
+package store
+
+import (
+	"context"
+	"testing"
+
+	"polku"
+)
+
+// TestCasesByGroup: a case belongs to the group it opened in. Topics are
+// numbered per group, so the same number in two groups is two cases; a
+// group reaches only its own cases; a moved case leaves its topic and its
+// coordinator, keeps the municipality it was moved to when the family
+// writes again, and earlier cases take their municipality's group.
+func TestCasesByGroup(t *testing.T) {
+	db := newDB(t)
+	setClock(db, t0)
+	ctx := context.Background()
+	kuusamo, _ := openCase(t, db, 1, CaseRequest{Municipality: "Kuusamo", Group: group, Share: true})
+	kalajoki, _ := openCase(t, db, 2, CaseRequest{Municipality: "Kalajoki", Group: otherGroup, Share: true})
+	for _, c := range []polku.Case{kuusamo, kalajoki} {
+		if _, err := db.EnsureTopic(ctx, c.ID, func() (int, error) { return 5, nil }); err != nil {
+			t.Fatalf("topic 5 of case %d: %v", c.ID, err)
+		}
+	}
+	inTx(t, db, otherGroup, func(ctx context.Context, tx *Tx) error {
+		c, err := tx.CaseByThread(ctx, otherGroup, 5)
+		if err != nil || c.ID != kalajoki.ID {
+			t.Errorf("topic 5 of the other group: case %d, %v; want %d", c.ID, err, kalajoki.ID)
+		}
+		if _, err := tx.InGroup(ctx, otherGroup, kuusamo.ID); polku.ErrorCode(err) != polku.ENOTFOUND {
+			t.Errorf("the other group reached Kuusamo's case: %v", err)
+		}
+		open, err := tx.OpenCases(ctx, otherGroup)
+		if err != nil || len(open) != 1 || open[0].ID != kalajoki.ID {
+			t.Errorf("the other group's open cases: %v, %v", open, err)
+		}
+		return nil
+	})
+	if _, err := claim(db, group, kuusamo.ID, aino, "Aino"); err != nil {
+		t.Fatal(err)
+	}
+	var before, after polku.Case
+	inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
+		var err error
+		before, after, err = tx.MoveCase(ctx, kuusamo.ID, "Kalajoki", otherGroup)
+		return err
+	})
+	if before.Group != group || before.Thread != 5 || after.Group != otherGroup || after.Thread != 0 || after.ClaimedBy != 0 || after.Municipality != "Kalajoki" {
+		t.Errorf("moved: before %+v, after %+v", before, after)
+	}
+	again, _ := openCase(t, db, 1, CaseRequest{Municipality: "Kuusamo", Group: group, Share: true})
+	if again.Municipality != "Kalajoki" || again.Group != otherGroup {
+		t.Errorf("the family wrote again: case in %s, group %d; want Kalajoki's", again.Municipality, again.Group)
+	}
+	// A case from before groups (0) takes its municipality's.
+	old, _ := openCase(t, db, 3, CaseRequest{Municipality: "Kuusamo"})
+	if err := db.AdoptCases(ctx, func(m string) int64 { return map[string]int64{"Kuusamo": group}[m] }); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := db.CaseTopic(ctx, old.ID); err != nil || c.Group != group {
+		t.Errorf("an earlier case's group: %d, %v; want %d", c.Group, err, group)
+	}
+}
