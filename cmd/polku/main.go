@@ -56,6 +56,8 @@ Commands:
   flows [DIR]  print each flow as a Mermaid diagram, or write them to DIR
   load       the load benchmark: simulated families through the intake
   secret     print a new random secret for POLKU_WEBHOOK_SECRET
+  config check [FILE]  check a service's file (POLKU_CONFIG's without FILE):
+             every problem with its line, or a summary of the service
   help       this text
 
 Environment:
@@ -89,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "secret":
 		_, err := fmt.Fprintln(stdout, newSecret())
 		return err
+	case "config":
+		return configCheck(args, getenv, stdout)
 	}
 	cfg, err := parseConfig(getenv, cmd != "serve")
 	if err != nil {
