@@ -57,7 +57,7 @@ func TestConfigurationDocs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb := &table{f: &serviceFile{}, m: map[string]any{}, read: map[string]bool{}}
+	tb := (&serviceFile{}).table("", "", map[string]any{})
 	tb.settings()
 	keys := append(tb.order, "name", "id", "region", "contact", "dpo", "user", "role", "scope", "[defaults]", "[[region]]", "[[municipality]]", "[[role]]")
 	for _, k := range keys {

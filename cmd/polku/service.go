@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -18,7 +19,7 @@ import (
 // explained in docs/configuration.md). Each municipality's setting is its
 // own value, else its region's, else the file's [defaults], else the
 // environment's or the built-in default; an environment variable that is
-// set wins over [defaults] (serviceWide says which over which).
+// set wins over [defaults] (overrides says which over which).
 
 // maxButtons is the most municipalities (or regions) offered at once: a
 // phone screen of buttons.
@@ -95,12 +96,25 @@ func readService(name, text string, get func(name, def string) string, co coordi
 	}
 	d = serviceWide(d, get, co, langs)
 	s.Default = resolve(loc, d)
+	regions := readRegions(top, &s)
+	readMunicipalities(top, &s, regions, d)
+	grants := readRoles(top, s)
+	top.unknown()
+	checkService(f, top, s)
+	if err := f.err(); err != nil {
+		return polku.Service{}, nil, err
+	}
+	return s, grants, nil
+}
 
+// readRegions reads the [[region]] tables into s, and returns each
+// one's settings as written, by id.
+func readRegions(top *table, s *polku.Service) map[string]written {
 	regions := map[string]written{}
 	for i, m := range top.entries("region") {
-		t := &table{f: f, path: fmt.Sprintf("region.%d", i), who: fmt.Sprint("region ", i+1), m: m, read: map[string]bool{}}
+		t := top.f.table(fmt.Sprintf("region.%d", i), fmt.Sprint("region ", i+1), m)
 		id, _ := t.str("id")
-		t.who = "region " + cmp(id, fmt.Sprint(i+1))
+		t.who = "region " + cmp.Or(id, fmt.Sprint(i+1))
 		switch _, dup := regions[id]; {
 		case id == "":
 			t.problem("", "no id: give one such as id = \"kainuu\"")
@@ -115,11 +129,16 @@ func readService(name, text string, get func(name, def string) string, co coordi
 		t.unknown()
 		s.Regions = append(s.Regions, r)
 	}
+	return regions
+}
 
+// readMunicipalities reads the [[municipality]] tables into s, each
+// setting resolved: its own, its region's, the service's (d).
+func readMunicipalities(top *table, s *polku.Service, regions map[string]written, d written) {
 	for i, m := range top.entries("municipality") {
-		t := &table{f: f, path: fmt.Sprintf("municipality.%d", i), who: fmt.Sprint("municipality ", i+1), m: m, read: map[string]bool{}}
+		t := top.f.table(fmt.Sprintf("municipality.%d", i), fmt.Sprint("municipality ", i+1), m)
 		id, _ := t.str("id")
-		t.who = "municipality " + cmp(id, fmt.Sprint(i+1))
+		t.who = "municipality " + cmp.Or(id, fmt.Sprint(i+1))
 		_, dup := s.Municipality(id)
 		switch {
 		case id == "":
@@ -129,7 +148,7 @@ func readService(name, text string, get func(name, def string) string, co coordi
 		case dup:
 			t.problem("id", "a second municipality %s (case does not matter): ids are one each", id)
 		case strings.ContainsFunc(id, func(r rune) bool { return r == ',' || r == ';' || unicode.IsControl(r) }):
-			t.problem("id", "%q: a name without commas or semicolons (the catalogue's files list names with them)", id)
+			t.problem("id", "%q: a name without commas or semicolons, which separate names in lists of them", id)
 		}
 		mu := polku.Municipality{ID: id}
 		mu.Name, _ = t.names("name")
@@ -144,25 +163,10 @@ func readService(name, text string, get func(name, def string) string, co coordi
 			t.problem("region", "there is no [[region]] %q (%s)", region, ids(s.Regions))
 		}
 		mu.Region = region
-		mu.Settings = resolve(loc, t.settings(), rw, d)
+		mu.Settings = resolve(top.f.loc, t.settings(), rw, d)
 		t.unknown()
 		s.Municipalities = append(s.Municipalities, mu)
 	}
-	grants := readRoles(top, s)
-	top.unknown()
-	checkService(f, top, s)
-	if err := f.err(); err != nil {
-		return polku.Service{}, nil, err
-	}
-	return s, grants, nil
-}
-
-// cmp is a, or b when a is "".
-func cmp(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // ids lists the regions' ids for a problem's text.
@@ -357,7 +361,7 @@ func deref[T any](p *T) T {
 func readRoles(top *table, s polku.Service) []polku.Grant {
 	var grants []polku.Grant
 	for i, m := range top.entries("role") {
-		t := &table{f: top.f, path: fmt.Sprintf("role.%d", i), who: fmt.Sprintf("role %d", i+1), m: m, read: map[string]bool{}}
+		t := top.f.table(fmt.Sprintf("role.%d", i), fmt.Sprintf("role %d", i+1), m)
 		var g polku.Grant
 		if v, ok := t.value("user"); !ok {
 			t.problem("", "no user: give the person's Telegram user ID, such as user = 123456789")

@@ -85,7 +85,12 @@ func (f *serviceFile) decode(text string) (*table, bool) {
 		}
 		return nil, false
 	}
-	return &table{f: f, m: m, read: map[string]bool{}}, true
+	return f.table("", "", m), true
+}
+
+// table is one of the file's tables to read: at path, named who.
+func (f *serviceFile) table(path, who string, m map[string]any) *table {
+	return &table{f: f, path: path, who: who, m: m, read: map[string]bool{}}
 }
 
 // table is one table of the file being read: what is read of it is
@@ -222,7 +227,9 @@ func (t *table) sub(key string) (*table, bool) {
 		t.problem(key, "want a table ([%s] or { … }), got %s", join(t.path, key), kind(v))
 		return nil, false
 	}
-	return &table{f: t.f, path: join(t.path, key), who: t.who, prefix: t.prefix + key + ".", m: m, read: map[string]bool{}}, true
+	sub := t.f.table(join(t.path, key), t.who, m)
+	sub.prefix = t.prefix + key + "."
+	return sub, true
 }
 
 // entries reads an array of tables, such as every [[municipality]].
