@@ -598,11 +598,7 @@ func coordinators(get func(name, def string) string, loc *time.Location, errs *[
 			*errs = append(*errs, fmt.Errorf("POLKU_SAFETY_WORDS: %v", err))
 		}
 	}
-	for _, l := range strings.Split(get("POLKU_CRISIS_LINES", ""), ";") {
-		if l = strings.TrimSpace(l); l != "" {
-			c.Crisis = append(c.Crisis, l)
-		}
-	}
+	c.Crisis = list(get("POLKU_CRISIS_LINES", ""), ";")
 	c.CardDays = whole(get, errs, "POLKU_CARD_DAYS", "180", 1, 3660)
 	c.CardVisits = whole(get, errs, "POLKU_CARD_VISITS", "10", 0, 1000)
 	c.ProviderLinkDays = whole(get, errs, "POLKU_PROVIDER_LINK_DAYS", "7", 1, store.MaxLinkDays)

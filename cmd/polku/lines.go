@@ -37,10 +37,10 @@ func scanLines(text string) keyLines {
 			plain := strings.Join(name, ".")
 			table = indexed(name, arrays) + "." + strconv.Itoa(arrays[plain])
 			arrays[plain]++
-			at.note(table, n)
+			at.header(table, n)
 		case line[0] == '[':
 			table = indexed(headerKeys(line[1:], "]"), arrays)
-			at.note(table, n)
+			at.header(table, n)
 		default:
 			key, rest, ok := cutKey(line)
 			if !ok {
@@ -61,6 +61,18 @@ func (at keyLines) note(path string, n int) {
 	if _, ok := at[path]; !ok {
 		at[path] = n
 	}
+}
+
+// header notes a table's header, and the tables around it that it
+// makes without a header of their own ([defaults.controller] alone makes
+// [defaults]).
+func (at keyLines) header(path string, n int) {
+	for i, c := range path {
+		if c == '.' {
+			at.note(path[:i], n)
+		}
+	}
+	at.note(path, n)
 }
 
 // lineOf is the line of path, or of the nearest table around it; 0 when

@@ -3,6 +3,8 @@
 // benchmark. It is wiring only: main.go builds the logger, the database
 // and the bot and hands them to the subcommands; config.go is the
 // configuration table (every default, read once from the environment);
+// service.go, servicefile.go, servicecheck.go and lines.go the service's
+// own file (POLKU_CONFIG), configcheck.go `polku config check`;
 // serve.go the HTTP servers around the bot; import.go the catalogue
 // import; flowdoc.go the flow diagrams. The console (internal/console),
 // the benchmarks (internal/load) and everything a family or coordinator

@@ -242,7 +242,7 @@ func TestServiceShapes(t *testing.T) {
 		{"41 without regions", minimal + municipalities(41, ""), []string{"f.toml: service: 41 municipalities and no regions: at most 40 buttons"}},
 		{"41 in a region", minimal + region + municipalities(41, "r"), []string{"f.toml:6: region r: 41 municipalities: at most 40 buttons"}},
 		{"one group, no default", minimal + municipalities(2, "") + "group = -1001234567890\n", []string{
-			"f.toml: defaults: no group: the cases of families from \"somewhere else\"",
+			"f.toml:2: defaults: no group: the cases of families from \"somewhere else\"",
 			"f.toml:6: municipality M0: no group, and [defaults] has none",
 		}},
 		{"no region named", minimal + region + municipalities(1, ""), []string{
