@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/BurntSushi/toml"
@@ -72,4 +73,20 @@ dpo = 'd'
 	if len(at) != 18 {
 		t.Errorf("%d paths found, want 18: %v", len(at), at)
 	}
+}
+
+// FuzzScanLines: any text, TOML or not, is scanned without a panic, and
+// every line found is one of the text's.
+func FuzzScanLines(f *testing.F) {
+	for _, seed := range []string{minimal, "[[a.b]]\n[a.c]\nx.'y'.\"z\" = [\n\"\"\"\n]", "[.\n=\n'''", `a = "\"" # [`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		n := strings.Count(text, "\n") + 1
+		for path, line := range scanLines(text) {
+			if line < 1 || line > n {
+				t.Errorf("%q at line %d of %d", path, line, n)
+			}
+		}
+	})
 }
