@@ -133,6 +133,7 @@ var importRules = []struct {
 			"polku", "polku/bot", "polku/catalog", "polku/flows", "polku/locales", "polku/report", "polku/store",
 			"polku/internal/console", "polku/internal/load",
 			"polku/internal/httpguard", "polku/internal/redact",
+			"github.com/BurntSushi/toml/...", // the service's file, POLKU_CONFIG
 		},
 		bans: []importBan{
 			{dep: "polku/internal/pgtest", why: "throwaway databases are for tests"},

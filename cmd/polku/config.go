@@ -41,7 +41,9 @@ type config struct {
 	// Service is the service's municipalities, each with its own
 	// settings: from POLKU_CONFIG's file, or the built-in sample service
 	// made of the environment's settings.
-	Service     polku.Service
+	Service polku.Service
+	// Roles are the roles POLKU_CONFIG's file grants (none without one).
+	Roles       []polku.Grant
 	GlobalRate  float64
 	ChatRate    float64
 	ChatBurst   int
@@ -93,7 +95,8 @@ var variables = []variable{
 	{"POLKU_OPS_LISTEN", "127.0.0.1:8081", "Address serving /healthz and /metrics, or off; the same address as POLKU_LISTEN shares the webhook's server."},
 	{"POLKU_TRUSTED_PROXIES", httpguard.DefaultProxies, "Reverse proxies (addresses or CIDRs, or none) whose X-Forwarded-For names the caller of the webhook, whose wrong secrets are throttled."},
 	{"POLKU_LANGUAGES", strings.Join(polku.Languages(), ","), "Languages offered, the fallback first. Each needs a file in locales/."},
-	{"POLKU_MUNICIPALITIES", "Kuusamo,Kalajoki", "Municipalities offered in the intake, comma-separated (\"other\" is always added)."},
+	{"POLKU_CONFIG", "", "The service's own file (TOML): its regions and municipalities, each with its coordinators' group, office hours, crisis lines, card terms, data controller and languages, and the staff's roles; see docs/configuration.md. Unset: the built-in sample service of POLKU_MUNICIPALITIES, every setting from this table. `polku config check FILE` checks one."},
+	{"POLKU_MUNICIPALITIES", "Kuusamo,Kalajoki", "Municipalities offered in the intake, comma-separated (\"other\" is always added). Only without POLKU_CONFIG, whose file lists them."},
 	{"POLKU_RATE_GLOBAL", "30", "Messages per second to Telegram over all chats (above 0, at most 100000)."},
 	{"POLKU_RATE_CHAT", "1", "Messages per second to one chat (above 0, at most 100000)."},
 	{"POLKU_RATE_CHAT_BURST", "3", "Messages one chat may get in a short burst (a whole number, 1–10000)."},
@@ -230,15 +233,22 @@ func address(name, v string, errs *[]error) {
 	}
 }
 
-// parseConfig reads the environment and reports every problem together.
-func parseConfig(getenv func(string) string, console bool) (config, error) {
-	var errs []error
-	get := func(name, def string) string {
+// getter reads the environment: a variable's value, or def when it is
+// unset (or only spaces).
+func getter(getenv func(string) string) func(name, def string) string {
+	return func(name, def string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
 			return v
 		}
 		return def
 	}
+}
+
+// parseConfig reads the environment (and POLKU_CONFIG's file, the
+// service's settings) and reports every problem together.
+func parseConfig(getenv func(string) string, console bool) (config, error) {
+	var errs []error
+	get := getter(getenv)
 	dur := func(name, def string) time.Duration {
 		v, err := time.ParseDuration(get(name, def))
 		if err != nil || v <= 0 {
@@ -289,9 +299,6 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		if err != nil || id >= 0 {
 			errs = append(errs, fmt.Errorf("POLKU_MANAGERS_GROUP: want the group's chat ID, such as -1001234567891, got %q", v))
 		}
-		if id == c.Coordinators.Group && id != 0 {
-			errs = append(errs, errors.New("POLKU_MANAGERS_GROUP: the coordinators' group cannot be the managers' too: every coordinator would be a manager"))
-		}
 		c.ManagersGroup = id
 	}
 	c.ManagersLang = get("POLKU_MANAGERS_LANGUAGE", "fi")
@@ -318,29 +325,23 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 	if console {
 		c.LogFormat = get("POLKU_LOG_FORMAT", "text")
 	}
-	for _, l := range strings.Split(get("POLKU_LANGUAGES", strings.Join(polku.Languages(), ",")), ",") {
-		if l = strings.TrimSpace(l); l != "" {
-			c.Languages = append(c.Languages, l)
+	c.Languages = languages(get, &errs)
+	if file := get("POLKU_CONFIG", ""); file != "" {
+		c.service(file, get, &errs)
+	} else {
+		c.Municipalities = list(get("POLKU_MUNICIPALITIES", builtIn("POLKU_MUNICIPALITIES")), ",")
+		if len(c.Municipalities) == 0 || len(c.Municipalities) > maxButtons {
+			errs = append(errs, fmt.Errorf("POLKU_MUNICIPALITIES: give 1–%d names (more in regions: POLKU_CONFIG's file)", maxButtons))
 		}
+		co := c.Coordinators
+		c.Service = polku.Simple(sampleName, c.Municipalities, polku.Settings{
+			Group: co.Group, Hours: co.Hours, Crisis: co.Crisis, Card: polku.CardTerms{Days: co.CardDays, Visits: co.CardVisits},
+			Controller: sampleController, Languages: c.Languages,
+		})
 	}
-	for _, l := range c.Languages {
-		if !slices.Contains(locales.Files(), l) {
-			errs = append(errs, fmt.Errorf("POLKU_LANGUAGES: no messages for %q (have %s)", l, strings.Join(locales.Files(), ", ")))
-		}
+	if c.ManagersGroup != 0 && slices.Contains(c.Service.Groups(), c.ManagersGroup) {
+		errs = append(errs, errors.New("POLKU_MANAGERS_GROUP: the coordinators' group cannot be the managers' too: every coordinator would be a manager"))
 	}
-	for _, m := range strings.Split(get("POLKU_MUNICIPALITIES", "Kuusamo,Kalajoki"), ",") {
-		if m = strings.TrimSpace(m); m != "" {
-			c.Municipalities = append(c.Municipalities, m)
-		}
-	}
-	if len(c.Municipalities) == 0 || len(c.Municipalities) > 40 {
-		errs = append(errs, errors.New("POLKU_MUNICIPALITIES: give 1–40 names"))
-	}
-	co := c.Coordinators
-	c.Service = polku.Simple(sampleName, c.Municipalities, polku.Settings{
-		Group: co.Group, Hours: co.Hours, Crisis: co.Crisis, Card: polku.CardTerms{Days: co.CardDays, Visits: co.CardVisits},
-		Controller: sampleController, Languages: c.Languages,
-	})
 	if c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL: required (`make run` sets it for the local database)"))
 	}
@@ -393,6 +394,29 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		errs = append(errs, fmt.Errorf("POLKU_LOG_LEVEL: debug, info, warn or error, got %q", c.LogLevel))
 	}
 	return c, errors.Join(errs...)
+}
+
+// languages reads POLKU_LANGUAGES: each must have its messages.
+func languages(get func(name, def string) string, errs *[]error) []string {
+	langs := list(get("POLKU_LANGUAGES", builtIn("POLKU_LANGUAGES")), ",")
+	for _, l := range langs {
+		if !slices.Contains(locales.Files(), l) {
+			*errs = append(*errs, fmt.Errorf("POLKU_LANGUAGES: no messages for %q (have %s)", l, strings.Join(locales.Files(), ", ")))
+		}
+	}
+	return langs
+}
+
+// list reads a list of values separated by sep, spaces around them and
+// empty ones dropped.
+func list(v, sep string) []string {
+	var out []string
+	for _, f := range strings.Split(v, sep) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // opsShared says whether /healthz and /metrics are served by the
@@ -574,11 +598,7 @@ func coordinators(get func(name, def string) string, loc *time.Location, errs *[
 			*errs = append(*errs, fmt.Errorf("POLKU_SAFETY_WORDS: %v", err))
 		}
 	}
-	for _, l := range strings.Split(get("POLKU_CRISIS_LINES", ""), ";") {
-		if l = strings.TrimSpace(l); l != "" {
-			c.Crisis = append(c.Crisis, l)
-		}
-	}
+	c.Crisis = list(get("POLKU_CRISIS_LINES", ""), ";")
 	c.CardDays = whole(get, errs, "POLKU_CARD_DAYS", "180", 1, 3660)
 	c.CardVisits = whole(get, errs, "POLKU_CARD_VISITS", "10", 0, 1000)
 	c.ProviderLinkDays = whole(get, errs, "POLKU_PROVIDER_LINK_DAYS", "7", 1, store.MaxLinkDays)

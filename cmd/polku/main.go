@@ -3,6 +3,8 @@
 // benchmark. It is wiring only: main.go builds the logger, the database
 // and the bot and hands them to the subcommands; config.go is the
 // configuration table (every default, read once from the environment);
+// service.go, servicefile.go, servicecheck.go and lines.go the service's
+// own file (POLKU_CONFIG), configcheck.go `polku config check`;
 // serve.go the HTTP servers around the bot; import.go the catalogue
 // import; flowdoc.go the flow diagrams. The console (internal/console),
 // the benchmarks (internal/load) and everything a family or coordinator
@@ -57,6 +59,8 @@ Commands:
   flows [DIR]  print each flow as a Mermaid diagram, or write them to DIR
   load       the load benchmark: simulated families through the intake
   secret     print a new random secret for POLKU_WEBHOOK_SECRET
+  config check [FILE]  check a service's file (POLKU_CONFIG's without FILE):
+             every problem with its line, or a summary of the service
   help       this text
 
 Environment:
@@ -90,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "secret":
 		_, err := fmt.Fprintln(stdout, newSecret())
 		return err
+	case "config":
+		return configCheck(args, getenv, stdout)
 	}
 	cfg, err := parseConfig(getenv, cmd != "serve")
 	if err != nil {
