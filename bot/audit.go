@@ -45,7 +45,7 @@ func (b *Bot) auditOuts(ctx context.Context, chat int64, thread int, lang string
 	if err != nil {
 		return nil, err
 	}
-	err = b.db.AuditLog(ctx, first, last, func(r polku.AuditRow) error {
+	err = b.db.AuditLog(ctx, first, last, nil, func(r polku.AuditRow) error {
 		r.At = r.At.In(b.cfg.Location)
 		return book.Add(r)
 	})

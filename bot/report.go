@@ -259,7 +259,7 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 		if err1 != nil || err2 != nil {
 			return report.Data{}, fmt.Errorf("period %s: not months", side.p)
 		}
-		fs, err := b.db.ReportFigures(ctx, first, last)
+		fs, err := b.db.ReportFigures(ctx, first, last, nil)
 		if err != nil {
 			return report.Data{}, err
 		}
