@@ -174,6 +174,9 @@ type Message struct {
 	// AuditLog is the audit log of the period to read and send Here: a
 	// summary and its workbook; CSV adds its rows as a CSV file, zipped.
 	AuditLog *Period
+	// Scope is the part of the service a Report or an AuditLog covers
+	// (the zero Scope is the whole service).
+	Scope polku.Scope
 }
 
 // Button is a button of a message: its label and what pressing it sends.
