@@ -139,6 +139,22 @@ type harnessOptions struct {
 	api func(http.Handler) http.Handler
 	// answers, when set, is how many button answers may wait.
 	answers int
+	// regions puts the service's two municipalities in two regions:
+	// Kuusamo in Koillismaa, Kalajoki in Kalajokilaakso.
+	regions bool
+}
+
+// inRegions is the transcripts' service with its municipalities in two
+// regions, each municipality with the settings s gives them all.
+func inRegions(s polku.Service) polku.Service {
+	s.Regions = []polku.Region{
+		{ID: "koillismaa", Name: polku.Localized{"fi": "Koillismaa", "sv": "Koillismaa", "en": "Koillismaa", "uk": "Койлісмаа"}},
+		{ID: "kalajokilaakso", Name: polku.Localized{"fi": "Kalajokilaakso", "sv": "Kalajokidalen", "en": "Kalajoki valley", "uk": "Долина Калайокі"}},
+	}
+	for i, m := range s.Municipalities {
+		s.Municipalities[i].Region = map[string]string{"Kuusamo": "koillismaa", "Kalajoki": "kalajokilaakso"}[m.ID]
+	}
+	return s
 }
 
 // canonical is when the rig's clock starts unless told otherwise: a Sunday
@@ -268,6 +284,9 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	}
 	cfg.Hours = hours
 	cfg.Municipalities = []string{"Kuusamo", "Kalajoki"}
+	if o.regions {
+		cfg.Service = inRegions(polku.Simple(nil, cfg.Municipalities, polku.Settings{Group: cfg.Group, Hours: hours}))
+	}
 	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"},
 		Wellbeing: o.wellbeing})

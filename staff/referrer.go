@@ -18,7 +18,26 @@ import (
 // families who started from it and who finished the questions.
 type CodeCount struct {
 	Code              string
-	Started, Finished Count
+	Started, Finished Figure
+}
+
+// Figure is a count protected as the report protects its figures: N when
+// Shown; else Small (1 to polku.MinSegment-1, "< 5"), or hidden so that
+// another hidden count cannot be worked out from it ("•").
+type Figure struct {
+	N            int
+	Shown, Small bool
+}
+
+// figureText is a protected count as a line.
+func figureText(f Figure) Line {
+	switch {
+	case f.Shown:
+		return Raw(strconv.Itoa(f.N))
+	case f.Small:
+		return L("campaign.hidden", map[string]any{"Min": polku.MinSegment})
+	}
+	return Raw("•")
 }
 
 // CodesTx is what /codes needs of the store.
@@ -52,9 +71,9 @@ func (gr *Grants) Codes(ctx context.Context, tx CodesTx, in Input, r Roles) ([]M
 				return nil, err
 			}
 			m.Lines = append(m.Lines, blank, L("referrer.code_line", map[string]any{
-				"Code": c.Code, "Link": link, "Started": cellText(c.Started), "Finished": cellText(c.Finished)}))
+				"Code": c.Code, "Link": link, "Started": figureText(c.Started), "Finished": figureText(c.Finished)}))
 		}
-		m.Lines = append(m.Lines, blank, L("referrer.codes_note", map[string]any{"Min": polku.MinSegment}))
+		m.Lines = append(m.Lines, blank, L("referrer.codes_note", map[string]any{"Min": polku.MinSegment, "Below": polku.MinSegment - 1}))
 		ms = append(ms, m)
 		if err := tx.AuditIn(ctx, in.User, "codes", org, strconv.Itoa(len(codes))); err != nil {
 			return nil, err

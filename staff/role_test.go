@@ -129,7 +129,9 @@ func TestGrantsInTelegram(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := staff.Config{Now: func() time.Time { return now }, ProviderLinkDays: 7,
-		Link: func(_ context.Context, start string) (string, error) { return "https://t.me/polku_bot?start=" + start, nil }}
+		Link: func(_ context.Context, start string) (string, error) {
+			return "https://t.me/polku_bot?start=" + start, nil
+		}}
 	gr := staff.NewGrants(cfg, twoRegions)
 	operator := staff.Roles{{User: 1, Role: polku.RoleOperator, Scope: scope("service")}}
 	do := func(user int64, r staff.Roles, command, arg string) []staff.Message {
@@ -191,7 +193,7 @@ func TestGrantsInTelegram(t *testing.T) {
 	}
 	for arg, want := range map[string]string{
 		"manager municipality:Kalajoki Pekka": "role.refused",
-		"operator service Pekka":             "role.refused",
+		"operator service Pekka":              "role.refused",
 		"manager municipality:Oulu Pekka":     "role.scope_unknown",
 		"referrer organisation:nobody Pekka":  "role.organisation_none",
 		"manager organisation:school Pekka":   "role.scope_usage.manager",
