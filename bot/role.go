@@ -191,4 +191,3 @@ func (b *Bot) auditScopes(sc polku.Scope) []string {
 	}
 	return out
 }
-
