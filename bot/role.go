@@ -112,7 +112,7 @@ func (b *Bot) staffChat(ctx context.Context, tx *store.Tx, chat int64, conv flow
 		roles := func() (staff.Roles, error) { return r, nil }
 		outs, ok, err := b.managerCommand(ctx, tx, x, conv.Lang, roles)
 		if err == nil && !ok && r.Has(polku.RoleManager) {
-			outs, ok, err = b.campaignCommand(ctx, tx, x, conv.Lang)
+			outs, ok, err = b.campaignIn(ctx, tx, x, conv.Lang, b.reachOf(r))
 		}
 		if err != nil || !ok {
 			return ok, err
@@ -174,6 +174,27 @@ func (b *Bot) municipalitiesOf(sc polku.Scope) []string {
 		return nil
 	}
 	return append([]string{}, sc.Municipalities(b.cfg.Service)...)
+}
+
+// reachOf are the municipalities r's manager's scopes cover together;
+// nil when one of them is the whole service.
+func (b *Bot) reachOf(r staff.Roles) []string {
+	var ms []string
+	for _, sc := range r.Scopes(polku.RoleManager) {
+		m := b.municipalitiesOf(sc)
+		if m == nil {
+			return nil
+		}
+		for _, id := range m {
+			if !slices.Contains(ms, id) {
+				ms = append(ms, id)
+			}
+		}
+	}
+	if ms == nil {
+		ms = []string{}
+	}
+	return ms
 }
 
 // auditScopes are the scopes of the audit rows a manager of sc reads: its

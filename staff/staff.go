@@ -281,4 +281,8 @@ type Input struct {
 	// Photo is the Telegram file ID of a photo sent with a command in its
 	// caption (a campaign's picture).
 	Photo string
+	// Reach are the municipalities a manager of a part of the service
+	// acts for (its campaigns go to their families only); nil for the
+	// whole service, and for coordinators.
+	Reach []string
 }
