@@ -25,7 +25,8 @@
 //     says what a failed call means; groups.go, the coordinators' group as
 //     the bot can reach it.
 //
-// Beside them: jobs.go (reminders and other durable jobs, pruning),
+// Beside them: role.go (who holds which staff role, and the roles'
+// commands in a private chat), jobs.go (reminders and other durable jobs, pruning),
 // export.go (a family's data), importer.go (catalogue files sent in
 // Telegram), templates.go, token.go (a refused token), metrics.go and
 // panic.go.

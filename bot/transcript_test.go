@@ -150,6 +150,9 @@ func replay(t *testing.T, file string, start time.Time) {
 		t.Fatal(err)
 	}
 	header, steps := parseTranscript(string(data))
+	// configured are the people of "# roles:" lines by name, with the
+	// Telegram IDs they are given in the order the lines name them.
+	configured := map[string]int64{}
 	opts := fast
 	opts.start = start
 	for _, l := range header {
@@ -185,7 +188,11 @@ func replay(t *testing.T, file string, start time.Time) {
 			if err != nil {
 				t.Fatalf("%s: %v", l, err)
 			}
-			id := configuredID(name)
+			id := configured[name]
+			if id == 0 {
+				id = int64(6001 + len(configured))
+				configured[name] = id
+			}
 			opts.cfg.Roles = append(opts.cfg.Roles, polku.Grant{User: id, Role: polku.Role(role), Scope: scope})
 			opts.cfg.ManagersLang = "fi"
 		}
@@ -209,8 +216,8 @@ func replay(t *testing.T, file string, start time.Time) {
 		out.WriteString(l + "\n")
 	}
 	h.names = map[int64]string{user.ID: ""}
-	for _, g := range opts.cfg.Roles {
-		h.names[g.User] = configuredNames[g.User]
+	for name, id := range configured {
+		h.names[id] = name
 	}
 	h.family = user.ID
 	done := 0
@@ -248,22 +255,6 @@ func replay(t *testing.T, file string, start time.Time) {
 			failed = true
 		}
 	}
-}
-
-// configuredNames are the people of "# roles:" lines by their Telegram
-// IDs, which configuredID gives them in the order the lines name them.
-var configuredNames = map[int64]string{}
-
-// configuredID is the Telegram ID of a person of a "# roles:" line.
-func configuredID(name string) int64 {
-	for id, n := range configuredNames {
-		if n == name {
-			return id
-		}
-	}
-	id := int64(6001 + len(configuredNames))
-	configuredNames[id] = name
-	return id
 }
 
 // act does one transcript action. Actions that print something other than

@@ -3,8 +3,10 @@
 // family's answers, wellbeing cards, what they write to a family), what
 // they get of a family's case (its summary, the family's messages, alerts;
 // Cases), providers in their private chat (linking their account,
-// checking cards), and managers asking for the report and setting the
-// costs it counts (Managers).
+// checking cards), managers asking for the report and setting the
+// costs it counts (Managers), each of its own scope, roles granted in
+// Telegram (Grants, role.go) and referrers seeing their codes' counts
+// (referrer.go).
 //
 // Like flows, it is pure of Telegram, SQL and languages. It imports only
 // the domain (polku) and flows, for flows.Text and flows.AnswersText, so
