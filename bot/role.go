@@ -7,7 +7,7 @@ import (
 
 	"polku"
 	"polku/flows"
-	"polku/report/sdc"
+	"polku/report"
 	"polku/staff"
 	"polku/store"
 )
@@ -142,11 +142,8 @@ type codesTx struct {
 }
 
 // Codes are an organisation's referral codes, each one's families who
-// started and who finished protected as the report protects a table (a
-// code's finished and not finished are its one row, its started their
-// total), one code at a time as a campaign's figures are, since /codes
-// shows no sum over codes: a count of 1 to 4 is not shown, nor one that
-// would give one away.
+// started and who finished protected as the report protects its figures
+// (report.ReferralCells).
 func (t codesTx) Codes(ctx context.Context, organisation string) ([]staff.CodeCount, error) {
 	refs, err := t.Tx.ReferralsOf(ctx, organisation)
 	if err != nil {
@@ -154,16 +151,15 @@ func (t codesTx) Codes(ctx context.Context, organisation string) ([]staff.CodeCo
 	}
 	out := make([]staff.CodeCount, len(refs))
 	for i, r := range refs {
-		finished := min(max(r.Finished, 0), r.Started)
-		p := sdc.Protect(sdc.Table{{finished, r.Started - finished}})
-		out[i] = staff.CodeCount{Code: r.Code, Started: figure(p.RowTotals[0]), Finished: figure(p.Cells[0][0])}
+		started, finished := report.ReferralCells(r.Started, r.Finished)
+		out[i] = staff.CodeCount{Code: r.Code, Started: figure(started), Finished: figure(finished)}
 	}
 	return out, nil
 }
 
 // figure is a protected count as staff shows it.
-func figure(c sdc.Cell) staff.Figure {
-	return staff.Figure{N: c.N, Shown: c.Shown(), Small: c.Why == sdc.Small}
+func figure(c report.Cell) staff.Figure {
+	return staff.Figure{N: int(c.X), Shown: c.Shown(), Small: c.Small()}
 }
 
 // municipalitiesOf are the municipalities scope sc covers, for the store's queries:
