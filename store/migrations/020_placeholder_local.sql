@@ -1,0 +1,2 @@
+-- Local placeholder for the lead's 020 (not committed): tern refuses gaps.
+SELECT 1;
