@@ -2,6 +2,7 @@ package polku
 
 import (
 	"strings"
+	"time"
 )
 
 // Who may do what on the staff's side. Coordinators are the members of a
@@ -95,9 +96,83 @@ func (sc Scope) Municipalities(s Service) []string {
 	return nil
 }
 
+// Within reports whether sc lies inside outer in s: the service holds
+// every scope, a region its own municipalities, and every scope holds
+// itself. A municipality or region is compared by its ID, a municipality
+// case-insensitively, as Service.Municipality finds one.
+func (sc Scope) Within(outer Scope, s Service) bool {
+	switch {
+	case outer.Kind == ScopeService || outer.Kind == "":
+		return true
+	case sc.Kind == ScopeService || sc.Kind == "":
+		return false
+	case sc.Kind == outer.Kind:
+		if sc.Kind == ScopeMunicipality {
+			return strings.EqualFold(sc.ID, outer.ID)
+		}
+		return sc.ID == outer.ID
+	case sc.Kind == ScopeMunicipality && outer.Kind == ScopeRegion:
+		m, ok := s.Municipality(sc.ID)
+		return ok && m.Region == outer.ID
+	}
+	return false
+}
+
 // Grant gives a Telegram user a role in a scope.
 type Grant struct {
 	User  int64
 	Role  Role
 	Scope Scope
+}
+
+// Granted is a grant made in Telegram, as the store keeps it: a one-time
+// link until someone opens it, then that person's role until it is
+// revoked.
+type Granted struct {
+	ID int64
+	// Grant is the role and scope given; its User is 0 until the link
+	// was opened.
+	Grant
+	// Name is who the grant is for, as the granter wrote it; FirstName
+	// the Telegram first name of the person who opened the link, as it
+	// was then.
+	Name, FirstName string
+	// By granted it At; the link works until LinkUntil (LinkCode is ""
+	// once it was opened); Taken is when it was, Revoked when the grant
+	// was taken back (zero while it holds).
+	By                   int64
+	LinkCode             string
+	At, LinkUntil, Taken time.Time
+	Revoked              time.Time
+}
+
+// GrantState is where a grant made in Telegram is.
+type GrantState string
+
+// The states of a grant.
+const (
+	GrantWaiting GrantState = "waiting" // the link is not opened yet
+	GrantExpired GrantState = "expired" // the link was not opened in time
+	GrantHeld    GrantState = "held"    // someone holds the role
+	GrantRevoked GrantState = "revoked" // taken back
+)
+
+// State says where the grant is at now. A link works until LinkUntil
+// (exclusive), as a provider's does.
+func (g Granted) State(now time.Time) GrantState {
+	switch {
+	case !g.Revoked.IsZero():
+		return GrantRevoked
+	case g.User != 0:
+		return GrantHeld
+	case !now.Before(g.LinkUntil):
+		return GrantExpired
+	}
+	return GrantWaiting
+}
+
+// Grant is the provider's role as a grant: RoleProvider for its
+// organiser, held by its Telegram user (0 until the link was opened).
+func (p Provider) Grant() Grant {
+	return Grant{User: p.UserID, Role: RoleProvider, Scope: Scope{Kind: ScopeOrganiser, ID: p.Organiser}}
 }

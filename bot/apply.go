@@ -241,31 +241,11 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		// Ukrainian families): the language is asked first.
 		conv.AskLang = !b.render.loc.Offers(x.lang)
 	}
-	if x.document != nil && b.operator(x.from) {
-		return nil, conv, b.importDocument(ctx, tx, p.ChatID, conv, x.document)
-	}
-	if slices.Contains(b.cfg.Managers, x.from) {
-		// A named manager's own chat: the report, the costs, the audit
-		// log and campaigns in their language.
-		outs, ok, err := b.managerCommand(ctx, tx, x, conv.Lang, func() (bool, error) { return true, nil })
-		if err == nil && !ok {
-			outs, ok, err = b.campaignCommand(ctx, tx, x, conv.Lang)
-		}
-		if err != nil {
-			return nil, conv, err
-		}
-		if ok {
-			return nil, conv, tx.Finish(ctx, outs)
-		}
-	}
-	if x.in.Kind == flows.KindCommand && x.in.Command == "audit" && b.operator(x.from) {
-		// An operator's own chat (a named manager's is above): the audit
-		// log in their language. Anyone else typing /audit is a family.
-		outs, err := b.auditCommand(ctx, tx, x, conv.Lang, false, true)
-		if err != nil {
-			return nil, conv, err
-		}
-		return nil, conv, tx.Finish(ctx, outs)
+	if ok, err := b.staffChat(ctx, tx, p.ChatID, conv, x); ok || err != nil {
+		// A staff member's own chat (role.go): a grant's link, a
+		// catalogue file, the report, the costs, the audit log,
+		// campaigns, grants, a referrer's codes.
+		return nil, conv, err
 	}
 	if answer, ok, err := b.provider(ctx, tx, p.ChatID, conv, x); ok || err != nil {
 		return answer, conv, err
@@ -636,7 +616,7 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 	if err := tx.SeeCoordinator(ctx, x.from, x.user.FirstName); err != nil {
 		return nil, err
 	}
-	if outs, ok, err := b.managerCommand(ctx, tx, x, b.reportLang(), func() (bool, error) { return b.manager(ctx, x.from) }); ok || err != nil {
+	if outs, ok, err := b.managerCommand(ctx, tx, x, b.reportLang(), b.groupRoles(ctx, tx, x)); ok || err != nil {
 		if err != nil {
 			return nil, err
 		}

@@ -13,29 +13,29 @@ import (
 	"polku/store"
 )
 
-// The audit log read back: /audit from an operator (Config.Operators) or a
-// named manager in a private chat with the bot, from a coordinator who is
-// a manager or an operator in the coordinators' group, or from a member of
-// the managers' group there. It covers the whole service: roles per
-// municipality come later. staff decides who may and the period
+// The audit log read back: /audit from an operator or a manager in a
+// private chat with the bot, from a coordinator who is a manager or an
+// operator in the coordinators' group, or from a member of the managers'
+// group there. An operator's covers the whole service, a manager's its
+// scope (role.go). staff decides who may and the period
 // (staff.Managers.AuditLog); this file reads the rows from the store one
 // at a time into package report's workbook, and sends a summary, the
 // workbook and, when asked, the CSV file.
 
-// auditCommand answers /audit from x's chat, in lang; manager and operator
-// say whether x's sender is one.
-func (b *Bot) auditCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, manager, operator bool) ([]store.Out, error) {
-	ms, err := b.managers.AuditLog(ctx, tx, staff.Input{User: x.from, Arg: x.in.Text, Lang: lang}, manager, operator)
+// auditCommand answers /audit from x's chat, in lang, of x's sender, who
+// holds r.
+func (b *Bot) auditCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, r staff.Roles) ([]store.Out, error) {
+	ms, err := b.managers.AuditLog(ctx, tx, staff.Input{User: x.from, Arg: x.in.Text, Lang: lang}, r)
 	if err != nil {
 		return nil, err
 	}
 	return b.managerOuts(ctx, x, lang, ms)
 }
 
-// auditOuts reads the audit log of period p and returns its messages to
-// chat: the summary, then the workbook, and with csv its rows as a CSV
-// file in a zip file.
-func (b *Bot) auditOuts(ctx context.Context, chat int64, thread int, lang string, p staff.Period, csv bool) ([]store.Out, error) {
+// auditOuts reads the audit log of period p of scope sc and returns its
+// messages to chat: the summary, then the workbook, and with csv its rows
+// as a CSV file in a zip file.
+func (b *Bot) auditOuts(ctx context.Context, chat int64, thread int, lang string, p staff.Period, csv bool, sc polku.Scope) ([]store.Out, error) {
 	first, err1 := time.ParseInLocation("2006-01", p.First, b.cfg.Location)
 	last, err2 := time.ParseInLocation("2006-01", p.Last, b.cfg.Location)
 	if err1 != nil || err2 != nil {
@@ -45,7 +45,7 @@ func (b *Bot) auditOuts(ctx context.Context, chat int64, thread int, lang string
 	if err != nil {
 		return nil, err
 	}
-	err = b.db.AuditLog(ctx, first, last, func(r polku.AuditRow) error {
+	err = b.db.AuditLog(ctx, first, last, b.auditScopes(sc), func(r polku.AuditRow) error {
 		r.At = r.At.In(b.cfg.Location)
 		return book.Add(r)
 	})
@@ -57,8 +57,13 @@ func (b *Bot) auditOuts(ctx context.Context, chat int64, thread int, lang string
 		return nil, cerr
 	}
 	name := "polku-audit-" + strings.ReplaceAll(p.String(), "..", "_")
+	summary := report.AuditSummary(b.render.loc, lang, report.Period{First: p.First, Last: p.Last}, files)
+	if b.municipalitiesOf(sc) != nil {
+		summary = b.render.loc.Message(lang, "manager.report_scope", map[string]any{"Scope": staff.ScopeName(b.cfg.Service, sc, lang)}, nil) + "\n" + summary
+		name += "-" + fileWord(sc.ID)
+	}
 	outs := []store.Out{
-		b.chatOut(chat, thread, out{Method: "send", Text: report.AuditSummary(b.render.loc, lang, report.Period{First: p.First, Last: p.Last}, files)}),
+		b.chatOut(chat, thread, out{Method: "send", Text: summary}),
 		b.chatOut(chat, thread, out{Method: "document", FileName: name + ".xlsx", File: files.XLSX}),
 	}
 	if csv {

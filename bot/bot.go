@@ -25,7 +25,8 @@
 //     says what a failed call means; groups.go, the coordinators' group as
 //     the bot can reach it.
 //
-// Beside them: jobs.go (reminders and other durable jobs, pruning),
+// Beside them: role.go (who holds which staff role, and the roles'
+// commands in a private chat), jobs.go (reminders and other durable jobs, pruning),
 // export.go (a family's data), importer.go (catalogue files sent in
 // Telegram), templates.go, token.go (a refused token), metrics.go and
 // panic.go.
@@ -107,6 +108,11 @@ type Config struct {
 	// Operator, when set, says who else may send one: the console lets
 	// each family it plays act as the operator.
 	Operator func(user int64) bool
+	// Roles are the configuration's grants: managers of a municipality,
+	// a region or the service, operators, referrers (Managers and
+	// Operators are the service's managers and operators beside them).
+	// Those granted in Telegram the store keeps.
+	Roles []polku.Grant
 	// Service is the service's municipalities with their own settings
 	// (groups, hours, card terms, controller). When it has none, New makes
 	// a simple one of Municipalities, Group, Hours and Card.
@@ -219,6 +225,7 @@ type Bot struct {
 	cases     *staff.Cases
 	providers *staff.Providers
 	managers  *staff.Managers
+	grants    *staff.Grants
 	campaigns *staff.Campaigner
 	// monthlyDone is the key of the last monthly report this process
 	// knows was sent, so the job loop does not ask the store again.
@@ -303,7 +310,8 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		Hours: cfg.Hours,
 	}
 	b.coord, b.cases, b.providers = staff.NewCoordinators(sc), staff.NewCases(sc), staff.NewProviders(sc)
-	b.managers = staff.NewManagers(func() time.Time { return b.Now().In(b.cfg.Location) }, b.cfg.Costs)
+	b.managers = staff.NewManagers(func() time.Time { return b.Now().In(b.cfg.Location) }, b.cfg.Costs, cfg.Service)
+	b.grants = staff.NewGrants(sc, cfg.Service)
 	b.campaigns = &staff.Campaigner{Languages: loc.Languages(), Municipalities: cfg.Municipalities}
 	return b, nil
 }

@@ -24,6 +24,12 @@ import (
 // campaignCommand reports whether x is /campaign or /campaigns (or a photo
 // captioned "/campaign photo"), and answers it in lang.
 func (b *Bot) campaignCommand(ctx context.Context, tx *store.Tx, x incoming, lang string) ([]store.Out, bool, error) {
+	return b.campaignIn(ctx, tx, x, lang, nil)
+}
+
+// campaignIn is campaignCommand of a manager of the municipalities reach
+// (nil: the whole service's, or a coordinator).
+func (b *Bot) campaignIn(ctx context.Context, tx *store.Tx, x incoming, lang string, reach []string) ([]store.Out, bool, error) {
 	in := x.in
 	photo := ""
 	if in.Kind == flows.KindUnsupported && x.media == "photo" && strings.HasPrefix(x.caption, "/") {
@@ -36,7 +42,7 @@ func (b *Bot) campaignCommand(ctx context.Context, tx *store.Tx, x incoming, lan
 		return nil, false, nil
 	}
 	s := staffInput(x)
-	s.Command, s.Arg, s.Photo = in.Command, in.Text, photo
+	s.Command, s.Arg, s.Photo, s.Reach = in.Command, in.Text, photo, reach
 	ms, err := b.campaigns.Command(ctx, campaignTx{tx, b}, s)
 	if err != nil {
 		return nil, true, err

@@ -143,6 +143,22 @@ type harnessOptions struct {
 	// (group2, whose member is Cleo); Kuusamo's and everyone else's stay
 	// in group.
 	twoGroups bool
+	// regions puts the service's two municipalities in two regions:
+	// Kuusamo in Koillismaa, Kalajoki in Kalajokilaakso.
+	regions bool
+}
+
+// inRegions is the transcripts' service with its municipalities in two
+// regions, each municipality with the settings s gives them all.
+func inRegions(s polku.Service) polku.Service {
+	s.Regions = []polku.Region{
+		{ID: "koillismaa", Name: polku.Localized{"fi": "Koillismaa", "sv": "Koillismaa", "en": "Koillismaa", "uk": "Койлісмаа"}},
+		{ID: "kalajokilaakso", Name: polku.Localized{"fi": "Kalajokilaakso", "sv": "Kalajokidalen", "en": "Kalajoki valley", "uk": "Долина Калайокі"}},
+	}
+	for i, m := range s.Municipalities {
+		s.Municipalities[i].Region = map[string]string{"Kuusamo": "koillismaa", "Kalajoki": "kalajokilaakso"}[m.ID]
+	}
+	return s
 }
 
 // canonical is when the rig's clock starts unless told otherwise: a Sunday
@@ -296,6 +312,11 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	crisis := []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}
 	if o.twoGroups {
 		cfg.Service = twoGroupService(hours, withServeSettings(cfg).Card, crisis)
+	}
+	if o.regions {
+		card := withServeSettings(cfg).Card
+		cfg.Service = inRegions(polku.Simple(nil, cfg.Municipalities, polku.Settings{Group: cfg.Group, Hours: hours, Crisis: crisis,
+			Card: polku.CardTerms{Days: card.Days, Visits: card.Visits}}))
 	}
 	engine := flows.New(flows.Config{Service: cfg.Service, Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: crisis,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,8 +15,8 @@ import (
 
 // Who is a coordinator: only members of the coordinators' supergroup act
 // as coordinators, checked with getChatMember on every command and button
-// press (cached for a few minutes); who is a manager (named, or a member
-// of the managers' group); and the bot's own name, for links.
+// press (cached for a few minutes); membership of the managers' group
+// (role.go says who is a manager); and the bot's own name, for links.
 
 // members caches getChatMember answers for a few minutes, by group and
 // user.
@@ -74,18 +73,6 @@ func (b *Bot) member(ctx context.Context, group, user int64) (bool, error) {
 	b.members.m[key] = memberEntry{ok: member, until: now.Add(b.cfg.MemberCache)}
 	b.members.mu.Unlock()
 	return member, nil
-}
-
-// manager reports whether user is one of the service's managers: named in
-// Config.Managers, or a member of the managers' group.
-func (b *Bot) manager(ctx context.Context, user int64) (bool, error) {
-	if slices.Contains(b.cfg.Managers, user) {
-		return true, nil
-	}
-	if b.cfg.ManagersGroup == 0 {
-		return false, nil
-	}
-	return b.member(ctx, b.cfg.ManagersGroup, user)
 }
 
 // username is the bot's username for deep links: configured, or asked

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"polku"
 	"polku/flows"
@@ -27,10 +28,10 @@ import (
 // every one of them), with the costs in effect at the end of each period,
 // and sends its picture, with the summary as caption, and its workbook.
 
-// reportCommand answers /report from x's chat, in lang; manager says
-// whether x's sender is a manager.
-func (b *Bot) reportCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, manager bool) ([]store.Out, error) {
-	ms, err := b.managers.Report(ctx, tx, staff.Input{User: x.from, Arg: x.in.Text, Lang: lang}, manager)
+// reportCommand answers /report from x's chat, in lang, of x's sender,
+// who holds r.
+func (b *Bot) reportCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, r staff.Roles) ([]store.Out, error) {
+	ms, err := b.managers.Report(ctx, tx, staff.Input{User: x.from, Arg: x.in.Text, Lang: lang}, r)
 	if err != nil {
 		return nil, err
 	}
@@ -46,9 +47,9 @@ func (b *Bot) managerOuts(ctx context.Context, x incoming, lang string, ms []sta
 		var err error
 		switch {
 		case m.Report != nil:
-			more, err = b.reportOuts(ctx, x.chat, x.thread, lang, *m.Report, m.CSV)
+			more, err = b.reportOuts(ctx, x.chat, x.thread, lang, *m.Report, m.CSV, m.Scope)
 		case m.AuditLog != nil:
-			more, err = b.auditOuts(ctx, x.chat, x.thread, lang, *m.AuditLog, m.CSV)
+			more, err = b.auditOuts(ctx, x.chat, x.thread, lang, *m.AuditLog, m.CSV, m.Scope)
 		default:
 			more = []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: b.lines(lang, m.Lines)})}
 		}
@@ -60,10 +61,10 @@ func (b *Bot) managerOuts(ctx context.Context, x incoming, lang string, ms []sta
 	return outs, nil
 }
 
-// costsCommand answers /costs from x's chat, in lang; manager says
-// whether x's sender is a manager.
-func (b *Bot) costsCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, manager bool) ([]store.Out, error) {
-	ms, err := b.managers.Costs(ctx, tx, staff.Input{User: x.from, Arg: x.in.Text, Lang: lang}, manager)
+// costsCommand answers /costs from x's chat, in lang, of x's sender, who
+// holds r.
+func (b *Bot) costsCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, r staff.Roles) ([]store.Out, error) {
+	ms, err := b.managers.Costs(ctx, tx, staff.Input{User: x.from, Arg: x.in.Text, Lang: lang}, r)
 	if err != nil {
 		return nil, err
 	}
@@ -75,23 +76,26 @@ func (b *Bot) costsCommand(ctx context.Context, tx *store.Tx, x incoming, lang s
 }
 
 // managerCommand answers a managers' command (/report, /costs, /audit) of x's
-// sender in lang, and reports whether x was one.
-func (b *Bot) managerCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, manager func() (bool, error)) ([]store.Out, bool, error) {
-	command := map[string]func(context.Context, *store.Tx, incoming, string, bool) ([]store.Out, error){
-		"report": b.reportCommand, "costs": b.costsCommand,
-		"audit": func(ctx context.Context, tx *store.Tx, x incoming, lang string, manager bool) ([]store.Out, error) {
-			return b.auditCommand(ctx, tx, x, lang, manager, b.operator(x.from))
-		},
+// sender in lang, who holds roles(), and reports whether x was one.
+func (b *Bot) managerCommand(ctx context.Context, tx *store.Tx, x incoming, lang string, roles func() (staff.Roles, error)) ([]store.Out, bool, error) {
+	command := map[string]func(context.Context, *store.Tx, incoming, string, staff.Roles) ([]store.Out, error){
+		"report": b.reportCommand, "costs": b.costsCommand, "audit": b.auditCommand,
 	}[x.in.Command]
 	if x.in.Kind != flows.KindCommand || command == nil {
 		return nil, false, nil
 	}
-	is, err := manager()
+	r, err := roles()
 	if err != nil {
 		return nil, true, err
 	}
-	outs, err := command(ctx, tx, x, lang, is)
+	outs, err := command(ctx, tx, x, lang, r)
 	return outs, true, err
+}
+
+// groupRoles are the roles of x's sender in a group: theirs, and the
+// service's manager's for a member of the managers' group.
+func (b *Bot) groupRoles(ctx context.Context, tx *store.Tx, x incoming) func() (staff.Roles, error) {
+	return func() (staff.Roles, error) { return b.rolesOf(ctx, tx, x.from, true) }
 }
 
 // managersGroup applies one update of the managers' group: /report,
@@ -116,7 +120,7 @@ func (b *Bot) managersGroup(ctx context.Context, tx *store.Tx, x incoming) error
 			"\n\n" + b.render.loc.Message(b.reportLang(), "audit.help", nil, nil)
 		return tx.Finish(ctx, []store.Out{b.chatOut(x.chat, x.thread, out{Method: "send", Text: help})})
 	}
-	outs, _, err := b.managerCommand(ctx, tx, x, b.reportLang(), func() (bool, error) { return b.manager(ctx, x.from) })
+	outs, _, err := b.managerCommand(ctx, tx, x, b.reportLang(), b.groupRoles(ctx, tx, x))
 	if err != nil {
 		return err
 	}
@@ -142,11 +146,12 @@ func (b *Bot) chatOut(chat int64, thread int, o out) store.Out {
 	return store.Out{ChatID: chat, Priority: store.PriorityReply, Payload: encode(o)}
 }
 
-// reportOuts builds the report of period p and returns its messages to
-// chat: the picture with the summary as its caption, then the workbook,
-// and with csv its tables as CSV files in one zip file.
-func (b *Bot) reportOuts(ctx context.Context, chat int64, thread int, lang string, p staff.Period, csv bool) ([]store.Out, error) {
-	d, err := b.reportData(ctx, p)
+// reportOuts builds the report of period p of scope sc and returns its
+// messages to chat: the picture with the summary as its caption (a part
+// of the service's named above it), then the workbook, and with csv its
+// tables as CSV files in one zip file.
+func (b *Bot) reportOuts(ctx context.Context, chat int64, thread int, lang string, p staff.Period, csv bool, sc polku.Scope) ([]store.Out, error) {
+	d, err := b.reportData(ctx, p, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +165,13 @@ func (b *Bot) reportOuts(ctx context.Context, chat int64, thread int, lang strin
 		return nil, fmt.Errorf("report workbook: %w", err)
 	}
 	name := "polku-report-" + strings.ReplaceAll(p.String(), "..", "_")
+	summary := report.Summary(b.render.loc, r, lang)
+	if b.municipalitiesOf(sc) != nil {
+		summary = b.render.loc.Message(lang, "manager.report_scope", map[string]any{"Scope": staff.ScopeName(b.cfg.Service, sc, lang)}, nil) + "\n" + summary
+		name += "-" + fileWord(sc.ID)
+	}
 	outs := []store.Out{
-		b.chatOut(chat, thread, out{Method: "photo", FileName: name + ".png", File: png, Text: report.Summary(b.render.loc, r, lang)}),
+		b.chatOut(chat, thread, out{Method: "photo", FileName: name + ".png", File: png, Text: summary}),
 		b.chatOut(chat, thread, out{Method: "document", FileName: name + ".xlsx", File: xlsx}),
 	}
 	if csv {
@@ -172,6 +182,17 @@ func (b *Bot) reportOuts(ctx context.Context, chat int64, thread int, lang strin
 		outs = append(outs, b.chatOut(chat, thread, out{Method: "document", FileName: name + "-csv.zip", File: data}))
 	}
 	return outs, nil
+}
+
+// fileWord is a scope's ID as a part of a file's name: letters and
+// digits, the rest as hyphens.
+func fileWord(id string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return '-'
+	}, id)
 }
 
 // zipped is files as one zip file, in the order of their names.
@@ -212,7 +233,7 @@ func (b *Bot) monthlyReport(ctx context.Context) {
 		}
 		return
 	}
-	outs, err := b.reportOuts(ctx, b.cfg.ManagersGroup, 0, b.reportLang(), p, false)
+	outs, err := b.reportOuts(ctx, b.cfg.ManagersGroup, 0, b.reportLang(), p, false, service)
 	if err == nil {
 		_, err = b.db.Once(ctx, key, outs, &store.Audited{Action: "report_monthly", Detail: p.String()})
 	}
@@ -227,8 +248,11 @@ func (b *Bot) monthlyReport(ctx context.Context) {
 }
 
 // reportData reads the anonymous figures of period p and of as many months
-// before it from the store, as the report reads them.
-func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, error) {
+// before it from the store, of scope sc, as the report reads them. The
+// costs are the whole service's: a part of it counts none (its cost per
+// participation would be the service's costs over its part's families).
+func (b *Bot) reportData(ctx context.Context, p staff.Period, sc polku.Scope) (report.Data, error) {
+	reach := b.municipalitiesOf(sc)
 	before := p.Previous()
 	d := report.Data{
 		Period: report.Period{First: p.First, Last: p.Last}, Previous: report.Period{First: before.First, Last: before.Last},
@@ -238,6 +262,9 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 		p   staff.Period
 		put *polku.Costs
 	}{{p, &d.Costs}, {before, &d.CostsBefore}} {
+		if reach != nil {
+			continue
+		}
 		c, err := b.costsAt(ctx, side.p)
 		if err != nil {
 			return report.Data{}, err
@@ -259,7 +286,7 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 		if err1 != nil || err2 != nil {
 			return report.Data{}, fmt.Errorf("period %s: not months", side.p)
 		}
-		fs, err := b.db.ReportFigures(ctx, first, last)
+		fs, err := b.db.ReportFigures(ctx, first, last, reach)
 		if err != nil {
 			return report.Data{}, err
 		}
@@ -268,6 +295,11 @@ func (b *Bot) reportData(ctx context.Context, p staff.Period) (report.Data, erro
 			cs, err := b.db.Campaigns(ctx, first, last.AddDate(0, 1, 0))
 			if err != nil {
 				return report.Data{}, err
+			}
+			if reach != nil {
+				// A part of the service's campaigns: those to its
+				// municipalities' families only.
+				cs = slices.DeleteFunc(cs, func(c polku.Campaign) bool { return !slices.Contains(reach, c.Segment.Municipality) })
 			}
 			d.Campaigns = reportCampaigns(cs, b.cfg.Location)
 		}

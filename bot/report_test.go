@@ -52,7 +52,7 @@ func TestReportCounts(t *testing.T) {
 	}
 	figures := func(when string) {
 		t.Helper()
-		got, err := h.db.ReportFigures(ctx, month, month)
+		got, err := h.db.ReportFigures(ctx, month, month, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,10 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	#   Polku's own statements when not given; "# managers: Anna" makes
 //	#   coordinator Anna a manager too; "# costs from the configuration:
 //	#   monthly 5000" the report's configured costs, as /costs writes them
-//	#   coordinators (Anna, Ben) the service's managers
+//	#   coordinators (Anna, Ben) the service's managers; "# service: two
+//	#   regions" puts Kuusamo in Koillismaa and Kalajoki in Kalajokilaakso;
+//	#   "# roles: Maija manager region:koillismaa" gives Maija (another
+//	#   person of the transcript, @Maija) that role in the configuration
 //	> text a family types, or /command
 //	> [Button label]            press the newest button with that label
 //	> [Button label] twice      a double tap (both presses arrive before any answer)
@@ -59,6 +62,7 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> (scan card) (verify card) a provider checks the family's card
 //	> (open LINK)               open the newest t.me link with start=LINK…
 //	                            that the bot wrote in the coordinators' group
+//	                            (or, for none there, in a private chat)
 //	> #Anna text                coordinator Anna (or Ben) writes in the
 //	                            newest case topic: text, /command, (photo)...
 //	> #Anna (general) /cases    ... in the group's General topic
@@ -68,6 +72,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> #Cleo text                Cleo, of Kalajoki's own group ("# two
 //	                            groups" in the header), in her group
 //	> #Cleo (forged C:claim:1)  presses made-up data in her group
+//	> (counted for the referral link demo-school: 7 started, 5 finished)
+//	                            a referral link's anonymous counts of today
 //	> (counted this month in Kuusamo: 12 new families, 10 of them took part)
 //	                            the anonymous counts of the report, as the
 //	                            month's (or "last month") families made them
@@ -148,6 +154,9 @@ func replay(t *testing.T, file string, start time.Time) {
 		t.Fatal(err)
 	}
 	header, steps := parseTranscript(string(data))
+	// configured are the people of "# roles:" lines by name, with the
+	// Telegram IDs they are given in the order the lines name them.
+	configured := map[string]int64{}
 	opts := fast
 	opts.start = start
 	for _, l := range header {
@@ -176,6 +185,24 @@ func replay(t *testing.T, file string, start time.Time) {
 			}
 			opts.cfg.ManagersLang, opts.cfg.ReportAt = "fi", 9*time.Hour
 		}
+		if strings.TrimSpace(l) == "# service: two regions" {
+			opts.regions = true
+		}
+		if v, ok := strings.CutPrefix(l, "# roles:"); ok {
+			name, grant, _ := strings.Cut(strings.TrimSpace(v), " ")
+			role, sc, _ := strings.Cut(grant, " ")
+			scope, err := polku.ParseScope(sc)
+			if err != nil {
+				t.Fatalf("%s: %v", l, err)
+			}
+			id := configured[name]
+			if id == 0 {
+				id = int64(6001 + len(configured))
+				configured[name] = id
+			}
+			opts.cfg.Roles = append(opts.cfg.Roles, polku.Grant{User: id, Role: polku.Role(role), Scope: scope})
+			opts.cfg.ManagersLang = "fi"
+		}
 		if v, ok := strings.CutPrefix(l, "# costs from the configuration:"); ok {
 			c, err := staff.ChangeCosts(opts.cfg.Costs, v)
 			if err != nil {
@@ -196,6 +223,9 @@ func replay(t *testing.T, file string, start time.Time) {
 		out.WriteString(l + "\n")
 	}
 	h.names = map[int64]string{user.ID: ""}
+	for name, id := range configured {
+		h.names[id] = name
+	}
 	h.family = user.ID
 	done := 0
 	if *update {
@@ -352,6 +382,8 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.fake.AddBotBack(group, telegramtest.Rights{ManageChat: true, DeleteMessages: true, PinMessages: true, ManageTopics: true})
 	case strings.HasPrefix(action, "#"):
 		h.coordinator(action)
+	case strings.HasPrefix(action, "(counted for the referral link "):
+		h.countedReferral(action)
 	case strings.HasPrefix(action, "(counted "):
 		h.counted(action)
 	case strings.HasPrefix(action, "(file "):
@@ -438,14 +470,39 @@ func (h *harness) counted(action string) {
 	}
 }
 
+// countedReferral are the anonymous counts of "(counted for the referral
+// link demo-school: 7 started, 5 finished)": families who started from
+// the link today, and how many of them finished the questions, as the
+// store keeps them (stats, by referral code).
+var countedReferral = regexp.MustCompile(`^\(counted for the referral link (\S+): (\d+) started, (\d+) finished\)$`)
+
+func (h *harness) countedReferral(action string) {
+	h.t.Helper()
+	m := countedReferral.FindStringSubmatch(action)
+	if m == nil {
+		h.t.Fatalf("%s: want (counted for the referral link demo-school: 7 started, 5 finished)", action)
+	}
+	day := h.clock.Now().In(helsinki).Format("2006-01-02")
+	for kind, n := range map[string]string{"referral_started": m[2], "intake_completed": m[3]} {
+		if _, err := h.pool.Exec(context.Background(), `
+			INSERT INTO stats (day, kind, municipality, referral, count) VALUES ($1, $2, '', $3, $4)`, day, kind, m[1], n); err != nil {
+			h.t.Fatalf("%s: %v", action, err)
+		}
+	}
+}
+
 // link finds the newest t.me link with "start=prefix…" the bot wrote to
-// the coordinators' group (in a text or a caption) and returns its start
-// parameter.
+// the coordinators' group or to a private chat of the transcript (in a
+// text or a caption) and returns its start parameter.
 func (h *harness) link(prefix string) string {
 	h.t.Helper()
-	msgs := h.fake.Messages(group)
-	for i := len(msgs) - 1; i >= 0; i-- {
-		text := msgs[i].Text + " " + msgs[i].Caption
+	events := h.fake.Events(0)
+	for i := len(events) - 1; i >= 0; i-- {
+		e := events[i]
+		if _, ours := h.names[e.ChatID]; (e.Kind != "send" && e.Kind != "edit") || (e.ChatID != group && !ours) {
+			continue
+		}
+		text := e.Message.Text + " " + e.Message.Caption
 		if _, after, ok := strings.Cut(text, "?start="+prefix); ok {
 			end := strings.IndexAny(after, " \n")
 			if end < 0 {
@@ -454,7 +511,7 @@ func (h *harness) link(prefix string) string {
 			return prefix + after[:end]
 		}
 	}
-	h.t.Fatalf("no link start=%s… in the group", prefix)
+	h.t.Fatalf("no link start=%s… in the group or a private chat", prefix)
 	return ""
 }
 

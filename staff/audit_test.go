@@ -22,7 +22,7 @@ func TestMayReadAudit(t *testing.T) {
 
 func TestManagersAuditLog(t *testing.T) {
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	m := staff.NewManagers(func() time.Time { return now }, polku.Costs{})
+	m := staff.NewManagers(func() time.Time { return now }, polku.Costs{}, polku.Service{})
 	ctx := context.Background()
 	period := func(first, last string) *staff.Period { return &staff.Period{First: first, Last: last} }
 	for _, tc := range []struct {
@@ -41,7 +41,7 @@ func TestManagersAuditLog(t *testing.T) {
 		{"too long", "2024-01..2026-12", true, false, []staff.Message{{Lines: []staff.Line{staff.L("audit.period_long", map[string]any{"Max": staff.MaxMonths})}}}, []string{"audit ?"}},
 	} {
 		a := &audits{}
-		got, err := m.AuditLog(ctx, a, staff.Input{User: 42, Command: "audit", Arg: tc.arg}, tc.manager, tc.operator)
+		got, err := m.AuditLog(ctx, a, staff.Input{User: 42, Command: "audit", Arg: tc.arg}, roles(tc.manager, tc.operator))
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

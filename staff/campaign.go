@@ -67,7 +67,7 @@ const listCampaigns = 10
 // Command answers /campaign and /campaigns of in.User in in.Chat.
 func (cs *Campaigner) Command(ctx context.Context, tx CampaignTx, in Input) ([]Message, error) {
 	if in.Command == "campaigns" {
-		return cs.list(ctx, tx)
+		return cs.list(ctx, tx, in.Reach)
 	}
 	// The text may start on a line of its own: the command's word ends at
 	// any space.
@@ -118,9 +118,15 @@ func (cs *Campaigner) Command(ctx context.Context, tx CampaignTx, in Input) ([]M
 			problem = L("campaign.group_bad", map[string]any{"Word": bad})
 			break
 		}
+		if outside(in.Reach, seg) {
+			problem = L("campaign.outside_scope", map[string]any{"List": strings.Join(in.Reach, ", ")})
+			break
+		}
 		c.Segment = seg
 	case sub == "preview":
 		return cs.preview(ctx, tx, c)
+	case sub == "send" && outside(in.Reach, c.Segment):
+		problem = L("campaign.outside_scope", map[string]any{"List": strings.Join(in.Reach, ", ")})
 	case sub == "send":
 		return cs.send(ctx, tx, c, in.User, rest)
 	default:
@@ -422,13 +428,22 @@ func (cs *Campaigner) send(ctx context.Context, tx CampaignTx, c polku.Campaign,
 		tx.Audit(ctx, user, "campaign_sent", 0, fmt.Sprintf("%d to %d", c.ID, sent))
 }
 
+// outside reports whether a manager of the municipalities reach (nil:
+// the whole service) may not send to seg: a manager of a part of the
+// service sends to one of its municipalities' families only.
+func outside(reach []string, seg polku.Segment) bool {
+	return reach != nil && !slices.Contains(reach, seg.Municipality)
+}
+
 // list is /campaigns: the campaigns sent last, oldest first, with their
-// figures protected as the report protects its own.
-func (cs *Campaigner) list(ctx context.Context, tx CampaignTx) ([]Message, error) {
+// figures protected as the report protects its own; of a manager of the
+// municipalities reach (nil: the whole service), those to them only.
+func (cs *Campaigner) list(ctx context.Context, tx CampaignTx, reach []string) ([]Message, error) {
 	sent, err := tx.SentCampaigns(ctx, listCampaigns)
 	if err != nil {
 		return nil, err
 	}
+	sent = slices.DeleteFunc(sent, func(c SentCampaign) bool { return outside(reach, c.Segment) })
 	if len(sent) == 0 {
 		return []Message{say(L("campaign.none_sent", nil))}, nil
 	}

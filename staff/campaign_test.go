@@ -111,3 +111,33 @@ func TestCampaignGuards(t *testing.T) {
 		t.Errorf("/campaigns: %v", got)
 	}
 }
+
+// TestCampaignInScope: a manager of Kuusamo only picks Kuusamo's families;
+// a draft of the whole service's (no municipality) is not sent by it.
+func TestCampaignInScope(t *testing.T) {
+	db := newDB(t, func() time.Time { return start })
+	run := func(arg string) []string {
+		t.Helper()
+		var ms []staff.Message
+		apply(t, db, 501, func(ctx context.Context, stx *store.Tx) (err error) {
+			ms, err = campaigner.Command(ctx, campaignTx{stx}, staff.Input{User: 501, Chat: 501, Command: "campaign", Arg: arg, Reach: []string{"Kuusamo"}})
+			return err
+		})
+		return lineIDs(ms)
+	}
+	for _, tc := range []struct{ arg, want string }{
+		{"fi Tervetuloa!", "campaign.draft"},
+		{"sv Välkommen!", "campaign.draft"},
+		{"en Welcome!", "campaign.draft"},
+		{"uk Ласкаво просимо!", "campaign.draft"},
+		{"send", "campaign.outside_scope"},
+		{"group municipality=Kalajoki", "campaign.outside_scope"},
+		{"group all", "campaign.outside_scope"},
+		{"group municipality=Kuusamo", "campaign.draft"},
+		{"send", "campaign.too_small"},
+	} {
+		if got := run(tc.arg); !slices.Contains(got, tc.want) {
+			t.Errorf("/campaign %s: %v, want %s", tc.arg, got, tc.want)
+		}
+	}
+}

@@ -184,13 +184,14 @@ func CostsLines(c polku.Costs) []Line {
 		money("manager.costs.visit", c.PerVisit), staff}
 }
 
-// Costs answers /costs of in.User, who is a manager when manager is set:
-// the costs in effect and how to change them, or the change asked made,
-// or why not. configured are the configuration's costs, in effect until
-// a manager sets some. A refusal is audited as /report's is, every change
-// with its values.
-func (m *Managers) Costs(ctx context.Context, tx CostsTx, in Input, manager bool) ([]Message, error) {
-	if !manager {
+// Costs answers /costs of in.User, who holds r: the costs in effect and
+// how to change them, or the change asked made, or why not. configured
+// are the configuration's costs, in effect until a manager sets some. The
+// costs are the whole service's: a manager of a region or a municipality
+// sees them, and only a manager of the service changes them. A refusal is
+// audited as /report's is, every change with its values.
+func (m *Managers) Costs(ctx context.Context, tx CostsTx, in Input, r Roles) ([]Message, error) {
+	if !r.Has(polku.RoleManager) {
 		return []Message{say(L("manager.costs.not_manager", nil))}, tx.Audit(ctx, in.User, "costs_refused", 0, "")
 	}
 	c, set, err := tx.Costs(ctx)
@@ -203,6 +204,9 @@ func (m *Managers) Costs(ctx context.Context, tx CostsTx, in Input, manager bool
 	if strings.TrimSpace(in.Arg) == "" {
 		lines := append([]Line{L("manager.costs.title", nil)}, CostsLines(c)...)
 		return []Message{say(append(lines, blank, L("manager.costs.how", nil))...)}, nil
+	}
+	if !r.Reaches(polku.RoleManager, polku.Scope{Kind: polku.ScopeService}, m.service) {
+		return []Message{say(L("manager.costs.service_only", nil))}, tx.Audit(ctx, in.User, "costs_refused", 0, "scope")
 	}
 	next, err := ChangeCosts(c, in.Arg)
 	if err != nil {

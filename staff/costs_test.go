@@ -98,14 +98,14 @@ func TestManagersCosts(t *testing.T) {
 	clock := func() time.Time { return now }
 	db := newDB(t, clock)
 	configured := polku.Costs{Monthly: 500000}
-	m := staff.NewManagers(clock, configured)
+	m := staff.NewManagers(clock, configured, polku.Service{})
 	var audit []string
 	costs := func(user int64, arg string, manager bool) []staff.Message {
 		t.Helper()
 		var ms []staff.Message
 		apply(t, db, user, func(ctx context.Context, tx *store.Tx) error {
 			var err error
-			ms, err = m.Costs(ctx, costsTx{tx, &audit}, staff.Input{User: user, Command: "costs", Arg: arg}, manager)
+			ms, err = m.Costs(ctx, costsTx{tx, &audit}, staff.Input{User: user, Command: "costs", Arg: arg}, roles(manager, false))
 			return err
 		})
 		return ms

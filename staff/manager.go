@@ -3,6 +3,8 @@ package staff
 import (
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,10 +14,14 @@ import (
 // The service's managers ask for the report of a period: /report (this
 // month so far), /report 2026-11, /report 2026-01..2026-06 (with "csv"
 // after it, its tables as CSV files too); and get last
-// month's on the first weekday of each month. Who is a manager (named in
-// the configuration, or a member of the managers' group) is the adapter's
-// to say, as it asks Telegram; staff decides the period, refuses anyone
-// else, and audits every report asked, refused ones too. The report
+// month's on the first weekday of each month. A manager's report is of
+// its scope (the whole service, a region or a municipality); one of a
+// part of it is asked by naming it first: /report Kuusamo 2026-11,
+// /report kainuu. Who is a manager of what (named in the configuration,
+// granted in Telegram, or a member of the managers' group: the service's)
+// is the adapter's to say, as Roles; staff decides the period and the
+// scope, refuses anyone else and anything outside the manager's scope,
+// and audits every report asked, refused ones too. The report
 // itself (figures, pictures, the workbook) is built by the adapter from
 // the Message's Report. The costs it counts are /costs (costs.go).
 
@@ -145,6 +151,8 @@ type Managers struct {
 	// costs are the configuration's costs, in effect until a manager sets
 	// some.
 	costs polku.Costs
+	// service is what the managers' scopes are of.
+	service polku.Service
 }
 
 // periodProblem is what a command of prefix ("manager", "audit") answers
@@ -157,26 +165,109 @@ func periodProblem(prefix string, err error) Line {
 	return L(prefix+id, map[string]any{"Max": MaxMonths})
 }
 
-// NewManagers returns the managers' side on the service's clock, in its
-// time zone, with the configuration's costs.
-func NewManagers(now func() time.Time, costs polku.Costs) *Managers {
-	return &Managers{now: now, costs: costs}
+// NewManagers returns the managers' side of service on the service's
+// clock, in its time zone, with the configuration's costs.
+func NewManagers(now func() time.Time, costs polku.Costs, service polku.Service) *Managers {
+	return &Managers{now: now, costs: costs, service: service}
 }
 
-// Report answers /report of in.User, who is a manager when manager is
-// set: a Message whose Report is the period asked, or why none is made.
-func (m *Managers) Report(ctx context.Context, tx ManagerTx, in Input, manager bool) ([]Message, error) {
-	if !manager {
+// Report answers /report of in.User, who holds r: a Message whose Report
+// is the period asked, of the Scope asked, or why none is made.
+func (m *Managers) Report(ctx context.Context, tx ManagerTx, in Input, r Roles) ([]Message, error) {
+	if !r.Has(polku.RoleManager) {
 		return []Message{say(L("manager.not_manager", nil))}, tx.Audit(ctx, in.User, "report_refused", 0, "")
 	}
-	arg, csv := csvArg(in.Arg)
+	sc, rest, refused := m.where(in.Arg, in.Lang, r.Scopes(polku.RoleManager))
+	if refused != nil {
+		return []Message{say(*refused)}, tx.Audit(ctx, in.User, "report_refused", 0, sc.String())
+	}
+	arg, csv := csvArg(rest)
 	p, err := ParsePeriod(arg, m.now())
 	if err != nil {
 		return []Message{say(periodProblem("manager", err))}, nil
 	}
+	return []Message{{To: Here, Report: &p, CSV: csv, Scope: sc}}, tx.Audit(ctx, in.User, "report", 0, scopeDetail(p, csv, sc))
+}
+
+// scopeDetail is what the audit keeps of a report or an audit log asked:
+// the period, "csv" when its tables were, and the scope unless it is the
+// whole service.
+func scopeDetail(p Period, csv bool, sc polku.Scope) string {
 	detail := p.String()
 	if csv {
 		detail += " csv"
 	}
-	return []Message{{To: Here, Report: &p, CSV: csv}}, tx.Audit(ctx, in.User, "report", 0, detail)
+	if sc.Kind != polku.ScopeService && sc.Kind != "" {
+		detail += " " + sc.String()
+	}
+	return detail
+}
+
+// where reads the part of the service a manager holding scopes names
+// before the period ("Kuusamo", "kainuu", "municipality:Kuusamo"; none is
+// the first of scopes, the widest one when it holds the service's) and
+// returns it with the rest of arg, or, with refused set, why it is not
+// theirs to see, in lang (sc is then what was named, for the audit).
+func (m *Managers) where(arg, lang string, scopes []polku.Scope) (sc polku.Scope, rest string, refused *Line) {
+	sc = polku.Scope{Kind: polku.ScopeService}
+	if len(scopes) > 0 && !slices.Contains(scopes, sc) {
+		sc = scopes[0]
+	}
+	first, after, _ := strings.Cut(strings.TrimSpace(arg), " ")
+	named, ok := m.scopeOf(first)
+	switch {
+	case !ok:
+		return service(sc), arg, nil
+	case len(scopes) > 0 && !Roles(grantsOf(scopes)).Reaches(polku.RoleManager, named, m.service):
+		l := L("manager.outside_scope", map[string]any{"Name": ScopeName(m.service, named, lang), "Scope": ScopeName(m.service, sc, lang)})
+		return named, after, &l
+	}
+	return service(named), after, nil
+}
+
+// service is sc, with the whole service's as the zero Scope.
+func service(sc polku.Scope) polku.Scope {
+	if sc.Kind == polku.ScopeService {
+		return polku.Scope{}
+	}
+	return sc
+}
+
+// grantsOf are a manager's scopes as its grants.
+func grantsOf(scopes []polku.Scope) []polku.Grant {
+	gs := make([]polku.Grant, len(scopes))
+	for i, sc := range scopes {
+		gs[i] = polku.Grant{Role: polku.RoleManager, Scope: sc}
+	}
+	return gs
+}
+
+// scopeOf reads a word that names a part of the service: a scope of its
+// own as polku.ParseScope reads it, a municipality's ID, or a region's ID
+// or name in any language. Anything else (a period, "csv", a place the
+// service does not have) names none: it is read as the period, and what
+// someone typed never reaches the audit.
+func (m *Managers) scopeOf(word string) (polku.Scope, bool) {
+	if word == "" || word == "csv" {
+		return polku.Scope{}, false
+	}
+	if sc, err := polku.ParseScope(word); err == nil {
+		switch sc.Kind {
+		case polku.ScopeService:
+			return sc, true
+		case polku.ScopeMunicipality, polku.ScopeRegion:
+			word = sc.ID
+		default:
+			return polku.Scope{}, false
+		}
+	}
+	if mu, ok := m.service.Municipality(word); ok {
+		return polku.Scope{Kind: polku.ScopeMunicipality, ID: mu.ID}, true
+	}
+	for _, rg := range m.service.Regions {
+		if strings.EqualFold(rg.ID, word) || slices.ContainsFunc(slices.Collect(maps.Values(rg.Name)), func(n string) bool { return strings.EqualFold(n, word) }) {
+			return polku.Scope{Kind: polku.ScopeRegion, ID: rg.ID}, true
+		}
+	}
+	return polku.Scope{}, false
 }

@@ -101,6 +101,19 @@ func TestLastMonthAndFirstWeekday(t *testing.T) {
 	}
 }
 
+// roles are the roles of a manager and an operator of the whole service,
+// as the adapter says them, for the tests that do not look at scopes.
+func roles(manager, operator bool) staff.Roles {
+	var r staff.Roles
+	if manager {
+		r = append(r, polku.Grant{User: 42, Role: polku.RoleManager, Scope: polku.Scope{Kind: polku.ScopeService}})
+	}
+	if operator {
+		r = append(r, polku.Grant{User: 42, Role: polku.RoleOperator, Scope: polku.Scope{Kind: polku.ScopeService}})
+	}
+	return r
+}
+
 // audits records what the managers' side audits.
 type audits struct{ got []string }
 
@@ -111,7 +124,7 @@ func (a *audits) Audit(_ context.Context, who int64, action string, _ int64, det
 
 func TestManagersReport(t *testing.T) {
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	m := staff.NewManagers(func() time.Time { return now }, polku.Costs{})
+	m := staff.NewManagers(func() time.Time { return now }, polku.Costs{}, polku.Service{})
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name    string
@@ -129,7 +142,7 @@ func TestManagersReport(t *testing.T) {
 		{"nonsense", "last year", true, []staff.Message{{Lines: []staff.Line{staff.L("manager.period_format", map[string]any{"Max": staff.MaxMonths})}}}, nil},
 	} {
 		a := &audits{}
-		got, err := m.Report(ctx, a, staff.Input{User: 42, Command: "report", Arg: tc.arg}, tc.manager)
+		got, err := m.Report(ctx, a, staff.Input{User: 42, Command: "report", Arg: tc.arg}, roles(tc.manager, false))
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

@@ -87,7 +87,7 @@ func TestReportCounts(t *testing.T) {
 		return err
 	})
 
-	f, err := db.ReportFigures(ctx, start, start)
+	f, err := db.ReportFigures(ctx, start, start, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,10 @@
 // family's answers, wellbeing cards, what they write to a family), what
 // they get of a family's case (its summary, the family's messages, alerts;
 // Cases), providers in their private chat (linking their account,
-// checking cards), and managers asking for the report and setting the
-// costs it counts (Managers).
+// checking cards), managers asking for the report and setting the
+// costs it counts (Managers), each of its own scope, roles granted in
+// Telegram (Grants, role.go) and referrers seeing their codes' counts
+// (referrer.go).
 //
 // Like flows, it is pure of Telegram, SQL and languages. It imports only
 // the domain (polku) and flows, for flows.Text and flows.AnswersText, so
@@ -187,6 +189,9 @@ type Message struct {
 	// AuditLog is the audit log of the period to read and send Here: a
 	// summary and its workbook; CSV adds its rows as a CSV file, zipped.
 	AuditLog *Period
+	// Scope is the part of the service a Report or an AuditLog covers
+	// (the zero Scope is the whole service).
+	Scope polku.Scope
 }
 
 // Button is a button of a message: its label and what pressing it sends.
@@ -314,4 +319,8 @@ type Input struct {
 	// Photo is the Telegram file ID of a photo sent with a command in its
 	// caption (a campaign's picture).
 	Photo string
+	// Reach are the municipalities a manager of a part of the service
+	// acts for (its campaigns go to their families only); nil for the
+	// whole service, and for coordinators.
+	Reach []string
 }

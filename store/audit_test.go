@@ -36,7 +36,7 @@ func TestAuditLog(t *testing.T) {
 
 	read := func(first, last time.Time) []string {
 		var got []string
-		err := db.AuditLog(context.Background(), first, last, func(r polku.AuditRow) error {
+		err := db.AuditLog(context.Background(), first, last, nil, func(r polku.AuditRow) error {
 			got = append(got, fmt.Sprintf("%s %d %s %s %d %s", r.At.Format("2006-01-02 15:04 MST"), r.Who, r.Name, r.Action, r.Case, r.Detail))
 			return nil
 		})
@@ -60,7 +60,7 @@ func TestAuditLog(t *testing.T) {
 
 	stop := errors.New("enough")
 	n := 0
-	err := db.AuditLog(context.Background(), nov, nov, func(polku.AuditRow) error { n++; return stop })
+	err := db.AuditLog(context.Background(), nov, nov, nil, func(polku.AuditRow) error { n++; return stop })
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("stopped after %d rows with %v, want 1 and %v", n, err, stop)
 	}

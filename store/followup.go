@@ -209,7 +209,7 @@ type Pair struct {
 func followUps(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 	rows, err := tx.Query(ctx, `
 		SELECT municipality, kind LIKE '`+kindFollowUpAsked+`%', regexp_replace(kind, '^(`+kindFollowUpAsked+`|`+kindFollowUpAnswered+`)', ''), sum(count)::int FROM stats
-		WHERE day >= $1 AND day < $2 AND (kind LIKE '`+kindFollowUpAnswered+`%' OR kind LIKE '`+kindFollowUpAsked+`%')
+		WHERE day >= $1 AND day < $2 AND (kind LIKE '`+kindFollowUpAnswered+`%' OR kind LIKE '`+kindFollowUpAsked+`%') AND `+inScope("municipality")+`
 		GROUP BY 1, 2, 3 HAVING sum(count) <> 0 ORDER BY 1, 2, 3`, days...)
 	if err != nil {
 		return err
@@ -233,7 +233,7 @@ func followUps(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 	}
 	rows, err = tx.Query(ctx, `
 		SELECT municipality, instrument, point, before, after, attended, sum(count)::int FROM stat_pairs
-		WHERE month >= $1 AND month < $2
+		WHERE month >= $1 AND month < $2 AND `+inScope("municipality")+`
 		GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`, days...)
 	if err != nil {
 		return err

@@ -39,6 +39,10 @@ func personal(link, why string) column { return column{link: link, why: why} }
 // other is a column that holds nothing of a family's, and why.
 func other(why string) column { return column{why: why} }
 
+// granted is why the grants hold nothing of a family's: they are the
+// staff's roles granted in Telegram.
+const granted = "the staff's roles granted in Telegram"
+
 // links find a family's rows: $1 is its chat.
 var links = map[string]string{
 	"chat_id":            `chat_id = $1`,
@@ -115,6 +119,7 @@ var schema = map[string]map[string]column{
 		"id":      personal("case_id", key),
 		"case_id": personal("case_id", "cleared when the family's data is erased: the trail of who did what stays, of no one"),
 		"at":      exported("case_id"), "action": exported("case_id"), "detail": exported("case_id"), "coordinator": other(coordinator),
+		"scope": personal("case_id", "the municipality of the family's case, which the export tells already; kept when the data is erased, as the area whose managers read the row"),
 	},
 	"once": {
 		"key":     other("what the bot did by itself, such as a month's report: no one's"),
@@ -189,6 +194,12 @@ var schema = map[string]map[string]column{
 		"added_at": other("the providers' staff"), "linked_at": other("the providers' staff"),
 		"first_name": other("the providers' staff"), "link_until": other("the providers' staff"),
 		"removed_at": other("the providers' staff"), "removed_by": other(coordinator),
+	},
+	"grants": {
+		"id": other(granted), "role": other(granted), "scope": other(granted), "name": other(granted),
+		"user_id": other(granted), "first_name": other(granted), "link_code": other(granted), "link_until": other(granted),
+		"granted_by": other(granted), "granted_at": other(granted), "taken_at": other(granted),
+		"revoked_at": other(granted), "revoked_by": other(granted),
 	},
 	"case_held": {
 		"id": personal("case_id", key), "case_id": personal("case_id", key),

@@ -33,17 +33,48 @@ func (t *Tx) AddReferral(ctx context.Context, organisation string, by int64) (st
 // Referrals lists the referral codes with how many families started from
 // each and how many finished the intake: counts only.
 func (t *Tx) Referrals(ctx context.Context) ([]polku.Referral, error) {
+	return t.referrals(ctx, nil)
+}
+
+// ReferralsOf lists the referral codes of one organisation (a referrer's
+// scope) with their counts, as Referrals does.
+func (t *Tx) ReferralsOf(ctx context.Context, organisation string) ([]polku.Referral, error) {
+	return t.referrals(ctx, &organisation)
+}
+
+// referrals lists the referral codes of organisation, or every one's for
+// nil.
+func (t *Tx) referrals(ctx context.Context, organisation *string) ([]polku.Referral, error) {
 	rows, err := t.tx.Query(ctx, `
 		SELECT r.code, r.organisation,
 			COALESCE(sum(s.count) FILTER (WHERE s.kind = 'referral_started'), 0),
 			COALESCE(sum(s.count) FILTER (WHERE s.kind = 'intake_completed'), 0)
 		FROM referral_codes r LEFT JOIN stats s ON s.referral = r.code
-		GROUP BY r.code, r.organisation, r.created_at ORDER BY r.created_at, r.code`)
+		WHERE $1::text IS NULL OR r.organisation = $1
+		GROUP BY r.code, r.organisation, r.created_at ORDER BY r.created_at, r.code`, organisation)
 	if err != nil {
 		return nil, wrap(err, "referrals")
 	}
 	refs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[polku.Referral])
 	return refs, wrap(err, "referrals")
+}
+
+// Organisations are the organisations of the referral codes that a part
+// of a name names, in order: the whole name (in any case) wins over the
+// names it is part of, as a provider's organiser is found.
+func (t *Tx) Organisations(ctx context.Context, name string) ([]string, error) {
+	rows, err := t.tx.Query(ctx, `
+		WITH exact AS (SELECT DISTINCT organisation FROM referral_codes WHERE lower(organisation) = lower($2))
+		SELECT organisation FROM exact
+		UNION
+		SELECT DISTINCT organisation FROM referral_codes
+		WHERE organisation ILIKE '%' || $1 || '%' AND NOT EXISTS (SELECT 1 FROM exact)
+		ORDER BY organisation`, escapeLike(name), name)
+	if err != nil {
+		return nil, wrap(err, "organisations")
+	}
+	orgs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return orgs, wrap(err, "organisations")
 }
 
 // Started counts a family starting from a referral link, when the code is

@@ -90,10 +90,15 @@ type Use struct {
 
 // ReportFigures returns the figures of the local months from first's to
 // last's, both included, by municipality. Sessions held are those started
-// by now. One query a topic, in one snapshot of the database.
-func (db *DB) ReportFigures(ctx context.Context, first, last time.Time) (Figures, error) {
+// by now. municipalities, unless nil, are the only ones read (a region's
+// or a municipality's manager's report): the figures of the others, and
+// those whose municipality was not told, are not even read. One query a
+// topic, in one snapshot of the database.
+func (db *DB) ReportFigures(ctx context.Context, first, last time.Time, municipalities []string) (Figures, error) {
 	from, until := db.month(first), db.month(last).AddDate(0, 1, 0)
-	days := []any{db.day(from), db.day(until)}
+	// Every topic's query takes the months as $1 and $2 and the
+	// municipalities as $3 (inScope).
+	days := []any{db.day(from), db.day(until), municipalities}
 	f := Figures{}
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		for _, topic := range []func(context.Context, pgx.Tx, Figures, []any) error{
@@ -108,13 +113,19 @@ func (db *DB) ReportFigures(ctx context.Context, first, last time.Time) (Figures
 	return f, wrap(err, "report figures")
 }
 
+// inScope is the condition of a topic's query that column is one of the
+// municipalities asked ($3), or any when none were (NULL).
+func inScope(column string) string {
+	return "($3::text[] IS NULL OR " + column + " = ANY($3))"
+}
+
 // reach reads the new families and the intakes, by band and by the
 // organisation of the referral code.
 func reach(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 	rows, err := tx.Query(ctx, `
 		SELECT s.municipality, s.kind, s.band, COALESCE(r.organisation, ''), sum(s.count)::int
 		FROM stats s LEFT JOIN referral_codes r ON r.code = s.referral
-		WHERE s.day >= $1 AND s.day < $2 AND s.kind IN ('`+kindFamily+`', '`+kindIntake+`')
+		WHERE s.day >= $1 AND s.day < $2 AND s.kind IN ('`+kindFamily+`', '`+kindIntake+`') AND `+inScope("s.municipality")+`
 		GROUP BY 1, 2, 3, 4 HAVING sum(s.count) <> 0`, days...)
 	if err != nil {
 		return err
@@ -141,7 +152,7 @@ func participation(ctx context.Context, tx pgx.Tx, f Figures, days []any) error 
 	rows, err := tx.Query(ctx, `
 		SELECT municipality, kind, category, organiser, sum(count)::int FROM stats
 		WHERE day >= $1 AND day < $2 AND kind IN ('`+kindSignUp+`', '`+kindAttended+`', '`+kindMove+`', '`+kindVisit+`',
-			'`+kindAttenders1+`', '`+kindAttenders3+`')
+			'`+kindAttenders1+`', '`+kindAttenders3+`') AND `+inScope("municipality")+`
 		GROUP BY 1, 2, 3, 4 HAVING sum(count) <> 0`, days...)
 	if err != nil {
 		return err
@@ -178,14 +189,14 @@ func participation(ctx context.Context, tx pgx.Tx, f Figures, days []any) error 
 // months (by now), not cancelled or postponed: a query per activity, as
 // an activity's category is in its document.
 func (db *DB) sessionsHeld(from, until time.Time) func(context.Context, pgx.Tx, Figures, []any) error {
-	return func(ctx context.Context, tx pgx.Tx, f Figures, _ []any) error {
+	return func(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 		if now := db.Now(); now.Before(until) {
 			until = now
 		}
 		rows, err := tx.Query(ctx, `
 			SELECT a.id, a.data, count(*)::int FROM sessions s JOIN activities a ON a.id = s.activity_id
-			WHERE s.starts_at >= $1 AND s.starts_at < $2 AND s.status = 'scheduled'
-			GROUP BY a.id`, from, until)
+			WHERE s.starts_at >= $1 AND s.starts_at < $2 AND s.status = 'scheduled' AND `+inScope("a.municipality")+`
+			GROUP BY a.id`, from, until, days[2])
 		if err != nil {
 			return err
 		}
@@ -224,7 +235,7 @@ var caseKinds = func() []string {
 func casework(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 	rows, err := tx.Query(ctx, `
 		SELECT municipality, kind, sum(count)::int FROM stats
-		WHERE day >= $1 AND day < $2 AND kind = ANY($3)
+		WHERE day >= $1 AND day < $2 AND kind = ANY($4) AND `+inScope("municipality")+`
 		GROUP BY 1, 2 HAVING sum(count) <> 0`, append(days, caseKinds)...)
 	if err != nil {
 		return err
@@ -249,7 +260,7 @@ func casework(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 func firstAnswers(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 	rows, err := tx.Query(ctx, `
 		SELECT municipality, value, sum(count)::int FROM stat_values
-		WHERE month >= $1 AND month < $2 AND kind = '`+valueFirstAnswer+`'
+		WHERE month >= $1 AND month < $2 AND kind = '`+valueFirstAnswer+`' AND `+inScope("municipality")+`
 		GROUP BY 1, 2 ORDER BY 1, 2`, days...)
 	if err != nil {
 		return err
@@ -270,7 +281,7 @@ func firstAnswers(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 func baselines(ctx context.Context, tx pgx.Tx, f Figures, days []any) error {
 	rows, err := tx.Query(ctx, `
 		SELECT municipality, substr(kind, length('`+valueBaseline+`') + 1), value, sum(count)::int FROM stat_values
-		WHERE month >= $1 AND month < $2 AND kind LIKE '`+valueBaseline+`%'
+		WHERE month >= $1 AND month < $2 AND kind LIKE '`+valueBaseline+`%' AND `+inScope("municipality")+`
 		GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`, days...)
 	if err != nil {
 		return err

@@ -56,7 +56,7 @@ func attend(t *testing.T, db *DB, chat, signup int64, a polku.Attendance, at tim
 
 func figures(t *testing.T, db *DB, first, last time.Time) Figures {
 	t.Helper()
-	f, err := db.ReportFigures(context.Background(), first, last)
+	f, err := db.ReportFigures(context.Background(), first, last, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -387,7 +387,7 @@ func BenchmarkReportFigures(b *testing.B) {
 	} {
 		b.Run(p.name, func(b *testing.B) {
 			for b.Loop() {
-				f, err := db.ReportFigures(context.Background(), p.first, p.last)
+				f, err := db.ReportFigures(context.Background(), p.first, p.last, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

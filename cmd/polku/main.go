@@ -247,5 +247,6 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 		ProviderLinkDays: co.ProviderLinkDays, VerifyPerHour: co.VerifyPerHour,
 		Retention: cfg.Retention, Drafts: time.Duration(cfg.DraftDays) * 24 * time.Hour, Retain: cfg.Retain,
 		Managers: cfg.Managers, ManagersGroup: cfg.ManagersGroup, ManagersLang: cfg.ManagersLang, ReportAt: reportAt, Costs: cfg.Costs, Wellbeing: cfg.Wellbeing,
+		Roles: cfg.Roles,
 	}, db, engine, loc, log)
 }
