@@ -162,7 +162,7 @@ func TestMarkAttendance(t *testing.T) {
 	if _, err := mark(db, lib, two.ID, polku.MarkAbsent); err != nil {
 		t.Errorf("a minute before the marks close: %v", err)
 	}
-	clk.set(day5.Add(2 * time.Hour).AddDate(0, 0, polku.MarkDays))
+	clk.set(day5.Add(2*time.Hour).AddDate(0, 0, polku.MarkDays))
 	if _, err := mark(db, lib, two.ID, polku.MarkCame); polku.ErrorCode(err) != polku.ECONFLICT {
 		t.Errorf("when the marks close: %v, want ECONFLICT", err)
 	}
