@@ -69,9 +69,9 @@ type Visits struct {
 
 // SessionVisits are one session's counts: the confirmed sign-ups (parties
 // and people), those the organiser's providers marked as having come
-// (parties and people), and those no provider marked. OwnWord is how many
-// of the unmarked parties said themselves they came: the family's answer,
-// which the provider did not see (see docs/reports.md).
+// (parties and people), and those no provider marked. Nothing of the
+// families' own answers is in them: only what the organiser's roster and
+// marks already told it (see docs/reports.md).
 type SessionVisits struct {
 	Activity         int64
 	Title            Localized
@@ -79,7 +79,6 @@ type SessionVisits struct {
 	Parties, People  int
 	Came, CamePeople int
 	Unmarked         int
-	OwnWord          int
 }
 
 // CardVisits are the wellbeing-card visits the organiser's providers

@@ -174,6 +174,9 @@ type Message struct {
 	// AuditLog is the audit log of the period to read and send Here: a
 	// summary and its workbook; CSV adds its rows as a CSV file, zipped.
 	AuditLog *Period
+	// Visits is a provider's month to write as a workbook and send Here
+	// after Lines; CSV adds its tables as CSV files, zipped.
+	Visits *polku.Visits
 }
 
 // Button is a button of a message: its label and what pressing it sends.
@@ -244,6 +247,8 @@ type Config struct {
 	// Hours are the coordinators' office hours: the time to a case's
 	// first answer is counted within them.
 	Hours polku.OfficeHours
+	// Location is the service's time zone: a provider's today and month.
+	Location *time.Location
 }
 
 // Coordinators is what coordinators do in their group.

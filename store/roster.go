@@ -87,8 +87,8 @@ func (t *Tx) Roster(ctx context.Context, session int64) (polku.Roster, error) {
 // MarkAttendance records provider p's mark m of a confirmed sign-up and
 // returns the sign-up's session. ENOTFOUND when there is no such sign-up
 // in a session of p's organiser (one of another organiser is no
-// different from none), ECONFLICT when the session cannot be marked now
-// (polku.Session.Markable), EINVALID for no mark of polku's. The report's
+// different from none), ECONFLICT (with the session) when the session
+// cannot be marked now (polku.Session.Markable), EINVALID for no mark of polku's. The report's
 // attendances follow the mark: where it changes whether the sign-up
 // counts as attended (attendedSQL), the month's counts change with it.
 func (t *Tx) MarkAttendance(ctx context.Context, signup int64, p polku.Provider, m polku.Mark) (int64, error) {
@@ -117,7 +117,7 @@ func (t *Tx) MarkAttendance(ctx context.Context, signup int64, p polku.Provider,
 	}
 	now := t.db.Now()
 	if !s.Markable(now) {
-		return 0, polku.Errorf(polku.ECONFLICT, "session %d not markable now", session)
+		return session, polku.Errorf(polku.ECONFLICT, "session %d not markable now", session)
 	}
 	if polku.Mark(was) == m {
 		return session, nil
@@ -160,8 +160,7 @@ func (t *Tx) Visits(ctx context.Context, organiser string, month time.Time) (pol
 		       COALESCE(sum(su.children + su.adults), 0)::int,
 		       count(su.id) FILTER (WHERE su.mark = 'came'),
 		       COALESCE(sum(su.children + su.adults) FILTER (WHERE su.mark = 'came'), 0)::int,
-		       count(su.id) FILTER (WHERE su.mark IS NULL),
-		       count(su.id) FILTER (WHERE su.mark IS NULL AND su.attendance = 'yes')
+		       count(su.id) FILTER (WHERE su.mark IS NULL)
 		FROM sessions s JOIN activities a ON a.id = s.activity_id
 		LEFT JOIN signups su ON su.session_id = s.id AND su.status = 'confirmed'
 		WHERE a.organiser = $1 AND s.status = 'scheduled' AND s.starts_at >= $2 AND s.starts_at < $3
@@ -172,7 +171,7 @@ func (t *Tx) Visits(ctx context.Context, organiser string, month time.Time) (pol
 	}
 	v.Sessions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (polku.SessionVisits, error) {
 		var s polku.SessionVisits
-		err := r.Scan(&s.Activity, &s.Title, &s.Start, &s.Parties, &s.People, &s.Came, &s.CamePeople, &s.Unmarked, &s.OwnWord)
+		err := r.Scan(&s.Activity, &s.Title, &s.Start, &s.Parties, &s.People, &s.Came, &s.CamePeople, &s.Unmarked)
 		return s, err
 	})
 	if err != nil {
