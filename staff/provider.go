@@ -76,11 +76,9 @@ func (p *Providers) Handle(ctx context.Context, tx ProviderTx, in Input) (ms []M
 	if isRoster(in) {
 		pr, err := tx.ProviderByUser(ctx, in.User)
 		switch {
-		case polku.ErrorCode(err) == polku.ENOTFOUND && in.Data != "":
-			return nil, L("input.unknown_button", nil), true, nil
 		case polku.ErrorCode(err) == polku.ENOTFOUND:
-			// Not a provider: /roster and /visits are commands like any
-			// unknown one.
+			// Not a provider: /roster, /visits and a roster's button are
+			// the family flows', as any unknown command or button.
 			return nil, Line{}, false, nil
 		case err != nil:
 			return nil, Line{}, true, err

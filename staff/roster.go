@@ -290,7 +290,6 @@ func (p *Providers) visits(ctx context.Context, tx ProviderTx, in Input, pr polk
 	}
 	lines := []Line{
 		L("visits.title", map[string]any{"Organiser": pr.Organiser, "Month": per.First}),
-		L("visits.sessions", map[string]any{"Count": len(v.Sessions)}),
 		L("visits.signups", map[string]any{"Parties": parties, "People": people}),
 		L("visits.came", map[string]any{"Came": came, "CamePeople": camePeople}),
 	}
