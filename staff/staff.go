@@ -3,8 +3,9 @@
 // family's answers, wellbeing cards, what they write to a family), what
 // they get of a family's case (its summary, the family's messages, alerts;
 // Cases), providers in their private chat (linking their account,
-// checking cards), and managers asking for the report and setting the
-// costs it counts (Managers).
+// checking cards, their roster, marks of who came and visit report), and
+// managers asking for the report and setting the costs it counts
+// (Managers).
 //
 // Like flows, it is pure of Telegram, SQL and languages. It imports only
 // the domain (polku) and flows, for flows.Text and flows.AnswersText, so
