@@ -2,6 +2,7 @@ package staff_test
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -32,7 +33,7 @@ func newRosterRig(t *testing.T) *rosterRig {
 	r := &rosterRig{db: newDB(t, clock), now: &now, liisa: 201, pekka: 202, sami: 203}
 	r.p = staff.NewProviders(staff.Config{Now: clock, VerifyPerHour: 60, Location: time.UTC})
 	session := func(at time.Time) polku.Session {
-		return polku.Session{ExternalID: at.Format(time.RFC3339), Start: at, End: at.Add(time.Hour), Capacity: 10, Status: polku.StatusScheduled}
+		return polku.Session{ExternalID: at.Format(time.RFC3339), Start: at, End: at.Add(time.Hour), Capacity: 30, Status: polku.StatusScheduled}
 	}
 	act := func(org, ext string, at time.Time) polku.Activity {
 		return polku.Activity{Organiser: org, ExternalID: ext, Title: polku.Localized{"fi": "Laulukerho " + ext, "en": "Singing club " + ext},
@@ -281,5 +282,57 @@ func TestVisitsCommand(t *testing.T) {
 		if len(ms) != 1 || ms[0].Visits != nil || ms[0].Lines[0].Text.ID != want {
 			t.Errorf("/visits %s: %+v, want %s", arg, ms, want)
 		}
+	}
+}
+
+// TestRosterPayloadFits: a roster button's data fits Telegram's 64 bytes
+// with the largest numbers it can carry.
+func TestRosterPayloadFits(t *testing.T) {
+	for _, a := range []string{"s", "y", "n"} {
+		if p := staff.RosterPayload(a, math.MaxInt64, math.MaxInt32); len(p) > 64 {
+			t.Errorf("%s: %d bytes", p, len(p))
+		}
+	}
+}
+
+// TestRosterPages: a session with more parties than a screen holds is
+// shown RosterPage parties at a time, numbered on, and a mark keeps the
+// page it was given on.
+func TestRosterPages(t *testing.T) {
+	r := newRosterRig(t)
+	var last int64
+	for chat := int64(601); chat < 611; chat++ {
+		apply(t, r.db, chat, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.RecordConsent(ctx, "fi", "v1", ""); err != nil {
+				return err
+			}
+			_, su, err := tx.SignUp(ctx, r.college, 1, 0, start, polku.DefaultReminders(time.UTC))
+			last = su.ID
+			return err
+		})
+	}
+	*r.now = time.Date(2026, 11, 25, 18, 30, 0, 0, time.UTC)
+	ms, _, _ := r.do(t, r.liisa, staff.Input{Command: "roster"})
+	lines, data := ids(ms[0])
+	if parties := strings.Count(strings.Join(lines, " "), "roster.party"); parties != staff.RosterPage {
+		t.Errorf("first page: %d parties, want %d", parties, staff.RosterPage)
+	}
+	next := staff.RosterPayload("s", r.college, 1)
+	if len(data) != 2*staff.RosterPage+1 || data[len(data)-1] != next {
+		t.Fatalf("first page's buttons %q: want a pair a party and %s", data, next)
+	}
+	ms, _, _ = r.do(t, r.liisa, staff.Input{Data: next, Pressed: 9})
+	_, data = ids(ms[0])
+	mark := staff.RosterPayload("y", last, 1)
+	// Parties 11 and 12 (the last to sign up), and back to the first page.
+	if len(data) != 5 || data[2] != mark || data[4] != staff.RosterPayload("s", r.college, 0) {
+		t.Fatalf("second page's buttons %q", data)
+	}
+	if got := ms[0].Lines[4].Text.Data["Number"]; got != 11 {
+		t.Errorf("the second page begins with party %v, want 11", got)
+	}
+	ms, _, _ = r.do(t, r.liisa, staff.Input{Data: mark, Pressed: 9})
+	if _, data = ids(ms[0]); len(data) != 5 {
+		t.Errorf("after a mark on the second page: buttons %q", data)
 	}
 }
