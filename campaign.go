@@ -25,7 +25,8 @@ type Segment struct {
 	Interest     Interest `json:"interest,omitempty"`
 	// Lang is the language the family uses the bot in.
 	Lang string `json:"lang,omitempty"`
-	// NotAttended: no sign-up of the family was answered "yes, we went".
+	// NotAttended: no sign-up of the family counts as attended: none was
+	// marked "came" by a provider, nor answered "yes, we went" unmarked.
 	NotAttended bool `json:"not_attended,omitempty"`
 	// LowWellbeing: the family's complete baseline scored under
 	// LowBaseline on 0–100.

@@ -17,6 +17,7 @@
 //   - hours.go: the coordinators' office hours
 //   - safety.go: the safety words that make a message urgent
 //   - provider.go: an activity provider's person who checks cards
+//   - roster.go: a provider's roster of a session, its marks of who came, the month's visits
 //   - referral.go: a referral code of the professional network
 //   - lang.go: texts in several languages, the languages a family speaks
 //

@@ -307,7 +307,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 		Now: cfg.Now, Card: staff.CardTerms{Days: cfg.Card.Days, Visits: cfg.Card.Visits},
 		VerifyPerHour: cfg.VerifyPerHour, ProviderLinkDays: cfg.ProviderLinkDays, Link: b.link,
 		HasGroup: len(cfg.Service.Groups()) > 0, Service: cfg.Service, ShowNames: cfg.ShowNames, Templates: cfg.Templates, Languages: append([]string{cfg.GroupLang}, loc.Languages()...),
-		Hours: cfg.Hours,
+		Hours: cfg.Hours, Location: cfg.Location,
 	}
 	b.coord, b.cases, b.providers = staff.NewCoordinators(sc), staff.NewCases(sc), staff.NewProviders(sc)
 	b.managers = staff.NewManagers(func() time.Time { return b.Now().In(b.cfg.Location) }, b.cfg.Costs, cfg.Service)

@@ -270,6 +270,14 @@ func (b *Bot) provider(ctx context.Context, tx *store.Tx, chat int64, conv flows
 	lang := conv.Lang
 	var outs []store.Out
 	for _, m := range ms {
+		if m.Visits != nil {
+			more, err := b.visitsOuts(chat, lang, b.lines(lang, m.Lines), *m.Visits, m.CSV)
+			if err != nil {
+				return nil, true, err
+			}
+			outs = append(outs, more...)
+			continue
+		}
 		o := out{Method: "send", ChatID: chat, Text: b.lines(lang, m.Lines), Inline: b.keys(lang, m.Buttons)}
 		if m.Edit != 0 {
 			o.Method, o.MessageID = "edit", m.Edit

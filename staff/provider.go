@@ -43,6 +43,19 @@ type ProviderTx interface {
 	// CountVisit counts a card visit to an organiser's activity for the
 	// report (0 when the provider did not say which).
 	CountVisit(ctx context.Context, organiser string, activity int64) error
+	// RosterSessions are an organiser's scheduled sessions starting from
+	// from until to, soonest first, without their parties.
+	RosterSessions(ctx context.Context, organiser string, from, to time.Time) ([]polku.Roster, error)
+	// Roster is a session with its parties; ENOTFOUND for none.
+	Roster(ctx context.Context, session int64) (polku.Roster, error)
+	// MarkAttendance marks a sign-up of p's organiser and returns its
+	// session: ENOTFOUND for no such sign-up of p's organiser, ECONFLICT
+	// (with the session) when it cannot be marked now.
+	MarkAttendance(ctx context.Context, signup int64, p polku.Provider, m polku.Mark) (int64, error)
+	// Visits is an organiser's month of the month's first day.
+	Visits(ctx context.Context, organiser string, month time.Time) (polku.Visits, error)
+	// Audit records what a provider did: never a family's words.
+	Audit(ctx context.Context, user int64, action string, caseID int64, detail string) error
 }
 
 // Providers is what providers do in their private chat.
@@ -54,11 +67,25 @@ type Providers struct {
 func NewProviders(cfg Config) *Providers { return &Providers{cfg: cfg} }
 
 // Handle handles a private chat's update that is a provider's: a link
-// ("/start prov_CODE"), a card's QR code ("/start card_CODE"), /verify, or
-// a press of a check's button ("V:…"). It reports whether the update was
+// ("/start prov_CODE"), a card's QR code ("/start card_CODE"), /verify, a
+// press of a check's button ("V:…"), or the roster's /roster, /visits and
+// buttons ("R:…", roster.go). It reports whether the update was
 // one (handled); the family flows get every other. The messages go Here,
 // in in.Lang; the notice is for a pressed button.
 func (p *Providers) Handle(ctx context.Context, tx ProviderTx, in Input) (ms []Message, toast Line, handled bool, err error) {
+	if isRoster(in) {
+		pr, err := tx.ProviderByUser(ctx, in.User)
+		switch {
+		case polku.ErrorCode(err) == polku.ENOTFOUND:
+			// Not a provider: /roster, /visits and a roster's button are
+			// the family flows', as any unknown command or button.
+			return nil, Line{}, false, nil
+		case err != nil:
+			return nil, Line{}, true, err
+		}
+		ms, toast, err := p.roster(ctx, tx, in, pr)
+		return ms, toast, true, err
+	}
 	var code, link string
 	switch {
 	case in.Command == "start" && strings.HasPrefix(in.Arg, "prov_"):

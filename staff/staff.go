@@ -3,10 +3,10 @@
 // family's answers, wellbeing cards, what they write to a family), what
 // they get of a family's case (its summary, the family's messages, alerts;
 // Cases), providers in their private chat (linking their account,
-// checking cards), managers asking for the report and setting the
-// costs it counts (Managers), each of its own scope, roles granted in
-// Telegram (Grants, role.go) and referrers seeing their codes' counts
-// (referrer.go).
+// checking cards, their roster, marks of who came and visit report),
+// managers asking for the report and setting the costs it counts
+// (Managers), each of its own scope, roles granted in Telegram (Grants,
+// role.go) and referrers seeing their codes' counts (referrer.go).
 //
 // Like flows, it is pure of Telegram, SQL and languages. It imports only
 // the domain (polku) and flows, for flows.Text and flows.AnswersText, so
@@ -192,6 +192,9 @@ type Message struct {
 	// Scope is the part of the service a Report or an AuditLog covers
 	// (the zero Scope is the whole service).
 	Scope polku.Scope
+	// Visits is a provider's month to write as a workbook and send Here
+	// after Lines; CSV adds its tables as CSV files, zipped.
+	Visits *polku.Visits
 }
 
 // Button is a button of a message: its label and what pressing it sends.
@@ -269,6 +272,8 @@ type Config struct {
 	// case can be moved to another municipality's group. Without
 	// municipalities, Card and Hours serve every case.
 	Service polku.Service
+	// Location is the service's time zone: a provider's today and month.
+	Location *time.Location
 }
 
 // card is the terms of a card issued on case c: its municipality's.

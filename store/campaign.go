@@ -211,7 +211,7 @@ func segmentWhere(seg polku.Segment, first int) (string, []any) {
 		conds = append(conds, "COALESCE(NULLIF(c.lang, ''), f.lang) = "+arg(seg.Lang))
 	}
 	if seg.NotAttended {
-		conds = append(conds, "NOT EXISTS (SELECT 1 FROM signups su WHERE su.family_id = f.id AND su.attendance = 'yes')")
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM signups su WHERE su.family_id = f.id AND "+attendedSQL+")")
 	}
 	if seg.LowWellbeing {
 		// Under polku.LowBaseline on 0–100 (Instrument.Percent): a sum s

@@ -260,7 +260,8 @@ const exportDoc = `
 			FROM contact_requests c WHERE c.chat_id = f.chat_id), '[]'),
 		'signups', COALESCE((SELECT json_agg(json_build_object('activity', a.data->'title', 'organiser', a.organiser,
 				'start', s.starts_at, 'end', s.ends_at, 'status', su.status, 'children', su.children, 'adults', su.adults,
-				'created_at', su.created_at, 'cancelled_at', su.cancelled_at, 'attendance', su.attendance, 'attended_at', su.attended_at)
+				'created_at', su.created_at, 'cancelled_at', su.cancelled_at, 'attendance', su.attendance, 'attended_at', su.attended_at,
+				'provider_mark', su.mark, 'provider_marked_at', su.marked_at)
 				ORDER BY s.starts_at, su.id)
 			FROM signups su JOIN sessions s ON s.id = su.session_id JOIN activities a ON a.id = s.activity_id
 			WHERE su.family_id = f.id), '[]'),

@@ -95,7 +95,7 @@ func (t *Tx) SaveFollowUp(ctx context.Context, point int, instrument polku.Instr
 	var attended bool
 	if err := t.tx.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM signups su JOIN sessions s ON s.id = su.session_id
-			WHERE su.family_id = $1 AND su.attendance = 'yes' AND s.starts_at >= $2 AND s.starts_at <= $3)`,
+			WHERE su.family_id = $1 AND `+attendedSQL+` AND s.starts_at >= $2 AND s.starts_at <= $3)`,
 		id, *baseAt, now).Scan(&attended); err != nil {
 		return fu, wrap(err, "save follow-up")
 	}

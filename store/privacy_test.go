@@ -88,6 +88,9 @@ var schema = map[string]map[string]column{
 		"children":   exported("family_id"), "adults": exported("family_id"), "status": exported("family_id"),
 		"created_at": exported("family_id"), "cancelled_at": exported("family_id"), "attendance": exported("family_id"),
 		"attended_at": exported("family_id"),
+		"mark":        {link: "family_id", exported: true, key: "provider_mark"},
+		"marked_at":   {link: "family_id", exported: true, key: "provider_marked_at"},
+		"marked_by":   personal("family_id", "a key of the providers: the export names the organiser instead"),
 	},
 	"jobs": {
 		"id": personal("family_id", key), "family_id": personal("family_id", key), "signup_id": personal("family_id", key),
@@ -376,6 +379,14 @@ func fill(t *testing.T, db *DB, clk *clock, f marked, p polku.Provider, activity
 		}
 		return tx.Attend(ctx, kept.ID, polku.Attended, day5.Add(3*time.Hour))
 	})
+	// The provider marks the party as come, after the session.
+	back := clk.read()
+	clk.set(day5.Add(3 * time.Hour))
+	in(p.UserID, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.MarkAttendance(ctx, kept.ID, p, polku.MarkCame)
+		return err
+	})
+	clk.set(back)
 
 	tick()
 	c, _ := caseWithHistory(t, db, f.chat, p, activity)

@@ -182,7 +182,9 @@ func (t *Tx) CancelSignUp(ctx context.Context, id int64, now time.Time, r polku.
 
 // Attend records the family's answer to "Did you make it?" for one of its
 // confirmed sign-ups (ENOTFOUND otherwise). Answering again replaces the
-// answer, and the statistics with it.
+// answer, and the statistics with it. Where a provider marked the sign-up
+// the report's attendances follow the mark (attendedSQL): the answer is
+// kept and counted as the family's answer, and changes nothing else.
 func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.Time) error {
 	switch a {
 	case polku.Attended, polku.NotAttended, polku.CouldNotCome:
@@ -193,18 +195,19 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 	var municipality string
 	var was *string
 	var wasAt *time.Time
+	var mark string
 	var start time.Time
 	var data []byte
 	err := t.tx.QueryRow(ctx, `
 		WITH old AS (
-			SELECT su.id, su.family_id, su.attendance, su.attended_at, act.municipality, s.starts_at, act.id AS activity_id, act.data
+			SELECT su.id, su.family_id, su.attendance, su.attended_at, COALESCE(su.mark, '') AS mark, act.municipality, s.starts_at, act.id AS activity_id, act.data
 			FROM signups su JOIN sessions s ON s.id = su.session_id JOIN activities act ON act.id = s.activity_id
 			WHERE su.id = $1 AND su.status = 'confirmed'
 			  AND su.family_id = (SELECT id FROM families WHERE chat_id = $2)
 			FOR UPDATE OF su)
 		UPDATE signups su SET attendance = $3, attended_at = $4 FROM old WHERE su.id = old.id
-		RETURNING old.family_id, old.municipality, old.attendance, old.attended_at, old.starts_at, old.activity_id, old.data`,
-		id, t.chat, string(a), now).Scan(&family, &municipality, &was, &wasAt, &start, &actID, &data)
+		RETURNING old.family_id, old.municipality, old.attendance, old.attended_at, old.mark, old.starts_at, old.activity_id, old.data`,
+		id, t.chat, string(a), now).Scan(&family, &municipality, &was, &wasAt, &mark, &start, &actID, &data)
 	if err != nil {
 		return wrap(err, "attend")
 	}
@@ -222,7 +225,7 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 	// The report's attendances: of the session's month, and the month's
 	// unique attenders, when "yes" was given or taken back.
 	yes := a == polku.Attended
-	if !yes && (was == nil || *was != string(polku.Attended)) {
+	if mark != "" || (!yes && (was == nil || *was != string(polku.Attended))) {
 		return nil
 	}
 	act, err := activity(actID, data)

@@ -269,8 +269,9 @@ func (db *DB) month(t time.Time) time.Time {
 func (db *DB) monthOf(t time.Time) string { return db.day(db.month(t)) }
 
 // countAttenders keeps the month's unique attenders right after one of a
-// family's sign-ups (in a session of municipality starting at start) was
-// answered "yes" (yes) or stopped being so: the family counts once among
+// family's sign-ups (in a session of municipality starting at start) came
+// to count as attended (yes; attendedSQL: the provider's mark, else the
+// family's answer) or stopped counting: the family counts once among
 // those who attended at least once when its count of the month reaches 1,
 // and once among those who attended three times when it reaches 3, and
 // stops counting when an answer changed takes it back under. The count is
@@ -280,7 +281,7 @@ func countAttenders(ctx context.Context, q querier, db *DB, family int64, munici
 	var n int
 	err := q.QueryRow(ctx, `
 		SELECT count(*) FROM signups su JOIN sessions s ON s.id = su.session_id JOIN activities a ON a.id = s.activity_id
-		WHERE su.family_id = $1 AND su.status = 'confirmed' AND su.attendance = 'yes'
+		WHERE su.family_id = $1 AND su.status = 'confirmed' AND `+attendedSQL+`
 		  AND a.municipality = $2 AND s.starts_at >= $3 AND s.starts_at < $4`,
 		family, municipality, from, from.AddDate(0, 1, 0)).Scan(&n)
 	if err != nil {
