@@ -296,7 +296,7 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	sc := staff.Config{
 		Now: cfg.Now, Card: staff.CardTerms{Days: cfg.Card.Days, Visits: cfg.Card.Visits},
 		VerifyPerHour: cfg.VerifyPerHour, ProviderLinkDays: cfg.ProviderLinkDays, Link: b.link,
-		HasGroup: cfg.Group != 0, ShowNames: cfg.ShowNames, Templates: cfg.Templates, Languages: append([]string{cfg.GroupLang}, loc.Languages()...),
+		HasGroup: len(cfg.Service.Groups()) > 0, Service: cfg.Service, ShowNames: cfg.ShowNames, Templates: cfg.Templates, Languages: append([]string{cfg.GroupLang}, loc.Languages()...),
 		Hours: cfg.Hours,
 	}
 	b.coord, b.cases, b.providers = staff.NewCoordinators(sc), staff.NewCases(sc), staff.NewProviders(sc)

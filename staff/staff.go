@@ -77,7 +77,7 @@ type Tx interface {
 	FindProviders(ctx context.Context, name string) ([]polku.Provider, error)
 	RemoveProvider(ctx context.Context, id, by int64) (polku.Provider, error)
 	// AddReferral makes a referral code for an organisation.
-	AddReferral(ctx context.Context, organisation string, by int64) (string, error)
+	AddReferral(ctx context.Context, organisation, municipality string, by int64) (string, error)
 	// Referrals are the referral codes with their counts.
 	Referrals(ctx context.Context) ([]polku.Referral, error)
 	// Audit records what a coordinator did: never what they wrote.
@@ -244,6 +244,11 @@ type Config struct {
 	// Hours are the coordinators' office hours: the time to a case's
 	// first answer is counted within them.
 	Hours polku.OfficeHours
+	// Service is the service's municipalities with their own settings: a
+	// case's card terms and office hours are its municipality's, and a
+	// case can be moved to another municipality's group. Without
+	// municipalities, Card and Hours serve every case.
+	Service polku.Service
 }
 
 // Coordinators is what coordinators do in their group.
