@@ -75,6 +75,9 @@ func (s *step) setReferral(code string) {
 		}
 	}
 	s.c.Referral = code
+	if _, ok := s.e.cfg.Service.Municipality(s.in.CodeMunicipality); ok {
+		s.c.CodeMunicipality = s.in.CodeMunicipality
+	}
 	s.effect(Started{Referral: code})
 }
 
