@@ -84,11 +84,20 @@ func (h *harness) other(name, lang string) telegramtest.User {
 }
 
 // reimport imports the sample catalogue again with one activity (by its
-// Finnish or English title) cancelled or moved, as an operator would.
+// Finnish or English title) cancelled, moved, or open to the families of
+// another municipality too, as an operator would.
 func (h *harness) reimport(action string) {
 	h.t.Helper()
-	spec := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(action, "(cancel activity "), "(move activity "), ")")
+	spec := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(action, "(cancel activity "), "(move activity "), "(neighbours of activity "), ")")
 	var shift time.Duration
+	var neighbour string
+	if strings.HasPrefix(action, "(neighbours of ") {
+		i := strings.LastIndex(spec, ": ")
+		if i < 0 {
+			h.t.Fatalf("%s: want (neighbours of activity TITLE: MUNICIPALITY)", action)
+		}
+		spec, neighbour = spec[:i], spec[i+len(": "):]
+	}
 	if strings.HasPrefix(action, "(move ") {
 		i := strings.LastIndex(spec, " ")
 		d, err := time.ParseDuration(spec[i+1:])
@@ -104,6 +113,10 @@ func (h *harness) reimport(action string) {
 			continue
 		}
 		found = true
+		if neighbour != "" {
+			acts[i].Neighbours = append(acts[i].Neighbours, neighbour)
+			continue
+		}
 		if shift == 0 {
 			acts[i].Status = polku.StatusCancelled
 			continue
@@ -139,6 +152,9 @@ type harnessOptions struct {
 	api func(http.Handler) http.Handler
 	// answers, when set, is how many button answers may wait.
 	answers int
+	// service is the service the bot and the flows serve; Kuusamo and
+	// Kalajoki, without regions, when it has no municipalities.
+	service polku.Service
 }
 
 // canonical is when the rig's clock starts unless told otherwise: a Sunday
@@ -268,7 +284,10 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	}
 	cfg.Hours = hours
 	cfg.Municipalities = []string{"Kuusamo", "Kalajoki"}
-	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
+	if len(o.service.Municipalities) > 0 {
+		cfg.Service, cfg.Municipalities = o.service, o.service.IDs()
+	}
+	engine := flows.New(flows.Config{Service: cfg.Service, Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"},
 		Wellbeing: o.wellbeing})
 	cfg.Token = fake.Token()

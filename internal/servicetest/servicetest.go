@@ -24,24 +24,21 @@ var regions = []struct {
 			{"Vaala", ""}, {"Simo", ""}}},
 }
 
-// Regions is the service: each region's municipalities share its
-// coordinators' group (group + the region's number), and "somewhere
-// else" is served by group itself.
+// Regions is the service, every municipality's cases and those of
+// "somewhere else" opening in the one coordinators' group.
 func Regions(group int64) polku.Service {
 	svc := polku.Service{
 		Name:    polku.Localized{"fi": "Esimerkkipalvelu (kuvitteellinen)", "en": "Example service (fictional)"},
 		Default: polku.Settings{Group: group, Languages: polku.Languages()},
 	}
-	for i, r := range regions {
+	for _, r := range regions {
 		svc.Regions = append(svc.Regions, polku.Region{ID: r.id, Name: r.name})
 		for _, m := range r.municipalities {
 			name := polku.Localized{"fi": m[0]}
 			if m[1] != "" {
 				name["sv"] = m[1]
 			}
-			settings := svc.Default
-			settings.Group = group - int64(i+1)
-			svc.Municipalities = append(svc.Municipalities, polku.Municipality{ID: m[0], Name: name, Region: r.id, Settings: settings})
+			svc.Municipalities = append(svc.Municipalities, polku.Municipality{ID: m[0], Name: name, Region: r.id, Settings: svc.Default})
 		}
 	}
 	return svc
