@@ -104,7 +104,7 @@ func TestRegionFirst(t *testing.T) {
 	ck.eq("back to the regions", ids(only(t, res)), []string{"municipality.region_question"})
 	ck.eq("back edits", only(t, res).Edit, 7)
 	w.press("municipality.region", ":r:0")
-	res = w.press("municipality.name", ":m:0")
+	w.press("municipality.name", ":m:0")
 	w.want(Children)
 	ck.eq("answer", w.c.Answers.Municipality, "Oulu")
 
