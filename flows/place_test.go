@@ -327,3 +327,18 @@ func FuzzPlaces(f *testing.F) {
 		}
 	})
 }
+
+// A family who answered the municipality before opening a referral link
+// keeps its own answer: the code's is not taken.
+func TestReferralAfterAnswer(t *testing.T) {
+	e := regions()
+	w := walkerOf(t, e, "en", Input{})
+	w.press("welcome.go")
+	w.press("privacy.yes")
+	w.press("municipality.region", ":r:0")
+	w.press("municipality.name", ":m:0")
+	w.do(Input{Kind: KindCommand, Command: "start", Text: "rKAJ", CodeMunicipality: "Kajaani"})
+	if w.c.Referral != "rKAJ" || w.c.CodeMunicipality != "" || w.c.Answers.Municipality != "Oulu" {
+		t.Errorf("referral %q, code's %q, answer %q: want the code kept, Oulu kept", w.c.Referral, w.c.CodeMunicipality, w.c.Answers.Municipality)
+	}
+}
