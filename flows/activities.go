@@ -225,6 +225,7 @@ func (s *step) activity(pl Payload) {
 				// The family agreed: the intake need not ask again.
 				s.m.SetState(Municipality)
 				s.c.Seq++
+				s.passMunicipality()
 			}
 		}
 		s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -410,6 +411,22 @@ func (s *step) skipMunicipality(event string) bool {
 	}
 	s.c.Answers.Municipality = m
 	return s.fire("next")
+}
+
+// passMunicipality is skipMunicipality for a machine set to the
+// Municipality question without asking it (agreeing to the notice from an
+// activity's sign-up): with a referral code's municipality it answers it
+// and moves on without a word, so that the intake, when the family comes
+// to it, asks the question after.
+func (s *step) passMunicipality() {
+	m := s.c.CodeMunicipality
+	if _, ok := s.e.cfg.Service.Municipality(m); !ok || s.m.Current() != Municipality {
+		return
+	}
+	s.c.Answers.Municipality = m
+	if s.m.Event(context.Background(), s.wellbeingOff("next")) == nil {
+		s.c.Seq++
+	}
 }
 
 // The children: a counter for each age band (➖ count ➕), then Done.

@@ -342,3 +342,23 @@ func TestReferralAfterAnswer(t *testing.T) {
 		t.Errorf("referral %q, code's %q, answer %q: want the code kept, Oulu kept", w.c.Referral, w.c.CodeMunicipality, w.c.Answers.Municipality)
 	}
 }
+
+// A family from a referral link with its municipality who agrees to the
+// notice on an activity's sign-up screen, before the intake, is not asked
+// the municipality either when it comes to the intake.
+func TestReferralMunicipalityFromSignUp(t *testing.T) {
+	e := regions()
+	w := walkerOf(t, e, "en", Input{Text: "rKAJ", CodeMunicipality: "Kajaani"})
+	res := w.do(Input{Kind: KindButton, Payload: "a:ok:5:51:x:x:", MessageID: 7})
+	if res.Query == nil {
+		t.Fatalf("no query: %+v", res)
+	}
+	w.want(Children)
+	if w.c.Answers.Municipality != "Kajaani" || w.c.Consent == "" {
+		t.Errorf("answer %q, consent %q", w.c.Answers.Municipality, w.c.Consent)
+	}
+	// Without the code's municipality the question waits, as before.
+	w = walkerOf(t, e, "en", Input{})
+	w.do(Input{Kind: KindButton, Payload: "a:ok:5:51:x:x:", MessageID: 7})
+	w.want(Municipality)
+}
