@@ -112,7 +112,11 @@ type Activity struct {
 	// Municipality is the municipality's name as the intake offers it
 	// (for example "Kuusamo").
 	Municipality string `json:"municipality"`
-	Place        Place  `json:"place"`
+	// Neighbours are the other municipalities whose families are welcome
+	// too ("neighbouring municipalities welcome"): a family there is
+	// offered the activity after its own municipality's.
+	Neighbours []string `json:"neighbours,omitempty"`
+	Place      Place    `json:"place"`
 	// AgeMin and AgeMax bound the children's ages in years, inclusive.
 	AgeMin   int      `json:"age_min"`
 	AgeMax   int      `json:"age_max"`
@@ -191,6 +195,23 @@ func (a Activity) Upcoming(now time.Time) []Session {
 		return cmp.Or(cmp.Compare(x.ID, y.ID), strings.Compare(x.ExternalID, y.ExternalID))
 	})
 	return out
+}
+
+// Welcomes reports whether the families of municipality m are offered a:
+// it is m's own, or m is one of its Neighbours (neighbour is then true).
+// Names compare as the intake and the catalogue write them, in any case.
+func (a Activity) Welcomes(m string) (ok, neighbour bool) {
+	m = strings.TrimSpace(m)
+	if m == "" {
+		return false, false
+	}
+	if strings.EqualFold(m, strings.TrimSpace(a.Municipality)) {
+		return true, false
+	}
+	if slices.ContainsFunc(a.Neighbours, func(n string) bool { return strings.EqualFold(m, strings.TrimSpace(n)) }) {
+		return true, true
+	}
+	return false, false
 }
 
 // FictionalMark ends the name of an organiser made up for the sample

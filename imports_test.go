@@ -179,6 +179,13 @@ var importRules = []struct {
 		// Only tests import it: no other row's may list names it.
 	},
 	{
+		// A made-up service of many municipalities in regions, for the
+		// tests of the flows and the bot alike.
+		pkg: "polku/internal/servicetest",
+		may: []string{"polku"},
+		// Only tests import it: no other row's may list names it.
+	},
+	{
 		pkg: "polku/internal/picture",
 		may: []string{"github.com/skip2/go-qrcode/...", "golang.org/x/image/..."},
 		bans: []importBan{

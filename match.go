@@ -46,6 +46,10 @@ type Suggestion struct {
 	Session Session
 	Score   int
 	Reason  Reason
+	// Neighbour is set when the activity is another municipality's that
+	// welcomes the family's too (Activity.Neighbours): it comes after
+	// every activity of the family's own, and the card says so.
+	Neighbour bool
 }
 
 // The ranking. A fitting activity's score is the sum of the weights that
@@ -186,7 +190,7 @@ func baseLang(s string) string {
 // fits applies the hard filters that do not depend on time, then the
 // activity's status; it returns the failed filter's name or "".
 func (f *family) fits(a *Activity) string {
-	if f.municipality == "" || !strings.EqualFold(f.municipality, strings.TrimSpace(a.Municipality)) {
+	if ok, _ := a.Welcomes(f.municipality); !ok {
 		return "municipality"
 	}
 	if !slices.ContainsFunc(f.bands, func(r [2]int) bool { return r[0] <= a.AgeMax && a.AgeMin <= r[1] }) {
@@ -263,12 +267,19 @@ type candidate struct {
 	act, session int // indexes into acts and its sessions
 	score        int
 	reason       Reason
+	neighbour    bool // another municipality's, open to the family's too
 }
 
-// sorted sorts the candidates, best first, and returns them as
-// suggestions.
+// sorted sorts the candidates, the own municipality's before the
+// neighbours', best first within each, and returns them as suggestions.
 func sorted(acts []Activity, cs []candidate) []Suggestion {
 	slices.SortFunc(cs, func(x, y candidate) int {
+		if x.neighbour != y.neighbour {
+			if x.neighbour {
+				return 1
+			}
+			return -1
+		}
 		if x.score != y.score {
 			return y.score - x.score
 		}
@@ -281,7 +292,7 @@ func sorted(acts []Activity, cs []candidate) []Suggestion {
 	out := make([]Suggestion, len(cs))
 	for i, c := range cs {
 		a := &acts[c.act]
-		out[i] = Suggestion{Activity: *a, Session: a.Sessions[c.session], Score: c.score, Reason: c.reason}
+		out[i] = Suggestion{Activity: *a, Session: a.Sessions[c.session], Score: c.score, Reason: c.reason, Neighbour: c.neighbour}
 	}
 	return out
 }
@@ -315,7 +326,8 @@ func Match(p Profile, acts []Activity, now time.Time) []Suggestion {
 			continue
 		}
 		score, reason := f.rank(a, a.Sessions[shown], n, now)
-		cs = append(cs, candidate{act: i, session: shown, score: score, reason: reason})
+		_, neighbour := a.Welcomes(f.municipality)
+		cs = append(cs, candidate{act: i, session: shown, score: score, reason: reason, neighbour: neighbour})
 	}
 	return sorted(acts, cs)
 }
@@ -411,25 +423,25 @@ func compareSoonest(x, y *Activity, xs, ys *Session) int {
 // Browse lists the activities of a municipality in a category (empty =
 // all) with an open session in the week starting at week (any instant
 // inside the week; weeks run Monday 00:00 to Monday 00:00 local time in
-// loc), soonest session first. Nothing personal is used: Score and Reason
-// are zero, and the shown session is the week's soonest open one with
-// seats left, else its soonest open one.
+// loc), soonest session first: the municipality's own, then those of
+// other municipalities that welcome its families (Neighbour set). Nothing
+// personal is used: Score and Reason are zero, and the shown session is
+// the week's soonest open one with seats left, else its soonest open one.
 func Browse(acts []Activity, municipality string, cat Category, week time.Time, loc *time.Location, now time.Time) []Suggestion {
 	if loc == nil {
 		loc = time.UTC
 	}
 	from := WeekStart(week, loc)
 	until := time.Date(from.Year(), from.Month(), from.Day()+7, 0, 0, 0, 0, loc)
-	municipality = strings.TrimSpace(municipality)
 	var cs []candidate
 	for i := range acts {
 		a := &acts[i]
-		if municipality == "" || !strings.EqualFold(municipality, strings.TrimSpace(a.Municipality)) ||
-			a.Status != StatusScheduled || cat != "" && !slices.Contains(a.Categories, cat) {
+		ok, neighbour := a.Welcomes(municipality)
+		if !ok || a.Status != StatusScheduled || cat != "" && !slices.Contains(a.Categories, cat) {
 			continue
 		}
 		if shown, _ := pick(a.Sessions, now, from, until); shown >= 0 {
-			cs = append(cs, candidate{act: i, session: shown})
+			cs = append(cs, candidate{act: i, session: shown, neighbour: neighbour})
 		}
 	}
 	return sorted(acts, cs)

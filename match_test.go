@@ -610,3 +610,65 @@ func BenchmarkMatch(b *testing.B) {
 		Match(p, acts, matchNow)
 	}
 }
+
+// TestNeighbours checks that an activity open to neighbouring
+// municipalities is offered to their families too, after every activity
+// of the family's own municipality, whatever their scores, and marked so.
+func TestNeighbours(t *testing.T) {
+	p, own := fitting()
+	p.Answers.Interests = []Interest{InterestNature}
+	p.Answers.Municipality = "Kalajoki"
+	own.Municipality = "Kalajoki"
+	own.Categories = []Category{CategoryCrafts} // scores lower than the neighbour's
+	own.Sessions = []Session{session(days(20))}
+	near := own
+	near.ID, near.ExternalID, near.Municipality = 2, "a2", "Kuusamo"
+	near.Categories = []Category{CategoryNature}
+	near.Sessions = []Session{session(days(1))}
+	near.Neighbours = []string{"Pyhäjärvi", " kalajoki"}
+	far := near
+	far.ID, far.ExternalID, far.Neighbours = 3, "a3", []string{"Pyhäjärvi"}
+
+	got := Match(p, []Activity{near, far, own}, matchNow)
+	if !slices.Equal(ids(got), []int64{1, 2}) {
+		t.Fatalf("offered %v, want the own municipality's 1, then the neighbour's 2", ids(got))
+	}
+	if got[0].Neighbour || !got[1].Neighbour {
+		t.Errorf("neighbour marks %v, %v: want false, true", got[0].Neighbour, got[1].Neighbour)
+	}
+	if got[1].Score <= got[0].Score {
+		t.Errorf("the neighbour's score %d should be higher than the own's %d, and still come after", got[1].Score, got[0].Score)
+	}
+	if ok, failed := Fits(p, far, matchNow); ok || failed != "municipality" {
+		t.Errorf("Fits(not open to Kalajoki) = %v, %q; want false, municipality", ok, failed)
+	}
+
+	week := WeekStart(matchNow, time.UTC)
+	b := Browse([]Activity{near, far, own}, "KALAJOKI", "", week.AddDate(0, 0, 21), time.UTC, matchNow)
+	if !slices.Equal(ids(b), []int64{1}) {
+		t.Errorf("browsing the week of day 20: %v, want [1]", ids(b))
+	}
+	b = Browse([]Activity{near, far, own}, "Kalajoki", "", week, time.UTC, matchNow)
+	if !slices.Equal(ids(b), []int64{2}) || !b[0].Neighbour {
+		t.Errorf("browsing this week: %v, want the neighbour's [2] marked", ids(b))
+	}
+	b = Browse([]Activity{near, far, own}, "Kuusamo", "", week, time.UTC, matchNow)
+	if !slices.Equal(ids(b), []int64{2, 3}) || b[0].Neighbour || b[1].Neighbour {
+		t.Errorf("browsing Kuusamo: %v, want its own [2 3], unmarked", ids(b))
+	}
+}
+
+func TestWelcomes(t *testing.T) {
+	a := Activity{Municipality: "Kuusamo", Neighbours: []string{"Kalajoki", "Posio"}}
+	for _, tt := range []struct {
+		m             string
+		ok, neighbour bool
+	}{
+		{"Kuusamo", true, false}, {" kuusamo ", true, false}, {"kalajoki", true, true}, {"Posio", true, true},
+		{"Oulu", false, false}, {"", false, false},
+	} {
+		if ok, n := a.Welcomes(tt.m); ok != tt.ok || n != tt.neighbour {
+			t.Errorf("Welcomes(%q) = %v, %v; want %v, %v", tt.m, ok, n, tt.ok, tt.neighbour)
+		}
+	}
+}

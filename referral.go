@@ -5,6 +5,9 @@ package polku
 type Referral struct {
 	Code         string
 	Organisation string
+	// Municipality is the municipality a family starting from the code
+	// lives in, so it is not asked; "" when the code is for anyone.
+	Municipality string
 	Started      int
 	Finished     int
 }

@@ -259,6 +259,15 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 		}
 		in.Unreachable = b.unreachable(ctx, group)
 	}
+	if in.Kind == flows.KindCommand && in.Command == "start" && in.Text != "" && conv.Referral == "" {
+		// A referral code may carry the family's municipality, so that
+		// the intake need not ask it.
+		m, err := tx.ReferralMunicipality(ctx, in.Text)
+		if err != nil {
+			return nil, conv, err
+		}
+		in.CodeMunicipality = m
+	}
 	if in.Kind == flows.KindText && !conv.Talking() {
 		if payload, ok := b.render.typedButton(conv.Lang, b.engine.Ask(conv), in.Text); ok {
 			in = flows.Input{Kind: flows.KindButton, Payload: payload, Now: now}

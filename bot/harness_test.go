@@ -84,11 +84,20 @@ func (h *harness) other(name, lang string) telegramtest.User {
 }
 
 // reimport imports the sample catalogue again with one activity (by its
-// Finnish or English title) cancelled or moved, as an operator would.
+// Finnish or English title) cancelled, moved, or open to the families of
+// another municipality too, as an operator would.
 func (h *harness) reimport(action string) {
 	h.t.Helper()
-	spec := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(action, "(cancel activity "), "(move activity "), ")")
+	spec := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(action, "(cancel activity "), "(move activity "), "(neighbours of activity "), ")")
 	var shift time.Duration
+	var neighbour string
+	if strings.HasPrefix(action, "(neighbours of ") {
+		i := strings.LastIndex(spec, ": ")
+		if i < 0 {
+			h.t.Fatalf("%s: want (neighbours of activity TITLE: MUNICIPALITY)", action)
+		}
+		spec, neighbour = spec[:i], spec[i+len(": "):]
+	}
 	if strings.HasPrefix(action, "(move ") {
 		i := strings.LastIndex(spec, " ")
 		d, err := time.ParseDuration(spec[i+1:])
@@ -104,6 +113,10 @@ func (h *harness) reimport(action string) {
 			continue
 		}
 		found = true
+		if neighbour != "" {
+			acts[i].Neighbours = append(acts[i].Neighbours, neighbour)
+			continue
+		}
 		if shift == 0 {
 			acts[i].Status = polku.StatusCancelled
 			continue
@@ -146,6 +159,9 @@ type harnessOptions struct {
 	// regions puts the service's two municipalities in two regions:
 	// Kuusamo in Koillismaa, Kalajoki in Kalajokilaakso.
 	regions bool
+	// service is the service the bot and the flows serve; Kuusamo and
+	// Kalajoki, without regions, when it has no municipalities.
+	service polku.Service
 }
 
 // inRegions is the transcripts' service with its municipalities in two
@@ -317,6 +333,9 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 		card := withServeSettings(cfg).Card
 		cfg.Service = inRegions(polku.Simple(nil, cfg.Municipalities, polku.Settings{Group: cfg.Group, Hours: hours, Crisis: crisis,
 			Card: polku.CardTerms{Days: card.Days, Visits: card.Visits}}))
+	}
+	if len(o.service.Municipalities) > 0 {
+		cfg.Service, cfg.Municipalities = o.service, o.service.IDs()
 	}
 	engine := flows.New(flows.Config{Service: cfg.Service, Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: crisis,

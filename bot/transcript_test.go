@@ -15,6 +15,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"polku"
+	"polku/internal/servicetest"
 	"polku/internal/telegramtest"
 	"polku/staff"
 )
@@ -29,7 +30,9 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //
 //	# comment; "# telegram language: sv-FI" sets the family's language_code;
 //	#   "# wellbeing: who5" (or own, off) the intake's wellbeing instrument,
-//	#   Polku's own statements when not given; "# managers: Anna" makes
+//	#   Polku's own statements when not given; "# service: 23 municipalities
+//	#   in three regions" the made-up service of internal/servicetest
+//	#   instead of Kuusamo and Kalajoki; "# managers: Anna" makes
 //	#   coordinator Anna a manager too; "# costs from the configuration:
 //	#   monthly 5000" the report's configured costs, as /costs writes them
 //	#   coordinators (Anna, Ben) the service's managers; "# service: two
@@ -57,7 +60,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	                            "blocks the bot" (afterwards) change it
 //	> (file NAME)               send testdata/files/NAME as a document
 //	> (cancel activity TITLE)   the operator re-imports the sample catalogue
-//	> (move activity TITLE +2h)   with that activity cancelled, or moved
+//	> (move activity TITLE +2h)   with that activity cancelled, or moved,
+//	> (neighbours of activity TITLE: Posio)  or open to Posio's families too
 //	> (video) (location) (document)   more media from the family
 //	> (scan card) (verify card) a provider checks the family's card
 //	> (open LINK)               open the newest t.me link with start=LINK…
@@ -171,6 +175,12 @@ func replay(t *testing.T, file string, start time.Time) {
 				opts.cfg.Managers = append(opts.cfg.Managers, map[string]int64{"Anna": anna.ID, "Ben": ben.ID}[name])
 			}
 			opts.cfg.ManagersLang = "fi"
+		}
+		if v, ok := strings.CutPrefix(l, "# service:"); ok {
+			if strings.TrimSpace(v) != "23 municipalities in three regions" {
+				t.Fatalf("%s: the one service a transcript can name is 23 municipalities in three regions", l)
+			}
+			opts.service = servicetest.Regions(group)
 		}
 		if v, ok := strings.CutPrefix(l, "# wellbeing:"); ok {
 			in, err := polku.ParseInstrument(strings.TrimSpace(v))
@@ -393,7 +403,7 @@ func (h *harness) act(u telegramtest.User, action string) string {
 			t.Fatal(err)
 		}
 		h.fake.SendFile(u, name, data, "")
-	case strings.HasPrefix(action, "(cancel activity "), strings.HasPrefix(action, "(move activity "):
+	case strings.HasPrefix(action, "(cancel activity "), strings.HasPrefix(action, "(move activity "), strings.HasPrefix(action, "(neighbours of activity "):
 		h.reimport(action)
 		h.bot.WakeJobs()
 	case strings.HasPrefix(action, "(forged "):

@@ -22,14 +22,14 @@ var bom = []byte("\uFEFF")
 // title_<lang> and description_<lang> take any language code.
 var (
 	activityColumns = []string{"organiser", "id", "categories", "audience", "age_min", "age_max",
-		"municipality", "place", "address", "lat", "lon", "price", "price_without_card",
+		"municipality", "neighbours", "place", "address", "lat", "lon", "price", "price_without_card",
 		"access", "languages", "contact", "info_url"}
 	sessionColumns = []string{"session_id", "date", "start", "end", "repeat_until", "capacity",
 		"status", "enrol_from", "enrol_until"}
 	requiredColumns = []string{"organiser", "id", "categories", "municipality", "place", "price",
 		"date", "start", "end", "capacity"}
 	// columnAliases are other spellings a header may use.
-	columnAliases = map[string]string{"organizer": "organiser"}
+	columnAliases = map[string]string{"organizer": "organiser", "neighbors": "neighbours"}
 )
 
 // The four languages of the bot come first, in this order, in a written
@@ -446,6 +446,12 @@ func (in *csvImport) finish() []polku.Activity {
 			p.Line = g.first.lineOf("municipality")
 			in.ps = append(in.ps, p)
 		}
+		for _, p := range in.offer.neighbours(&g.act) {
+			if !g.bad["neighbours"] {
+				p.Line = g.first.lineOf("neighbours")
+				in.ps = append(in.ps, p)
+			}
+		}
 		in.pastSessions(g)
 		for _, p := range validateActivity(g.act) {
 			if p.Column == "title_fi" && !in.hasColumn("title_fi") {
@@ -633,6 +639,13 @@ func (in *csvImport) activity(r *row, bad map[string]bool, problem func(col, cod
 		}
 		if !slices.Contains(a.Access, x) {
 			a.Access = append(a.Access, x)
+		}
+	}
+	// The neighbouring municipalities welcome: names hold spaces, so
+	// only commas and semicolons separate them here.
+	for _, w := range strings.FieldsFunc(get("neighbours"), func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
+		if w = cellText(w); w != "" && !slices.ContainsFunc(a.Neighbours, func(n string) bool { return strings.EqualFold(n, w) }) {
+			a.Neighbours = append(a.Neighbours, w)
 		}
 	}
 	for _, w := range splitList(get("languages")) {
@@ -869,6 +882,7 @@ func diffActivity(a, b polku.Activity) []string {
 	diff("age_min", a.AgeMin != b.AgeMin)
 	diff("age_max", a.AgeMax != b.AgeMax)
 	diff("municipality", a.Municipality != b.Municipality)
+	diff("neighbours", !sameSet(a.Neighbours, b.Neighbours))
 	diff("place", a.Place.Name != b.Place.Name)
 	diff("address", a.Place.Address != b.Place.Address)
 	switch ca, cb := a.Place.Coords, b.Place.Coords; {

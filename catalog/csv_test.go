@@ -107,6 +107,7 @@ func TestTemplate(t *testing.T) {
 			},
 			Categories:   []polku.Category{polku.CategoryCrafts, polku.CategoryArt},
 			Municipality: "Kuusamo",
+			Neighbours:   []string{"Kalajoki"},
 			Place: polku.Place{Name: "Esimerkkitalo", Address: "Esimerkkitie 3, 93600 Kuusamo",
 				Coords: &polku.Coords{Lat: 65.9655, Lon: 29.188}},
 			AgeMin: 3, AgeMax: 12, Audience: polku.AudienceFamily,

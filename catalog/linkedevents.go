@@ -30,6 +30,9 @@ type LEOptions struct {
 	// Municipality is used for events whose location has no
 	// address_locality, or is only a reference.
 	Municipality string
+	// Neighbours are the neighbouring municipalities welcome to every
+	// event that names none of its own in custom_data (see neighbours).
+	Neighbours []string
 	// Keywords maps keyword IDs to categories, for keywords the built-in
 	// mapping by name misses or when keywords are not embedded. A key is
 	// the keyword's id ("yso:p1234") or its full @id URL.
@@ -410,6 +413,10 @@ type leEvent struct {
 	EndTime             string            `json:"end_time"`
 	AudienceMinAge      *float64          `json:"audience_min_age"`
 	AudienceMaxAge      *float64          `json:"audience_max_age"`
+	// CustomData is Linked Events' free key-value field; Polku reads
+	// "neighbours" from it.
+	// Kept raw: a feed whose custom_data is not an object loses only it.
+	CustomData json.RawMessage `json:"custom_data"`
 	enrolment
 	// Older data keeps enrolment in the course extension.
 	ExtensionCourse *enrolment `json:"extension_course"`
@@ -576,6 +583,7 @@ func (in *leImport) activity(e *leEvent) (polku.Activity, bool) {
 	a.Status = st
 
 	in.place(e, &a)
+	a.Neighbours = in.neighbours(e)
 	a.Categories, a.Audience = in.categories(e)
 
 	a.AgeMin, a.AgeMax = 0, polku.MaxAge
@@ -748,6 +756,26 @@ func (in *leImport) place(e *leEvent, a *polku.Activity) {
 		// GeoJSON order: longitude first.
 		a.Place.Coords = &polku.Coords{Lat: p.Coordinates[1], Lon: p.Coordinates[0]}
 	}
+}
+
+// neighbours are the neighbouring municipalities welcome to an event:
+// Linked Events has no field for them, so a publisher writes them in the
+// event's custom_data as "neighbours" ("Kalajoki, Pyhäjärvi"); an event
+// without it takes the options'.
+func (in *leImport) neighbours(e *leEvent) []string {
+	var custom map[string]any
+	_ = json.Unmarshal(e.CustomData, &custom) // anything else is no custom data
+	v, ok := custom["neighbours"].(string)
+	if !ok {
+		return slices.Clone(in.opt.Neighbours)
+	}
+	var out []string
+	for _, n := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
+		if n = plainText(n); n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // The words of keyword names that say a category, in Finnish, Swedish and

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,6 +60,10 @@ func (o Offer) Check(acts []polku.Activity) ([]polku.Activity, Problems, error) 
 			p.Column = a.ExternalID
 			ps = append(ps, p)
 		}
+		for _, p := range o.neighbours(a) {
+			p.Column = a.ExternalID
+			ps = append(ps, p)
+		}
 		for _, s := range a.Sessions {
 			if w, ok := o.past(s); !ok {
 				w.Column = a.ExternalID
@@ -87,6 +92,34 @@ func (o Offer) municipality(a *polku.Activity) (Problem, bool) {
 	return Problem{Column: "municipality", Code: CodeUnknownMunicipality,
 		Detail: fmt.Sprintf("%s is not one of %s", clip(a.Municipality), strings.Join(o.Municipalities, ", ")),
 		Value:  short(a.Municipality), Want: strings.Join(o.Municipalities, ", ")}, false
+}
+
+// neighbours gives a's neighbouring municipalities the offered spelling,
+// leaving out its own municipality and repeats, or says which are not
+// offered: a family there would never be asked to pick them, so a name
+// that is not one is a typo the coordinator wants to hear about.
+func (o Offer) neighbours(a *polku.Activity) Problems {
+	var ps Problems
+	var kept []string
+	for _, n := range a.Neighbours {
+		n = strings.TrimSpace(n)
+		i := slices.IndexFunc(o.Municipalities, func(m string) bool { return strings.EqualFold(n, m) })
+		switch {
+		case i >= 0:
+			n = o.Municipalities[i]
+		case len(o.Municipalities) > 0:
+			ps = append(ps, Problem{Column: "neighbours", Code: CodeUnknownMunicipality,
+				Detail: fmt.Sprintf("neighbour %s is not one of %s", clip(n), strings.Join(o.Municipalities, ", ")),
+				Value:  short(n), Want: strings.Join(o.Municipalities, ", ")})
+			continue
+		}
+		if n == "" || strings.EqualFold(n, strings.TrimSpace(a.Municipality)) || slices.Contains(kept, n) {
+			continue
+		}
+		kept = append(kept, n)
+	}
+	a.Neighbours = kept
+	return ps
 }
 
 // past warns of a session that has started already. A cancelled one is

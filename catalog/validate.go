@@ -82,6 +82,9 @@ func validateActivity(a polku.Activity) []Problem {
 		}
 	}
 	text("municipality", a.Municipality, true, MaxText)
+	for _, n := range a.Neighbours {
+		text("neighbours", n, true, MaxText)
+	}
 	text("place", a.Place.Name, true, MaxText)
 	text("address", a.Place.Address, false, MaxText)
 	if c := a.Place.Coords; c != nil && !validCoords(*c) {

@@ -36,7 +36,7 @@ func WriteCSV(w io.Writer, acts []polku.Activity, loc *time.Location) error {
 	for _, l := range descs {
 		header = append(header, "description_"+l)
 	}
-	header = append(header, "categories", "audience", "age_min", "age_max", "municipality", "place",
+	header = append(header, "categories", "audience", "age_min", "age_max", "municipality", "neighbours", "place",
 		"address", "lat", "lon", "price", "price_without_card", "access", "languages",
 		"date", "start", "end", "repeat_until", "capacity", "status", "enrol_from", "enrol_until",
 		"contact", "info_url")
@@ -77,7 +77,7 @@ func WriteCSV(w io.Writer, acts []polku.Activity, loc *time.Location) error {
 			}
 			row = append(row,
 				joinList(a.Categories), string(a.Audience), strconv.Itoa(a.AgeMin), strconv.Itoa(a.AgeMax),
-				guard(a.Municipality), guard(a.Place.Name), guard(a.Place.Address), lat, lon, price, without,
+				guard(a.Municipality), guard(strings.Join(a.Neighbours, ", ")), guard(a.Place.Name), guard(a.Place.Address), lat, lon, price, without,
 				joinList(a.Access), strings.Join(a.Languages, ", "),
 				start.Format(time.DateOnly), clock(start), endCell, "", strconv.Itoa(s.Capacity), string(status),
 				dateTime(s.EnrolFrom, loc), dateTime(s.EnrolUntil, loc),

@@ -174,6 +174,12 @@ func (s *step) activity(pl Payload) {
 			s.send(s.edit(s.categories(mi, 0)))
 			return
 		}
+	case "wr":
+		// A region's municipalities to browse ("a:wr:<region>[:<page>]").
+		if ri, pg, ok := s.e.placeArgs(args); ok {
+			s.send(s.edit(s.browseRegion(ri, pg)))
+			return
+		}
 	case "wc":
 		// A week's list, from its first page or the one named:
 		// "a:wc:<municipality>:<category>:<week>[:<page>]".
@@ -219,6 +225,7 @@ func (s *step) activity(pl Payload) {
 				// The family agreed: the intake need not ask again.
 				s.m.SetState(Municipality)
 				s.c.Seq++
+				s.passMunicipality()
 			}
 		}
 		s.query(Query{Kind: QueryActivity, Activity: a, Screen: p})
@@ -406,12 +413,30 @@ func (s *step) browseFrom(off int) {
 		s.send(s.edit(s.categories(mi, off)))
 		return
 	}
+	if s.e.regionFirst() {
+		rows := s.regionRows(func(ri int) string { return act("wr", itoa(ri)) }, func(mi int) string { return act("wm", itoa(mi)) })
+		s.send(s.edit(Reply{Text: []Text{T("act.browse.where_region")}, Inline: append(rows, s.actFooter(""))}))
+		return
+	}
 	var rows [][]Button
-	for i, m := range s.e.cfg.Municipalities {
-		rows = append(rows, []Button{{Label: Text{ID: "municipality.name", Data: map[string]any{"Name": m}}, Payload: act("wm", itoa(i))}})
+	for mi := range s.e.cfg.Municipalities {
+		rows = append(rows, []Button{s.placeButton(mi, act("wm", itoa(mi)))})
 	}
 	rows = append(rows, s.actFooter(""))
 	s.send(s.edit(Reply{Text: []Text{T("act.browse.where")}, Inline: rows}))
+}
+
+// browseRegion offers region ri's municipalities to browse, page pg of
+// them, with Back to the regions.
+func (s *step) browseRegion(ri, pg int) Reply {
+	page := func(p int) string {
+		if p == 0 {
+			return act("wr", itoa(ri))
+		}
+		return act("wr", itoa(ri), itoa(p))
+	}
+	rows := s.municipalityRows(ri, pg, func(mi int) string { return act("wm", itoa(mi)) }, page)
+	return Reply{Text: []Text{{ID: "act.browse.where_in", Data: s.regionData(ri)}}, Inline: append(rows, s.actFooter(act("w")))}
 }
 
 // categories asks what to do in municipality mi; off is the offset of
@@ -438,9 +463,12 @@ func (s *step) categories(mi, off int) Reply {
 		back = act("s", itoa(off))
 	case len(s.e.cfg.Municipalities) > 1 && !own:
 		back = act("w")
+		if ri := s.e.regionOf(mi); ri >= 0 && s.e.regionFirst() {
+			back = act("wr", itoa(ri))
+		}
 	}
 	rows = append(rows, s.actFooter(back))
-	return Reply{Text: []Text{{ID: "act.browse.what", Data: map[string]any{"Municipality": s.e.cfg.Municipalities[mi]}}}, Inline: rows}
+	return Reply{Text: []Text{{ID: "act.browse.what", Data: map[string]any{"Municipality": s.placeName(s.e.cfg.Municipalities[mi])}}}, Inline: rows}
 }
 
 // actFooter is the last row of an activities screen: Back when it leads
@@ -580,7 +608,7 @@ func (s *step) suggestions(f *Found, off int) {
 	var rows [][]Button
 	for i, sg := range page {
 		n := off + i + 1
-		texts = append(texts, s.item(n, sg.Activity, sg.Session, &sg.Reason))
+		texts = append(texts, s.item(n, sg.Activity, sg.Session, &sg.Reason, s.c.Answers.Municipality))
 		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": n, "Title": sg.Activity.Title.In(s.c.Lang)}},
 			Payload: cardPayload(sg.Activity.ID, fmt.Sprintf("s%d", off), sg.Session.ID)}})
 	}
@@ -599,10 +627,14 @@ func (s *step) suggestions(f *Found, off int) {
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }
 
-// item is one activity in a list.
-func (s *step) item(n int, a polku.Activity, ses polku.Session, why *polku.Reason) Text {
+// item is one activity in a list of municipality from's.
+func (s *step) item(n int, a polku.Activity, ses polku.Session, why *polku.Reason, from string) Text {
 	data := s.about(a, ses)
 	data["N"] = n
+	data["Neighbour"] = ""
+	if t, ok := s.neighbour(a, from); ok {
+		data["Neighbour"] = t
+	}
 	data["Seats"] = s.seats(ses)
 	data["Booked"] = s.booked(ses)
 	data["Reason"] = ""
@@ -677,7 +709,7 @@ func (s *step) browse(f *Found, mi int, cat polku.Category, wk, page int) {
 	list := polku.Browse(f.Activities, muni, c, week, loc, s.in.Now)
 	_, isoWeek := week.ISOWeek()
 	texts := []Text{{ID: "act.browse.title", Data: map[string]any{
-		"Category": T("category." + string(cat)), "Municipality": muni, "Week": isoWeek,
+		"Category": T("category." + string(cat)), "Municipality": s.placeName(muni), "Week": isoWeek,
 		"From": When{Start: week, Day: true}, "To": When{Start: week.AddDate(0, 0, 6), Day: true},
 	}}}
 	var rows [][]Button
@@ -696,7 +728,7 @@ func (s *step) browse(f *Found, mi int, cat polku.Category, wk, page int) {
 	from := page * browsePage
 	for i, sg := range list[from:min(from+browsePage, len(list))] {
 		n := from + i + 1
-		texts = append(texts, s.item(n, sg.Activity, sg.Session, nil))
+		texts = append(texts, s.item(n, sg.Activity, sg.Session, nil, muni))
 		rows = append(rows, []Button{{Label: Text{ID: "act.open", Data: map[string]any{"N": n, "Title": sg.Activity.Title.In(s.c.Lang)}},
 			Payload: cardPayload(sg.Activity.ID, back, sg.Session.ID)}})
 	}
@@ -773,6 +805,9 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 		"Contact":   a.Contact,
 	}
 	texts = append(texts, Text{ID: "act.card.details", Data: details})
+	if t, ok := s.neighbour(a, s.lookingFrom(back)); ok {
+		texts = append(texts, t)
+	}
 	if len(a.Access) > 0 {
 		texts = append(texts, Text{ID: "act.card.access", Data: map[string]any{"Access": labels(a.Access, "access.")}})
 	}
@@ -821,6 +856,31 @@ func (s *step) card(a polku.Activity, sessID int64, back string) {
 	rows = append(rows, s.actFooter(backPayload(back)))
 	s.send(s.edit(Reply{Text: texts, Inline: rows}))
 }
+
+// neighbour says that a, another municipality's, is open to the families
+// of municipality from too: false when a is from's own, or from is none.
+func (s *step) neighbour(a polku.Activity, from string) (Text, bool) {
+	if ok, neighbour := a.Welcomes(from); !ok || !neighbour {
+		return Text{}, false
+	}
+	return Text{ID: "act.neighbour", Data: map[string]any{"Municipality": s.placeName(a.Municipality), "From": s.placeName(from)}}, true
+}
+
+// lookingFrom is the municipality a card is looked at from: the one
+// browsed, when its Back leads to a week's list ("w<m>.…"), else the
+// family's own.
+func (s *step) lookingFrom(back string) string {
+	if strings.HasPrefix(back, "w") {
+		m, _, _ := strings.Cut(back[1:], ".")
+		if mi, err := strconv.Atoi(m); err == nil && mi >= 0 && mi < len(s.e.cfg.Municipalities) {
+			return s.e.cfg.Municipalities[mi]
+		}
+	}
+	return s.c.Answers.Municipality
+}
+
+// placeName is municipality id's name in the family's language.
+func (s *step) placeName(id string) string { return s.e.cfg.Service.NameOf(id, s.c.Lang) }
 
 // organiser is the activity's organiser, a made-up one marked so in the
 // family's language.

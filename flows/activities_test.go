@@ -498,7 +498,7 @@ func TestSuggestionItem(t *testing.T) {
 	_, res := open(t, e, family(), "a:s:0", Found{Activities: acts})
 	got := only(t, res).Text[1]
 	want := Text{ID: "act.item", Data: map[string]any{
-		"N": 1, "Title": "Outing 1", "Place": "Toivola", "Seats": T("act.full"), "Booked": "",
+		"N": 1, "Title": "Outing 1", "Place": "Toivola", "Seats": T("act.full"), "Booked": "", "Neighbour": "",
 		"When":   When{Start: days(1), End: days(1).Add(2 * time.Hour)},
 		"Time":   When{Start: days(1), Clock: true},
 		"Reason": Text{ID: "reason.interest", Data: map[string]any{"Category": T("category.nature")}},
@@ -1401,6 +1401,7 @@ func FuzzActivityPayload(f *testing.F) {
 		"r", "r:1", "r:0", "at:80:y", "at:80:c", "privacy", "", "zz:1", "p:5:51:9:9:", "c:5:w0.nature.000000000000",
 		"c:5:w1.animals.12.9:51", "t:5:m:51", "wc:1:animals:12:9", "w:3", "y:5:51:2:1:w1.animals.12.9", "yw:5:51:9:0:s999",
 		"y:4611686018427387904:4611686018427387904:9:0:w1.animals.12.9", "c:4611686018427387904:w1.animals.12.9:4611686018427387904",
+		"wr:0", "wr:1:1", "wr:",
 	} {
 		f.Add(p, true, uint8(0))
 		f.Add(p, false, uint8(9))

@@ -44,6 +44,10 @@ type Input struct {
 	OwnContact bool
 	// Media names what could not be read ("sticker", "photo", "voice", ...).
 	Media string
+	// CodeMunicipality is the municipality the referral code of a
+	// /start carries, looked up by the adapter: "" for a code for
+	// anyone, or none.
+	CodeMunicipality string
 	// Found is the answer to a Query (KindFound).
 	Found *Found
 	// Message is the person's own message (text, media, contact, or the
@@ -81,6 +85,10 @@ type Conversation struct {
 	// answer returns there.
 	Editing  bool   `json:"editing,omitempty"`
 	Referral string `json:"referral,omitempty"`
+	// CodeMunicipality is the municipality the referral code carries
+	// (Input.CodeMunicipality): the Municipality question is answered
+	// with it and not asked, until the family picks one itself.
+	CodeMunicipality string `json:"code_municipality,omitempty"`
 	// Consent is the privacy notice version the person agreed to.
 	Consent string `json:"consent,omitempty"`
 	// Profile is set once the answers were confirmed and saved.

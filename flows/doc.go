@@ -17,6 +17,7 @@
 //	route.go         commands, presses by their payload's kind, typed text, the pause after a
 //	                 long break, messages kept for a person
 //	intake.go        the intake's states and transitions; each question's screen beside its answer
+//	place.go         picking a municipality: at once, or region first in a service of many
 //	wellbeing.go     the wellbeing check in the service's instrument (WHO-5, own, or none): its
 //	                 screens, the offer after a very low WHO-5 score, the family's own result
 //	summary.go       the answers read back (AnswersText), the summary screen, the thanks

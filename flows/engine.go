@@ -212,6 +212,9 @@ func (s *step) fire(event string) bool {
 	s.left(from)
 	s.c.Index = 0
 	s.c.Seq++
+	if s.skipMunicipality(event) {
+		return true
+	}
 	s.send(s.ask())
 	return true
 }

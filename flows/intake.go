@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"context"
 	"slices"
 	"strconv"
 	"strings"
@@ -286,7 +287,7 @@ func (s *step) answerPrivacy(action string, _ []string) bool {
 		}
 		// Declining keeps nothing personal: not even a draft, nor
 		// the permission to show the answers to the coordinators.
-		s.c.Consent, s.c.Answers, s.c.Profile, s.c.Referral = "", polku.Answers{}, false, ""
+		s.c.Consent, s.c.Answers, s.c.Profile, s.c.Referral, s.c.CodeMunicipality = "", polku.Answers{}, false, "", ""
 		s.c.Share = ""
 		s.c.Mode.Set(ModeSharing, false)
 		s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: false})
@@ -318,28 +319,114 @@ func (s *step) answerDeclined(action string, _ []string) bool {
 	return action == "again" && s.fire("reconsider")
 }
 
-// The municipality: one button for each of the deployment's, and "other"
-// (the index past the last).
+// The municipality: one button for each of the service's, and "other"
+// (the index past the last); or, when the service has many in regions,
+// the regions first ("r:<region>" shows one, see place.go), each
+// region's municipalities with Back to the regions, and "other" on both.
 func (s *step) askMunicipality() Reply {
-	var rows [][]Button
-	for i, m := range s.e.cfg.Municipalities {
-		rows = append(rows, []Button{{Label: Text{ID: "municipality.name", Data: map[string]any{"Name": m}}, Payload: s.pay("m", strconv.Itoa(i))}})
+	n := len(s.e.cfg.Municipalities)
+	muni := func(mi int) string { return s.pay("m", strconv.Itoa(mi)) }
+	other := []Button{s.btn("municipality.other", "m", strconv.Itoa(n))}
+	if s.e.regionFirst() {
+		rows := s.regionRows(func(ri int) string { return s.pay("r", strconv.Itoa(ri)) }, muni)
+		return s.question("municipality.region_question", append(rows, other))
 	}
+	var rows [][]Button
+	for mi := range s.e.cfg.Municipalities {
+		rows = append(rows, []Button{s.placeButton(mi, muni(mi))})
+	}
+	return s.question("municipality.question", append(rows, other))
+}
+
+// regionScreen is region ri's municipalities, page pg of them: the
+// Municipality question narrowed, whose Back leads to the regions.
+func (s *step) regionScreen(ri, pg int) Reply {
+	muni := func(mi int) string { return s.pay("m", strconv.Itoa(mi)) }
+	page := func(p int) string {
+		if p == 0 {
+			return s.pay("r", strconv.Itoa(ri))
+		}
+		return s.pay("r", strconv.Itoa(ri), strconv.Itoa(p))
+	}
+	rows := s.municipalityRows(ri, pg, muni, page)
 	rows = append(rows, []Button{s.btn("municipality.other", "m", strconv.Itoa(len(s.e.cfg.Municipalities)))})
-	return s.question("municipality.question", rows)
+	rows = append(rows, []Button{{Label: T("button.back"), Payload: s.pay("r")}, {Label: T("button.person"), Payload: personPayload()}})
+	return Reply{Text: []Text{{ID: "municipality.in_region", Data: s.regionData(ri)}}, Inline: rows}
 }
 
 func (s *step) answerMunicipality(action string, args []string) bool {
 	a := &s.c.Answers
-	i, err := strconv.Atoi(arg(args, 0))
-	if action != "m" || err != nil || i < 0 || i > len(s.e.cfg.Municipalities) {
+	switch action {
+	case "r":
+		// Another screen of the same question, in place of the pressed
+		// one: a region's municipalities, or the regions again.
+		r := s.ask()
+		if len(args) > 0 {
+			ri, pg, ok := s.e.placeArgs(args)
+			if !ok {
+				return false
+			}
+			r = s.regionScreen(ri, pg)
+		} else if !s.e.regionFirst() {
+			return false
+		}
+		r.Edit = s.in.MessageID
+		s.send(r)
+		return true
+	case "m":
+		i, ok := index(arg(args, 0), len(s.e.cfg.Municipalities)+1)
+		if !ok || len(args) != 1 {
+			return false
+		}
+		a.Municipality = polku.Other
+		if i < len(s.e.cfg.Municipalities) {
+			a.Municipality = s.e.cfg.Municipalities[i]
+		}
+		// The family's own answer: a referral code's municipality no
+		// longer stands in for it.
+		s.c.CodeMunicipality = ""
+		return s.advance("next")
+	}
+	return false
+}
+
+// skipMunicipality goes on at once when the machine has just reached the
+// Municipality question and a referral code set the municipality
+// (Conversation.CodeMunicipality): forward with the code's municipality as
+// the answer, or, coming back with Back, on to the question before. It is
+// asked as usual when opened from the summary, to change it. It reports
+// whether it went on.
+func (s *step) skipMunicipality(event string) bool {
+	m := s.c.CodeMunicipality
+	if s.m.Current() != Municipality || m == "" || s.c.Editing {
 		return false
 	}
-	a.Municipality = "other"
-	if i < len(s.e.cfg.Municipalities) {
-		a.Municipality = s.e.cfg.Municipalities[i]
+	if _, ok := s.e.cfg.Service.Municipality(m); !ok {
+		// The service no longer has it: the family is asked.
+		s.c.CodeMunicipality = ""
+		return false
 	}
-	return s.advance("next")
+	if event == "back" {
+		return s.fire("back")
+	}
+	s.c.Answers.Municipality = m
+	return s.fire("next")
+}
+
+// passMunicipality is skipMunicipality for a machine set to the
+// Municipality question without asking it (agreeing to the notice from an
+// activity's sign-up): with a referral code's municipality it answers it
+// and moves on without a word, so that the intake, when the family comes
+// to it, asks the question after.
+func (s *step) passMunicipality() {
+	m := s.c.CodeMunicipality
+	if _, ok := s.e.cfg.Service.Municipality(m); !ok || s.m.Current() != Municipality {
+		return
+	}
+	s.c.Answers.Municipality = m
+	if s.m.Event(context.Background(), s.wellbeingOff("next")) == nil {
+		s.c.Seq++
+	}
 }
 
 // The children: a counter for each age band (➖ count ➕), then Done.

@@ -75,6 +75,11 @@ func (s *step) setReferral(code string) {
 		}
 	}
 	s.c.Referral = code
+	// The code's municipality answers the question, unless the family
+	// answered it already.
+	if _, ok := s.e.cfg.Service.Municipality(s.in.CodeMunicipality); ok && s.c.Answers.Municipality == "" {
+		s.c.CodeMunicipality = s.in.CodeMunicipality
+	}
 	s.effect(Started{Referral: code})
 }
 

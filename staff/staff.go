@@ -79,7 +79,7 @@ type Tx interface {
 	FindProviders(ctx context.Context, name string) ([]polku.Provider, error)
 	RemoveProvider(ctx context.Context, id, by int64) (polku.Provider, error)
 	// AddReferral makes a referral code for an organisation.
-	AddReferral(ctx context.Context, organisation string, by int64) (string, error)
+	AddReferral(ctx context.Context, organisation, municipality string, by int64) (string, error)
 	// Referrals are the referral codes with their counts.
 	Referrals(ctx context.Context) ([]polku.Referral, error)
 	// Audit records what a coordinator did: never what they wrote.

@@ -112,20 +112,24 @@ func importActivity(ctx context.Context, tx pgx.Tx, a polku.Activity, now time.T
 	if err != nil {
 		return nil, err
 	}
+	neighbours := a.Neighbours
+	if neighbours == nil {
+		neighbours = []string{} // the column is never NULL
+	}
 
 	var id int64
 	var oldStatus string
 	var same bool
 	err = tx.QueryRow(ctx, `
-		SELECT id, status, status = $3 AND municipality = $4 AND data = ($5::jsonb - 'sessions')
+		SELECT id, status, status = $3 AND municipality = $4 AND neighbours = $6 AND data = ($5::jsonb - 'sessions')
 		FROM activities WHERE organiser = $1 AND external_id = $2
-		FOR UPDATE`, a.Organiser, a.ExternalID, string(a.Status), a.Municipality, data).Scan(&id, &oldStatus, &same)
+		FOR UPDATE`, a.Organiser, a.ExternalID, string(a.Status), a.Municipality, data, neighbours).Scan(&id, &oldStatus, &same)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		err = tx.QueryRow(ctx, `
-			INSERT INTO activities (organiser, external_id, status, municipality, data, updated_at)
-			VALUES ($1, $2, $3, $4, $5::jsonb - 'sessions', $6) RETURNING id`,
-			a.Organiser, a.ExternalID, string(a.Status), a.Municipality, data, now).Scan(&id)
+			INSERT INTO activities (organiser, external_id, status, municipality, neighbours, data, updated_at)
+			VALUES ($1, $2, $3, $4, $7, $5::jsonb - 'sessions', $6) RETURNING id`,
+			a.Organiser, a.ExternalID, string(a.Status), a.Municipality, data, now, neighbours).Scan(&id)
 		if err != nil {
 			return nil, err
 		}
@@ -136,8 +140,8 @@ func importActivity(ctx context.Context, tx pgx.Tx, a polku.Activity, now time.T
 		res.Unchanged++
 	default:
 		_, err = tx.Exec(ctx, `
-			UPDATE activities SET status = $2, municipality = $3, data = $4::jsonb - 'sessions', updated_at = $5
-			WHERE id = $1`, id, string(a.Status), a.Municipality, data, now)
+			UPDATE activities SET status = $2, municipality = $3, neighbours = $6, data = $4::jsonb - 'sessions', updated_at = $5
+			WHERE id = $1`, id, string(a.Status), a.Municipality, data, now, neighbours)
 		if err != nil {
 			return nil, err
 		}
@@ -379,7 +383,7 @@ func activity(id int64, data []byte) (polku.Activity, error) {
 }
 
 // Catalogue returns the scheduled activities of a municipality ("" for
-// all) with their sessions that start after now, in any status (so the
+// all), and of the municipalities that welcome its families too, with their sessions that start after now, in any status (so the
 // flows can show a cancelled one for what it is), with Taken and Waiting
 // filled; soonest first session first. Activities with no such session
 // are left out.
@@ -396,7 +400,7 @@ func catalogue(ctx context.Context, q querier, municipality string, now time.Tim
 	rows, err := q.Query(ctx, `
 		SELECT `+sessionCols+`, a.id, a.data
 		FROM activities a JOIN sessions s ON s.activity_id = a.id `+seatsJoin+`
-		WHERE a.status = 'scheduled' AND ($1 = '' OR a.municipality = $1) AND s.starts_at > $2
+		WHERE a.status = 'scheduled' AND ($1 = '' OR a.municipality = $1 OR a.neighbours @> ARRAY[$1]) AND s.starts_at > $2
 		ORDER BY min(s.starts_at) OVER (PARTITION BY a.id), a.id, s.starts_at, s.id`, municipality, now)
 	if err != nil {
 		return nil, wrap(err, "catalogue")

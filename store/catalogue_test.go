@@ -469,3 +469,46 @@ func TestImportCapacityPromotes(t *testing.T) {
 		t.Error("the promotion is not counted")
 	}
 }
+
+// An activity that welcomes neighbouring municipalities is in their
+// catalogue too; a re-import that changes only its neighbours changes it.
+func TestCatalogueNeighbours(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	open := act("open", sess("1", day5, 10))
+	open.Neighbours = []string{"Kalajoki", "Posio"}
+	own := act("own", sess("1", day5, 10))
+	own.Municipality, own.Organiser = "Kalajoki", "kalajoki"
+	importAt(t, db, t0, open, own, act("home", sess("1", day5, 10)))
+
+	for muni, want := range map[string][]string{
+		"Kalajoki": {"Satutunti open: 1(0/10 scheduled)", "Satutunti own: 1(0/10 scheduled)"},
+		"Posio":    {"Satutunti open: 1(0/10 scheduled)"},
+		"Oulu":     nil,
+		"Kuusamo":  {"Satutunti open: 1(0/10 scheduled)", "Satutunti home: 1(0/10 scheduled)"},
+	} {
+		acts, err := db.Catalogue(ctx, muni, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := titles(acts); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", muni, got, want)
+		}
+		for _, a := range acts {
+			if a.ExternalID == "open" && !slices.Equal(a.Neighbours, open.Neighbours) {
+				t.Errorf("%s: neighbours came back as %q", muni, a.Neighbours)
+			}
+		}
+	}
+
+	open.Neighbours = []string{"Kalajoki"}
+	if got := importAt(t, db, t0, open); got.Changed != 1 {
+		t.Errorf("neighbours changed: %+v, want the activity changed", got)
+	}
+	if acts, err := db.Catalogue(ctx, "Posio", t0); err != nil || len(acts) != 0 {
+		t.Errorf("Posio after the change: %q, %v", titles(acts), err)
+	}
+	if n := scalar[int](t, db, `SELECT count(*) FROM activities WHERE neighbours = '{}'`); n != 2 {
+		t.Errorf("%d activities without neighbours, want 2 (stored as an empty list, not NULL)", n)
+	}
+}

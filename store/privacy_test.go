@@ -216,11 +216,12 @@ var schema = map[string]map[string]column{
 	"referral_codes": {
 		"code": other("the professional network's; a family holds only the code"), "organisation": other("the professional network's"),
 		"created_at": other("the professional network's"), "created_by": other(coordinator),
+		"municipality": other("the professional network's: the municipality the code was made for"),
 	},
 	"activities": {
 		"id": other("the catalogue"), "organiser": other("the catalogue"), "external_id": other("the catalogue"),
 		"municipality": other("the catalogue"), "status": other("the catalogue"), "data": other("the catalogue"),
-		"updated_at": other("the catalogue"),
+		"updated_at": other("the catalogue"), "neighbours": other("the catalogue"),
 	},
 	"sessions": {
 		"id": other("the catalogue"), "activity_id": other("the catalogue"), "external_id": other("the catalogue"),

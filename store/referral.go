@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -9,8 +10,9 @@ import (
 )
 
 // AddReferral registers a referral code for an organisation with a new
-// code; it returns the code.
-func (t *Tx) AddReferral(ctx context.Context, organisation string, by int64) (string, error) {
+// code, for the families of municipality ("" for anyone); it returns the
+// code.
+func (t *Tx) AddReferral(ctx context.Context, organisation, municipality string, by int64) (string, error) {
 	for range 5 {
 		c, err := polku.NewCode(t.db.Random, 6)
 		if err != nil {
@@ -18,8 +20,8 @@ func (t *Tx) AddReferral(ctx context.Context, organisation string, by int64) (st
 		}
 		code := "r" + c
 		tag, err := t.tx.Exec(ctx, `
-			INSERT INTO referral_codes (code, organisation, created_by, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (code) DO NOTHING`, code, organisation, by, t.db.Now())
+			INSERT INTO referral_codes (code, organisation, municipality, created_by, created_at) VALUES ($1, $2, $5, $3, $4)
+			ON CONFLICT (code) DO NOTHING`, code, organisation, by, t.db.Now(), municipality)
 		if err != nil {
 			return "", wrap(err, "add referral")
 		}
@@ -46,12 +48,12 @@ func (t *Tx) ReferralsOf(ctx context.Context, organisation string) ([]polku.Refe
 // nil.
 func (t *Tx) referrals(ctx context.Context, organisation *string) ([]polku.Referral, error) {
 	rows, err := t.tx.Query(ctx, `
-		SELECT r.code, r.organisation,
+		SELECT r.code, r.organisation, r.municipality,
 			COALESCE(sum(s.count) FILTER (WHERE s.kind = 'referral_started'), 0),
 			COALESCE(sum(s.count) FILTER (WHERE s.kind = 'intake_completed'), 0)
 		FROM referral_codes r LEFT JOIN stats s ON s.referral = r.code
 		WHERE $1::text IS NULL OR r.organisation = $1
-		GROUP BY r.code, r.organisation, r.created_at ORDER BY r.created_at, r.code`, organisation)
+		GROUP BY r.code, r.organisation, r.municipality, r.created_at ORDER BY r.created_at, r.code`, organisation)
 	if err != nil {
 		return nil, wrap(err, "referrals")
 	}
@@ -75,6 +77,18 @@ func (t *Tx) Organisations(ctx context.Context, name string) ([]string, error) {
 	}
 	orgs, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	return orgs, wrap(err, "organisations")
+}
+
+// ReferralMunicipality is the municipality referral code carries: "" for
+// a code for anyone, and for a code that is not registered (a family's
+// own start parameter, or a link mistyped), which is no error.
+func (t *Tx) ReferralMunicipality(ctx context.Context, code string) (string, error) {
+	var m string
+	err := t.tx.QueryRow(ctx, `SELECT municipality FROM referral_codes WHERE code = $1`, code).Scan(&m)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return m, wrap(err, "referral municipality")
 }
 
 // Started counts a family starting from a referral link, when the code is

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"testing"
@@ -19,7 +20,7 @@ func TestReferrals(t *testing.T) {
 		var code string
 		inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
 			var err error
-			code, err = tx.AddReferral(ctx, org, aino)
+			code, err = tx.AddReferral(ctx, org, "", aino)
 			return err
 		})
 		return code
@@ -78,4 +79,43 @@ func TestReferrals(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("Referrals = %+v, want %+v", got, want)
 	}
+}
+
+// A referral code can carry its municipality: the family starting from it
+// is not asked. A code for anyone, and one never registered, carry none.
+func TestReferralMunicipality(t *testing.T) {
+	db := newDB(t)
+	setClock(db, t0)
+	var kalajoki, anyone string
+	inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
+		var err error
+		if kalajoki, err = tx.AddReferral(ctx, "Kalajoen neuvola", "Kalajoki", aino); err != nil {
+			return err
+		}
+		anyone, err = tx.AddReferral(ctx, "Perhekeskus", "", aino)
+		return err
+	})
+	for code, want := range map[string]string{kalajoki: "Kalajoki", anyone: "", "rMADEUP": ""} {
+		inTx(t, db, 1, func(ctx context.Context, tx *Tx) error {
+			got, err := tx.ReferralMunicipality(ctx, code)
+			if err != nil || got != want {
+				t.Errorf("ReferralMunicipality(%s) = %q, %v; want %q", code, got, err, want)
+			}
+			return nil
+		})
+	}
+	inTx(t, db, group, func(ctx context.Context, tx *Tx) error {
+		refs, err := tx.Referrals(ctx)
+		if err != nil {
+			return err
+		}
+		got := map[string]string{}
+		for _, r := range refs {
+			got[r.Code] = r.Municipality
+		}
+		if want := map[string]string{kalajoki: "Kalajoki", anyone: ""}; !maps.Equal(got, want) {
+			t.Errorf("Referrals' municipalities %v, want %v", got, want)
+		}
+		return nil
+	})
 }
