@@ -268,7 +268,11 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	}
 	cfg.Hours = hours
 	cfg.Municipalities = []string{"Kuusamo", "Kalajoki"}
-	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
+	notice, err := loc.Texts(flows.NoticeIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Notice: notice, Languages: loc.Languages(), Location: helsinki,
 		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"},
 		Wellbeing: o.wellbeing})
 	cfg.Token = fake.Token()

@@ -315,7 +315,7 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		if strings.Contains(action, "feeling low") {
 			wellbeing = []string{"[Yes, let's answer]", "[At no time]", "[At no time]", "[Some of the time]", "[At no time]", "[At no time]"}
 		}
-		steps := append([]string{"/start", "[Let's start]", "[✅ I agree]", "[Kuusamo]", "[➕ 7–12]", "[Done ✔️]", "[🌲 Nature]", "[Done ✔️]",
+		steps := append([]string{"/start", "[Let's start]", "[Kuusamo]", "[👪 A parent or carer]", "[✅ I agree]", "[➕ 7–12]", "[Done ✔️]", "[🌲 Nature]", "[Done ✔️]",
 			"[Done ✔️]", "[Skip]", "[Done ✔️]", "[Done ✔️]"}, wellbeing...)
 		for _, a := range append(steps, "[No contact needed]", "[✅ Yes, save]", "["+news+"]") {
 			h.act(u, a)
