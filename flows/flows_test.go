@@ -52,13 +52,14 @@ func (w *walker) do(in Input) Result {
 }
 
 // press presses the button labelled id (its Data ignored) of the last
-// question; match narrows by a payload suffix when labels repeat.
+// question; match narrows by a payload suffix when labels repeat (any
+// label when id is "").
 func (w *walker) press(id string, match ...string) Result {
 	w.t.Helper()
 	for _, rows := range [][][]Button{w.last.Inline, w.last.Keyboard} {
 		for _, row := range rows {
 			for _, b := range row {
-				if b.Label.ID == id && (len(match) == 0 || strings.HasSuffix(b.Payload, match[0])) {
+				if (b.Label.ID == id || id == "") && (len(match) == 0 || strings.HasSuffix(b.Payload, match[0])) {
 					return w.do(Input{Kind: KindButton, Payload: b.Payload, MessageID: 7})
 				}
 			}
@@ -91,7 +92,7 @@ func (w *walker) toNotice(m string) {
 	w.t.Helper()
 	w.press("welcome.go")
 	w.want(Municipality)
-	w.press("municipality.name", m)
+	w.press("", m)
 	w.want(Who)
 	w.press("who.parent")
 	w.want(Privacy)
