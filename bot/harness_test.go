@@ -130,6 +130,9 @@ type harnessOptions struct {
 	// statements when empty, as every transcript written before the
 	// instrument could be chosen asks them.
 	wellbeing polku.Instrument
+	// controller is the data controller the privacy notice names; none
+	// when zero.
+	controller polku.Controller
 	// start is when the rig's clock starts; zero is canonical.
 	start time.Time
 	// fault is the bot's fault hook (see Bot.fault).
@@ -272,9 +275,13 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine := flows.New(flows.Config{Municipalities: cfg.Municipalities, Notice: notice, Languages: loc.Languages(), Location: helsinki,
-		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"},
-		Wellbeing: o.wellbeing})
+	crisis := []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}
+	var service polku.Service
+	if !o.controller.Zero() {
+		service = polku.Simple(nil, cfg.Municipalities, polku.Settings{Hours: hours, Crisis: crisis, Languages: loc.Languages(), Controller: o.controller})
+	}
+	engine := flows.New(flows.Config{Service: service, Municipalities: cfg.Municipalities, Notice: notice, Languages: loc.Languages(), Location: helsinki,
+		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: crisis, Wellbeing: o.wellbeing})
 	cfg.Token = fake.Token()
 	if cfg.APIURL == "" {
 		cfg.APIURL = fake.URL()

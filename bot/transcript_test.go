@@ -28,6 +28,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 // A transcript is plain text:
 //
 //	# comment; "# telegram language: sv-FI" sets the family's language_code;
+//	#   "# controller: fictional" the privacy notice names a fictional
+//	#   data controller (none when not given);
 //	#   "# wellbeing: who5" (or own, off) the intake's wellbeing instrument,
 //	#   Polku's own statements when not given; "# managers: Anna" makes
 //	#   coordinator Anna a manager too; "# costs from the configuration:
@@ -72,6 +74,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> (bot added back to the group)  coordinators' group, and adds it back
 //	> (topic deleted by hand)   a coordinator deletes the newest case topic
 //	                            in Telegram's app (the bot is not told)
+//	> (agreed to an older notice)  the family's agreement is to the notice
+//	                            of 22.11.2026, which has changed since
 //	> (retention)               the hourly pruning runs (Bot.Prune), with
 //	                            serve's default retention
 //	< a line to another family starts with @Name, to the group with #
@@ -155,6 +159,12 @@ func replay(t *testing.T, file string, start time.Time) {
 				opts.cfg.Managers = append(opts.cfg.Managers, map[string]int64{"Anna": anna.ID, "Ben": ben.ID}[name])
 			}
 			opts.cfg.ManagersLang = "fi"
+		}
+		if strings.HasPrefix(l, "# controller: fictional") {
+			opts.controller = polku.Controller{
+				Name:    polku.Localized{"fi": "Esimerkkikunnan perhepalvelut (kuvitteellinen)", "en": "Sample municipality's family services (fictional)"},
+				Contact: "perhepalvelut@example.org", DPO: "tietosuoja@example.org",
+			}
 		}
 		if v, ok := strings.CutPrefix(l, "# wellbeing:"); ok {
 			in, err := polku.ParseInstrument(strings.TrimSpace(v))
@@ -327,6 +337,17 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.settle()
 		h.render(h.family)
 		return ""
+	case action == "(agreed to an older notice)":
+		// The family agreed to the notice as it was on 22.11.2026,
+		// before it named the controller: the notice changed since.
+		ctx := context.Background()
+		if _, err := h.pool.Exec(ctx, `UPDATE families SET consent_version = '2026-11-22' WHERE chat_id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.pool.Exec(ctx, `UPDATE conversations SET data = jsonb_set(data, '{consent}', '"2026-11-22"') WHERE chat_id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		return "  (the family's agreement is to the notice of 22.11.2026, which has changed since)\n"
 	case action == "(retention)":
 		h.bot.pruneOnce(context.Background())
 		h.settle()

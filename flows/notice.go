@@ -177,7 +177,10 @@ func (s *step) askRenewal() {
 	if polku.NoticeTextsChanged(s.c.Consent, s.version()) {
 		changed = T("privacy.changes")
 	}
-	t := append([]Text{T("privacy.renew"), changed}, s.notice(false)...)
+	notice := s.notice(false)
+	// The summary's "In short", not "Before we start".
+	notice[0].Data = map[string]any{"Again": true}
+	t := append([]Text{T("privacy.renew"), changed}, notice...)
 	s.send(Reply{Text: append(t, T("privacy.renew_question")), Inline: s.renewButtons(true)})
 }
 
@@ -214,6 +217,9 @@ func (s *step) renew(choice string) {
 			return
 		}
 		s.in = h.input(s.in)
+		// A screen drawn for what was held comes below the thanks, not
+		// over the question the family pressed.
+		s.fresh = true
 		s.handle()
 	case "more":
 		s.send(Reply{Text: append(s.notice(true), T("privacy.renew_question")), Inline: s.renewButtons(false)})

@@ -13,10 +13,13 @@ package flows
 var youngWords = map[string]string{
 	"privacy.summary":    "privacy.young_summary",
 	"privacy.full":       "privacy.young_full",
+	"interests.question": "interests.young_question",
+	"share.question":     "share.young_question",
 	"helps.question":     "helps.young_question",
 	"help.":              "help_young.",
 	"need.":              "need_young.",
 	"languages.question": "languages.young_question",
+	"news.question":      "news.young_question",
 }
 
 // worded is message id (or label prefix) as the one speaking reads it.
