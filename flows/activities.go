@@ -631,7 +631,7 @@ func (s *step) reason(r polku.Reason) Text {
 		}
 		return Text{ID: "reason.near", Data: map[string]any{"Km": km}}
 	}
-	return T("reason." + r.Kind)
+	return T(s.worded("reason." + r.Kind))
 }
 
 // booked says that the family is signed up for ses (or waits for it),

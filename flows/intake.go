@@ -150,7 +150,7 @@ func Diagram() (string, error) {
 }
 
 // DiagramNote describes what Diagram leaves out.
-const DiagramNote = `Not drawn, because they start from nearly every state: "restart" (start over, from /menu or the resume question) leads to municipality, keeping consent (who then goes past the notice agreed to, unless the municipality's controller differs); "reset" (after deleting one's data) leads to welcome. Every question also has "talk to a person", which keeps the state, and the commands /start, /activities, /mine, /card, /settings, /menu, /language, /privacy, /stop and /help. After the intake (done), anything the family sends is answered with the menu.`
+const DiagramNote = `Not drawn, because they start from nearly every state: "restart" (start over, from /menu or the resume question) leads to municipality, keeping consent (after "who is speaking" the notice is passed by when the family agreed to the very one it would see); "reset" (after deleting one's data) leads to welcome. Every question also has "talk to a person", which keeps the state, and the commands /start, /activities, /mine, /card, /settings, /menu, /language, /privacy, /stop and /help. After the intake (done), anything the family sends is answered with the menu. A family that agreed to an earlier version of the notice is asked again, once, in whatever state it is, before what it sent is done (see flows/notice.go).`
 
 // screen is one state's question: what is asked (its text and buttons),
 // and what a press of one of its buttons does. answer reports whether the

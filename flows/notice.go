@@ -170,9 +170,15 @@ func (s *step) free() bool {
 }
 
 // askRenewal holds the input and asks: what changed in short words, the
-// notice as it is now, agree / read more / no thanks.
+// notice as it is now, agree / read more / no thanks. Asked already, and
+// still open, only the question comes again, holding the newer input.
 func (s *step) askRenewal() {
+	open := s.c.Held != nil
 	s.c.Held = held(s.in)
+	if open {
+		s.send(Reply{Text: []Text{T("privacy.renew_question")}, Inline: s.renewButtons(true)})
+		return
+	}
 	changed := T("privacy.changed_controller")
 	if polku.NoticeTextsChanged(s.c.Consent, s.version()) {
 		changed = T("privacy.changes")
@@ -224,11 +230,20 @@ func (s *step) renew(choice string) {
 	case "more":
 		s.send(Reply{Text: append(s.notice(true), T("privacy.renew_question")), Inline: s.renewButtons(false)})
 	case "no":
+		h := s.c.Held
 		s.c.Held, s.c.Refused = nil, s.version()
 		s.send(Reply{Text: []Text{T("privacy.renew_no")}, Inline: [][]Button{
 			{s.btn("privacy.erase", "menu", "erase")},
 			{menuButton()},
 		}})
+		if h != nil && h.Kind == KindText {
+			// What the family wrote is not thrown away: one tap sends
+			// it to a person, which needs no agreement.
+			in := s.in
+			s.in = h.input(in)
+			s.offerKept(T("kept.offer"))
+			s.in = in
+		}
 	default:
 		s.forged()
 	}

@@ -108,6 +108,13 @@ func TestRenewal(t *testing.T) {
 	if len(res.Effects) != 0 || res.Query != nil || res.Conv.Held == nil || res.Conv.Held.Command != "activities" {
 		t.Fatalf("the command was not held: %+v", res)
 	}
+	// Something else meanwhile: only the question again, and the newer
+	// input is what waits.
+	other := feed(t, e, res.Conv, typed("hello?", 41))
+	if got := textIDs(other); !slices.Equal(got, []string{"privacy.renew_question"}) || other.Conv.Held.Message != 41 {
+		t.Errorf("asked again: %v, held %+v", got, other.Conv.Held)
+	}
+	res = feed(t, e, other.Conv, cmd("activities"))
 	more := feed(t, e, res.Conv, renewPress(res.Conv, "more"))
 	if got := textIDs(more); !slices.Equal(got, []string{"privacy.full", "privacy.renew_question"}) {
 		t.Errorf("read more: %v", got)
@@ -166,6 +173,12 @@ func TestRenewalNoThanks(t *testing.T) {
 	}
 	if r := no.Replies[0]; r.Inline[0][0].Payload != strconv.Itoa(no.Conv.Seq)+":menu:erase" {
 		t.Errorf("no thanks offers %+v", r.Inline)
+	}
+	// Words typed when the question came are offered to a person.
+	wrote := feed(t, e, agreedBefore(), typed("we have had a very hard week", 42))
+	kept := feed(t, e, wrote.Conv, renewPress(wrote.Conv, "no"))
+	if got := textIDs(kept); !slices.Equal(got, []string{"privacy.renew_no", "kept.offer"}) || !slices.Equal(kept.Conv.Kept, []int{42}) {
+		t.Errorf("the family's words after no thanks: %v, kept %v", got, kept.Conv.Kept)
 	}
 	// Browsing stores nothing: not asked again.
 	browse := feed(t, e, no.Conv, cmd("activities"))

@@ -20,6 +20,12 @@ var youngWords = map[string]string{
 	"need.":              "need_young.",
 	"languages.question": "languages.young_question",
 	"news.question":      "news.young_question",
+	// Why an activity is suggested, where it speaks of the family.
+	"reason.together": "reason.young_together",
+	"reason.families": "reason.young_families",
+	"reason.break":    "reason.young_break",
+	"reason.talk":     "reason.young_talk",
+	"reason.age":      "reason.young_age",
 }
 
 // worded is message id (or label prefix) as the one speaking reads it.
