@@ -61,7 +61,7 @@ func (s *step) stale() bool {
 func (s *step) agree() {
 	if !s.agreedNow() {
 		v := s.version()
-		s.effect(RecordConsent{Version: v, Agreed: true, Referral: s.c.Referral})
+		s.effect(RecordConsent{Version: v, Agreed: true, Referral: s.c.Referral, Renewed: s.c.Consent != ""})
 		s.c.Consent = v
 	}
 	s.c.Refused = ""

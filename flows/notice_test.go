@@ -120,7 +120,7 @@ func TestRenewal(t *testing.T) {
 		t.Errorf("read more: %v", got)
 	}
 	yes := feed(t, e, more.Conv, renewPress(more.Conv, "yes"))
-	if rc, ok := effectOf[RecordConsent](yes); !ok || !rc.Agreed || rc.Version != e.NoticeVersion("Kuusamo") {
+	if rc, ok := effectOf[RecordConsent](yes); !ok || !rc.Agreed || !rc.Renewed || rc.Version != e.NoticeVersion("Kuusamo") {
 		t.Errorf("agreeing recorded %+v", yes.Effects)
 	}
 	if yes.Query == nil || yes.Query.Kind != QuerySuggest || yes.Conv.Held != nil {

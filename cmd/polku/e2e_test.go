@@ -51,8 +51,8 @@ var e2eScript = []struct{ text, state string }{
 	{"Kalajoki", "who"},
 	{"A parent or carer", "privacy"},
 	{"I agree", "children"}, // consent given
-	{"Done", "children"},  // "please add at least one child"
-	{"hello", "children"}, // "please answer with the buttons"
+	{"Done", "children"},    // "please add at least one child"
+	{"hello", "children"},   // "please answer with the buttons"
 	{"/help", "children"},
 	{"/start", "children"}, // "continue or start over?"
 	{"Continue", "children"},
