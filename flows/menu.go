@@ -91,7 +91,11 @@ func (s *step) privacyInfo() Reply {
 		rows = append(rows, []Button{s.btn("privacy.erase", "menu", "erase")})
 	}
 	rows = append(rows, []Button{s.btn("menu.continue", "menu", "cont")})
-	return Reply{Text: []Text{T("privacy.info"), status}, Inline: rows}
+	texts := []Text{T("privacy.info")}
+	if c, ok := s.controllerText(); ok {
+		texts = append(texts, c)
+	}
+	return Reply{Text: append(texts, status), Inline: rows}
 }
 
 func (s *step) erase(choice string) {

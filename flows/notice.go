@@ -79,15 +79,24 @@ func (s *step) notice(full bool) []Text {
 		id = "privacy.full"
 	}
 	t := []Text{T(s.worded(id))}
-	if c := s.controller(); !c.Zero() {
-		t = append(t, Text{ID: "privacy.controller", Data: map[string]any{
-			"Name": c.Name.In(s.c.Lang), "Contact": c.Contact, "DPO": c.DPO,
-		}})
+	if c, ok := s.controllerText(); ok {
+		t = append(t, c)
 	}
 	if s.instrument() == polku.InstrumentWHO5 && s.e.cfg.FollowUpWeeks > 0 {
 		t = append(t, Text{ID: "privacy.wellbeing", Data: map[string]any{"Weeks": s.e.cfg.FollowUpWeeks}})
 	}
 	return t
+}
+
+// controllerText names the controller of the family's municipality, its
+// contact and data protection officer; none is named when none is
+// configured.
+func (s *step) controllerText() (Text, bool) {
+	c := s.controller()
+	if c.Zero() {
+		return Text{}, false
+	}
+	return Text{ID: "privacy.controller", Data: map[string]any{"Name": c.Name.In(s.c.Lang), "Contact": c.Contact, "DPO": c.DPO}}, true
 }
 
 // Held is what a family did when the notice was asked again (a press, a

@@ -62,6 +62,10 @@ func TestNoticeNamesTheController(t *testing.T) {
 		if rc, _ := effectOf[RecordConsent](res); rc.Version != e.NoticeVersion(w.c.Answers.Municipality) {
 			t.Errorf("%s: consent to %q, the notice seen is %q", tc.m, rc.Version, e.NoticeVersion(w.c.Answers.Municipality))
 		}
+		// /privacy names it too.
+		if c, ok := controllerOf(w.do(cmd("privacy")).Replies[0].Text); !ok || c.Data["Name"] != tc.name {
+			t.Errorf("%s: /privacy names %+v", tc.m, c)
+		}
 	}
 	e := serviceEngine()
 	if e.NoticeVersion("Kuusamo") == e.NoticeVersion("Kalajoki") || e.NoticeVersion("Kalajoki") != e.NoticeVersion("other") {

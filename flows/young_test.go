@@ -53,6 +53,9 @@ func TestYoungPersonIntake(t *testing.T) {
 	w.press("privacy.yes")
 	// No children's question: they are the one child.
 	w.want(Interests)
+	if w.last.Text[0].ID != "interests.young_question" {
+		t.Errorf("interests worded for a parent: %+v", w.last.Text)
+	}
 	w.press("interest.music")
 	w.press("button.done")
 	w.want(Helps)
