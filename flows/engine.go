@@ -156,6 +156,10 @@ func (e *Engine) Ask(c Conversation) Reply {
 		return s.resumeQuestion()
 	case c.Sharing():
 		return s.shareQuestion()
+	case c.Held != nil:
+		// The changed notice's question is open: its answers can be
+		// typed too.
+		return Reply{Text: []Text{T("privacy.renew_question")}, Inline: s.renewButtons(true)}
 	case c.State == Done:
 		return s.menu()
 	}

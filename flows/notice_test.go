@@ -119,6 +119,10 @@ func TestRenewal(t *testing.T) {
 		t.Errorf("asked again: %v, held %+v", got, other.Conv.Held)
 	}
 	res = feed(t, e, other.Conv, cmd("activities"))
+	// Its answers can be typed: the question is what Ask tells.
+	if ask := e.Ask(res.Conv); ask.Inline[0][0].Payload != strconv.Itoa(res.Conv.Seq)+":renew:yes" {
+		t.Errorf("Ask while the question is open: %+v", ask)
+	}
 	more := feed(t, e, res.Conv, renewPress(res.Conv, "more"))
 	if got := textIDs(more); !slices.Equal(got, []string{"privacy.full", "privacy.renew_question"}) {
 		t.Errorf("read more: %v", got)
