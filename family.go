@@ -5,11 +5,6 @@ import (
 	"time"
 )
 
-// PrivacyNoticeVersion is the version of the privacy notice the locales
-// carry. Bump it whenever the notice's meaning changes; consent is stored
-// with the version the family saw.
-const PrivacyNoticeVersion = "2026-11-22"
-
 // AgeBand is a child's age range. Polku never asks for birth dates.
 type AgeBand string
 
@@ -26,6 +21,23 @@ var AgeBands = []AgeBand{Age0to2, Age3to6, Age7to12, Age13to17}
 
 // MaxChildrenPerBand bounds the counter in the intake.
 const MaxChildrenPerBand = 9
+
+// Speaker is who answers the intake: a parent or carer, or a young person
+// of 13–17 on their own. Finland's rule for a child's own consent to
+// information society services is 13 years (Tietosuojalaki 5 §): a
+// younger child is told to ask a parent, and nothing of theirs is stored,
+// so there is no Speaker for them.
+type Speaker string
+
+// The speakers of the intake.
+const (
+	SpeakerParent Speaker = "parent"
+	SpeakerYoung  Speaker = "young"
+)
+
+// YoungAge is the age from which a young person may agree to the notice
+// and use Polku alone.
+const YoungAge = 13
 
 // Interest is a kind of activity a family likes.
 type Interest string
@@ -93,13 +105,16 @@ const MaxFreeText = 500
 // Answers are a family's intake answers: the minimum needed to suggest
 // activities. No names, no birth dates.
 type Answers struct {
-	Municipality string          `json:"municipality,omitempty"`
-	Children     map[AgeBand]int `json:"children,omitempty"`
-	Interests    []Interest      `json:"interests,omitempty"`
-	Helps        []Help          `json:"helps,omitempty"`
-	HelpText     string          `json:"help_text,omitempty"`
-	Needs        []Need          `json:"needs,omitempty"`
-	Languages    []string        `json:"languages,omitempty"`
+	Municipality string `json:"municipality,omitempty"`
+	// Speaker is who answers: "" in answers from before it was asked,
+	// which were a parent's.
+	Speaker   Speaker         `json:"speaker,omitempty"`
+	Children  map[AgeBand]int `json:"children,omitempty"`
+	Interests []Interest      `json:"interests,omitempty"`
+	Helps     []Help          `json:"helps,omitempty"`
+	HelpText  string          `json:"help_text,omitempty"`
+	Needs     []Need          `json:"needs,omitempty"`
+	Languages []string        `json:"languages,omitempty"`
 	// Wellbeing holds the answers of the wellbeing check, in statement
 	// order, on the scale of its Instrument; nil when the family skipped
 	// it.
@@ -110,6 +125,10 @@ type Answers struct {
 	// Phone is set only from Telegram's share-contact button.
 	Phone string `json:"phone,omitempty"`
 }
+
+// Young reports whether a young person answers for themselves: they are
+// the one child, of 13–17.
+func (a Answers) Young() bool { return a.Speaker == SpeakerYoung }
 
 // ChildCount is the number of children over all age bands.
 func (a Answers) ChildCount() int {
@@ -137,6 +156,10 @@ func (a Answers) Validate() error {
 		return Errorf(EINVALID, "phone contact without a shared number")
 	case len([]rune(a.HelpText)) > MaxFreeText:
 		return Errorf(EINVALID, "free text too long")
+	case a.Speaker != "" && a.Speaker != SpeakerParent && a.Speaker != SpeakerYoung:
+		return Errorf(EINVALID, "unknown speaker")
+	case a.Young() && (len(a.Children) != 1 || a.Children[Age13to17] != 1):
+		return Errorf(EINVALID, "a young person is one child of 13–17")
 	}
 	for band, n := range a.Children {
 		if !slices.Contains(AgeBands, band) || n < 0 || n > MaxChildrenPerBand {

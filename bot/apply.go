@@ -338,7 +338,13 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			if e.Agreed {
 				err = tx.RecordConsent(ctx, c.Lang, e.Version, e.Referral)
 				if err == nil {
-					err = tx.Count(ctx, "consent_given", "")
+					// An agreement to a changed notice is counted apart:
+					// it is not a new family's.
+					kind := "consent_given"
+					if e.Renewed {
+						kind = "consent_renewed"
+					}
+					err = tx.Count(ctx, kind, "")
 				}
 				if err == nil {
 					err = tx.CountNewFamily(ctx)

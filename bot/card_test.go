@@ -24,7 +24,7 @@ func TestCardOpensFreeActivities(t *testing.T) {
 	// The intake: Kuusamo, children of 0–2, 3–6 and 7–12, "must be free
 	// of charge", Finnish, contact in the chat (which opens the case).
 	for _, a := range []string{
-		"/start", "[Let's start]", "[✅ I agree]", "[Kuusamo]", "[➕ 0–2]", "[➕ 3–6]", "[➕ 7–12]", "[Done ✔️]",
+		"/start", "[Let's start]", "[Kuusamo]", "[👪 A parent or carer]", "[✅ I agree]", "[➕ 0–2]", "[➕ 3–6]", "[➕ 7–12]", "[Done ✔️]",
 		"[Done ✔️]", "[Done ✔️]", "[Skip]", "[Must be free of charge]", "[Done ✔️]", "[suomi]", "[Done ✔️]", "[Skip]",
 		"[Yes, here in the chat]", "[✅ Yes, save]", "[✅ Yes, they may see my answers]",
 	} {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -143,6 +144,9 @@ type harnessOptions struct {
 	// statements when empty, as every transcript written before the
 	// instrument could be chosen asks them.
 	wellbeing polku.Instrument
+	// controller is the data controller the privacy notice names; none
+	// when zero.
+	controller polku.Controller
 	// start is when the rig's clock starts; zero is canonical.
 	start time.Time
 	// fault is the bot's fault hook (see Bot.fault).
@@ -325,21 +329,35 @@ func newBotWith(t testing.TB, db *store.DB, fake *telegramtest.Server, o harness
 	}
 	cfg.Hours = hours
 	cfg.Municipalities = []string{"Kuusamo", "Kalajoki"}
+	notice, err := loc.Texts(flows.NoticeIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
 	crisis := []string{"Esimerkkikriisilinja (kuvitteellinen) 0800 000 000"}
+	card := withServeSettings(cfg).Card
 	if o.twoGroups {
-		cfg.Service = twoGroupService(hours, withServeSettings(cfg).Card, crisis)
+		cfg.Service = twoGroupService(hours, card, crisis)
 	}
 	if o.regions {
-		card := withServeSettings(cfg).Card
 		cfg.Service = inRegions(polku.Simple(nil, cfg.Municipalities, polku.Settings{Group: cfg.Group, Hours: hours, Crisis: crisis,
 			Card: polku.CardTerms{Days: card.Days, Visits: card.Visits}}))
 	}
 	if len(o.service.Municipalities) > 0 {
 		cfg.Service, cfg.Municipalities = o.service, o.service.IDs()
 	}
-	engine := flows.New(flows.Config{Service: cfg.Service, Municipalities: cfg.Municipalities, Languages: loc.Languages(), Location: helsinki,
-		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: crisis,
-		Wellbeing: o.wellbeing})
+	if !o.controller.Zero() {
+		if len(cfg.Service.Municipalities) == 0 {
+			cfg.Service = polku.Simple(nil, cfg.Municipalities, polku.Settings{Group: cfg.Group, Hours: hours, Crisis: crisis,
+				Card: polku.CardTerms{Days: card.Days, Visits: card.Visits}, Languages: loc.Languages()})
+		}
+		cfg.Service.Default.Controller = o.controller
+		cfg.Service.Municipalities = slices.Clone(cfg.Service.Municipalities)
+		for i := range cfg.Service.Municipalities {
+			cfg.Service.Municipalities[i].Controller = o.controller
+		}
+	}
+	engine := flows.New(flows.Config{Service: cfg.Service, Municipalities: cfg.Municipalities, Notice: notice, Languages: loc.Languages(), Location: helsinki,
+		Hours: hours, Safety: polku.DefaultSafetyWords(), Crisis: crisis, Wellbeing: o.wellbeing})
 	cfg.Token = fake.Token()
 	if cfg.APIURL == "" {
 		cfg.APIURL = fake.URL()

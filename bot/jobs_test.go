@@ -18,7 +18,7 @@ func TestPruneKeepsDraftsForConfigDrafts(t *testing.T) {
 	o.cfg.Drafts = 48 * time.Hour
 	r := newRig(t, o, true)
 	u := telegramtest.User{ID: 5300, FirstName: "Aino", LanguageCode: "fi"}
-	for _, a := range []string{"/start", "[Aloitetaan]", "[✅ Hyväksyn]", "[Kuusamo]"} {
+	for _, a := range []string{"/start", "[Aloitetaan]", "[Kuusamo]", "[👪 Vanhempi tai huoltaja]", "[✅ Hyväksyn]"} {
 		r.act(u, a)
 		r.settle()
 	}

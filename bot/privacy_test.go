@@ -44,7 +44,7 @@ func TestErasureForgetsTheTopic(t *testing.T) {
 	// this to a person".
 	told := "Q7 we have had a hard time at home"
 	for _, a := range []string{
-		"/start", "[Let's start]", "[✅ I agree]", "[Kuusamo]", told, "[➕ 0–2]", "[Done ✔️]", "[Done ✔️]", "[Done ✔️]",
+		"/start", "[Let's start]", "[Kuusamo]", "[👪 A parent or carer]", "[✅ I agree]", told, "[➕ 0–2]", "[Done ✔️]", "[Done ✔️]", "[Done ✔️]",
 		words, "[Done ✔️]", "[Done ✔️]", "[Skip]", "[Yes, by phone]", "{📱 Share my phone number}", "[✅ Yes, save]",
 		"[✅ Yes, they may see my answers]", "Q7 hello, is anyone there?", "(edit) Q7 hello again",
 		"#Anna Hello! How can I help?", "#Anna /answers", "#Anna /note Q7 family, new in town",

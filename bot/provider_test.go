@@ -20,7 +20,7 @@ func cardAndProvider(t *testing.T, h *harness) telegramtest.User {
 	fam := telegramtest.User{ID: 4242, FirstName: "Test", LanguageCode: "fi"}
 	h.names = map[int64]string{fam.ID: ""}
 	h.family = fam.ID
-	for _, a := range []string{"/start", "[Aloitetaan]", "[✅ Hyväksyn]", "[Kuusamo]", "[💬 Juttele ihmisen kanssa]",
+	for _, a := range []string{"/start", "[Aloitetaan]", "[Kuusamo]", "[👪 Vanhempi tai huoltaja]", "[✅ Hyväksyn]", "[💬 Juttele ihmisen kanssa]",
 		"[✅ Kyllä, vastaukseni saa näyttää]", "#Anna /card 30 0", "#Anna (general) /provider add Esimerkkitalli"} {
 		h.act(fam, a)
 		h.settle()

@@ -31,9 +31,9 @@ func TestReportCounts(t *testing.T) {
 			h.settle()
 		}
 	}
-	do(one, "/start", "[Let's start]", "[✅ I agree]", "[Kuusamo]", "[➕ 0–2]", "[Done ✔️]", "[Done ✔️]", "[Done ✔️]", "[Skip]",
+	do(one, "/start", "[Let's start]", "[Kuusamo]", "[👪 A parent or carer]", "[✅ I agree]", "[➕ 0–2]", "[Done ✔️]", "[Done ✔️]", "[Done ✔️]", "[Skip]",
 		"[Done ✔️]", "[Done ✔️]", "[Skip]", "[Yes, here in the chat]", "[✅ Yes, save]")
-	do(two, "/start demo-school", "[Let's start]", "[✅ I agree]", "[Kuusamo]", "[➕ 7–12]", "[Done ✔️]", "[💬 Talk to a person]",
+	do(two, "/start demo-school", "[Let's start]", "[Kuusamo]", "[👪 A parent or carer]", "[✅ I agree]", "[➕ 7–12]", "[Done ✔️]", "[💬 Talk to a person]",
 		"[✅ Yes, they may see my answers]", "Hello, we moved here in the summer.")
 	h.clock.Add(20 * time.Minute)
 	do(two, "#Anna Hello! Welcome to Kuusamo.", "#Anna [✅ Sulje]", "#Anna [Ohjattu toimintaan]", "[5]")

@@ -29,6 +29,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 // A transcript is plain text:
 //
 //	# comment; "# telegram language: sv-FI" sets the family's language_code;
+//	#   "# controller: fictional" the privacy notice names a fictional
+//	#   data controller (none when not given);
 //	#   "# wellbeing: who5" (or own, off) the intake's wellbeing instrument,
 //	#   Polku's own statements when not given; "# service: 23 municipalities
 //	#   in three regions" the made-up service of internal/servicetest
@@ -85,6 +87,8 @@ var update = flag.Bool("update", false, "rewrite the transcripts with what the b
 //	> (bot added back to the group)  coordinators' group, and adds it back
 //	> (topic deleted by hand)   a coordinator deletes the newest case topic
 //	                            in Telegram's app (the bot is not told)
+//	> (agreed to an older notice)  the family's agreement is to the notice
+//	                            of 22.11.2026, which has changed since
 //	> (retention)               the hourly pruning runs (Bot.Prune), with
 //	                            serve's default retention
 //	< a line to another family starts with @Name, to the group with #,
@@ -183,6 +187,12 @@ func replay(t *testing.T, file string, start time.Time) {
 			case "two regions":
 			default:
 				t.Fatalf("%s: the services a transcript can name are \"23 municipalities in three regions\" and \"two regions\"", l)
+			}
+		}
+		if strings.HasPrefix(l, "# controller: fictional") {
+			opts.controller = polku.Controller{
+				Name:    polku.Localized{"fi": "Esimerkkikunnan perhepalvelut (kuvitteellinen)", "en": "Sample municipality's family services (fictional)"},
+				Contact: "perhepalvelut@example.org", DPO: "tietosuoja@example.org",
 			}
 		}
 		if v, ok := strings.CutPrefix(l, "# wellbeing:"); ok {
@@ -365,7 +375,7 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		if strings.Contains(action, "feeling low") {
 			wellbeing = []string{"[Yes, let's answer]", "[At no time]", "[At no time]", "[Some of the time]", "[At no time]", "[At no time]"}
 		}
-		steps := append([]string{"/start", "[Let's start]", "[✅ I agree]", "[Kuusamo]", "[➕ 7–12]", "[Done ✔️]", "[🌲 Nature]", "[Done ✔️]",
+		steps := append([]string{"/start", "[Let's start]", "[Kuusamo]", "[👪 A parent or carer]", "[✅ I agree]", "[➕ 7–12]", "[Done ✔️]", "[🌲 Nature]", "[Done ✔️]",
 			"[Done ✔️]", "[Skip]", "[Done ✔️]", "[Done ✔️]"}, wellbeing...)
 		for _, a := range append(steps, "[No contact needed]", "[✅ Yes, save]", "["+news+"]") {
 			h.act(u, a)
@@ -377,6 +387,17 @@ func (h *harness) act(u telegramtest.User, action string) string {
 		h.settle()
 		h.render(h.family)
 		return ""
+	case action == "(agreed to an older notice)":
+		// The family agreed to the notice as it was on 22.11.2026,
+		// before it named the controller: the notice changed since.
+		ctx := context.Background()
+		if _, err := h.pool.Exec(ctx, `UPDATE families SET consent_version = '2026-11-22' WHERE chat_id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.pool.Exec(ctx, `UPDATE conversations SET data = jsonb_set(data, '{consent}', '"2026-11-22"') WHERE chat_id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
+		return "  (the family's agreement is to the notice of 22.11.2026, which has changed since)\n"
 	case action == "(retention)":
 		h.bot.pruneOnce(context.Background())
 		h.settle()

@@ -219,10 +219,18 @@ func (s *step) activity(pl Payload) {
 			break
 		}
 		if action == "ok" {
-			agreed := s.c.Consent == polku.PrivacyNoticeVersion
+			agreed := s.agreedNow()
 			s.agree()
-			if !agreed && slices.Contains([]string{Welcome, Privacy, PrivacyMore, Declined}, s.m.Current()) {
+			switch st := s.m.Current(); {
+			case agreed:
+			case st == Privacy || st == PrivacyMore:
 				// The family agreed: the intake need not ask again.
+				s.m.SetState(Children)
+				if s.c.Answers.Young() {
+					s.m.SetState(Interests)
+				}
+				s.c.Seq++
+			case st == Welcome || st == Declined:
 				s.m.SetState(Municipality)
 				s.c.Seq++
 				s.passMunicipality()
@@ -238,7 +246,7 @@ func (s *step) activity(pl Payload) {
 		if a == 0 || sess == 0 || !ok || c < 0 || c+n < 1 || len(args) < 4 || len(args) > 5 || !s.validBack(arg(args, 4)) {
 			break
 		}
-		if s.c.Consent == "" {
+		if !s.agreedNow() {
 			s.query(Query{Kind: QueryActivity, Activity: a, Screen: act("p", itoa(a), itoa(sess), itoa(c), itoa(n), arg(args, 4))})
 			return
 		}
@@ -278,7 +286,7 @@ func (s *step) activity(pl Payload) {
 		s.query(q)
 		return
 	case "privacy":
-		s.send(Reply{Text: []Text{T("privacy.full")}})
+		s.send(Reply{Text: s.notice(true)})
 		return
 	case "at":
 		// Two answers: went, or could not come ("n"). "c", the third
@@ -655,7 +663,7 @@ func (s *step) reason(r polku.Reason) Text {
 		}
 		return Text{ID: "reason.near", Data: map[string]any{"Km": km}}
 	}
-	return T("reason." + r.Kind)
+	return T(s.worded("reason." + r.Kind))
 }
 
 // booked says that the family is signed up for ses (or waits for it),
@@ -970,7 +978,7 @@ func (s *step) party(a polku.Activity, sessID int64, c, n int, back string) {
 		s.send(s.edit(Reply{Text: []Text{T("act.closed")}, Inline: [][]Button{s.actFooter(act("c", itoa(a.ID), back))}}))
 		return
 	}
-	if s.c.Consent == "" {
+	if !s.agreedNow() {
 		s.send(s.edit(Reply{Text: []Text{T("act.consent")}, Inline: [][]Button{
 			{{Label: T("privacy.yes"), Payload: act("ok", itoa(a.ID), itoa(ses.ID), "x", "x", back)}},
 			{{Label: T("privacy.more"), Payload: act("privacy")}},

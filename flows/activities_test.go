@@ -28,7 +28,7 @@ const pressed = 7
 func family() Conversation {
 	c := engine().NewConversation("en", t0)
 	c.State, c.Seq = Done, 20
-	c.Consent, c.Profile = polku.PrivacyNoticeVersion, true
+	c.Consent, c.Profile = engine().NoticeVersion("Kuusamo"), true
 	c.Answers = polku.Answers{
 		Municipality: "Kuusamo",
 		Children:     map[polku.AgeBand]int{polku.Age0to2: 1, polku.Age7to12: 2},
@@ -776,6 +776,11 @@ func TestTimes(t *testing.T) {
 }
 
 func TestPartyAsksConsentFirst(t *testing.T) {
+	// Agreeing here, the intake need not ask again: from the notice on
+	// to the children (the municipality and who is speaking are known),
+	// from the welcome or after declining (the municipality forgotten)
+	// on to the municipality.
+	after := map[string]string{Welcome: Municipality, Privacy: Children, PrivacyMore: Children, Declined: Municipality}
 	for _, state := range []string{Welcome, Privacy, PrivacyMore, Declined} {
 		t.Run(state, func(t *testing.T) {
 			e := engine()
@@ -793,10 +798,9 @@ func TestPartyAsksConsentFirst(t *testing.T) {
 			}
 
 			res, drawn := open(t, e, res.Conv, "a:ok:5:51:x:x:s3", Found{Activity: outing()})
-			ck.eq("effects", res.Effects, []Effect{RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: true, Referral: "school-1"}})
-			ck.eq("consent", res.Conv.Consent, polku.PrivacyNoticeVersion)
-			// The intake need not ask again.
-			ck.eq("state", res.Conv.State, Municipality)
+			ck.eq("effects", res.Effects, []Effect{RecordConsent{Version: engine().NoticeVersion("Kuusamo"), Agreed: true, Referral: "school-1"}})
+			ck.eq("consent", res.Conv.Consent, engine().NoticeVersion("Kuusamo"))
+			ck.eq("state", res.Conv.State, after[state])
 			if res.Conv.Seq <= c.Seq {
 				ck.errorf("seq %d not past %d: the notice's buttons stay current", res.Conv.Seq, c.Seq)
 			}
@@ -808,13 +812,13 @@ func TestPartyAsksConsentFirst(t *testing.T) {
 			ck.eq("party", ids(r), []string{"act.party"})
 			ck.eq("confirm", button(t, r, 2, "act.party.confirm").Payload, "a:y:5:51:1:1:s3")
 			ck.eq("back", r.Inline[3][0].Payload, "a:c:5:s3:51")
-			ck.eq("state after", drawn.Conv.State, Municipality)
+			ck.eq("state after", drawn.Conv.State, after[state])
 			ck.problems = append(ck.problems, flaws(e, drawn.Conv, drawn.Replies)...)
 
 			// Agreeing again records nothing more.
 			again := press(e, res.Conv, "a:ok:5:51:x:x:s3")
 			ck.eq("again", len(again.Effects), 0)
-			ck.eq("state again", again.Conv.State, Municipality)
+			ck.eq("state again", again.Conv.State, after[state])
 			ck.done(t, "")
 		})
 	}
@@ -823,10 +827,15 @@ func TestPartyAsksConsentFirst(t *testing.T) {
 func TestAgreeMidIntakeKeepsTheQuestion(t *testing.T) {
 	c := family()
 	c.State = Interests
-	c.Consent = "2020-01-01" // an older notice: agreeing to the current one is recorded
+	c.Consent = "2020-01-01" // an older notice: it is asked again first
 	res := press(engine(), c, "a:ok:5:51:x:x:")
-	if _, ok := effectOf[RecordConsent](res); !ok || res.Conv.Consent != polku.PrivacyNoticeVersion {
-		t.Errorf("effects %+v, consent %q", res.Effects, res.Conv.Consent)
+	if len(res.Effects) != 0 || res.Conv.Held == nil || res.Query != nil {
+		t.Fatalf("the old notice's agreement was used: %+v", res)
+	}
+	// Agreeing to the current one is recorded, and the press is done.
+	res = press(engine(), res.Conv, strconv.Itoa(c.Seq)+":renew:yes")
+	if _, ok := effectOf[RecordConsent](res); !ok || res.Conv.Consent != engine().NoticeVersion("Kuusamo") || res.Query == nil {
+		t.Errorf("effects %+v, consent %q, query %+v", res.Effects, res.Conv.Consent, res.Query)
 	}
 	if res.Conv.State != Interests || res.Conv.Seq != c.Seq {
 		t.Errorf("state %s seq %d, want %s %d", res.Conv.State, res.Conv.Seq, Interests, c.Seq)

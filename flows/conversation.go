@@ -91,6 +91,14 @@ type Conversation struct {
 	CodeMunicipality string `json:"code_municipality,omitempty"`
 	// Consent is the privacy notice version the person agreed to.
 	Consent string `json:"consent,omitempty"`
+	// Held is what the family did when the notice, changed since it
+	// agreed, was asked again: done once it agrees. Not nil while that
+	// question is open.
+	Held *Held `json:"held,omitempty"`
+	// Refused is the notice version the family said no thanks to: it
+	// is not asked again unprompted, and nothing new is stored until it
+	// agrees.
+	Refused string `json:"refused,omitempty"`
 	// Profile is set once the answers were confirmed and saved.
 	Profile bool `json:"profile,omitempty"`
 	// Saved is the contact choice (and number) of the last save: a

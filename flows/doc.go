@@ -20,6 +20,9 @@
 //	place.go         picking a municipality: at once, or region first in a service of many
 //	wellbeing.go     the wellbeing check in the service's instrument (WHO-5, own, or none): its
 //	                 screens, the offer after a very low WHO-5 score, the family's own result
+//	notice.go        the privacy notice: the controller it names, its version, asked again once
+//	                 when it changed (what the family sent held meanwhile)
+//	young.go         a young person's (13–17) wording, events past the children's question
 //	summary.go       the answers read back (AnswersText), the summary screen, the thanks
 //	menu.go          the menu, the language picker, the privacy screen, export and erasure
 //	talk.go          talking to a person, safety words, the feedback and card screens

@@ -10,10 +10,12 @@ type Effect interface{ effect() }
 
 // RecordConsent stores that the person agreed to the privacy notice of
 // Version (or declined, with Agreed false: nothing personal is stored).
+// Renewed marks an agreement that replaces one to another version.
 type RecordConsent struct {
 	Version  string
 	Agreed   bool
 	Referral string
+	Renewed  bool
 }
 
 // SaveProfile stores confirmed intake answers as the family's profile,

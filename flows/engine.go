@@ -58,6 +58,11 @@ type Config struct {
 	// instruments could be chosen); main always sets it from
 	// POLKU_WELLBEING, whose default is WHO-5.
 	Wellbeing polku.Instrument
+	// Notice is the privacy notice's texts in every language the bot
+	// speaks (the messages NoticeIDs, as the adapter's locales hold
+	// them): with the controller a family's municipality names, they make
+	// the notice's version (polku.NoticeVersion).
+	Notice string
 	// FollowUpWeeks is how many weeks after the baseline the first
 	// wellbeing follow-up is asked, as the privacy notice and the check
 	// tell the family: eight when zero, as polku.DefaultReminders has it;
@@ -151,6 +156,10 @@ func (e *Engine) Ask(c Conversation) Reply {
 		return s.resumeQuestion()
 	case c.Sharing():
 		return s.shareQuestion()
+	case c.Held != nil:
+		// The changed notice's question is open: its answers can be
+		// typed too.
+		return Reply{Text: []Text{T("privacy.renew_question")}, Inline: s.renewButtons(true)}
 	case c.State == Done:
 		return s.menu()
 	}
@@ -165,6 +174,14 @@ func (s *step) run() {
 	if s.talking() {
 		return
 	}
+	if s.renewal() {
+		return
+	}
+	s.handle()
+}
+
+// handle does what the input asks, once nothing stands before it.
+func (s *step) handle() {
 	if s.idle() {
 		return
 	}
@@ -204,7 +221,7 @@ func (s *step) run() {
 // engine, so it is reported as a forged press rather than a broken state.
 func (s *step) fire(event string) bool {
 	from := s.m.Current()
-	err := s.m.Event(context.Background(), s.wellbeingOff(event))
+	err := s.m.Event(context.Background(), s.wellbeingOff(s.youngEvent(event)))
 	var noTransition fsm.NoTransitionError
 	if err != nil && !errors.As(err, &noTransition) {
 		return false

@@ -52,13 +52,14 @@ func (w *walker) do(in Input) Result {
 }
 
 // press presses the button labelled id (its Data ignored) of the last
-// question; match narrows by a payload suffix when labels repeat.
+// question; match narrows by a payload suffix when labels repeat (any
+// label when id is "").
 func (w *walker) press(id string, match ...string) Result {
 	w.t.Helper()
 	for _, rows := range [][][]Button{w.last.Inline, w.last.Keyboard} {
 		for _, row := range rows {
 			for _, b := range row {
-				if b.Label.ID == id && (len(match) == 0 || strings.HasSuffix(b.Payload, match[0])) {
+				if (b.Label.ID == id || id == "") && (len(match) == 0 || strings.HasSuffix(b.Payload, match[0])) {
 					return w.do(Input{Kind: KindButton, Payload: b.Payload, MessageID: 7})
 				}
 			}
@@ -85,16 +86,30 @@ func effectOf[E Effect](res Result) (E, bool) {
 	return zero, false
 }
 
+// toNotice goes from the welcome to the privacy notice as a parent of
+// municipality m (the payload's end: ":m:0" is Kuusamo).
+func (w *walker) toNotice(m string) {
+	w.t.Helper()
+	w.press("welcome.go")
+	w.want(Municipality)
+	w.press("", m)
+	w.want(Who)
+	w.press("who.parent")
+	w.want(Privacy)
+}
+
 // throughIntake answers every question and stops at the summary.
 func throughIntake(w *walker) {
 	w.press("welcome.go")
-	w.want(Privacy)
-	res := w.press("privacy.yes")
-	if c, ok := effectOf[RecordConsent](res); !ok || !c.Agreed || c.Version != polku.PrivacyNoticeVersion {
-		w.t.Fatalf("consent effect %+v", res.Effects)
-	}
 	w.want(Municipality)
 	w.press("municipality.name", ":m:0")
+	w.want(Who)
+	w.press("who.parent")
+	w.want(Privacy)
+	res := w.press("privacy.yes")
+	if c, ok := effectOf[RecordConsent](res); !ok || !c.Agreed || c.Version != engine().NoticeVersion("Kuusamo") {
+		w.t.Fatalf("consent effect %+v", res.Effects)
+	}
 	w.want(Children)
 	w.press("button.plus", ":0-2:+")
 	w.press("button.plus", ":7-12:+")
@@ -171,7 +186,9 @@ func TestBackFromEveryStep(t *testing.T) {
 	// Each question's Back leads to the question before it.
 	w := newWalker(t)
 	throughIntake(w)
-	path := []string{Summary, ContactChoice, WellbeingIntro, Languages, Needs, HelpText, Helps, Interests, Children, Municipality, Privacy, Welcome}
+	// Past the notice agreed to: Back from the children leads to who is
+	// speaking, and on to the municipality and the welcome.
+	path := []string{Summary, ContactChoice, WellbeingIntro, Languages, Needs, HelpText, Helps, Interests, Children, Who, Municipality, Welcome}
 	for i := 1; i < len(path); i++ {
 		w.press("button.back")
 		w.want(path[i])
@@ -261,13 +278,13 @@ func TestUnexpectedInputKeepsState(t *testing.T) {
 
 func TestStaleButtonIsNotApplied(t *testing.T) {
 	w := newWalker(t)
-	w.press("welcome.go")
+	w.toNotice(":m:0")
 	old := w.last
 	w.press("privacy.yes")
-	w.want(Municipality)
+	w.want(Children)
 	// A double tap: the same button again.
 	res := w.do(Input{Kind: KindButton, Payload: old.Inline[0][0].Payload})
-	w.want(Municipality)
+	w.want(Children)
 	if res.Toast == nil || res.Toast.ID != "input.stale" {
 		t.Errorf("stale press: toast %+v", res.Toast)
 	}
@@ -275,11 +292,9 @@ func TestStaleButtonIsNotApplied(t *testing.T) {
 
 func TestDeclineStoresNothing(t *testing.T) {
 	w := newWalker(t)
-	w.press("welcome.go")
-	w.press("privacy.yes")
-	w.press("municipality.name", ":m:0")
-	w.press("button.back") // to the municipality
-	w.press("button.back") // to the notice, to decline after all
+	w.toNotice(":m:0")
+	w.press("privacy.more")
+	w.press("button.back") // to the notice's summary, to decline after all
 	w.want(Privacy)
 	res := w.press("privacy.no")
 	if w.c.Answers.Municipality != "" || w.c.Consent != "" {
@@ -303,8 +318,9 @@ func TestDeclineStoresNothing(t *testing.T) {
 	if w.c.Talking() {
 		t.Errorf("still talking after back to the bot")
 	}
+	// The municipality was forgotten with the rest: asked again.
 	w.press("declined.again")
-	w.want(Privacy)
+	w.want(Municipality)
 }
 
 // TestPrivacyExport: /privacy offers "📦 My data" before consent and after
@@ -331,9 +347,8 @@ func TestPrivacyExport(t *testing.T) {
 
 func TestResumeAfterPause(t *testing.T) {
 	w := newWalker(t)
-	w.press("welcome.go")
+	w.toNotice(":m:1")
 	w.press("privacy.yes")
-	w.press("municipality.name", ":m:1")
 	w.want(Children)
 	w.now = w.now.Add(2 * 24 * time.Hour)
 	w.do(Input{Kind: KindText, Text: "hi again"})
@@ -356,7 +371,6 @@ func TestResumeAfterPause(t *testing.T) {
 func TestLanguageSwitchReasks(t *testing.T) {
 	w := newWalker(t)
 	w.press("welcome.go")
-	w.press("privacy.yes")
 	w.do(Input{Kind: KindCommand, Command: "language"})
 	res := w.do(Input{Kind: KindButton, Payload: "L:uk"})
 	if w.c.Lang != "uk" || !w.c.LangChosen {

@@ -131,6 +131,10 @@ func (s *step) followUp(p Payload) {
 // thanked for, not asked again; one the family can no longer answer (its
 // data erased, the baseline not there) is stale.
 func (s *step) followUpStart(point int) {
+	if s.renewFirst() {
+		// New answers wait for the agreement to the notice as it is now.
+		return
+	}
 	in := s.c.Answers.WellbeingInstrument()
 	f := s.c.FollowUp
 	switch {

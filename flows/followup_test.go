@@ -172,7 +172,7 @@ func TestPrivacyNoticeTellsTheWeeks(t *testing.T) {
 		e := New(Config{Municipalities: []string{"Kuusamo"}, Wellbeing: polku.InstrumentWHO5, FollowUpWeeks: weeks})
 		w := &walker{t: t, e: e, c: e.NewConversation("en", t0), now: t0}
 		w.do(Input{Kind: KindCommand, Command: "start"})
-		w.press("welcome.go")
+		w.toNotice(":m:0")
 		var got any
 		for _, x := range w.last.Text {
 			if x.ID == "privacy.wellbeing" {

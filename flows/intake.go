@@ -22,6 +22,8 @@ const (
 	PrivacyMore    = "privacy_more"
 	Declined       = "declined"
 	Municipality   = "municipality"
+	Who            = "who"
+	TooYoung       = "too_young"
 	Children       = "children"
 	Interests      = "interests"
 	Helps          = "helps"
@@ -46,18 +48,37 @@ var questions = []string{Municipality, Children, Interests, Helps, HelpText, Nee
 // editable are the questions the summary offers to change.
 var editable = []string{Municipality, Children, Interests, Helps, HelpText, Needs, Languages, WellbeingIntro, ContactChoice}
 
-// consented are the states reached only after agreeing to the notice.
-var consented = append(slices.Clone(questions), Summary, Done)
+// consented are the states reached only after agreeing to the notice,
+// and the municipality and who is speaking, asked again on starting over.
+var consented = append(slices.Clone(questions), Who, Summary, Done)
+
+// beforeNotice are the states before the notice is agreed to: the notice
+// itself, and what it needs to know first (the municipality, whose
+// controller it names, and who is speaking, whom it is worded for).
+var beforeNotice = []string{Welcome, Municipality, Who, TooYoung, Privacy, PrivacyMore, Declined}
 
 // intakeEvents declares every transition of the intake. The step engine
 // picks the event; the machine refuses any transition not declared here.
 var intakeEvents = func() fsm.Events {
 	ev := fsm.Events{
-		{Name: "begin", Src: []string{Welcome}, Dst: Privacy},
+		{Name: "begin", Src: []string{Welcome}, Dst: Municipality},
+		{Name: "next", Src: []string{Municipality}, Dst: Who},
+		// Who is speaking leads to the notice worded for them, or past
+		// it when they agreed to this very notice already; a child
+		// under 13 is told to ask a parent.
+		{Name: "notice", Src: []string{Who}, Dst: Privacy},
+		{Name: "agreed", Src: []string{Who}, Dst: Children},
+		{Name: "agreed_young", Src: []string{Who}, Dst: Interests},
+		{Name: "under13", Src: []string{Who}, Dst: TooYoung},
 		{Name: "more", Src: []string{Privacy}, Dst: PrivacyMore},
-		{Name: "agree", Src: []string{Privacy, PrivacyMore}, Dst: Municipality},
+		// A young person is the one child, of 13–17: no children's
+		// question (see young).
+		{Name: "agree", Src: []string{Privacy, PrivacyMore}, Dst: Children},
+		{Name: "agree_young", Src: []string{Privacy, PrivacyMore}, Dst: Interests},
+		{Name: "back_young", Src: []string{Interests}, Dst: Who},
 		{Name: "decline", Src: []string{Privacy, PrivacyMore}, Dst: Declined},
-		{Name: "reconsider", Src: []string{Declined}, Dst: Privacy},
+		// Declining forgot the municipality too: asked again.
+		{Name: "reconsider", Src: []string{Declined}, Dst: Municipality},
 		{Name: "skip", Src: []string{HelpText}, Dst: Needs},
 		{Name: "skip", Src: []string{WellbeingIntro, Wellbeing}, Dst: ContactChoice},
 		{Name: "start", Src: []string{WellbeingIntro}, Dst: Wellbeing},
@@ -70,9 +91,9 @@ var intakeEvents = func() fsm.Events {
 		{Name: "change", Src: []string{Done}, Dst: Summary},
 		{Name: "return", Src: questions, Dst: Summary},
 		{Name: "restart", Src: consented, Dst: Municipality},
-		{Name: "reset", Src: append(slices.Clone(consented), Welcome, Privacy, PrivacyMore, Declined), Dst: Welcome},
+		{Name: "reset", Src: append(slices.Clone(consented), Welcome, TooYoung, Privacy, PrivacyMore, Declined), Dst: Welcome},
 	}
-	next := []string{Municipality, Children, Interests, Helps, HelpText, Needs, Languages, WellbeingIntro}
+	next := []string{Children, Interests, Helps, HelpText, Needs, Languages, WellbeingIntro}
 	for i := 0; i+1 < len(next); i++ {
 		ev = append(ev, fsm.EventDesc{Name: "next", Src: []string{next[i]}, Dst: next[i+1]})
 	}
@@ -91,11 +112,13 @@ var intakeEvents = func() fsm.Events {
 
 // backOf is where Back leads from each state.
 var backOf = map[string]string{
-	Privacy:        Welcome,
+	Municipality:   Welcome,
+	Who:            Municipality,
+	TooYoung:       Who,
+	Privacy:        Who,
 	PrivacyMore:    Privacy,
-	Declined:       Privacy,
-	Municipality:   Privacy,
-	Children:       Municipality,
+	Declined:       Municipality,
+	Children:       Who,
 	Interests:      Children,
 	Helps:          Interests,
 	HelpText:       Helps,
@@ -110,7 +133,7 @@ var backOf = map[string]string{
 
 // States lists every state of the intake.
 func States() []string {
-	return append([]string{Welcome, Privacy, PrivacyMore, Declined}, append(slices.Clone(questions), Summary, Done)...)
+	return append([]string{Welcome, Who, TooYoung, Privacy, PrivacyMore, Declined}, append(slices.Clone(questions), Summary, Done)...)
 }
 
 // Diagram returns the intake as a Mermaid state diagram. The transitions
@@ -128,7 +151,7 @@ func Diagram() (string, error) {
 }
 
 // DiagramNote describes what Diagram leaves out.
-const DiagramNote = `Not drawn, because they start from nearly every state: "restart" (start over, from /menu or the resume question) leads to municipality, keeping consent; "reset" (after deleting one's data) leads to welcome. Every question also has "talk to a person", which keeps the state, and the commands /start, /activities, /mine, /card, /settings, /menu, /language, /privacy, /stop and /help. After the intake (done), anything the family sends is answered with the menu.`
+const DiagramNote = `Not drawn, because they start from nearly every state: "restart" (start over, from /menu or the resume question) leads to municipality, keeping consent (after "who is speaking" the notice is passed by when the family agreed to the very one it would see); "reset" (after deleting one's data) leads to welcome. Every question also has "talk to a person", which keeps the state, and the commands /start, /activities, /mine, /card, /settings, /menu, /language, /privacy, /stop and /help. After the intake (done), anything the family sends is answered with the menu. A family that agreed to an earlier version of the notice is asked again, once, in whatever state it is, before what it sent is done (see flows/notice.go).`
 
 // screen is one state's question: what is asked (its text and buttons),
 // and what a press of one of its buttons does. answer reports whether the
@@ -153,6 +176,10 @@ func screenOf(state string) (screen, bool) {
 		return screen{(*step).askDeclined, (*step).answerDeclined}, true
 	case Municipality:
 		return screen{(*step).askMunicipality, (*step).answerMunicipality}, true
+	case Who:
+		return screen{(*step).askWho, (*step).answerWho}, true
+	case TooYoung:
+		return screen{ask: (*step).askTooYoung}, true
 	case Children:
 		return screen{(*step).askChildren, (*step).children}, true
 	case Interests:
@@ -240,7 +267,7 @@ func (s *step) answerWelcome(action string, _ []string) bool {
 
 // The privacy notice: its summary, or in full ("read more").
 func (s *step) askPrivacy() Reply {
-	return Reply{Text: append(s.notice("privacy.summary"), T("privacy.question")), Inline: [][]Button{
+	return Reply{Text: append(s.notice(false), T("privacy.question")), Inline: [][]Button{
 		{s.btn("privacy.yes", "yes")},
 		{s.btn("privacy.more", "more"), s.btn("privacy.no", "no")},
 		s.footer(true),
@@ -248,21 +275,10 @@ func (s *step) askPrivacy() Reply {
 }
 
 func (s *step) askPrivacyMore() Reply {
-	return Reply{Text: append(s.notice("privacy.full"), T("privacy.question")), Inline: [][]Button{
+	return Reply{Text: append(s.notice(true), T("privacy.question")), Inline: [][]Button{
 		{s.btn("privacy.yes", "yes"), s.btn("privacy.no", "no")},
 		s.footer(true),
 	}}
-}
-
-// notice is the privacy notice (its summary or in full) with, when the
-// service measures wellbeing with the WHO-5, what the follow-up asks and
-// that the answers go with the family's data.
-func (s *step) notice(id string) []Text {
-	t := []Text{T(id)}
-	if s.instrument() == polku.InstrumentWHO5 && s.e.cfg.FollowUpWeeks > 0 {
-		t = append(t, Text{ID: "privacy.wellbeing", Data: map[string]any{"Weeks": s.e.cfg.FollowUpWeeks}})
-	}
-	return t
 }
 
 func (s *step) answerPrivacy(action string, _ []string) bool {
@@ -288,21 +304,12 @@ func (s *step) answerPrivacy(action string, _ []string) bool {
 		// Declining keeps nothing personal: not even a draft, nor
 		// the permission to show the answers to the coordinators.
 		s.c.Consent, s.c.Answers, s.c.Profile, s.c.Referral, s.c.CodeMunicipality = "", polku.Answers{}, false, "", ""
-		s.c.Share = ""
+		s.c.Share, s.c.Refused, s.c.Held = "", "", nil
 		s.c.Mode.Set(ModeSharing, false)
-		s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: false})
+		s.effect(RecordConsent{Version: s.version(), Agreed: false})
 		return s.fire("decline")
 	}
 	return false
-}
-
-// agree records that the family agreed to the current privacy notice,
-// once per version.
-func (s *step) agree() {
-	if s.c.Consent != polku.PrivacyNoticeVersion {
-		s.effect(RecordConsent{Version: polku.PrivacyNoticeVersion, Agreed: true, Referral: s.c.Referral})
-		s.c.Consent = polku.PrivacyNoticeVersion
-	}
 }
 
 // Declined: nothing is kept; a person, browsing, or the notice again.
@@ -429,6 +436,54 @@ func (s *step) passMunicipality() {
 	}
 }
 
+// Who is speaking: a parent or carer, a young person of 13–17 on their
+// own, or a child under 13. The notice and the questions are worded for
+// them.
+func (s *step) askWho() Reply {
+	return s.question("who.question", [][]Button{
+		{s.btn("who.parent", "w", string(polku.SpeakerParent))},
+		{s.btn("who.young", "w", string(polku.SpeakerYoung))},
+		{s.btn("who.child", "w", "child")},
+	})
+}
+
+func (s *step) answerWho(action string, args []string) bool {
+	if action != "w" {
+		return false
+	}
+	a := &s.c.Answers
+	switch who := arg(args, 0); who {
+	case string(polku.SpeakerParent), string(polku.SpeakerYoung):
+		if a.Young() != (who == string(polku.SpeakerYoung)) {
+			// The children's counts were someone else's.
+			a.Children = nil
+		}
+		a.Speaker = polku.Speaker(who)
+		if a.Young() {
+			a.Children = map[polku.AgeBand]int{polku.Age13to17: 1}
+		}
+		if s.agreedNow() {
+			return s.fire("agreed")
+		}
+		return s.fire("notice")
+	case "child":
+		// Nothing of a child's is kept: not even who they said they
+		// were. The municipality stays in the conversation, as before
+		// any notice, for a parent who takes over.
+		*a = polku.Answers{Municipality: a.Municipality}
+		return s.fire("under13")
+	}
+	return false
+}
+
+// Under 13: kindly, to ask a parent or carer, or to talk to a person,
+// with the emergency number and the crisis lines. Back leads to who is
+// speaking, for the parent who takes the phone.
+func (s *step) askTooYoung() Reply {
+	t := append([]Text{T("too_young.text")}, s.emergency()...)
+	return Reply{Text: t, Inline: [][]Button{s.footer(true)}}
+}
+
 // The children: a counter for each age band (➖ count ➕), then Done.
 func (s *step) askChildren() Reply {
 	a := s.c.Answers
@@ -496,7 +551,7 @@ func (s *step) children(action string, args []string) bool {
 func checklist[V ~string](question, prefix string, options []V, list func(*polku.Answers) *[]V) screen {
 	return screen{
 		ask: func(s *step) Reply {
-			return s.question(question, checkRows(s, *list(&s.c.Answers), options, prefix))
+			return s.question(s.worded(question), checkRows(s, *list(&s.c.Answers), options, s.worded(prefix)))
 		},
 		answer: func(s *step, action string, args []string) bool {
 			return multi(s, action, args, list(&s.c.Answers), options)

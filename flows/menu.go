@@ -81,10 +81,17 @@ func (s *step) menuChoice(choice string) {
 
 func (s *step) privacyInfo() Reply {
 	status := T("privacy.status_none")
-	if s.c.Consent != "" {
+	var rows [][]Button
+	switch {
+	case s.stale():
+		// Agreed to an earlier notice: agreeing to this one is here
+		// too, for the family that said no thanks when asked.
+		status = Text{ID: "privacy.status_old", Data: map[string]any{"Version": s.c.Consent}}
+		rows = append(rows, []Button{s.btn("privacy.yes", "renew", "yes")})
+	case s.c.Consent != "":
 		status = Text{ID: "privacy.status_agreed", Data: map[string]any{"Version": s.c.Consent}}
 	}
-	rows := [][]Button{{s.btn("privacy.more", "more")}}
+	rows = append(rows, []Button{s.btn("privacy.more", "more")})
 	if s.c.Profile {
 		rows = append(rows, []Button{s.btn("privacy.show", "menu", "show")})
 	}
@@ -95,7 +102,11 @@ func (s *step) privacyInfo() Reply {
 		rows = append(rows, []Button{s.btn("privacy.erase", "menu", "erase")})
 	}
 	rows = append(rows, s.continueButton())
-	return Reply{Text: []Text{T("privacy.info"), status}, Inline: rows}
+	texts := []Text{T("privacy.info")}
+	if c, ok := s.controllerText(); ok {
+		texts = append(texts, c)
+	}
+	return Reply{Text: append(texts, status), Inline: rows}
 }
 
 func (s *step) erase(choice string) {

@@ -19,8 +19,8 @@ func (SetNews) effect()        {}
 func (OpenedCampaign) effect() {}
 
 // newsQuestion is "may I send you news of activities?", with its answers.
-func newsQuestion() Reply {
-	return Reply{Text: []Text{T("news.question")}, Inline: [][]Button{
+func (s *step) newsQuestion() Reply {
+	return Reply{Text: []Text{T(s.worded("news.question"))}, Inline: [][]Button{
 		{{Label: T("news.yes"), Payload: newsPayload("yes")}},
 		{{Label: T("news.no"), Payload: newsPayload("no")}},
 	}}
@@ -35,7 +35,7 @@ func (s *step) askNews() bool {
 		return false
 	}
 	s.c.News = "asked"
-	q := newsQuestion()
+	q := s.newsQuestion()
 	last := &s.res.Replies[n-1]
 	last.Text, last.Inline = append(last.Text, q.Text...), append(q.Inline, last.Inline...)
 	return true

@@ -154,9 +154,12 @@ func (s *step) button() {
 	case "erase":
 		s.erase(arg(args, 0))
 		return
+	case "renew":
+		s.renew(arg(args, 0))
+		return
 	case "more":
 		if s.c.State != Privacy {
-			s.send(Reply{Text: s.notice("privacy.full")})
+			s.send(Reply{Text: s.notice(true)})
 			return
 		}
 	}

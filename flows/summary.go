@@ -37,6 +37,11 @@ func AnswersText(a polku.Answers) Text {
 			kids = append(kids, Text{ID: "summary.children_band", Data: map[string]any{"Band": T("age." + string(b)), "Count": n}, Count: &n})
 		}
 	}
+	// A young person's line is their own age, not their children's.
+	children := any(Text{ID: "summary.children", Data: map[string]any{"List": list(kids)}})
+	if a.Young() {
+		children = T("summary.young")
+	}
 	municipality := any(a.Municipality)
 	if a.Municipality == "other" {
 		municipality = T("municipality.other")
@@ -67,11 +72,11 @@ func AnswersText(a polku.Answers) Text {
 	}
 	return Text{ID: "summary.body", Data: map[string]any{
 		"Municipality": municipality,
-		"Children":     list(kids),
+		"Children":     children,
 		"Interests":    list(labels(a.Interests, "interest.")),
-		"Helps":        list(labels(a.Helps, "help.")),
+		"Helps":        list(labels(a.Helps, wordedFor(a.Young(), "help."))),
 		"HelpText":     helpText,
-		"Needs":        list(labels(a.Needs, "need.")),
+		"Needs":        list(labels(a.Needs, wordedFor(a.Young(), "need."))),
 		"Languages":    list(languageNames(a.Languages)),
 		"Wellbeing":    wellbeing,
 		"Contact":      contact,
@@ -125,6 +130,10 @@ func (s *step) answerSummary(action string, args []string) bool {
 	case action == "ok":
 		if a.Validate() != nil {
 			return false
+		}
+		if s.renewFirst() {
+			// Saved once the family agrees to the notice as it is now.
+			return true
 		}
 		s.c.Profile = true
 		s.effect(SaveProfile{Answers: *a, Referral: s.c.Referral})

@@ -30,7 +30,7 @@ func (s *step) askShare() {
 }
 
 func (s *step) shareQuestion() Reply {
-	return Reply{Text: []Text{T("share.question")}, Inline: [][]Button{
+	return Reply{Text: []Text{T(s.worded("share.question"))}, Inline: [][]Button{
 		{s.btn("share.yes", "share", "yes")},
 		{s.btn("share.no", "share", "no")},
 		{s.btn("share.cancel", "share", "x")},

@@ -276,7 +276,7 @@ func TestShareQuestion(t *testing.T) {
 			seen{Effects: []Effect{OpenCase{}}, Replies: []string{"talk.open"}, State: Welcome, Talk: true}, ""},
 		{"no consent: declined", declined(), []Input{tap("P")},
 			seen{Effects: []Effect{OpenCase{}}, Replies: []string{"talk.open"}, State: Declined, Talk: true}, ""},
-		{"no consent: privacy", feed(t, e, stranger(), tap("1:go")).Conv, []Input{tap("P")},
+		{"no consent: privacy", feed(t, e, stranger(), tap("1:go"), tap("2:m:0"), tap("3:w:parent")).Conv, []Input{tap("P")},
 			seen{Effects: []Effect{OpenCase{}}, Replies: []string{"talk.open"}, State: Privacy, Talk: true}, ""},
 	})
 }

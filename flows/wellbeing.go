@@ -14,8 +14,15 @@ import (
 // after a very low WHO-5 score, and the family's own result when it asks
 // for it. With InstrumentOff the question is not asked at all.
 
-// instrument is the service's wellbeing instrument.
-func (s *step) instrument() polku.Instrument { return s.e.cfg.Wellbeing }
+// instrument is the service's wellbeing instrument: none for a young
+// person when it is Polku's own statements, a parent's about the family
+// (see young.go).
+func (s *step) instrument() polku.Instrument {
+	if s.c.Answers.Young() && s.e.cfg.Wellbeing == polku.InstrumentOwn {
+		return polku.InstrumentOff
+	}
+	return s.e.cfg.Wellbeing
+}
 
 // wellbeingOff swaps an event of the intake's order for the one that goes
 // past the wellbeing question, when the service asks none.
@@ -33,12 +40,12 @@ func (s *step) wellbeingOff(event string) string {
 }
 
 // editable are the questions the summary offers to change: the wellbeing
-// check only when the service asks it.
+// check only when the service asks it, the children not of a young
+// person (they are the one child).
 func (s *step) editable() []string {
-	if s.instrument() == polku.InstrumentOff {
-		return slices.DeleteFunc(slices.Clone(editable), func(q string) bool { return q == WellbeingIntro })
-	}
-	return editable
+	return slices.DeleteFunc(slices.Clone(editable), func(q string) bool {
+		return q == WellbeingIntro && s.instrument() == polku.InstrumentOff || q == Children && s.c.Answers.Young()
+	})
 }
 
 // The wellbeing check's introduction: start it, or skip it. The WHO-5's

@@ -18,9 +18,8 @@ func walkerWith(t *testing.T, in polku.Instrument) *walker {
 
 // toWellbeing answers the intake up to the languages, and presses Done.
 func toWellbeing(w *walker) {
-	w.press("welcome.go")
+	w.toNotice(":m:0")
 	w.press("privacy.yes")
-	w.press("municipality.name", ":m:0")
 	w.press("button.plus", ":3-6:+")
 	w.press("button.done")
 	w.press("button.done") // interests
@@ -183,7 +182,7 @@ func TestWellbeingOff(t *testing.T) {
 func TestPrivacyNoticeTellsTheFollowUp(t *testing.T) {
 	for in, want := range map[polku.Instrument]bool{polku.InstrumentWHO5: true, polku.InstrumentOwn: false, polku.InstrumentOff: false} {
 		w := walkerWith(t, in)
-		w.press("welcome.go")
+		w.toNotice(":m:0")
 		has := slices.ContainsFunc(w.last.Text, func(x Text) bool { return x.ID == "privacy.wellbeing" })
 		w.press("privacy.more")
 		more := slices.ContainsFunc(w.last.Text, func(x Text) bool { return x.ID == "privacy.wellbeing" })

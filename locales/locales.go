@@ -125,3 +125,27 @@ func (b *Bundle) Message(lang, id string, data map[string]any, count any) string
 	}
 	return s
 }
+
+// Texts is the raw text of messages ids in every offered language, as the
+// files hold them (templates unfilled), one after another: what changes
+// exactly when one of those messages does, such as the privacy notice's
+// words, whose version is made of them.
+func (b *Bundle) Texts(ids []string) (string, error) {
+	var out strings.Builder
+	for _, l := range b.langs {
+		data, err := fs.ReadFile(files, l+".toml")
+		if err != nil {
+			return "", fmt.Errorf("language %q: %w", l, err)
+		}
+		var msgs map[string]any
+		if err := toml.Unmarshal(data, &msgs); err != nil {
+			return "", fmt.Errorf("language %q: %w", l, err)
+		}
+		for _, id := range ids {
+			// A message with plural forms is a table; fmt writes a
+			// map's keys in order.
+			fmt.Fprintf(&out, "%s\x00%s\x00%v\x00", l, id, msgs[id])
+		}
+	}
+	return out.String(), nil
+}

@@ -15,6 +15,10 @@ import (
 // runner reads each sign-up with its session's seat count.
 const seedPerSession = 100
 
+// seedConsent is the notice version the seeded families agreed to: none a
+// real notice has (they are never in a conversation to be asked again).
+const seedConsent = "benchmark"
+
 // SeedReminders is for benchmarks on scratch databases only: it fills an
 // empty database with n families whose chat IDs are chatBase, chatBase+1,
 // …, each with consent, a confirmed sign-up (one child, one adult) to a
@@ -69,7 +73,7 @@ func (db *DB) SeedReminders(ctx context.Context, n int, due time.Time, chatBase 
 			INSERT INTO families (chat_id, lang, consent_version, consent_at, created_at)
 			SELECT $1::bigint + g, (ARRAY['fi', 'sv', 'en', 'uk'])[1 + g % 4], $3, $4, $4
 			FROM generate_series(0, $2::int - 1) g`,
-			chatBase, n, polku.PrivacyNoticeVersion, due)
+			chatBase, n, seedConsent, due)
 		// Family i takes the (i / seedPerSession)th session.
 		b.Queue(`
 			INSERT INTO signups (family_id, session_id, children, adults, status, created_at)

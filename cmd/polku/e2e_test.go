@@ -47,34 +47,38 @@ const (
 // chat must go the same way whatever the timing.
 var e2eScript = []struct{ text, state string }{
 	{"/start", "welcome"},
-	{"Let's start", "privacy"},
-	{"I agree", "municipality"}, // consent given
-	{"Kalajoki", "children"},
-	{"Done", "children"},  // "please add at least one child"
-	{"hello", "children"}, // "please answer with the buttons"
+	{"Let's start", "municipality"},
+	{"Kalajoki", "who"},
+	{"A parent or carer", "privacy"},
+	{"I agree", "children"}, // consent given
+	{"Done", "children"},    // "please add at least one child"
+	{"hello", "children"},   // "please answer with the buttons"
 	{"/help", "children"},
 	{"/start", "children"}, // "continue or start over?"
 	{"Continue", "children"},
-	{"Back", "municipality"},
-	{"Kuusamo", "children"},
+	{"Back", "who"},
+	{"A parent or carer", "children"}, // past the notice agreed to
 	{"/menu", "children"},
 	{"hello", "children"}, // the menu's labels are not the question's
 	{"/language", "children"},
 	{"Somewhere else", "children"}, // not a language
+	{"Back", "who"},
 	{"Back", "municipality"},
-	{"Kalajoki", "children"},
+	{"Kuusamo", "who"},
+	{"A parent or carer", "children"},
 	{"Talk to a person", "children"},             // may the coordinators see the answers?
 	{"Yes, they may see my answers", "children"}, // a case opens
 	{"hello", "children"},                        // goes to the coordinators
 	{"/privacy", "children"},                     // a command ends talking
 	{"/start", "children"},
 	{"Start over", "municipality"}, // the answers are cleared
-	{"Somewhere else", "children"},
+	{"Somewhere else", "who"},
+	{"A parent or carer", "children"},
 	{"Talk to a person", "children"}, // the same case
 	{"Back", "children"},             // goes to the coordinators too
 	{"/menu", "children"},
-	{"Back", "municipality"},
-	{"Kuusamo", "children"},
+	{"Back", "who"},
+	{"A parent or carer", "children"},
 }
 
 // e2eFinalState is where every chat ends.

@@ -233,8 +233,12 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	if err != nil {
 		return nil, err
 	}
+	notice, err := loc.Texts(flows.NoticeIDs)
+	if err != nil {
+		return nil, err
+	}
 	co := cfg.Coordinators
-	engine := flows.New(flows.Config{Service: cfg.Service, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
+	engine := flows.New(flows.Config{Service: cfg.Service, Notice: notice, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
 		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis, Wellbeing: cfg.Wellbeing, FollowUpWeeks: firstFollowUp(cfg.Reminders)})
 	return bot.New(bot.Config{
 		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: cfg.Senders,

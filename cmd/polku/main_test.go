@@ -89,12 +89,12 @@ func consoleRun(t *testing.T, input string) *bytes.Buffer {
 }
 
 func TestConsole(t *testing.T) {
-	out := consoleRun(t, "/start\n4\n1\n1\n:sticker\n/language\n1\n:quit\n")
+	out := consoleRun(t, "/start\n4\n1\n:sticker\n/language\n1\n:quit\n")
 	for _, want := range []string{
 		"This is NOT Telegram",
 		"Hei! Olen Polku",                    // the welcome, in Finnish
 		"[4] English",                        // numbered buttons
-		"Which municipality do you live in?", // after switching to English and agreeing
+		"Which municipality do you live in?", // after switching to English and starting
 		"Sorry, I can't open stickers",
 		"Which language would you like to use?",
 		"Missä kunnassa asut?", // asked again in Finnish

@@ -18,7 +18,7 @@ const neighbourBase = 2_000_000_000_000
 // joinSteps are the presses (by label, in English) and texts of a family
 // that goes through the questions as quickly as a person can: Kuusamo, one
 // child of 7–12, nature, no contact, and yes to news.
-var joinSteps = []string{"/start", "[Let's start]", "[✅ I agree]", "[Kuusamo]", "[➕ 7–12]", "[Done ✔️]", "[🌲 Nature]", "[Done ✔️]",
+var joinSteps = []string{"/start", "[Let's start]", "[Kuusamo]", "[👪 A parent or carer]", "[✅ I agree]", "[➕ 7–12]", "[Done ✔️]", "[🌲 Nature]", "[Done ✔️]",
 	"[Done ✔️]", "[Skip]", "[Done ✔️]", "[Done ✔️]", "[Skip]", "[No contact needed]", "[✅ Yes, save]", "[✅ Yes, tell me]"}
 
 // addNeighbours has fictional families go through the questions with the

@@ -209,7 +209,7 @@ type step struct {
 
 var intakeScript = []step{
 	{text: "/start"},
-	{suffix: ":go"}, {suffix: ":yes"}, {suffix: ":m:0"},
+	{suffix: ":go"}, {suffix: ":m:0"}, {suffix: ":w:parent"}, {suffix: ":yes"},
 	{suffix: ":k:3-6:+"}, {suffix: ":k:7-12:+"}, {suffix: ":done"},
 	{suffix: ":t:nature"}, {suffix: ":t:art"}, {suffix: ":done"},
 	{suffix: ":t:families"}, {suffix: ":done"},
