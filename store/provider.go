@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -49,19 +50,7 @@ func (t *Tx) AddProvider(ctx context.Context, organiser, name string, by int64, 
 	if linkDays < 1 || linkDays > MaxLinkDays {
 		return polku.Provider{}, nil, polku.Errorf(polku.EINVALID, "provider link days %d", linkDays)
 	}
-	// The whole name wins over names it is part of ("Club" beside
-	// "Club Junior"); else any organiser whose name contains it.
-	rows, err := t.tx.Query(ctx, `
-		WITH exact AS (SELECT DISTINCT organiser FROM activities WHERE lower(organiser) = lower($2))
-		SELECT organiser FROM exact
-		UNION
-		SELECT DISTINCT organiser FROM activities
-		WHERE organiser ILIKE '%' || $1 || '%' AND NOT EXISTS (SELECT 1 FROM exact)
-		ORDER BY organiser`, escapeLike(organiser), organiser)
-	if err != nil {
-		return polku.Provider{}, nil, wrap(err, "add provider")
-	}
-	orgs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	orgs, err := t.named(ctx, "activities", "organiser", organiser)
 	if err != nil {
 		return polku.Provider{}, nil, wrap(err, "add provider")
 	}
@@ -99,6 +88,24 @@ func escapeLike(s string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// named are the distinct names of column in table that name names, in
+// order: the whole name (in any case) wins over names it is part of
+// ("Club" beside "Club Junior"); else every name that contains it. table
+// and column are this package's own constants, never typed words.
+func (t *Tx) named(ctx context.Context, table, column, name string) ([]string, error) {
+	rows, err := t.tx.Query(ctx, fmt.Sprintf(`
+		WITH exact AS (SELECT DISTINCT %[2]s AS name FROM %[1]s WHERE lower(%[2]s) = lower($2))
+		SELECT name FROM exact
+		UNION
+		SELECT DISTINCT %[2]s FROM %[1]s
+		WHERE %[2]s ILIKE '%%' || $1 || '%%' AND NOT EXISTS (SELECT 1 FROM exact)
+		ORDER BY 1`, table, column), escapeLike(name), name)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
 // LinkProvider links the Telegram user who opened a provider's one-time

@@ -65,17 +65,7 @@ func (t *Tx) referrals(ctx context.Context, organisation *string) ([]polku.Refer
 // of a name names, in order: the whole name (in any case) wins over the
 // names it is part of, as a provider's organiser is found.
 func (t *Tx) Organisations(ctx context.Context, name string) ([]string, error) {
-	rows, err := t.tx.Query(ctx, `
-		WITH exact AS (SELECT DISTINCT organisation FROM referral_codes WHERE lower(organisation) = lower($2))
-		SELECT organisation FROM exact
-		UNION
-		SELECT DISTINCT organisation FROM referral_codes
-		WHERE organisation ILIKE '%' || $1 || '%' AND NOT EXISTS (SELECT 1 FROM exact)
-		ORDER BY organisation`, escapeLike(name), name)
-	if err != nil {
-		return nil, wrap(err, "organisations")
-	}
-	orgs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	orgs, err := t.named(ctx, "referral_codes", "organisation", name)
 	return orgs, wrap(err, "organisations")
 }
 
