@@ -68,7 +68,6 @@ func TestRegionFirst(t *testing.T) {
 	e := regions()
 	w := walkerOf(t, e, "sv", Input{})
 	w.press("welcome.go")
-	w.press("privacy.yes")
 	w.want(Municipality)
 	seq := w.c.Seq
 	r := w.last
@@ -105,7 +104,7 @@ func TestRegionFirst(t *testing.T) {
 	ck.eq("back edits", only(t, res).Edit, 7)
 	w.press("municipality.region", ":r:0")
 	w.press("municipality.name", ":m:0")
-	w.want(Children)
+	w.want(Who)
 	ck.eq("answer", w.c.Answers.Municipality, "Oulu")
 
 	// "Somewhere else" from a region's screen.
@@ -130,7 +129,6 @@ func TestRegionForged(t *testing.T) {
 		for _, p := range tc.forged {
 			w := walkerOf(t, tc.e, "en", Input{})
 			w.press("welcome.go")
-			w.press("privacy.yes")
 			res := w.do(Input{Kind: KindButton, Payload: fmt.Sprintf("%d:%s", w.c.Seq, p), MessageID: 7})
 			if res.Toast == nil || res.Toast.ID != "input.unknown_button" || w.c.State != Municipality || w.c.Answers.Municipality != "" {
 				t.Errorf("%s: toast %v, state %s, answer %q: want refused", p, res.Toast, w.c.State, w.c.Answers.Municipality)
@@ -151,7 +149,6 @@ func TestRegionPages(t *testing.T) {
 	e := New(Config{Service: svc})
 	w := walkerOf(t, e, "fi", Input{})
 	w.press("welcome.go")
-	w.press("privacy.yes")
 	res := w.press("municipality.region", ":r:0")
 	r := only(t, res)
 	screenSize(t, "page 1", r)
@@ -178,9 +175,8 @@ func TestReferralMunicipality(t *testing.T) {
 	if w.c.Referral != "rKAJ" || w.c.CodeMunicipality != "Kajaani" {
 		t.Fatalf("referral %q, municipality %q", w.c.Referral, w.c.CodeMunicipality)
 	}
-	w.press("welcome.go")
-	res := w.press("privacy.yes")
-	w.want(Children)
+	res := w.press("welcome.go")
+	w.want(Who)
 	for _, r := range res.Replies {
 		if slices.ContainsFunc(r.Text, func(t Text) bool { return strings.HasPrefix(t.ID, "municipality.") }) {
 			t.Errorf("asked for the municipality: %+v", r)
@@ -189,10 +185,15 @@ func TestReferralMunicipality(t *testing.T) {
 	if w.c.Answers.Municipality != "Kajaani" {
 		t.Errorf("answer %q, want the code's Kajaani", w.c.Answers.Municipality)
 	}
-	w.press("button.back")
-	w.want(Privacy)
+	w.press("who.parent")
 	w.press("privacy.yes")
 	w.want(Children)
+	w.press("button.back")
+	w.want(Who)
+	w.press("button.back")
+	w.want(Welcome)
+	w.press("welcome.go")
+	w.want(Who)
 
 	// Opened from the summary, it is asked.
 	w.c.State, w.c.Seq = Summary, w.c.Seq+1
@@ -212,13 +213,11 @@ func TestReferralMunicipality(t *testing.T) {
 	// A municipality the service does not have (any more) is asked.
 	w = walkerOf(t, e, "en", Input{Text: "rOLD", CodeMunicipality: "Muonio"})
 	w.press("welcome.go")
-	w.press("privacy.yes")
 	w.want(Municipality)
 	// A small service's code works alike.
 	w = walkerOf(t, engine(), "en", Input{Text: "rKUU", CodeMunicipality: "Kuusamo"})
 	w.press("welcome.go")
-	w.press("privacy.yes")
-	w.want(Children)
+	w.want(Who)
 	if w.c.Answers.Municipality != "Kuusamo" {
 		t.Errorf("small service: %q", w.c.Answers.Municipality)
 	}
@@ -306,7 +305,6 @@ func FuzzPlaces(f *testing.F) {
 	f.Fuzz(func(t *testing.T, p string) {
 		w := walkerOf(t, e, "fi", Input{})
 		w.press("welcome.go")
-		w.press("privacy.yes")
 		for _, data := range []string{fmt.Sprintf("%d:%s", w.c.Seq, p), "a:w" + p, "a:" + p} {
 			if len(data) > 64 {
 				continue
@@ -334,7 +332,6 @@ func TestReferralAfterAnswer(t *testing.T) {
 	e := regions()
 	w := walkerOf(t, e, "en", Input{})
 	w.press("welcome.go")
-	w.press("privacy.yes")
 	w.press("municipality.region", ":r:0")
 	w.press("municipality.name", ":m:0")
 	w.do(Input{Kind: KindCommand, Command: "start", Text: "rKAJ", CodeMunicipality: "Kajaani"})
@@ -353,7 +350,7 @@ func TestReferralMunicipalityFromSignUp(t *testing.T) {
 	if res.Query == nil {
 		t.Fatalf("no query: %+v", res)
 	}
-	w.want(Children)
+	w.want(Who) // who is speaking is asked; the municipality is not
 	if w.c.Answers.Municipality != "Kajaani" || w.c.Consent == "" {
 		t.Errorf("answer %q, consent %q", w.c.Answers.Municipality, w.c.Consent)
 	}
