@@ -637,7 +637,13 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 		}
 		return nil, tx.Finish(ctx, outs)
 	}
-	if outs, ok, err := b.campaignCommand(ctx, tx, x, b.cfg.GroupLang); ok || err != nil {
+	// A group's coordinators reach the families of their own
+	// municipalities only, when the service has several groups.
+	var reach []string
+	if len(b.groups) > 1 {
+		reach = b.cfg.Service.Served(x.chat)
+	}
+	if outs, ok, err := b.campaignIn(ctx, tx, x, b.cfg.GroupLang, reach); ok || err != nil {
 		if err != nil {
 			return nil, err
 		}

@@ -337,7 +337,7 @@ func wake(c chan struct{}) {
 func (b *Bot) Run(ctx context.Context) error {
 	// Cases from before the service knew groups go to their
 	// municipality's (a database that is away is asked again next start).
-	if err := b.db.AdoptCases(ctx, b.cfg.Service.GroupOf); err != nil {
+	if err := b.db.AdoptCases(ctx, b.cfg.Service.Default.Group, b.cfg.Service.GroupOf); err != nil {
 		b.log.Warn("give earlier cases their groups", "err", err)
 	}
 	var wg, answering sync.WaitGroup

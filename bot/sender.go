@@ -480,7 +480,12 @@ func (b *Bot) invoke(ctx context.Context, o *out) (int, error) {
 		if c.Group != 0 && c.Group != o.ChatID && b.isGroup(o.ChatID) {
 			// The case was moved to another group after this message was
 			// queued: the case's messages follow it, none stays behind
-			// in the group it left.
+			// in the group it left. An edit of a message of the old
+			// group (buttons pressed there) has nothing to edit in the
+			// new one: its number is another message's there.
+			if o.MessageID != 0 && !o.Summary && (o.Method == "keys" || o.Method == "edit") {
+				return 0, errCaseGone
+			}
 			o.ChatID = c.Group
 		}
 		if c.Thread == 0 {

@@ -105,6 +105,11 @@ func (s *Coordinators) move(ctx context.Context, tx Tx, in Input, c polku.Case, 
 	if err != nil {
 		return nil, Line{}, err
 	}
+	// Audited before the move, so that the row is the municipality's the
+	// case leaves: its manager sees the case go.
+	if err := tx.Audit(ctx, in.User, "move", c.ID, c.Municipality+" → "+to.ID); err != nil {
+		return nil, Line{}, err
+	}
 	before, _, err := tx.MoveCase(ctx, c.ID, to.ID, group)
 	if err != nil {
 		return nil, Line{}, err
@@ -138,6 +143,5 @@ func (s *Coordinators) move(ctx context.Context, tx Tx, in Input, c polku.Case, 
 		ms = append(ms, Message{To: Family, Chat: c.ChatID, Lang: fam.Lang,
 			Lines: []Line{L("case.moved_family", map[string]any{"Municipality": to.Name.In(fam.Lang)})}})
 	}
-	return ms, L("coord.moved_you", map[string]any{"Municipality": name}),
-		tx.Audit(ctx, in.User, "move", c.ID, before.Municipality+" → "+to.ID)
+	return ms, L("coord.moved_you", map[string]any{"Municipality": name}), nil
 }

@@ -176,9 +176,19 @@ func (t *Tx) MoveCase(ctx context.Context, id int64, municipality string, group 
 	return before, after, wrap(err, "move case")
 }
 
-// AdoptCases gives every case from before groups were known (group 0) the
-// group its municipality has now (groupOf), when the bot starts.
-func (db *DB) AdoptCases(ctx context.Context, groupOf func(municipality string) int64) error {
+// AdoptCases gives every case from before groups were known (group 0) a
+// group when the bot starts: one with a topic stays where its topic is,
+// the group that was the only one (legacy: the service's default, which
+// the old POLKU_COORDINATORS_GROUP becomes), since topics are numbered per
+// group and its coordinators hold the family's messages there; one without
+// a topic yet goes to its municipality's group now (groupOf). A moved case
+// is moved with the button, as any other.
+func (db *DB) AdoptCases(ctx context.Context, legacy int64, groupOf func(municipality string) int64) error {
+	if legacy != 0 {
+		if _, err := db.pool.Exec(ctx, `UPDATE cases SET group_id = $1 WHERE group_id = 0 AND thread_id IS NOT NULL`, legacy); err != nil {
+			return wrap(err, "adopt cases")
+		}
+	}
 	rows, err := db.pool.Query(ctx, `SELECT DISTINCT municipality FROM cases WHERE group_id = 0`)
 	if err != nil {
 		return wrap(err, "adopt cases")

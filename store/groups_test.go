@@ -53,12 +53,22 @@ func TestCasesByGroup(t *testing.T) {
 	if again.Municipality != "Kalajoki" || again.Group != otherGroup {
 		t.Errorf("the family wrote again: case in %s, group %d; want Kalajoki's", again.Municipality, again.Group)
 	}
-	// A case from before groups (0) takes its municipality's.
+	// Cases from before groups (0): one with a topic stays in the group
+	// its topic is in (the one there was), one without goes to its
+	// municipality's.
+	const legacy int64 = -1009
 	old, _ := openCase(t, db, 3, CaseRequest{Municipality: "Kuusamo"})
-	if err := db.AdoptCases(ctx, func(m string) int64 { return map[string]int64{"Kuusamo": group}[m] }); err != nil {
+	topicked, _ := openCase(t, db, 4, CaseRequest{Municipality: "Kalajoki"})
+	if _, err := db.EnsureTopic(ctx, topicked.ID, func() (int, error) { return 77, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AdoptCases(ctx, legacy, func(m string) int64 { return map[string]int64{"Kuusamo": group, "Kalajoki": otherGroup}[m] }); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := db.CaseTopic(ctx, old.ID); err != nil || c.Group != group {
-		t.Errorf("an earlier case's group: %d, %v; want %d", c.Group, err, group)
+		t.Errorf("an earlier case without a topic: group %d, %v; want its municipality's %d", c.Group, err, group)
+	}
+	if c, err := db.CaseTopic(ctx, topicked.ID); err != nil || c.Group != legacy || c.Thread != 77 {
+		t.Errorf("an earlier case with a topic: group %d, topic %d, %v; want the one group there was, %d, topic 77", c.Group, c.Thread, err, legacy)
 	}
 }

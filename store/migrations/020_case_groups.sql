@@ -13,3 +13,6 @@ CREATE INDEX cases_group_open ON cases (group_id, urgent DESC, opened_at, id) WH
 DROP INDEX cases_thread;
 CREATE UNIQUE INDEX cases_group_thread ON cases (group_id, thread_id);
 ALTER TABLE coordinators ADD COLUMN duty_group bigint NOT NULL DEFAULT 0;
+-- Whoever was on duty before is on duty nowhere until they say /duty on
+-- in their group: an old duty would be mentioned in every group's alerts.
+UPDATE coordinators SET on_duty = false WHERE on_duty;
