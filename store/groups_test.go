@@ -72,3 +72,31 @@ func TestCasesByGroup(t *testing.T) {
 		t.Errorf("an earlier case with a topic: group %d, topic %d, %v; want the one group there was, %d, topic 77", c.Group, c.Thread, err, legacy)
 	}
 }
+
+// TestProvidersIn: a coordinators' group of some municipalities adds
+// providers only for the organisers of activities there, or welcoming
+// their families.
+func TestProvidersIn(t *testing.T) {
+	db := newDB(t)
+	setClock(db, t0)
+	seeded(db)
+	kalajoki := act("k", sess("1", day5, 10))
+	kalajoki.Organiser, kalajoki.Municipality = "kalajoki-museum", "Kalajoki"
+	welcoming := act("w", sess("1", day5, 10))
+	welcoming.Organiser, welcoming.Neighbours = "kuusamo-club", []string{"Kalajoki"}
+	importAt(t, db, t0, act("a", sess("1", day5, 10)), kalajoki, welcoming)
+	inTx(t, db, otherGroup, func(ctx context.Context, tx *Tx) error {
+		orgs, err := tx.OrganisersIn(ctx, []string{"Kalajoki"})
+		if err != nil || len(orgs) != 2 || orgs[0] != "kalajoki-museum" || orgs[1] != "kuusamo-club" {
+			t.Errorf("Kalajoki's organisers: %v, %v", orgs, err)
+		}
+		if _, _, err := tx.AddProviderIn(ctx, []string{"Kalajoki"}, "kuusamo-library", "Liisa", aino, 7); polku.ErrorCode(err) != polku.ENOTFOUND {
+			t.Errorf("Kuusamo's library from Kalajoki's group: %v, want not found", err)
+		}
+		p, _, err := tx.AddProviderIn(ctx, []string{"Kalajoki"}, "museum", "Mika", aino, 7)
+		if err != nil || p.Organiser != "kalajoki-museum" {
+			t.Errorf("Kalajoki's museum: %+v, %v", p, err)
+		}
+		return nil
+	})
+}
