@@ -100,3 +100,37 @@ func TestProvidersIn(t *testing.T) {
 		return nil
 	})
 }
+
+// TestReopenedElsewhere: a closed case opened again after the family's
+// municipality became another group's goes on in that group, without its
+// old topic or coordinator; an open case stays, and so does a case a
+// coordinator moved by hand.
+func TestReopenedElsewhere(t *testing.T) {
+	db := newDB(t)
+	setClock(db, t0)
+	ctx := context.Background()
+	c, _ := openCase(t, db, 1, CaseRequest{Municipality: "Kuusamo", Group: group, Share: true})
+	if _, err := db.EnsureTopic(ctx, c.ID, func() (int, error) { return 5, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := claim(db, group, c.ID, aino, "Aino"); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := openCase(t, db, 1, CaseRequest{Municipality: "Kalajoki", Group: otherGroup, Share: true}); again.Group != group || again.Thread != 5 {
+		t.Errorf("an open case went to group %d, topic %d: want it kept", again.Group, again.Thread)
+	}
+	mustClose(t, db, c.ID, polku.OutcomeActivities)
+	again, did := openCase(t, db, 1, CaseRequest{Municipality: "Kalajoki", Group: otherGroup, Share: true})
+	if did != CaseReopened || again.Group != otherGroup || again.Thread != 0 || again.ClaimedBy != 0 {
+		t.Errorf("reopened elsewhere: %v, group %d, topic %d, claimed by %d", did, again.Group, again.Thread, again.ClaimedBy)
+	}
+	// Moved by hand, it keeps the group it was moved to.
+	inTx(t, db, otherGroup, func(ctx context.Context, tx *Tx) error {
+		_, _, err := tx.MoveCase(ctx, c.ID, "Kuusamo", group)
+		return err
+	})
+	mustClose(t, db, c.ID, polku.OutcomeActivities)
+	if kept, _ := openCase(t, db, 1, CaseRequest{Municipality: "Kalajoki", Group: otherGroup, Share: true}); kept.Group != group {
+		t.Errorf("a moved case reopened in group %d, want the one it was moved to", kept.Group)
+	}
+}
