@@ -652,9 +652,9 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 	var ms []staff.Message
 	var err error
 	if x.in.Kind == flows.KindCommand {
-		ms, err = b.coord.Command(ctx, groupTx{staffTx{tx}, x.chat, b.db}, staffInput(x))
+		ms, err = b.coord.Command(ctx, b.groupTx(tx, x.chat), staffInput(x))
 	} else if x.thread != 0 {
-		ms, err = b.coord.Relay(ctx, groupTx{staffTx{tx}, x.chat, b.db}, staffInput(x))
+		ms, err = b.coord.Relay(ctx, b.groupTx(tx, x.chat), staffInput(x))
 	}
 	if err != nil {
 		return nil, err
@@ -669,7 +669,7 @@ func (b *Bot) coordinate(ctx context.Context, tx *store.Tx, x incoming) (*out, e
 // caseButton handles a press on a case's buttons ("C:action:case[:arg]")
 // and returns the messages it makes and the notice for the presser.
 func (b *Bot) caseButton(ctx context.Context, tx *store.Tx, x incoming) ([]store.Out, string, error) {
-	ms, toast, err := b.coord.Button(ctx, groupTx{staffTx{tx}, x.chat, b.db}, staffInput(x))
+	ms, toast, err := b.coord.Button(ctx, b.groupTx(tx, x.chat), staffInput(x))
 	if err != nil {
 		return nil, "", err
 	}

@@ -11,6 +11,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"polku"
@@ -56,6 +57,69 @@ type groupTx struct {
 	staffTx
 	group int64
 	db    *store.DB
+	// served are the group's municipalities when the service has
+	// several groups (nil: one group serves everything): its providers
+	// and referral codes are those of its municipalities.
+	served []string
+}
+
+// groupTx is tx as the staff of coordinators' group calls it.
+func (b *Bot) groupTx(tx *store.Tx, group int64) groupTx {
+	t := groupTx{staffTx: staffTx{tx}, group: group, db: b.db}
+	if len(b.groups) > 1 {
+		t.served = b.cfg.Service.Served(group)
+	}
+	return t
+}
+
+func (t groupTx) AddProvider(ctx context.Context, organiser, name string, by int64, linkDays int) (polku.Provider, []string, error) {
+	return t.Tx.AddProviderIn(ctx, t.served, organiser, name, by, linkDays)
+}
+
+// ours keeps the providers of the organisers of the group's
+// municipalities.
+func (t groupTx) ours(ctx context.Context, ps []polku.Provider, err error) ([]polku.Provider, error) {
+	if err != nil || t.served == nil {
+		return ps, err
+	}
+	orgs, err := t.Tx.OrganisersIn(ctx, t.served)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(ps, func(p polku.Provider) bool { return !slices.Contains(orgs, p.Organiser) }), nil
+}
+
+func (t groupTx) Providers(ctx context.Context) ([]polku.Provider, error) {
+	ps, err := t.Tx.Providers(ctx)
+	return t.ours(ctx, ps, err)
+}
+
+func (t groupTx) FindProviders(ctx context.Context, name string) ([]polku.Provider, error) {
+	ps, err := t.Tx.FindProviders(ctx, name)
+	return t.ours(ctx, ps, err)
+}
+
+func (t groupTx) RemoveProvider(ctx context.Context, id, by int64) (polku.Provider, error) {
+	ps, err := t.Providers(ctx)
+	if err != nil {
+		return polku.Provider{}, err
+	}
+	if !slices.ContainsFunc(ps, func(p polku.Provider) bool { return p.ID == id }) {
+		return polku.Provider{}, polku.Errorf(polku.ENOTFOUND, "provider %d is not the group's", id)
+	}
+	return t.Tx.RemoveProvider(ctx, id, by)
+}
+
+// Referrals are the codes of the group's municipalities and the codes
+// for anyone.
+func (t groupTx) Referrals(ctx context.Context) ([]polku.Referral, error) {
+	refs, err := t.Tx.Referrals(ctx)
+	if err != nil || t.served == nil {
+		return refs, err
+	}
+	return slices.DeleteFunc(refs, func(r polku.Referral) bool {
+		return r.Municipality != "" && !slices.Contains(t.served, r.Municipality)
+	}), nil
 }
 
 // FamilyOf is the answers of a case's family as its summary shows them:

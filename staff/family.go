@@ -120,6 +120,16 @@ func (s *Cases) Open(ctx context.Context, tx CaseTx, conv flows.Conversation, sh
 	if !s.cfg.HasGroup {
 		return c, nil, true, nil
 	}
+	if did == Reopened && before.Group != 0 && c.Group != before.Group {
+		// The family lives elsewhere now: the case goes on in that
+		// municipality's group, as a new topic; the old group's topic,
+		// with the family's words, goes.
+		did = New
+		if before.Thread != 0 {
+			ms = append(ms, Message{To: Thread, Kind: DeleteTopic, Thread: before.Thread, Group: before.Group})
+		}
+		ms = append(ms, Message{To: Thread, Group: before.Group, Lines: []Line{L("coord.reopened_elsewhere", map[string]any{"ID": c.ID})}})
+	}
 	switch did {
 	case New:
 		written = true

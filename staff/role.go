@@ -215,12 +215,17 @@ func (gr *Grants) scope(ctx context.Context, tx GrantTx, role polku.Role, arg st
 }
 
 // mayRevoke reports whether by, holding r, may revoke, and so see in
-// /roles, grant g: one it granted itself; any, for an operator; a
+// /roles, grant g: one it granted itself and may grant still; any, for an operator; a
 // manager's of a scope inside its own, for a manager (not a peer's of its
 // own scope, nor one made by someone above it for it).
 func (gr *Grants) mayRevoke(r Roles, by int64, g polku.Granted) bool {
-	if g.By == by || r.Has(polku.RoleOperator) {
+	if r.Has(polku.RoleOperator) {
 		return true
+	}
+	if g.By == by {
+		// Only while the granter may still grant it: a manager whose own
+		// area narrowed neither sees nor uses the links it made before.
+		return r.MayGrant(g.Grant, gr.service)
 	}
 	return g.Role == polku.RoleManager && slices.ContainsFunc(r.Scopes(polku.RoleManager), func(sc polku.Scope) bool {
 		return g.Scope != sc && g.Scope.Within(sc, gr.service)

@@ -60,6 +60,12 @@ const (
 	CaseReopened
 )
 
+// regroup is when a closed case opened again goes to the group of the
+// family's municipality now ($7): it was in another group, and no
+// coordinator moved it there by hand. It leaves its topic and its
+// coordinator, as a moved case does; the caller deletes the old topic.
+const regroup = `(c.status = 'closed' AND c.moved_at IS NULL AND $7 <> 0 AND c.group_id <> 0 AND c.group_id <> $7)`
+
 // OpenCase opens the chat's case: a new one, the closed one again, or the
 // open one updated (shared, urgent, the family's last message). A reopened
 // case keeps its coordinator and topic. It returns the case as it is now
@@ -91,7 +97,12 @@ func (t *Tx) OpenCase(ctx context.Context, r CaseRequest) (c, before polku.Case,
 			opened_at = CASE WHEN c.status = 'closed' THEN $6 ELSE c.opened_at END,
 			nudged_at = CASE WHEN c.status = 'closed' THEN NULL ELSE c.nudged_at END,
 			status = 'open', outcome = NULL, closed_at = NULL, family_at = $6,
-			group_id = CASE WHEN c.group_id = 0 THEN $7 ELSE c.group_id END
+			group_id = CASE WHEN c.group_id = 0 OR `+regroup+` THEN $7 ELSE c.group_id END,
+			thread_id = CASE WHEN `+regroup+` THEN NULL ELSE c.thread_id END,
+			summary_id = CASE WHEN `+regroup+` THEN NULL ELSE c.summary_id END,
+			claimed_by = CASE WHEN `+regroup+` THEN NULL ELSE c.claimed_by END,
+			claimed_name = CASE WHEN `+regroup+` THEN NULL ELSE c.claimed_name END,
+			claimed_at = CASE WHEN `+regroup+` THEN NULL ELSE c.claimed_at END
 		WHERE c.id = $1 RETURNING `+caseCols, before.ID, r.Share, r.Urgent, r.Municipality, r.Bands, now, r.Group))
 	return c, before, did, wrap(err, "open case")
 }

@@ -72,3 +72,65 @@ func TestCasesByGroup(t *testing.T) {
 		t.Errorf("an earlier case with a topic: group %d, topic %d, %v; want the one group there was, %d, topic 77", c.Group, c.Thread, err, legacy)
 	}
 }
+
+// TestProvidersIn: a coordinators' group of some municipalities adds
+// providers only for the organisers of activities there, or welcoming
+// their families.
+func TestProvidersIn(t *testing.T) {
+	db := newDB(t)
+	setClock(db, t0)
+	seeded(db)
+	kalajoki := act("k", sess("1", day5, 10))
+	kalajoki.Organiser, kalajoki.Municipality = "kalajoki-museum", "Kalajoki"
+	welcoming := act("w", sess("1", day5, 10))
+	welcoming.Organiser, welcoming.Neighbours = "kuusamo-club", []string{"Kalajoki"}
+	importAt(t, db, t0, act("a", sess("1", day5, 10)), kalajoki, welcoming)
+	inTx(t, db, otherGroup, func(ctx context.Context, tx *Tx) error {
+		orgs, err := tx.OrganisersIn(ctx, []string{"Kalajoki"})
+		if err != nil || len(orgs) != 2 || orgs[0] != "kalajoki-museum" || orgs[1] != "kuusamo-club" {
+			t.Errorf("Kalajoki's organisers: %v, %v", orgs, err)
+		}
+		if _, _, err := tx.AddProviderIn(ctx, []string{"Kalajoki"}, "kuusamo-library", "Liisa", aino, 7); polku.ErrorCode(err) != polku.ENOTFOUND {
+			t.Errorf("Kuusamo's library from Kalajoki's group: %v, want not found", err)
+		}
+		p, _, err := tx.AddProviderIn(ctx, []string{"Kalajoki"}, "museum", "Mika", aino, 7)
+		if err != nil || p.Organiser != "kalajoki-museum" {
+			t.Errorf("Kalajoki's museum: %+v, %v", p, err)
+		}
+		return nil
+	})
+}
+
+// TestReopenedElsewhere: a closed case opened again after the family's
+// municipality became another group's goes on in that group, without its
+// old topic or coordinator; an open case stays, and so does a case a
+// coordinator moved by hand.
+func TestReopenedElsewhere(t *testing.T) {
+	db := newDB(t)
+	setClock(db, t0)
+	ctx := context.Background()
+	c, _ := openCase(t, db, 1, CaseRequest{Municipality: "Kuusamo", Group: group, Share: true})
+	if _, err := db.EnsureTopic(ctx, c.ID, func() (int, error) { return 5, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := claim(db, group, c.ID, aino, "Aino"); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := openCase(t, db, 1, CaseRequest{Municipality: "Kalajoki", Group: otherGroup, Share: true}); again.Group != group || again.Thread != 5 {
+		t.Errorf("an open case went to group %d, topic %d: want it kept", again.Group, again.Thread)
+	}
+	mustClose(t, db, c.ID, polku.OutcomeActivities)
+	again, did := openCase(t, db, 1, CaseRequest{Municipality: "Kalajoki", Group: otherGroup, Share: true})
+	if did != CaseReopened || again.Group != otherGroup || again.Thread != 0 || again.ClaimedBy != 0 {
+		t.Errorf("reopened elsewhere: %v, group %d, topic %d, claimed by %d", did, again.Group, again.Thread, again.ClaimedBy)
+	}
+	// Moved by hand, it keeps the group it was moved to.
+	inTx(t, db, otherGroup, func(ctx context.Context, tx *Tx) error {
+		_, _, err := tx.MoveCase(ctx, c.ID, "Kuusamo", group)
+		return err
+	})
+	mustClose(t, db, c.ID, polku.OutcomeActivities)
+	if kept, _ := openCase(t, db, 1, CaseRequest{Municipality: "Kalajoki", Group: otherGroup, Share: true}); kept.Group != group {
+		t.Errorf("a moved case reopened in group %d, want the one it was moved to", kept.Group)
+	}
+}

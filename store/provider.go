@@ -47,10 +47,22 @@ const MaxLinkDays = 90
 // The organiser is named by a part of its name; ENOTFOUND when no
 // organiser matches, EINVALID (with the candidates) when several do.
 func (t *Tx) AddProvider(ctx context.Context, organiser, name string, by int64, linkDays int) (polku.Provider, []string, error) {
+	return t.AddProviderIn(ctx, nil, organiser, name, by, linkDays)
+}
+
+// AddProviderIn is AddProvider among the organisers of municipalities
+// (nil: every organiser): a coordinators' group of some municipalities
+// adds providers only for organisers of activities there (or welcoming
+// their families).
+func (t *Tx) AddProviderIn(ctx context.Context, municipalities []string, organiser, name string, by int64, linkDays int) (polku.Provider, []string, error) {
 	if linkDays < 1 || linkDays > MaxLinkDays {
 		return polku.Provider{}, nil, polku.Errorf(polku.EINVALID, "provider link days %d", linkDays)
 	}
-	orgs, err := t.named(ctx, "activities", "organiser", organiser)
+	table, more := "activities", []any(nil)
+	if municipalities != nil {
+		table, more = "(SELECT organiser FROM activities WHERE municipality = ANY($3) OR neighbours && $3) AS served", []any{municipalities}
+	}
+	orgs, err := t.named(ctx, table, "organiser", organiser, more...)
 	if err != nil {
 		return polku.Provider{}, nil, wrap(err, "add provider")
 	}
@@ -93,15 +105,16 @@ func escapeLike(s string) string {
 // named are the distinct names of column in table that name names, in
 // order: the whole name (in any case) wins over names it is part of
 // ("Club" beside "Club Junior"); else every name that contains it. table
-// and column are this package's own constants, never typed words.
-func (t *Tx) named(ctx context.Context, table, column, name string) ([]string, error) {
+// and column are this package's own constants, never typed words; more
+// are the arguments from $3 on that table names.
+func (t *Tx) named(ctx context.Context, table, column, name string, more ...any) ([]string, error) {
 	rows, err := t.tx.Query(ctx, fmt.Sprintf(`
 		WITH exact AS (SELECT DISTINCT %[2]s AS name FROM %[1]s WHERE lower(%[2]s) = lower($2))
 		SELECT name FROM exact
 		UNION
 		SELECT DISTINCT %[2]s FROM %[1]s
 		WHERE %[2]s ILIKE '%%' || $1 || '%%' AND NOT EXISTS (SELECT 1 FROM exact)
-		ORDER BY 1`, table, column), escapeLike(name), name)
+		ORDER BY 1`, table, column), append([]any{escapeLike(name), name}, more...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +148,19 @@ const providerOrder = ` ORDER BY p.organiser, p.added_at, p.id`
 // opened, with an expired link, or linked.
 func (t *Tx) Providers(ctx context.Context) ([]polku.Provider, error) {
 	return t.providers(ctx, "providers", `SELECT `+providerCols+` FROM providers p WHERE removed_at IS NULL`+providerOrder)
+}
+
+// OrganisersIn lists the organisers of activities in municipalities or
+// welcoming their families: the organisers whose providers a
+// coordinators' group of those municipalities sees.
+func (t *Tx) OrganisersIn(ctx context.Context, municipalities []string) ([]string, error) {
+	rows, err := t.tx.Query(ctx, `
+		SELECT DISTINCT organiser FROM activities WHERE municipality = ANY($1) OR neighbours && $1 ORDER BY 1`, municipalities)
+	if err != nil {
+		return nil, wrap(err, "organisers in")
+	}
+	orgs, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return orgs, wrap(err, "organisers in")
 }
 
 // FindProviders finds the providers not removed that a coordinator names:
