@@ -64,7 +64,7 @@ const (
 // family's municipality now ($7): it was in another group, and no
 // coordinator moved it there by hand. It leaves its topic and its
 // coordinator, as a moved case does; the caller deletes the old topic.
-const regroup = `(c.status = 'closed' AND c.moved_at IS NULL AND $7 <> 0 AND c.group_id <> 0 AND c.group_id <> $7)`
+const regroup = `(c.status = 'closed' AND c.moved_at IS NULL AND $7::bigint <> 0 AND c.group_id <> 0 AND c.group_id <> $7::bigint)`
 
 // OpenCase opens the chat's case: a new one, the closed one again, or the
 // open one updated (shared, urgent, the family's last message). A reopened

@@ -106,6 +106,8 @@ func TestProvidersIn(t *testing.T) {
 // old topic or coordinator; an open case stays, and so does a case a
 // coordinator moved by hand.
 func TestReopenedElsewhere(t *testing.T) {
+	// Telegram's supergroup IDs are beyond 32 bits.
+	const group, otherGroup int64 = -1001000000001, -1001000000002
 	db := newDB(t)
 	setClock(db, t0)
 	ctx := context.Background()
