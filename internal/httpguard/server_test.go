@@ -2,10 +2,12 @@ package httpguard
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,18 +129,24 @@ func TestServerMakesRoomOldestFirst(t *testing.T) {
 // connection; a newcomer finding every slot busy is closed at once,
 // without waiting for a slot; an idle connection gives way.
 func TestServerNeverClosesActive(t *testing.T) {
-	entered, release := make(chan struct{}), make(chan struct{})
+	// Each slow request waits for its own release, so that releasing one
+	// answers that connection and no other (with one channel, any of the
+	// three handlers could take the release, and the test would wait for
+	// an answer that went to another connection).
+	entered := make(chan struct{})
+	release := []chan struct{}{make(chan struct{}), make(chan struct{}), make(chan struct{})}
 	s, addr := start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/slow" {
+		if i, ok := strings.CutPrefix(r.URL.Path, "/slow"); ok {
+			n, _ := strconv.Atoi(i)
 			entered <- struct{}{}
-			<-release
+			<-release[n]
 		}
 		_, _ = io.WriteString(w, "done")
 	}), 3)
 	var busy []net.Conn
-	for range 3 {
+	for i := range 3 {
 		c := dial(t, addr)
-		if _, err := io.WriteString(c, "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		if _, err := fmt.Fprintf(c, "GET /slow%d HTTP/1.1\r\nHost: x\r\n\r\n", i); err != nil {
 			t.Fatal(err)
 		}
 		<-entered
@@ -153,7 +161,7 @@ func TestServerNeverClosesActive(t *testing.T) {
 	}
 	// Released one by one, they become idle (kept alive) in this order.
 	for i, c := range busy {
-		release <- struct{}{}
+		release[i] <- struct{}{}
 		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 		if err != nil {
 			t.Fatalf("busy connection %d: %v", i, err)
