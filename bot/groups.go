@@ -86,14 +86,7 @@ func (b *Bot) setReach(group int64, down time.Time) {
 // familyGroup is the coordinators' group of the family of the
 // transaction's chat: its case's, or its municipality's when it has none.
 func (b *Bot) familyGroup(ctx context.Context, tx *store.Tx, conv flows.Conversation) (int64, error) {
-	c, err := tx.FamilyCase(ctx)
-	switch {
-	case err == nil && c.Group != 0:
-		return c.Group, nil
-	case err != nil && polku.ErrorCode(err) != polku.ENOTFOUND:
-		return 0, err
-	}
-	return b.cfg.Service.GroupOf(conv.Answers.Municipality), nil
+	return b.caseTx(tx, conv).group(ctx)
 }
 
 // groupLost records that the bot cannot write in the group, and alerts the

@@ -206,10 +206,17 @@ func (t groupTx) MoveCase(ctx context.Context, id int64, municipality string, gr
 type caseTx struct {
 	staffTx
 	route int64
+	// opened is the group of the case OpenCase opened in this
+	// transaction, so that what follows (the backlog, the messages) need
+	// not read the case again.
+	opened *int64
 }
 
 func (t caseTx) OpenCase(ctx context.Context, r staff.CaseRequest) (c, before polku.Case, did staff.Opening, err error) {
 	c, before, opening, err := t.Tx.OpenCase(ctx, store.CaseRequest{Share: r.Share, Urgent: r.Urgent, Municipality: r.Municipality, Bands: r.Bands, Group: t.route})
+	if err == nil {
+		*t.opened = c.Group
+	}
 	switch opening {
 	case store.CaseNew:
 		did = staff.New
@@ -221,6 +228,9 @@ func (t caseTx) OpenCase(ctx context.Context, r staff.CaseRequest) (c, before po
 
 // group is the group of the family's case (route when it has none yet).
 func (t caseTx) group(ctx context.Context) (int64, error) {
+	if *t.opened != 0 {
+		return *t.opened, nil
+	}
 	c, err := t.Tx.FamilyCase(ctx)
 	switch {
 	case err == nil && c.Group != 0:
@@ -250,7 +260,7 @@ func (t caseTx) OnDuty(ctx context.Context) ([]polku.Coordinator, error) {
 }
 
 func (b *Bot) caseTx(tx *store.Tx, conv flows.Conversation) caseTx {
-	return caseTx{staffTx{tx}, b.cfg.Service.GroupOf(conv.Answers.Municipality)}
+	return caseTx{staffTx: staffTx{tx}, route: b.cfg.Service.GroupOf(conv.Answers.Municipality), opened: new(int64)}
 }
 
 // openCase opens the family's case (see staff.Cases.Open).
