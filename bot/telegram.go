@@ -1,8 +1,10 @@
 package bot
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -184,7 +186,21 @@ type client struct {
 	secrets redact.Secrets
 }
 
+//
+// go-telegram/bot streams each request's form through a pipe, which
+// net/http would send in many small chunks, a system call each: Do reads
+// the form first and sends it whole, with its length.
 func (c client) Do(req *http.Request) (*http.Response, error) {
+	if req.Body != nil && req.ContentLength == 0 && req.GetBody == nil {
+		body, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, c.secrets.Error(err)
+		}
+		req.ContentLength = int64(len(body))
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return nil, c.secrets.Error(err)
