@@ -270,18 +270,28 @@ func (p *pace) observe(d time.Duration) {
 
 func (p *pace) size() int { return inFlight(p.rate, p.latency, p.ceiling) }
 
-// sent is a send that ended: its lane, and how long the Bot API took
-// (0 when it was not asked).
+// sent is a send that ended: what became of it, and how long the Bot API
+// took (0 when it was not asked).
 type sent struct {
-	lane store.Lane
-	took time.Duration
+	result store.Result
+	took   time.Duration
+}
+
+// recorded is a batch of sends whose outcomes were written (err nil) or
+// could not be.
+type recorded struct {
+	batch []sent
+	err   error
 }
 
 // sendLoop sends the outbox: per lane in order (a person's chat, a case's
 // topic), answers to waiting people first, then the lane that sent least
 // recently, within the limits; Telegram's 429 is honoured, 403 stops sending
 // to a chat that blocked the bot. It keeps as many sends in flight as
-// Telegram's latency needs.
+// Telegram's latency needs. The outcomes are written in batches, one
+// transaction for all the sends that ended while the last batch was being
+// written; a lane's next message waits until its last one's outcome is
+// written (store.Record).
 func (b *Bot) sendLoop(ctx context.Context) {
 	// Limits, latency and retries run on wall time: Telegram counts real
 	// seconds, whatever b.Now says.
@@ -289,16 +299,60 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	p := &pace{rate: b.cfg.GlobalRate, ceiling: b.cfg.Senders}
 	// Never more sends than the ceiling, so a send never waits to report.
 	done := make(chan sent, b.cfg.Senders)
+	written := make(chan recorded, 1)
 	var wg sync.WaitGroup
-	defer wg.Wait()
-	// busy are the lanes being sent: each lane one message at a time.
+	// busy are the lanes being sent or whose outcome is being written:
+	// each lane one message at a time.
 	busy := map[store.Lane]bool{}
-	finish := func(s sent) {
-		delete(busy, s.lane)
-		if s.took > 0 {
-			p.observe(s.took)
+	// ended are the sends whose outcome waits to be written; writing
+	// says whether a batch is being written now.
+	var ended []sent
+	writing := false
+	write := func(ctx context.Context) {
+		if writing || len(ended) == 0 {
+			return
+		}
+		batch := ended
+		ended, writing = nil, true
+		go func() { written <- recorded{batch, b.record(ctx, batch)} }()
+	}
+	wrote := func(r recorded) {
+		writing = false
+		if r.err != nil {
+			// Not written: the lanes stay busy and the batch is written
+			// again with the next; its messages are never sent twice
+			// while this process sends.
+			ended = append(r.batch, ended...)
+			return
+		}
+		for _, s := range r.batch {
+			delete(busy, s.result.Of())
+			if s.took > 0 {
+				p.observe(s.took)
+			}
 		}
 	}
+	defer func() {
+		// Every send that began is waited for and its outcome written,
+		// even as ctx ends: an outcome lost would send the message again.
+		wg.Wait()
+		final := context.WithoutCancel(ctx)
+		for {
+			if writing {
+				wrote(<-written)
+			}
+			if len(ended) == 0 {
+				return
+			}
+			write(final)
+			if r := <-written; r.err != nil {
+				b.log.Error("record sends at the end", "err", r.err)
+				return
+			} else {
+				wrote(r)
+			}
+		}
+	}()
 	timer := time.NewTimer(0)
 	for ctx.Err() == nil {
 		skip := make([]store.Lane, 0, len(busy))
@@ -317,7 +371,11 @@ func (b *Bot) sendLoop(ctx context.Context) {
 			for len(busy) >= p.size() {
 				select {
 				case s := <-done:
-					finish(s)
+					ended = append(ended, s)
+					write(ctx)
+				case r := <-written:
+					wrote(r)
+					write(ctx)
 				case <-ctx.Done():
 					return
 				}
@@ -343,8 +401,13 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	wait:
 		select {
 		case s := <-done:
-			finish(s)
-			// A chat is free again, but nothing can start before the
+			ended = append(ended, s)
+			write(ctx)
+			goto wait
+		case r := <-written:
+			wrote(r)
+			write(ctx)
+			// A lane is free again, but nothing can start before the
 			// next global token: looking sooner would find nothing.
 			if w := lim.ready(b.wall()); w > 0 {
 				timer.Reset(w)
@@ -357,10 +420,30 @@ func (b *Bot) sendLoop(ctx context.Context) {
 	}
 }
 
-// send sends message m in its transaction, which is finished even when
-// ctx ends.
+// record writes the outcomes of batch, trying again for a while if the
+// database fails.
+func (b *Bot) record(ctx context.Context, batch []sent) error {
+	results := make([]store.Result, len(batch))
+	for i, s := range batch {
+		results[i] = s.result
+	}
+	err := b.db.Record(ctx, results)
+	if err != nil && ctx.Err() == nil {
+		b.log.Error("record sends", "messages", len(batch), "err", err)
+		// The loop writes the batch again; a moment first, so a
+		// database that is away is not asked in a tight loop.
+		select {
+		case <-time.After(200 * time.Millisecond):
+		case <-ctx.Done():
+		}
+	}
+	return err
+}
+
+// send makes message m's Bot API call, which is finished even when ctx
+// ends, and says what became of it.
 func (b *Bot) send(ctx context.Context, lim *limits, m store.Message) (s sent) {
-	s.lane = m.Of()
+	s.result = store.Result{Message: m, Outcome: store.Outcome{RetryAt: b.wall().Add(time.Second)}}
 	defer func() {
 		// deliver recovers its own; this is anything else.
 		if r := recover(); r != nil {
@@ -369,13 +452,9 @@ func (b *Bot) send(ctx context.Context, lim *limits, m store.Message) (s sent) {
 	}()
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 40*time.Second)
 	defer cancel()
-	if _, err := b.db.Send(work, m.ID, func(m store.Message) store.Outcome {
-		start := b.wall()
-		defer func() { s.took = b.wall().Sub(start) }()
-		return b.deliver(work, lim, m)
-	}); err != nil {
-		b.log.Error("send", "chat_id", m.ChatID, "err", err)
-	}
+	start := b.wall()
+	s.result.Outcome = b.deliver(work, lim, m)
+	s.took = b.wall().Sub(start)
 	return s
 }
 
@@ -734,3 +813,4 @@ func markup(o out) models.ReplyMarkup {
 	}
 	return nil
 }
+

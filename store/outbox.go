@@ -112,45 +112,74 @@ type Outcome struct {
 	Blocked bool
 }
 
-// Send locks message id, checks it is still the head of its lane (its
-// oldest unsent message, in the order the lane's messages were committed),
-// runs send and records the outcome, all in one transaction. A
+// Result is a message the sender tried, and what became of it.
+type Result struct {
+	Message
+	Outcome
+}
+
+// Record writes what became of messages the sender tried, in one
+// transaction: while Telegram answers one batch of sends, the outcomes of
+// the last are committed together, not each in a transaction of its own.
+//
+// Only one process sends (HoldSender), and it sends each lane's head one
+// at a time, taking the next head only after the last one's outcome is
+// recorded: that keeps each lane in order and each message sent once. A
 // crash between Telegram's answer and the commit sends the message again
-// later: late, never lost. It returns false when the message was taken by
-// another sender or is no longer first in its lane.
-func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (bool, error) {
-	did := false
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		var m Message
-		err := tx.QueryRow(ctx, `
-			SELECT id, chat_id, priority, payload, attempts, lane FROM outbox o
-			WHERE id = $1 AND sent_at IS NULL AND dropped IS NULL
-			  AND EXISTS (SELECT 1 FROM outbox_lanes l WHERE l.chat_id = o.chat_id AND l.lane = o.lane AND l.head = o.id)
-			FOR UPDATE OF o SKIP LOCKED`, id).Scan(&m.ID, &m.ChatID, &m.Priority, &m.Payload, &m.Attempts, &m.Lane)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		did = true
-		o := send(m)
-		switch {
-		case o.Sent:
-			_, err = tx.Exec(ctx, `UPDATE outbox SET sent_at = $3, message_id = $2, attempts = attempts + 1 WHERE id = $1`, id, o.MessageID, db.Now())
-		case o.Blocked:
-			if _, err = tx.Exec(ctx, `UPDATE outbox SET dropped = 'blocked', attempts = attempts + 1 WHERE chat_id = $1 AND sent_at IS NULL AND dropped IS NULL`, m.ChatID); err != nil {
-				return err
-			}
-			_, err = tx.Exec(ctx, `UPDATE conversations SET blocked_at = $2 WHERE chat_id = $1`, m.ChatID, db.Now())
-		case o.Drop != "":
-			_, err = tx.Exec(ctx, `UPDATE outbox SET dropped = $2, attempts = attempts + 1 WHERE id = $1`, id, o.Drop)
-		default:
-			_, err = tx.Exec(ctx, `UPDATE outbox SET not_before = $2, attempts = attempts + 1 WHERE id = $1`, id, o.RetryAt)
-		}
-		return err
+// later: late, never lost. A message deleted or dropped while it was being
+// sent (the family erased its data, a campaign was taken back) is left as
+// it is. The statements run in the order of the lanes, as every
+// transaction that queues takes its lanes (see queue), so the lanes' rows
+// are never taken in a circle.
+func (db *DB) Record(ctx context.Context, results []Result) error {
+	if len(results) == 0 {
+		return nil
+	}
+	results = slices.Clone(results)
+	slices.SortStableFunc(results, func(x, y Result) int {
+		return cmp.Or(cmp.Compare(x.ChatID, y.ChatID), cmp.Compare(x.Lane, y.Lane), cmp.Compare(x.ID, y.ID))
 	})
-	return did, wrap(err, "send")
+	now := db.Now()
+	b := &pgx.Batch{}
+	for _, r := range results {
+		const unsent = ` AND sent_at IS NULL AND dropped IS NULL`
+		switch o := r.Outcome; {
+		case o.Sent:
+			b.Queue(`UPDATE outbox SET sent_at = $3, message_id = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.MessageID, now)
+		case o.Blocked:
+			b.Queue(`UPDATE outbox SET dropped = 'blocked', attempts = attempts + 1 WHERE chat_id = $1`+unsent, r.ChatID)
+			b.Queue(`UPDATE conversations SET blocked_at = $2 WHERE chat_id = $1`, r.ChatID, now)
+		case o.Drop != "":
+			b.Queue(`UPDATE outbox SET dropped = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.Drop)
+		default:
+			b.Queue(`UPDATE outbox SET not_before = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.RetryAt)
+		}
+	}
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		return tx.SendBatch(ctx, b).Close()
+	})
+	return wrap(err, "record sends")
+}
+
+// Send sends one message the way the sender does: if id is still the head
+// of its lane (its oldest unsent message), it runs send and records the
+// outcome. It returns false when the message is sent, dropped or not first
+// in its lane. Like the sender, it assumes no other sender tries the same
+// lane meanwhile.
+func (db *DB) Send(ctx context.Context, id int64, send func(Message) Outcome) (bool, error) {
+	var m Message
+	err := db.pool.QueryRow(ctx, `
+		SELECT id, chat_id, priority, payload, attempts, lane FROM outbox o
+		WHERE id = $1 AND sent_at IS NULL AND dropped IS NULL
+		  AND EXISTS (SELECT 1 FROM outbox_lanes l WHERE l.chat_id = o.chat_id AND l.lane = o.lane AND l.head = o.id)`,
+		id).Scan(&m.ID, &m.ChatID, &m.Priority, &m.Payload, &m.Attempts, &m.Lane)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, wrap(err, "send")
+	}
+	return true, db.Record(ctx, []Result{{m, send(m)}})
 }
 
 // queue adds outs to the outbox in b; update is the update whose
