@@ -253,7 +253,7 @@ func (t *Tx) Campaign(ctx context.Context, id int64) (polku.Campaign, error) {
 }
 
 // campaigns reads the campaigns c where cond holds.
-func campaigns(ctx context.Context, tx pgx.Tx, cond string, args ...any) ([]polku.Campaign, error) {
+func campaigns(ctx context.Context, tx txQuerier, cond string, args ...any) ([]polku.Campaign, error) {
 	rows, err := tx.Query(ctx, `
 		SELECT c.id, c.texts, COALESCE(c.photo, ''), COALESCE(c.activity_id, 0), COALESCE(a.data->'title', '{}'), c.segment,
 			c.sent_at, c.sent, c.delivered, c.opened, c.signed_up
@@ -329,7 +329,7 @@ func (t *Tx) OpenedCampaign(ctx context.Context, id int64) error {
 // that reached the family (Telegram took them) within CampaignWindow
 // before now, and led to that activity or to none; each campaign once a
 // family.
-func campaignSignUp(ctx context.Context, tx pgx.Tx, family, activity int64, now time.Time) error {
+func campaignSignUp(ctx context.Context, tx txQuerier, family, activity int64, now time.Time) error {
 	_, err := tx.Exec(ctx, `
 		WITH signed AS (
 			UPDATE campaign_sends s SET signed_up_at = $3

@@ -28,7 +28,16 @@ type Conversation struct {
 // Save stores the conversation, queues the outgoing messages and marks the
 // update applied, in the transaction of the update and in one round trip.
 func (t *Tx) Save(ctx context.Context, c Conversation, out []Out) error {
-	b := &pgx.Batch{}
+	if t.final != nil && t.seq <= t.lastSeq {
+		// The update is older than the one the conversation was saved by:
+		// applied now, it would be applied out of order.
+		return polku.Errorf(polku.ECONFLICT, "update applied out of order")
+	}
+	b := t.final
+	if b == nil {
+		b = &pgx.Batch{}
+	}
+	first := b.Len()
 	// The WHERE is a guard: an update older than the last one applied
 	// would be applied out of order, so it fails instead.
 	b.Queue(`
@@ -39,12 +48,18 @@ func (t *Tx) Save(ctx context.Context, c Conversation, out []Out) error {
 		WHERE conversations.last_seq < $7`, t.chat, c.Data, c.Lang, c.Talking, c.Draft, t.update, t.seq, t.db.Now())
 	t.db.queue(b, out, t.update)
 	t.db.markApplied(b, t.update)
+	t.marked = true
+	if t.final != nil {
+		// Sent with the commit; the guard was checked above, under the
+		// chat's lock.
+		return nil
+	}
 	res := t.tx.SendBatch(ctx, b)
 	tag, err := res.Exec()
 	if err == nil && tag.RowsAffected() != 1 {
 		err = polku.Errorf(polku.ECONFLICT, "update applied out of order")
 	}
-	for range b.Len() - 1 {
+	for range b.Len() - first - 1 {
 		if err != nil {
 			break
 		}
@@ -54,9 +69,9 @@ func (t *Tx) Save(ctx context.Context, c Conversation, out []Out) error {
 		err = cerr
 	}
 	if err != nil {
+		t.marked = false
 		return wrap(err, "save conversation")
 	}
-	t.marked = true
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"polku"
 )
@@ -125,56 +126,150 @@ var ErrBusy = polku.Errorf(polku.ECONFLICT, "chat busy")
 // waiting (or its next update waits after a failure until after wall), and
 // ErrBusy when another worker holds it.
 //
-// One query takes the update and the conversation, and Tx.Save sends the
-// rest in one pipeline: an update costs five round trips.
-func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx context.Context, tx *Tx, p Pending) error) (bool, error) {
-	did := false
-	err := pgx.BeginFunc(ctx, db.pool, func(ptx pgx.Tx) error {
-		// The lock has a statement of its own: a statement reads what was
-		// committed when it began, so reading in the statement that takes
-		// the lock could miss the work of the worker that just let go.
-		var locked bool
-		if err := ptx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, chat).Scan(&locked); err != nil {
-			return err
-		}
-		if !locked {
-			return ErrBusy
-		}
-		var p Pending
-		var update, seq *int64
-		var attempts *int
-		err := ptx.QueryRow(ctx, `
-			SELECT i.update_id, i.seq, i.payload, i.attempts,
-				(SELECT data FROM conversations WHERE chat_id = $1)
-			FROM (SELECT 1) one
-			LEFT JOIN LATERAL (
-				SELECT update_id, seq, payload, attempts, not_before FROM inbox
-				WHERE chat_id = $1 AND applied_at IS NULL
-				ORDER BY seq LIMIT 1) i ON i.not_before IS NULL OR i.not_before <= $2`, chat, wall).Scan(&update, &seq, &p.Payload, &attempts, &p.Conversation)
-		if err != nil {
-			return err
-		}
-		if update == nil {
-			return nil
-		}
-		p.UpdateID, p.Seq, p.ChatID, p.Attempts = *update, *seq, chat, *attempts
-		tx := &Tx{tx: ptx, db: db, chat: chat, update: p.UpdateID, seq: p.Seq, conversation: p.Conversation}
-		if err := fn(ctx, tx, p); err != nil {
-			return err
-		}
-		if !tx.marked {
-			if _, err := ptx.Exec(ctx, applied, p.UpdateID, db.Now()); err != nil {
-				return err
+// An update costs three round trips and what fn asks besides: the
+// transaction's beginning, the lock and the read of the update and the
+// conversation go in one pipeline, and Tx.Save's statements go with the
+// commit.
+func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx context.Context, tx *Tx, p Pending) error) (did bool, err error) {
+	conn, err := db.pool.Acquire(ctx)
+	if err != nil {
+		return false, wrap(err, "apply")
+	}
+	// A connection left in a transaction (a failure half-way) is closed
+	// by the pool, not given to the next user.
+	defer conn.Release()
+	open := false
+	defer func() {
+		if open {
+			// Rolled back even when ctx has ended: the connection goes
+			// back to the pool clean.
+			rb, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if _, rerr := conn.Exec(rb, "ROLLBACK"); rerr != nil {
+				conn.Conn().Close(rb)
 			}
 		}
-		did = true
-		return nil
-	})
-	if errors.Is(err, ErrBusy) {
-		return false, ErrBusy
+	}()
+	// The lock has a statement of its own: a statement reads what was
+	// committed when it began, so reading in the statement that takes
+	// the lock could miss the work of the worker that just let go. In one
+	// pipeline each statement begins when the one before has ended.
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(`SELECT pg_try_advisory_xact_lock($1)`, chat)
+	b.Queue(`
+		SELECT i.update_id, i.seq, i.payload, i.attempts,
+			(SELECT data FROM conversations WHERE chat_id = $1),
+			(SELECT last_seq FROM conversations WHERE chat_id = $1)
+		FROM (SELECT 1) one
+		LEFT JOIN LATERAL (
+			SELECT update_id, seq, payload, attempts, not_before FROM inbox
+			WHERE chat_id = $1 AND applied_at IS NULL
+			ORDER BY seq LIMIT 1) i ON i.not_before IS NULL OR i.not_before <= $2`, chat, wall)
+	res := conn.SendBatch(ctx, b)
+	_, err = res.Exec()
+	open = err == nil
+	var locked bool
+	if err == nil {
+		err = res.QueryRow().Scan(&locked)
 	}
-	return did, wrap(err, "apply")
+	var p Pending
+	var update, seq, last *int64
+	var attempts *int
+	if err == nil {
+		err = res.QueryRow().Scan(&update, &seq, &p.Payload, &attempts, &p.Conversation, &last)
+	}
+	if cerr := res.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		return false, wrap(err, "apply")
+	case !locked:
+		return false, ErrBusy
+	case update == nil:
+		return false, nil
+	}
+	p.UpdateID, p.Seq, p.ChatID, p.Attempts = *update, *seq, chat, *attempts
+	tx := &Tx{db: db, chat: chat, update: p.UpdateID, seq: p.Seq, conversation: p.Conversation, final: &pgx.Batch{}}
+	tx.tx = &deferred{conn: conn, final: tx.final}
+	if last != nil {
+		tx.lastSeq = *last
+	}
+	if err := fn(ctx, tx, p); err != nil {
+		return false, wrap(err, "apply")
+	}
+	final := tx.final
+	if !tx.marked {
+		db.markApplied(final, p.UpdateID)
+	}
+	final.Queue("COMMIT")
+	if err := conn.SendBatch(ctx, final).Close(); err != nil {
+		return false, wrap(err, "apply")
+	}
+	open = false
+	return true, nil
 }
+
+// deferred is Apply's connection in its transaction: what Tx.Save
+// queued in final is sent with the commit, unless another statement
+// comes after it; then final is sent first, so the statements run in the
+// order they were asked for.
+type deferred struct {
+	conn  *pgxpool.Conn
+	final *pgx.Batch
+}
+
+// flush sends what waits in final.
+func (d *deferred) flush(ctx context.Context) error {
+	if d.final.Len() == 0 {
+		return nil
+	}
+	err := d.conn.SendBatch(ctx, d.final).Close()
+	*d.final = pgx.Batch{}
+	return err
+}
+
+func (d *deferred) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if err := d.flush(ctx); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return d.conn.Exec(ctx, sql, args...)
+}
+
+func (d *deferred) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if err := d.flush(ctx); err != nil {
+		return nil, err
+	}
+	return d.conn.Query(ctx, sql, args...)
+}
+
+func (d *deferred) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	if err := d.flush(ctx); err != nil {
+		return failedRow{err}
+	}
+	return d.conn.QueryRow(ctx, sql, args...)
+}
+
+func (d *deferred) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	if err := d.flush(ctx); err != nil {
+		return failedBatch{err}
+	}
+	return d.conn.SendBatch(ctx, b)
+}
+
+// failedRow and failedBatch carry an error in place of results.
+type failedRow struct{ err error }
+
+func (r failedRow) Scan(...any) error { return r.err }
+
+type failedBatch struct{ err error }
+
+func (f failedBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, f.err }
+func (f failedBatch) Query() (pgx.Rows, error)         { return nil, f.err }
+func (f failedBatch) QueryRow() pgx.Row                { return failedRow(f) }
+func (f failedBatch) Close() error                     { return f.err }
+func (f failedBatch) Tx() pgx.Tx                       { return nil }
 
 // Failed records that applying an update failed; it is tried again at
 // retry (wall time), and its chat's later updates wait for it. After

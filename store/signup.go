@@ -321,7 +321,7 @@ type promotion struct {
 // caller holds the session's lock, and counts the promotions once it has
 // taken every session lock it needs: a statistics row is shared by all,
 // and holding one while waiting for a session could deadlock.
-func promote(ctx context.Context, tx pgx.Tx, a polku.Activity, now time.Time, r polku.Reminders) ([]promotion, error) {
+func promote(ctx context.Context, tx txQuerier, a polku.Activity, now time.Time, r polku.Reminders) ([]promotion, error) {
 	s := a.Sessions[0]
 	if !s.Start.After(now) {
 		return nil, nil

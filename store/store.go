@@ -195,14 +195,27 @@ func unavailable(err error) bool {
 
 // Tx is the transaction of one applied update.
 type Tx struct {
-	tx           pgx.Tx
+	tx           txQuerier
 	db           *DB
 	chat         int64
 	update       int64
 	seq          int64
 	conversation []byte
+	// lastSeq is the inbox sequence of the update the conversation was
+	// last saved by (0 for none).
+	lastSeq int64
 	// marked is set once the update is marked applied.
 	marked bool
+	// final, when set, gathers Save's statements to be sent with the
+	// commit, in one round trip (Apply).
+	final *pgx.Batch
+}
+
+// txQuerier is what a Tx runs its statements on: a transaction, or a
+// connection in one.
+type txQuerier interface {
+	querier
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 // Conversation returns the stored conversation of the chat, or nil when
