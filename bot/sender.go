@@ -813,4 +813,3 @@ func markup(o out) models.ReplyMarkup {
 	}
 	return nil
 }
-

@@ -186,7 +186,6 @@ type client struct {
 	secrets redact.Secrets
 }
 
-//
 // go-telegram/bot streams each request's form through a pipe, which
 // net/http would send in many small chunks, a system call each: Do reads
 // the form first and sends it whole, with its length.
