@@ -186,9 +186,9 @@ type client struct {
 	secrets redact.Secrets
 }
 
-// go-telegram/bot streams each request's form through a pipe, which
-// net/http would send in many small chunks, a system call each: Do reads
-// the form first and sends it whole, with its length.
+// Do makes the request. go-telegram/bot streams each request's form
+// through a pipe, which net/http would send in many small chunks, a system
+// call each: Do reads the form first and sends it whole, with its length.
 func (c client) Do(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.ContentLength == 0 && req.GetBody == nil {
 		body, err := io.ReadAll(req.Body)
