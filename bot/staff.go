@@ -287,6 +287,22 @@ func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conver
 	return b.staffOuts(ctx, g, incoming{}, ms)
 }
 
+// resettled tells the coordinators of the family's open case that its
+// municipality, was before, is now of another group (see
+// staff.Cases.Resettled).
+func (b *Bot) resettled(ctx context.Context, tx *store.Tx, conv flows.Conversation, was, now string) ([]store.Out, error) {
+	t := b.caseTx(tx, conv)
+	ms, err := b.cases.Resettled(ctx, t, was, now)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	g, err := t.group(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return b.staffOuts(ctx, g, incoming{}, ms)
+}
+
 // relay copies a family's message to its case's topic (see
 // staff.Cases.Relay).
 func (b *Bot) relay(ctx context.Context, tx *store.Tx, chat int64, conv flows.Conversation, e flows.Relay) ([]store.Out, bool, error) {
