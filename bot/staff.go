@@ -277,6 +277,12 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conversation) ([]store.Out, error) {
 	t := b.caseTx(tx, conv)
 	ms, err := b.cases.Refresh(ctx, t, conv)
+	return b.toCase(ctx, t, ms, err)
+}
+
+// toCase queues staff's messages ms about the family's case (none for
+// err) to the group of the case.
+func (b *Bot) toCase(ctx context.Context, t caseTx, ms []staff.Message, err error) ([]store.Out, error) {
 	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
@@ -293,14 +299,7 @@ func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conver
 func (b *Bot) resettled(ctx context.Context, tx *store.Tx, conv flows.Conversation, was, now string) ([]store.Out, error) {
 	t := b.caseTx(tx, conv)
 	ms, err := b.cases.Resettled(ctx, t, was, now)
-	if err != nil || len(ms) == 0 {
-		return nil, err
-	}
-	g, err := t.group(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return b.staffOuts(ctx, g, incoming{}, ms)
+	return b.toCase(ctx, t, ms, err)
 }
 
 // relay copies a family's message to its case's topic (see

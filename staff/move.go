@@ -182,11 +182,8 @@ func (s *Cases) Resettled(ctx context.Context, tx CaseTx, was, now string) ([]Me
 	if i < 0 {
 		return nil, nil
 	}
-	c, err := tx.FamilyCase(ctx)
-	if polku.ErrorCode(err) == polku.ENOTFOUND {
-		return nil, nil
-	}
-	if err != nil {
+	c, ok, err := familyCase(ctx, tx)
+	if !ok || err != nil {
 		return nil, err
 	}
 	if g := svc.GroupOf(svc.Municipalities[i].ID); c.Status == polku.CaseClosed || g == 0 || g == c.Group {
