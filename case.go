@@ -47,6 +47,9 @@ type Case struct {
 	// FamilyAt is when the family last wrote.
 	FamilyAt time.Time
 	Closed   time.Time
+	// Moved is when a coordinator last moved the case to another
+	// municipality's group (zero for never).
+	Moved time.Time
 }
 
 // Note is a coordinator's private note on a case: their words about the

@@ -362,7 +362,19 @@ func (b *Bot) effects(ctx context.Context, tx *store.Tx, chat int64, res flows.R
 			}
 		case flows.SaveProfile:
 			var first bool
+			was := ""
+			if len(b.groups) > 1 {
+				// A family that moves may be another group's now:
+				// what its profile said is read before it changes.
+				was, err = tx.ProfileMunicipality(ctx, chat)
+				if err != nil {
+					return nil, err
+				}
+			}
 			first, err = tx.SaveProfile(ctx, c.Lang, e.Answers)
+			if err == nil && len(b.groups) > 1 {
+				more, err = b.resettled(ctx, tx, c, was, e.Answers.Municipality)
+			}
 			if err == nil && first {
 				err = tx.Count(ctx, "intake_completed", e.Answers.Municipality)
 				if err == nil {

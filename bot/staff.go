@@ -277,6 +277,12 @@ func (b *Bot) openCase(ctx context.Context, tx *store.Tx, conv flows.Conversatio
 func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conversation) ([]store.Out, error) {
 	t := b.caseTx(tx, conv)
 	ms, err := b.cases.Refresh(ctx, t, conv)
+	return b.toCase(ctx, t, ms, err)
+}
+
+// toCase queues staff's messages ms about the family's case (none for
+// err) to the group of the case.
+func (b *Bot) toCase(ctx context.Context, t caseTx, ms []staff.Message, err error) ([]store.Out, error) {
 	if err != nil || len(ms) == 0 {
 		return nil, err
 	}
@@ -285,6 +291,15 @@ func (b *Bot) refreshFamily(ctx context.Context, tx *store.Tx, conv flows.Conver
 		return nil, err
 	}
 	return b.staffOuts(ctx, g, incoming{}, ms)
+}
+
+// resettled tells the coordinators of the family's open case that its
+// municipality, was before, is now of another group (see
+// staff.Cases.Resettled).
+func (b *Bot) resettled(ctx context.Context, tx *store.Tx, conv flows.Conversation, was, now string) ([]store.Out, error) {
+	t := b.caseTx(tx, conv)
+	ms, err := b.cases.Resettled(ctx, t, was, now)
+	return b.toCase(ctx, t, ms, err)
 }
 
 // relay copies a family's message to its case's topic (see

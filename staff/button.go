@@ -122,7 +122,7 @@ func (s *Coordinators) Button(ctx context.Context, tx Tx, in Input) ([]Message, 
 		rows = append(rows, []Button{{Label: L("case.button.cancel", nil), Data: CasePayload("keys", c.ID)}})
 		return []Message{keys(rows)}, L("coord.choose_outcome", nil), nil
 	case "move", "mover", "moveto":
-		return s.moveButton(ctx, tx, in, action, arg(parts, 3), c, keys)
+		return s.moveButton(ctx, tx, in, action, parts[3:], c, keys)
 	case "out":
 		outcome := polku.Outcome(arg(parts, 3))
 		got, err := tx.CloseCase(ctx, c.ID, outcome)

@@ -203,15 +203,21 @@ func (s *Cases) Refresh(ctx context.Context, tx CaseTx, conv flows.Conversation)
 	if !s.cfg.HasGroup {
 		return nil, nil
 	}
-	c, err := tx.FamilyCase(ctx)
-	if polku.ErrorCode(err) == polku.ENOTFOUND {
-		return nil, nil
-	}
-	if err != nil {
+	c, ok, err := familyCase(ctx, tx)
+	if !ok || err != nil {
 		return nil, err
 	}
 	edit, err := s.refresh(ctx, tx, c, conv)
 	return []Message{edit}, err
+}
+
+// familyCase is the family's case; ok is false for none.
+func familyCase(ctx context.Context, tx CaseTx) (c polku.Case, ok bool, err error) {
+	c, err = tx.FamilyCase(ctx)
+	if polku.ErrorCode(err) == polku.ENOTFOUND {
+		return c, false, nil
+	}
+	return c, err == nil, err
 }
 
 // Relay copies a family's message (in chat) to its case's topic, opening

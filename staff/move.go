@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
+	"time"
 
 	"polku"
 	"polku/flows"
@@ -35,9 +37,17 @@ func (s *Coordinators) targets(c polku.Case) []int {
 }
 
 // moveButton handles the move buttons of case c ("move", "mover",
-// "moveto").
-func (s *Coordinators) moveButton(ctx context.Context, tx Tx, in Input, action, arg string, c polku.Case, keys func([][]Button) Message) ([]Message, Line, error) {
+// "moveto"), args what follows the case's number. A "moveto" with the
+// time of the family's answer is the button of the line Resettled wrote.
+func (s *Coordinators) moveButton(ctx context.Context, tx Tx, in Input, action string, args []string, c polku.Case, keys func([][]Button) Message) ([]Message, Line, error) {
+	if action == "moveto" && len(args) == 2 {
+		return s.resettledButton(ctx, tx, in, args, c)
+	}
 	unknown := L("input.unknown_button", nil)
+	arg := ""
+	if len(args) > 0 {
+		arg = args[0]
+	}
 	if c.Status == polku.CaseClosed {
 		return []Message{keys(CaseKeys(c))}, L("coord.already_closed", nil), nil
 	}
@@ -91,9 +101,12 @@ func (s *Coordinators) moveButton(ctx context.Context, tx Tx, in Input, action, 
 }
 
 // lang is the language the bot speaks in the groups.
-func (s *Coordinators) lang() string {
-	if len(s.cfg.Languages) > 0 {
-		return s.cfg.Languages[0]
+func (s *Coordinators) lang() string { return s.cfg.lang() }
+
+// lang is the language the bot speaks in the groups.
+func (c Config) lang() string {
+	if len(c.Languages) > 0 {
+		return c.Languages[0]
 	}
 	return "fi"
 }
@@ -144,4 +157,76 @@ func (s *Coordinators) move(ctx context.Context, tx Tx, in Input, c polku.Case, 
 			Lines: []Line{L("case.moved_family", map[string]any{"Municipality": to.Name.In(fam.Lang)})}})
 	}
 	return ms, L("coord.moved_you", map[string]any{"Municipality": name}), nil
+}
+
+// The family's own answer may say first that a case belongs elsewhere:
+// a family that changes its municipality (in /settings, or the intake's
+// question again) while its case is open. The case stays where it is, as
+// only a coordinator moves a case, but its topic gets one line, with one
+// button that moves it as the case's menu would (the same checks, the
+// same audit), when the new municipality's cases open in another group.
+// Within the same group nothing is said: the summary, written again, shows
+// the answer when the family shares its answers.
+
+// Resettled writes that line for the family's open case, in the
+// transaction that saves the family's answers: was is the municipality
+// its profile said before, now the one it says now. A family that has not
+// shared its answers is not named by its new municipality (the button says
+// "their coordinators"), as its summary does not name the old one.
+func (s *Cases) Resettled(ctx context.Context, tx CaseTx, was, now string) ([]Message, error) {
+	if !s.cfg.HasGroup || strings.EqualFold(was, now) {
+		return nil, nil
+	}
+	svc := s.cfg.Service
+	i := slices.IndexFunc(svc.Municipalities, func(m polku.Municipality) bool { return strings.EqualFold(m.ID, now) })
+	if i < 0 {
+		return nil, nil
+	}
+	c, ok, err := familyCase(ctx, tx)
+	if !ok || err != nil {
+		return nil, err
+	}
+	if g := svc.GroupOf(svc.Municipalities[i].ID); c.Status == polku.CaseClosed || g == 0 || g == c.Group {
+		// A closed case opens again in the family's municipality's
+		// group by itself (regroup).
+		return nil, nil
+	}
+	name := svc.Municipalities[i].Name.In(s.cfg.lang())
+	line, label := L("coord.resettled", map[string]any{"Municipality": name}), L("case.button.move_to", map[string]any{"Municipality": name})
+	if !c.Shared {
+		line, label = L("coord.resettled_unshared", nil), L("case.button.move_theirs", nil)
+	}
+	at := strconv.FormatInt(s.cfg.Now().Unix(), 36)
+	return []Message{{To: Topic, Case: c.ID, Lines: []Line{line},
+		Buttons: [][]Button{{{Label: label, Data: CasePayload("moveto", c.ID, strconv.Itoa(i), at)}}}}}, nil
+}
+
+// resettledButton moves case c as the button of Resettled's line says
+// (args: the municipality's index and the answer's time, base 36), unless
+// the case was closed or moved by hand since, or the family has changed
+// its municipality again: then the line's button goes, and the presser is
+// told why.
+func (s *Coordinators) resettledButton(ctx context.Context, tx Tx, in Input, args []string, c polku.Case) ([]Message, Line, error) {
+	svc := s.cfg.Service
+	i, err := strconv.Atoi(args[0])
+	at, err2 := strconv.ParseInt(args[1], 36, 64)
+	if err != nil || err2 != nil || i < 0 || i >= len(svc.Municipalities) {
+		return nil, L("input.unknown_button", nil), nil
+	}
+	to := svc.Municipalities[i]
+	done := []Message{{To: Pressed, Case: c.ID}}
+	switch {
+	case c.Status == polku.CaseClosed:
+		return done, L("coord.already_closed", nil), nil
+	case c.Moved.Truncate(time.Second).After(time.Unix(at, 0)), !slices.Contains(s.targets(c), i):
+		return done, L("coord.moved_since", nil), nil
+	}
+	m, err := tx.ProfileMunicipality(ctx, c.ChatID)
+	if err != nil {
+		return nil, Line{}, err
+	}
+	if !strings.EqualFold(m, to.ID) {
+		return done, L("coord.answer_changed", nil), nil
+	}
+	return s.move(ctx, tx, in, c, to)
 }

@@ -52,7 +52,9 @@ func (r Roles) Staff() bool { return r.Has(polku.RoleOperator) || r.Has(polku.Ro
 
 // MayGrant reports whether r may grant g (or revoke it) in s: an operator
 // grants operators and managers of any scope, a manager managers within
-// its own scope and referrers. Providers are the coordinators' to add.
+// its own scope and referrers (a manager of a part of the service, only
+// of an organisation with a referral code there: MayRefer, which /grant
+// asks too). Providers are the coordinators' to add.
 func (r Roles) MayGrant(g polku.Grant, s polku.Service) bool {
 	switch g.Role {
 	case polku.RoleOperator:
@@ -63,6 +65,22 @@ func (r Roles) MayGrant(g polku.Grant, s polku.Service) bool {
 		return r.Has(polku.RoleOperator) || r.Has(polku.RoleManager)
 	}
 	return false
+}
+
+// MayRefer reports whether r may grant the referrer's role of an
+// organisation whose referral codes are for the municipalities places (""
+// for a code for anyone) in s: an operator and a manager of the whole
+// service for any; a manager of a region or a municipality only when one
+// of the codes is for a municipality of its area, as the referrer sees the
+// counts of its codes. A code for anyone belongs to no area but the
+// whole service.
+func (r Roles) MayRefer(places []string, s polku.Service) bool {
+	if r.Has(polku.RoleOperator) || r.Reaches(polku.RoleManager, polku.Scope{Kind: polku.ScopeService}, s) {
+		return true
+	}
+	return slices.ContainsFunc(places, func(m string) bool {
+		return m != "" && r.Reaches(polku.RoleManager, polku.Scope{Kind: polku.ScopeMunicipality, ID: m}, s)
+	})
 }
 
 // kinds are the kinds of scope each role granted here is given in.
@@ -91,6 +109,9 @@ type GrantTx interface {
 	// Organisations are the referral codes' organisations a part of a
 	// name names.
 	Organisations(ctx context.Context, name string) ([]string, error)
+	// CodeMunicipalities are the municipalities an organisation's
+	// referral codes are for, "" for a code for anyone.
+	CodeMunicipalities(ctx context.Context, organisation string) ([]string, error)
 	// AuditIn records an action about a scope.
 	AuditIn(ctx context.Context, who int64, action string, sc polku.Scope, detail string) error
 }
@@ -111,7 +132,12 @@ func NewGrants(cfg Config, service polku.Service) *Grants {
 const GrantLink = "role_"
 
 // Take answers "/start role_CODE" of in.User: the role the link gives, or
-// why it gives none. Whoever opens a working link holds its role.
+// why it gives none. Whoever opens a working link holds its role: what
+// the granter might grant was checked when the link was made, and the
+// link is the granter's to revoke (or an operator's) until it is opened.
+// A referrer's role is its organisation's whatever its codes say later: a
+// code moved out of the granter's area changes only what /codes counts
+// (the organisation's codes as they are then), not who holds the role.
 func (gr *Grants) Take(ctx context.Context, tx GrantTx, in Input, code string) ([]Message, error) {
 	g, err := tx.TakeGrant(ctx, code, in.User, in.Name)
 	if polku.ErrorCode(err) == polku.ENOTFOUND {
@@ -160,6 +186,16 @@ func (gr *Grants) grant(ctx context.Context, tx GrantTx, in Input, r Roles) ([]M
 	if !r.MayGrant(g, gr.service) {
 		return []Message{say(L("role.refused", map[string]any{"Role": roleName(role), "Scope": gr.scopeName(sc, in.Lang)}))},
 			tx.AuditIn(ctx, in.User, "grant_refused", sc, grantDetail(polku.Granted{Grant: g}))
+	}
+	if role == polku.RoleReferrer {
+		places, err := tx.CodeMunicipalities(ctx, sc.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !r.MayRefer(places, gr.service) {
+			return []Message{say(L("role.referrer_outside", map[string]any{"Organisation": sc.ID}))},
+				tx.AuditIn(ctx, in.User, "grant_refused", sc, grantDetail(polku.Granted{Grant: g}))
+		}
 	}
 	made, err := tx.AddGrant(ctx, g, name, in.User, gr.cfg.ProviderLinkDays)
 	if err != nil {

@@ -29,6 +29,32 @@ func scope(v string) polku.Scope {
 	return sc
 }
 
+// TestMayRefer: an organisation's referrer is granted by a manager of a
+// part of the service only when one of its codes is for a municipality of
+// that part; a code for anyone is the whole service's.
+func TestMayRefer(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		r      staff.Roles
+		places []string
+		want   bool
+	}{
+		{"an operator, codes for anyone", staff.Roles{{Role: polku.RoleOperator, Scope: scope("service")}}, []string{""}, true},
+		{"the service's manager, codes for anyone", staff.Roles{{Role: polku.RoleManager, Scope: scope("service")}}, []string{""}, true},
+		{"a region's manager, a code in it", staff.Roles{{Role: polku.RoleManager, Scope: scope("region:koillismaa")}}, []string{"", "Taivalkoski"}, true},
+		{"a region's manager, codes for anyone", staff.Roles{{Role: polku.RoleManager, Scope: scope("region:koillismaa")}}, []string{""}, false},
+		{"a region's manager, another region's code", staff.Roles{{Role: polku.RoleManager, Scope: scope("region:koillismaa")}}, []string{"Kalajoki"}, false},
+		{"a municipality's manager, its code", staff.Roles{{Role: polku.RoleManager, Scope: scope("municipality:Kuusamo")}}, []string{"kuusamo"}, true},
+		{"a municipality's manager, its region's other municipality", staff.Roles{{Role: polku.RoleManager, Scope: scope("municipality:Kuusamo")}}, []string{"Taivalkoski"}, false},
+		{"two areas, one of them", staff.Roles{{Role: polku.RoleManager, Scope: scope("municipality:Kuusamo")}, {Role: polku.RoleManager, Scope: scope("region:kalajokilaakso")}}, []string{"Kalajoki"}, true},
+		{"a referrer", staff.Roles{{Role: polku.RoleReferrer, Scope: scope("organisation:School")}}, []string{"Kuusamo"}, false},
+	} {
+		if got := tc.r.MayRefer(tc.places, twoRegions); got != tc.want {
+			t.Errorf("%s: MayRefer = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestMayGrant(t *testing.T) {
 	operator := staff.Roles{{Role: polku.RoleOperator, Scope: scope("service")}}
 	koillismaa := staff.Roles{{Role: polku.RoleManager, Scope: scope("region:koillismaa")}}
@@ -204,6 +230,22 @@ func TestGrantsInTelegram(t *testing.T) {
 			t.Errorf("Maija: /grant %s: %q, want %s", arg, got, want)
 		}
 	}
+	// A referrer only of an organisation with a code in her region: the
+	// school's code for anyone is not, the clinic's Kalajoki code is
+	// the other region's, the school's second code, Kuusamo's, is.
+	apply(t, db, 9, func(ctx context.Context, tx *store.Tx) error {
+		_, err := tx.AddReferral(ctx, "Kalajoki clinic", "Kalajoki", 9)
+		return err
+	})
+	for _, org := range []string{"school", "clinic"} {
+		if got := ids(do(2, maija, "grant", "referrer organisation:"+org+" Sari")); !reflect.DeepEqual(got, []string{"role.referrer_outside"}) {
+			t.Errorf("Maija: a referrer of the %s, no code in her region: %q", org, got)
+		}
+	}
+	apply(t, db, 9, func(ctx context.Context, tx *store.Tx) error {
+		_, err := tx.AddReferral(ctx, "Kuusamo school", "Kuusamo", 9)
+		return err
+	})
 	within := do(2, maija, "grant", "manager municipality:kuusamo Pekka")
 	referrer := do(2, maija, "grant", "referrer organisation:school Sari")
 	if ids(within)[0] != "role.granted" || ids(referrer)[0] != "role.granted" {
@@ -243,6 +285,7 @@ func TestGrantsInTelegram(t *testing.T) {
 	}
 	want := []string{"grant #1 manager region:koillismaa", "grant_taken #1 manager region:koillismaa", "grant_link_refused ",
 		"grant_refused manager municipality:Kalajoki", "grant_refused operator service",
+		"grant_refused referrer organisation:Kuusamo school", "grant_refused referrer organisation:Kalajoki clinic",
 		"grant #2 manager municipality:Kuusamo", "grant #3 referrer organisation:Kuusamo school", "grant_taken #3 referrer organisation:Kuusamo school",
 		"roles 2", "revoke_refused #1 manager region:koillismaa", "revoke #1 manager region:koillismaa", "grant_refused "}
 	if !reflect.DeepEqual(audited, want) {

@@ -90,6 +90,9 @@ type Tx interface {
 	MoveCase(ctx context.Context, id int64, municipality string, group int64) (before, after polku.Case, err error)
 	// Notes are a case's notes, oldest first.
 	Notes(ctx context.Context, caseID int64) ([]polku.Note, error)
+	// ProfileMunicipality is the municipality the answers chat's family
+	// last confirmed say ("" for none).
+	ProfileMunicipality(ctx context.Context, chat int64) (string, error)
 }
 
 // Target is where a message goes.

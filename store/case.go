@@ -12,20 +12,23 @@ import (
 
 const caseCols = `c.id, c.chat_id, c.shared, c.status, c.urgent, c.municipality, c.bands,
 	COALESCE(c.thread_id, 0), COALESCE(c.summary_id, 0), COALESCE(c.claimed_by, 0), COALESCE(c.claimed_name, ''),
-	COALESCE(c.outcome, ''), c.opened_at, c.family_at, c.closed_at, c.group_id`
+	COALESCE(c.outcome, ''), c.opened_at, c.family_at, c.closed_at, c.group_id, c.moved_at`
 
 func scanCase(row pgx.Row) (polku.Case, error) {
 	var c polku.Case
 	var status, outcome string
-	var familyAt, closed *time.Time
+	var familyAt, closed, moved *time.Time
 	err := row.Scan(&c.ID, &c.ChatID, &c.Shared, &status, &c.Urgent, &c.Municipality, &c.Bands,
-		&c.Thread, &c.Summary, &c.ClaimedBy, &c.ClaimedName, &outcome, &c.Opened, &familyAt, &closed, &c.Group)
+		&c.Thread, &c.Summary, &c.ClaimedBy, &c.ClaimedName, &outcome, &c.Opened, &familyAt, &closed, &c.Group, &moved)
 	c.Status, c.Outcome = polku.CaseStatus(status), polku.Outcome(outcome)
 	if familyAt != nil {
 		c.FamilyAt = *familyAt
 	}
 	if closed != nil {
 		c.Closed = *closed
+	}
+	if moved != nil {
+		c.Moved = *moved
 	}
 	return c, err
 }

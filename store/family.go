@@ -25,6 +25,17 @@ func (t *Tx) RecordConsent(ctx context.Context, lang, version, referral string) 
 	return wrap(err, "record consent")
 }
 
+// ProfileMunicipality is the municipality of chat's family as its
+// profile, the answers it last confirmed, says: "" when it has none.
+func (t *Tx) ProfileMunicipality(ctx context.Context, chat int64) (string, error) {
+	var m string
+	err := t.tx.QueryRow(ctx, `SELECT COALESCE(answers->>'municipality', '') FROM families WHERE chat_id = $1 AND profile_at IS NOT NULL`, chat).Scan(&m)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return m, wrap(err, "profile municipality")
+}
+
 // SaveProfile stores confirmed answers as the family's profile. Wellbeing
 // answers, when given, are stored apart as the family's baseline, with
 // their instrument (changed answers before the first follow-up replace

@@ -69,6 +69,17 @@ func (t *Tx) Organisations(ctx context.Context, name string) ([]string, error) {
 	return orgs, wrap(err, "organisations")
 }
 
+// CodeMunicipalities are the municipalities organisation's referral
+// codes are for, in order, "" for a code for anyone.
+func (t *Tx) CodeMunicipalities(ctx context.Context, organisation string) ([]string, error) {
+	rows, err := t.tx.Query(ctx, `SELECT DISTINCT municipality FROM referral_codes WHERE organisation = $1 ORDER BY 1`, organisation)
+	if err != nil {
+		return nil, wrap(err, "code municipalities")
+	}
+	ms, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return ms, wrap(err, "code municipalities")
+}
+
 // ReferralMunicipality is the municipality referral code carries: "" for
 // a code for anyone, and for a code that is not registered (a family's
 // own start parameter, or a link mistyped), which is no error.
