@@ -155,10 +155,9 @@ func (db *DB) Record(ctx context.Context, results []Result) error {
 			b.Queue(`UPDATE outbox SET not_before = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.RetryAt)
 		}
 	}
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		return tx.SendBatch(ctx, b).Close()
-	})
-	return wrap(err, "record sends")
+	// A batch is one implicit transaction: all of it or none, in one
+	// round trip.
+	return wrap(db.pool.SendBatch(ctx, b).Close(), "record sends")
 }
 
 // Send sends one message the way the sender does: if id is still the head
