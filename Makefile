@@ -12,7 +12,7 @@ SHELL := bash
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 PG := scripts/pg.sh
 
-.PHONY: help run test lint bench bench-reminders fuzz flows build clean pg-start pg-stop pg-destroy
+.PHONY: help run test lint bench bench-reminders bench-compare fuzz flows build clean pg-start pg-stop pg-destroy
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -35,6 +35,13 @@ bench: ## load test: updates per second and reply latency
 
 bench-reminders: ## 10,000 reminders due at once at Telegram's 30 msg/s, bot killed half-way (~6 min)
 	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go run ./cmd/polku load -reminders 10000 -kill
+
+BENCH ?= ../shared/bench
+
+bench-compare: ## Polku beside a null bot under the same random walk, polling then webhook (~2 min; BENCH=dir of compare.sh)
+	@test -x $(BENCH)/compare.sh || { echo "no $(BENCH)/compare.sh: set BENCH to the bench directory"; exit 2; }
+	$(BENCH)/compare.sh
+	MODE=webhook $(BENCH)/compare.sh
 
 fuzz: ## fuzz update handling for 60s
 	@DATABASE_URL=$$($(PG) start); export DATABASE_URL; go test -run='^$$' -fuzz=FuzzUpdate -fuzztime=60s ./bot/

@@ -138,10 +138,10 @@ func newLogger(cfg config, w io.Writer) *slog.Logger {
 }
 
 // poolSize is the database connections the bot needs: one for each
-// worker and each send in flight (it holds its outbox row while Telegram
-// answers), and a few for the rest (the job runner, the sender's lock,
-// /healthz).
-func poolSize(cfg config) int32 { return int32(cfg.Workers + cfg.Senders + 4) }
+// worker, and a few for the rest (the sender's reads and the outcomes it
+// writes, its lock, the job runner, /healthz). A send no longer holds a
+// connection while Telegram answers.
+func poolSize(cfg config) int32 { return int32(cfg.Workers + 8) }
 
 // openDB connects and migrates.
 func openDB(ctx context.Context, cfg config, conns int32) (*store.DB, error) {
