@@ -285,8 +285,16 @@ func TestStaleButtonIsNotApplied(t *testing.T) {
 	// A double tap: the same button again.
 	res := w.do(Input{Kind: KindButton, Payload: old.Inline[0][0].Payload})
 	w.want(Children)
-	if res.Toast == nil || res.Toast.ID != "input.stale" {
-		t.Errorf("stale press: toast %+v", res.Toast)
+	if res.Toast == nil || res.Toast.ID != "input.stale" || len(res.Replies) != 0 {
+		t.Errorf("double tap: toast %+v, %d replies; want the notice only (the question is right below)", res.Toast, len(res.Replies))
+	}
+	// Further up: the notice, and the current question again below.
+	w.press("button.back")
+	w.want(Who)
+	res = w.do(Input{Kind: KindButton, Payload: old.Inline[0][0].Payload})
+	w.want(Who)
+	if res.Toast == nil || res.Toast.ID != "input.stale" || len(res.Replies) != 1 || len(res.Replies[0].Inline) == 0 {
+		t.Errorf("press two questions back: toast %+v, replies %+v; want the notice and the question", res.Toast, res.Replies)
 	}
 }
 

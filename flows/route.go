@@ -133,7 +133,7 @@ func (s *step) button() {
 		return
 	}
 	if p.Seq != s.c.Seq {
-		s.toast(T("input.stale"))
+		s.earlier(p.Seq)
 		return
 	}
 	action, args := p.Action, p.Args
@@ -170,6 +170,17 @@ func (s *step) button() {
 	}
 	if !s.answer(action, args) {
 		s.forged()
+	}
+}
+
+// earlier answers a press on an earlier question's button. A double tap on
+// the question just answered only says so: the current question is right
+// below it. A press further up also gets the current question again, so
+// that it is below where the person is now, as the notice says.
+func (s *step) earlier(seq int) {
+	s.toast(T("input.stale"))
+	if seq < s.c.Seq-1 {
+		s.reask()
 	}
 }
 
