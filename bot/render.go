@@ -191,6 +191,12 @@ func (r renderer) answer(lang string, chat int64, callback string, res flows.Res
 
 // replies turns the result of a step into outbox calls for chat. A notice
 // for typed input becomes a message of its own.
+//
+// A notice that the step says before a new message goes out as that
+// message's first paragraph ("please answer with the buttons", then the
+// question and its buttons): one answer, the buttons right under what
+// the person reads, and the chat not filled with two messages for one
+// thing said.
 func (r renderer) replies(lang string, chat int64, callback string, res flows.Result) []out {
 	var outs []out
 	if callback == "" && res.Toast != nil {
@@ -198,6 +204,10 @@ func (r renderer) replies(lang string, chat int64, callback string, res flows.Re
 	}
 	for _, rep := range res.Replies {
 		o := out{Method: "send", ChatID: chat, Text: r.paragraphs(lang, rep.Text), Remove: rep.RemoveKeyboard}
+		if n := len(outs) - 1; n >= 0 && rep.Edit == 0 && rep.Card == nil && plain(outs[n]) && utf16Len(outs[n].Text)+2+utf16Len(o.Text) <= maxText {
+			o.Text = outs[n].Text + "\n\n" + o.Text
+			outs = outs[:n]
+		}
 		if rep.Edit != 0 {
 			o.Method, o.MessageID = "edit", rep.Edit
 		}
@@ -220,6 +230,12 @@ func (r renderer) replies(lang string, chat int64, callback string, res flows.Re
 		}
 	}
 	return outs
+}
+
+// plain is a message of text alone, which the next message may take in.
+func plain(o out) bool {
+	return o.Method == "send" && o.Text != "" && o.Inline == nil && o.Keyboard == nil && !o.Remove &&
+		o.Mentions == nil && o.Case == 0 && o.Thread == 0 && !o.Pin && !o.Summary
 }
 
 // inline is an inline keyboard in lang; empty rows are left out.
