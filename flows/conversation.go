@@ -174,4 +174,7 @@ type Reply struct {
 	// Card sends the reply as the image of a wellbeing card, with the
 	// text as its caption.
 	Card *polku.Card `json:"card,omitempty"`
+	// lead puts the reply at the top of the next new message of the
+	// step, if any (see joinLeads).
+	lead bool
 }

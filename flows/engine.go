@@ -141,10 +141,30 @@ func (e *Engine) Step(c Conversation, in Input) Result {
 	s := &step{e: e, c: c, in: in}
 	s.m = fsm.NewFSM(c.State, intakeEvents, nil)
 	s.run()
+	s.res.Replies = joinLeads(s.res.Replies)
 	s.c.State = s.m.Current()
 	s.c.Updated = in.Now
 	s.res.Conv = s.c
 	return s.res
+}
+
+// joinLeads makes a leading reply and the new message after it one: its
+// text and buttons above the other's. "Send this to a person" and the
+// question again are one answer, so the person reads one message and
+// finds both under it.
+func joinLeads(rs []Reply) []Reply {
+	out := rs[:0:0]
+	for _, r := range rs {
+		if p := len(out) - 1; p >= 0 && out[p].lead && r.Edit == 0 && r.Card == nil && r.Keyboard == nil && !r.RemoveKeyboard {
+			a := out[p]
+			r.Text = append(slices.Clone(a.Text), r.Text...)
+			r.Inline = append(slices.Clone(a.Inline), r.Inline...)
+			out[p] = r
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // Ask returns the current question of c as it would be asked now; the

@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -564,4 +566,62 @@ func replyIDList(res Result) []string {
 		out = append(out, ids(r)...)
 	}
 	return out
+}
+
+// Every button of the children's counter changes what the person sees:
+// ➖ only where there is a child, ➕ until the highest count, Done once
+// there is a child. A button that did nothing would leave a tired
+// parent pressing it again and again.
+func TestChildrenCounterHasNoDeadButtons(t *testing.T) {
+	w := newWalker(t)
+	w.toNotice(":m:0")
+	w.press("privacy.yes")
+	w.want(Children)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 400; i++ {
+		before := w.last
+		var counter []Button
+		for _, row := range before.Inline {
+			for _, b := range row {
+				switch b.Label.ID {
+				case "button.minus", "button.plus":
+					counter = append(counter, b)
+				case "button.done":
+					if w.c.Answers.ChildCount() == 0 {
+						t.Fatalf("Done with no child: %+v", before.Inline)
+					}
+				}
+			}
+		}
+		for _, b := range counter {
+			band, op := polku.AgeBand(strings.Split(b.Payload, ":")[2]), strings.Split(b.Payload, ":")[3]
+			if n := w.c.Answers.Children[band]; op == "-" && n == 0 || op == "+" && n >= polku.MaxChildrenPerBand {
+				t.Fatalf("%s shown at %d", b.Payload, n)
+			}
+		}
+		b := counter[rng.IntN(len(counter))]
+		res := w.do(Input{Kind: KindButton, Payload: b.Payload, MessageID: 7})
+		if len(res.Replies) != 1 || res.Replies[0].Edit != 7 || res.Toast != nil {
+			t.Fatalf("%s: %+v", b.Payload, res)
+		}
+		after := res.Replies[0]
+		after.Edit = 0
+		if reflect.DeepEqual(after, before) {
+			t.Fatalf("%s changed nothing: %+v", b.Payload, after)
+		}
+	}
+	// Pressed on a keyboard drawn before (the count, ➖ at none), the
+	// question is drawn as it is asked now.
+	for _, p := range []string{"=", "-", "done"} {
+		c := w.c
+		c.Answers.Children = nil
+		payload := strconv.Itoa(c.Seq) + ":k:0-2:" + p
+		if p == "done" {
+			payload = strconv.Itoa(c.Seq) + ":done"
+		}
+		res := w.e.Step(c, Input{Kind: KindButton, Payload: payload, MessageID: 7, Now: w.now})
+		if len(res.Replies) != 1 || res.Replies[0].Edit != 7 {
+			t.Errorf("old %s: %+v", p, res.Replies)
+		}
+	}
 }

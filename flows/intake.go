@@ -484,29 +484,47 @@ func (s *step) askTooYoung() Reply {
 	return Reply{Text: t, Inline: [][]Button{s.footer(true)}}
 }
 
-// The children: a counter for each age band (➖ count ➕), then Done.
+// The children: a counter for each age band. What is counted so far is
+// written under the question, and every button does something: ➖ only
+// where there is a child to take away, ➕ until the band's highest count,
+// Done once there is a child. So each press changes what the person sees.
 func (s *step) askChildren() Reply {
 	a := s.c.Answers
 	var rows [][]Button
 	for _, b := range polku.AgeBands {
 		n := a.Children[b]
 		short := map[string]any{"Band": strings.Replace(string(b), "-", "–", 1)}
-		rows = append(rows, []Button{
-			{Label: Text{ID: "button.minus", Data: short}, Payload: s.pay("k", string(b), "-")},
-			{Label: Text{ID: "children.band", Data: map[string]any{"Band": T("age." + string(b)), "Count": n}}, Payload: s.pay("k", string(b), "=")},
-			{Label: Text{ID: "button.plus", Data: short}, Payload: s.pay("k", string(b), "+")},
-		})
+		var row []Button
+		if n > 0 {
+			row = append(row, Button{Label: Text{ID: "button.minus", Data: short}, Payload: s.pay("k", string(b), "-")})
+		}
+		if n < polku.MaxChildrenPerBand {
+			row = append(row, Button{Label: Text{ID: "button.plus", Data: short}, Payload: s.pay("k", string(b), "+")})
+		}
+		rows = append(rows, row)
 	}
-	rows = append(rows, []Button{s.btn("button.done", "done")})
-	return s.question("children.question", rows)
+	if a.ChildCount() > 0 {
+		rows = append(rows, []Button{s.btn("button.done", "done")})
+	}
+	r := s.question("children.question", rows)
+	if a.ChildCount() == 0 {
+		r.Text = append(r.Text, T("children.none_yet"))
+	} else {
+		r.Text = append(r.Text, childrenText(a))
+	}
+	return r
 }
 
 func (s *step) children(action string, args []string) bool {
 	a := &s.c.Answers
 	switch action {
 	case "done":
+		// Done, ➖ at none, ➕ at the top and the count itself have no
+		// button now; pressed on a keyboard drawn before, they draw the
+		// question as it is asked now.
 		if a.ChildCount() == 0 {
 			s.toast(T("children.none"))
+			s.redraw()
 			return true
 		}
 		return s.advance("next")
@@ -522,16 +540,19 @@ func (s *step) children(action string, args []string) bool {
 		case "+":
 			if a.Children[band] >= polku.MaxChildrenPerBand {
 				s.toast(T("children.max"))
+				s.redraw()
 				return true
 			}
 			a.Children[band]++
 		case "-":
 			if a.Children[band] == 0 {
+				s.redraw()
 				return true
 			}
 			a.Children[band]--
 		case "=":
 			s.toast(T("children.hint"))
+			s.redraw()
 			return true
 		default:
 			return false

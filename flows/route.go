@@ -304,7 +304,7 @@ func (s *step) offerKept(say Text) bool {
 	if len(s.c.Kept) > maxKept {
 		s.c.Kept = slices.Delete(s.c.Kept, 0, len(s.c.Kept)-maxKept)
 	}
-	s.send(Reply{Text: []Text{say}, Inline: [][]Button{{{Label: T("kept.send"), Payload: keptPayload(s.in.Message)}}}})
+	s.send(Reply{Text: []Text{say}, Inline: [][]Button{{{Label: T("kept.send"), Payload: keptPayload(s.in.Message)}}}, lead: true})
 	return true
 }
 

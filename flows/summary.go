@@ -31,14 +31,8 @@ func AnswersText(a polku.Answers) Text {
 		}
 		return items
 	}
-	var kids []Text
-	for _, b := range polku.AgeBands {
-		if n := a.Children[b]; n > 0 {
-			kids = append(kids, Text{ID: "summary.children_band", Data: map[string]any{"Band": T("age." + string(b)), "Count": n}, Count: &n})
-		}
-	}
 	// A young person's line is their own age, not their children's.
-	children := any(Text{ID: "summary.children", Data: map[string]any{"List": list(kids)}})
+	children := any(childrenText(a))
 	if a.Young() {
 		children = T("summary.young")
 	}
@@ -207,4 +201,20 @@ func (s *step) askDone() Reply {
 
 func (s *step) answerDone(action string, _ []string) bool {
 	return action == "change" && s.fire("change")
+}
+
+// childrenText is the line of the family's children by age band ("Children:
+// 1 child aged 0–2 years, 2 children aged 7–12 years"), "–" for none.
+func childrenText(a polku.Answers) Text {
+	var kids []Text
+	for _, b := range polku.AgeBands {
+		if n := a.Children[b]; n > 0 {
+			kids = append(kids, Text{ID: "summary.children_band", Data: map[string]any{"Band": T("age." + string(b)), "Count": n}, Count: &n})
+		}
+	}
+	list := any(T("summary.none"))
+	if kids != nil {
+		list = kids
+	}
+	return Text{ID: "summary.children", Data: map[string]any{"List": list}}
 }

@@ -460,7 +460,7 @@ func TestSafetyWord(t *testing.T) {
 		{"the help text", helpText, []Input{typed("Someone abused my child", 66)}, at(HelpText, false, 66), ""},
 		{"the share question open", sharing(), []Input{typed("I want to kill myself", 67)}, withSharing, ""},
 		{"not a safety word", family(), []Input{typed("Violin lessons for kids?", 68)},
-			seen{Replies: []string{"kept.offer", done}, State: Done}, ""},
+			seen{Replies: []string{"kept.offer " + done}, State: Done}, ""},
 		// Wherever the family wrote it: a caption, an edit.
 		{"a photo's caption", family(), []Input{captioned("photo", "Isä lyö meitä", 72)}, at(Done, false, 72), ""},
 		{"a document's caption, mid-intake", children, []Input{captioned("document", "självmord", 73)}, at(Children, false, 73), ""},
@@ -964,7 +964,7 @@ func TestKept(t *testing.T) {
 	atMunicipality.State = Municipality
 	hard := "we have had a very hard time, the child does not go to school, I am exhausted, I don't know where to get help"
 	offered := func(state string, question string) seen {
-		return seen{Replies: []string{"kept.offer", question}, State: state}
+		return seen{Replies: []string{"kept.offer " + question}, State: state}
 	}
 	sent := func(share bool) seen {
 		sh := ""
@@ -990,7 +990,7 @@ func TestKept(t *testing.T) {
 		{"erased with the family", family(), []Input{typed(hard, 31), cmd("privacy"), tap("20:menu:erase"), tap("20:erase:yes"), tap("K:31")},
 			seen{Toast: "kept.gone", State: Welcome}, ""},
 		{"back after days, mid-intake", atMunicipality, []Input{{Kind: KindText, Text: hard, Message: 31, Now: t0.Add(72 * time.Hour)}},
-			seen{Replies: []string{"kept.offer", "resume.question"}, State: Municipality}, ""},
+			seen{Replies: []string{"kept.offer resume.question"}, State: Municipality}, ""},
 		{"without consent", declined(), []Input{typed(hard, 31), tap("K:31")},
 			seen{Effects: []Effect{Relay{Message: 31}}, Replies: []string{"~7 kept.sent"}, State: Declined, Talk: true}, ""},
 	})
