@@ -188,7 +188,8 @@ func serveOn(ctx context.Context, cfg config, log *slog.Logger, lns listeners) e
 	cancel()
 	shutdown()
 	wg.Wait()
-	log.Info("polku stopped")
+	// The operator sizes the machine by it (and the benchmark reports it).
+	log.Info("polku stopped", "peak_memory_mb", peakMemory()>>20)
 	return failed
 }
 

@@ -437,12 +437,17 @@ func (c *consoleState) settle(ctx context.Context) {
 // nothing.
 func (c *consoleState) wait(ctx context.Context) {
 	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) && ctx.Err() == nil {
+	// Idle twice in a row: one look can fall between two of the bot's
+	// steps (a busy machine showed it: the answer came after the prompt).
+	idle := 0
+	for time.Now().Before(deadline) && ctx.Err() == nil && idle < 2 {
 		time.Sleep(20 * time.Millisecond)
-		a, _ := c.db.Unapplied(ctx)
-		s, _ := c.db.Unsent(ctx)
-		if a == 0 && s == 0 && c.fake.Pending() == 0 {
-			return
+		a, aerr := c.db.Unapplied(ctx)
+		s, serr := c.db.Unsent(ctx)
+		if aerr == nil && serr == nil && a == 0 && s == 0 && c.fake.Pending() == 0 {
+			idle++
+		} else {
+			idle = 0
 		}
 	}
 }
