@@ -431,3 +431,97 @@ func scalar(t *testing.T, r *rig, sql string) int {
 	}
 	return n
 }
+
+// TestReceipts: each message of a family talking to a person gets a 👌
+// on it once it is taken into its case, queued after its copy to the
+// topic; a receipt Telegram refuses (the family deleted the message before
+// the receipt went) is dropped, and the family's chat goes on.
+func TestReceipts(t *testing.T) {
+	r := faulty(t)
+	talk(t, r)
+	var ids []int
+	for _, text := range []string{"Hei, tarvitsisin apua.", "Poikani ei saa kavereita.", "Kiitos!"} {
+		r.fake.SendText(family, text)
+		m, _ := r.fake.LastMessage(family.ID)
+		ids = append(ids, m.ID)
+	}
+	r.settle()
+	reacted := map[int]string{}
+	for _, e := range r.fake.Events(0) {
+		if e.Kind == "react" {
+			if e.ChatID != family.ID {
+				t.Errorf("a reaction in chat %d", e.ChatID)
+			}
+			if _, twice := reacted[e.Message.ID]; twice {
+				t.Errorf("message %d got two reactions", e.Message.ID)
+			}
+			reacted[e.Message.ID] = e.Reaction
+		}
+	}
+	if len(reacted) != len(ids) {
+		t.Errorf("reactions on %v, want one on each of %v", reacted, ids)
+	}
+	for _, id := range ids {
+		if reacted[id] != "👌" {
+			t.Errorf("message %d got reaction %q, want 👌", id, reacted[id])
+		}
+		// The receipt is queued after the copy, in the same update's
+		// transaction, on the family's own lane; both went.
+		var copied, receipt, lane int64
+		var sent bool
+		if err := r.pool.QueryRow(context.Background(), `
+			SELECT c.id, x.id, x.lane, c.sent_at IS NOT NULL AND x.sent_at IS NOT NULL
+			FROM outbox c, outbox x
+			WHERE c.chat_id = $1 AND c.payload->>'m' = 'copy' AND (c.payload->>'msg')::int = $3
+			  AND x.chat_id = $2 AND x.payload->>'m' = 'react' AND (x.payload->>'msg')::int = $3`,
+			group, family.ID, id).Scan(&copied, &receipt, &lane, &sent); err != nil {
+			t.Fatalf("message %d: the copy and the receipt: %v", id, err)
+		}
+		if receipt < copied || lane != 0 || !sent {
+			t.Errorf("message %d: copy %d, receipt %d on lane %d, both sent %v; want the receipt after the copy, on lane 0, sent", id, copied, receipt, lane, sent)
+		}
+	}
+
+	// The receipt hangs in Telegram while the family deletes its message:
+	// Telegram then refuses it.
+	clear := r.fake.Fail(telegramtest.Fault{Method: "setMessageReaction", ChatID: family.ID, Kind: telegramtest.FaultHang})
+	r.fake.SendText(family, "Tämän poistan kohta.")
+	gone, _ := r.fake.LastMessage(family.ID)
+	waitUntil(t, r, "the copy, and the receipt on its way", func() bool {
+		texts := groupTexts(r)
+		return r.fake.Held() > 0 && len(texts) > 0 && texts[len(texts)-1] == "Tämän poistan kohta."
+	})
+	if !r.fake.DeleteByUser(family, gone.ID) {
+		t.Fatal("the family could not delete its message")
+	}
+	clear()
+	var dropped string
+	waitUntil(t, r, "the refused receipt dropped", func() bool {
+		err := r.pool.QueryRow(context.Background(), `
+			SELECT coalesce(dropped, '') FROM outbox WHERE chat_id = $1 AND payload->>'m' = 'react' AND (payload->>'msg')::int = $2`,
+			family.ID, gone.ID).Scan(&dropped)
+		return err == nil && dropped != ""
+	})
+	if dropped != "receipt refused" {
+		t.Errorf("the receipt was dropped as %q, want receipt refused", dropped)
+	}
+	refused := false
+	for _, c := range r.fake.Calls() {
+		if c.Method == "setMessageReaction" && c.Status == 400 && c.Error == "Bad Request: message to react not found" {
+			refused = true
+		}
+	}
+	if !refused {
+		t.Error("Telegram did not refuse the receipt of the deleted message")
+	}
+	// The lane goes on: what a coordinator writes reaches the family.
+	thread := r.fake.Topics(group)[0].ThreadID
+	r.fake.Send(group, thread, anna, telegramtest.Content{Text: "Hei, täällä Anna."})
+	r.settle()
+	if got := lastText(r.fake, family.ID); !strings.Contains(got, "Hei, täällä Anna.") {
+		t.Errorf("the family got %q; want Anna's message", got)
+	}
+	if n := unsent(t, r, family.ID); n != 0 {
+		t.Errorf("%d messages wait for the family", n)
+	}
+}

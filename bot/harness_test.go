@@ -670,6 +670,10 @@ func (h *harness) render(chat int64) string {
 			fmt.Fprintf(b, "  %s(%s: %s)\n", who, what, e.Message.Topic)
 		case "pin":
 			fmt.Fprintf(b, "  %s(pinned)\n", who)
+		case "react":
+			// Telegram shows the bot's reaction under the message it
+			// reacted to: here, the family's line above.
+			fmt.Fprintf(b, "  %s(%s on the message)\n", who, e.Reaction)
 		default:
 			fmt.Fprintf(b, "  %s(%s)\n", who, e.Kind)
 		}

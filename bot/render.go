@@ -25,9 +25,10 @@ import (
 type out struct {
 	// Method is the call: "send", "edit", "keys" (only the inline
 	// keyboard), "document", "photo", "copy", "held" (the notice of a
-	// family's held messages), "topic_close", "topic_reopen",
-	// "topic_title" or "topic_delete" (outbox), or
-	// "answer" (a button's answer, sent straight after the commit).
+	// family's held messages), "react" (the reaction Text, an emoji, to
+	// message MessageID), "topic_close", "topic_reopen", "topic_title" or
+	// "topic_delete" (outbox), or "answer" (a button's answer, sent
+	// straight after the commit).
 	Method    string           `json:"m"`
 	ChatID    int64            `json:"chat"`
 	MessageID int              `json:"msg,omitempty"`
@@ -394,8 +395,10 @@ func (b *Bot) staffOuts(ctx context.Context, group int64, x incoming, ms []staff
 		if m.Group != 0 {
 			g = m.Group // a case moved: its new group, or the one it left
 		}
-		if g == 0 && m.To != staff.Family {
-			continue // the case's municipality has no group: stored only
+		if g == 0 && (m.To != staff.Family || m.Kind == staff.Received) {
+			// The case's municipality has no group: stored only, and no
+			// receipt says the family's message went on.
+			continue
 		}
 		switch m.To {
 		case staff.Here:
@@ -437,7 +440,14 @@ func (b *Bot) staffOuts(ctx context.Context, group int64, x incoming, ms []staff
 	return outs, nil
 }
 
-// familyOuts is a staff message to a family's chat, in its language.
+// receipt is the reaction that tells a family its message was taken into
+// its case (staff.Received): "OK", seen, passed on. It is one of the
+// emoji Telegram allows as a reaction.
+const receipt = "👌"
+
+// familyOuts is a staff message to a family's chat, in its language. A
+// receipt goes on the family's own lane, after what the chat was sent
+// before and before what it is sent next.
 func (b *Bot) familyOuts(ctx context.Context, m staff.Message) ([]store.Out, error) {
 	lang := b.langOr(m.Lang)
 	text, keys := b.lines(lang, m.Lines), b.keys(lang, m.Buttons)
@@ -455,6 +465,8 @@ func (b *Bot) familyOuts(ctx context.Context, m staff.Message) ([]store.Out, err
 			o.Caption = &text
 		}
 		calls = []out{o}
+	case m.Kind == staff.Received:
+		calls = []out{{Method: "react", ChatID: m.Chat, MessageID: m.Copied, Text: receipt}}
 	}
 	p := store.PriorityReply
 	if m.Later {

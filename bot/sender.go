@@ -516,6 +516,13 @@ func (b *Bot) deliver(ctx context.Context, lim *limits, m store.Message) (res st
 		return store.Outcome{RetryAt: b.wall().Add(b.cfg.GroupProbe)}
 	case failRefused, failThreadGone:
 		b.count.dropped.Add(1)
+		if o.Method == "react" {
+			// A receipt Telegram will not show (the family deleted its
+			// message, or the chat takes no reactions): the message
+			// itself went on, and the lane goes on too.
+			b.log.Warn("telegram refused a receipt", "chat_id", m.ChatID, "class", class.String(), "err", err)
+			return store.Outcome{Drop: "receipt refused"}
+		}
 		b.log.Error("telegram refused a message", "chat_id", m.ChatID, "method", o.Method, "class", class.String(), "err", err)
 		return store.Outcome{Drop: class.String()}
 	}
@@ -753,6 +760,9 @@ func (b *Bot) api(ctx context.Context, o *out, thread int) (int, error) {
 		show := inlineButton{Text: b.gl("case.button.show_held", nil), Data: staff.CasePayload("held", o.Case)}
 		msg, err = b.tg.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: o.ChatID, MessageThreadID: thread, Text: text,
 			ReplyMarkup: markup(out{Inline: [][]inlineButton{{show}}})})
+	case "react":
+		_, err = b.tg.SetMessageReaction(ctx, &tgbot.SetMessageReactionParams{ChatID: o.ChatID, MessageID: o.MessageID,
+			Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Emoji: o.Text}}}})
 	case "topic_close":
 		_, err = b.tg.CloseForumTopic(ctx, &tgbot.CloseForumTopicParams{ChatID: o.ChatID, MessageThreadID: thread})
 	case "topic_reopen":

@@ -224,7 +224,8 @@ func familyCase(ctx context.Context, tx CaseTx) (c polku.Case, ok bool, err erro
 // the case again when it was closed. An edited message is copied again,
 // as it reads now, after a line that says so: a copy is the family's
 // message whole (media, line breaks), and the line keeps it from passing
-// for a new one.
+// for a new one. Each message copied gets a receipt in the family's chat
+// (Received).
 //
 // A family's messages come faster than the group takes them (about 20 a
 // minute) only in a flood; then, past MaxCaseBacklog copies waiting for the
@@ -259,7 +260,11 @@ func (s *Cases) Relay(ctx context.Context, tx CaseTx, chat int64, conv flows.Con
 	if e.Edited {
 		ms = append(ms, Message{To: Topic, Case: c.ID, Lines: []Line{L("case.edited", nil)}})
 	}
-	return append(ms, Message{To: Topic, Kind: Copy, Case: c.ID, From: chat, Copied: e.Message}), written, nil
+	// The family sees that the message went on: nothing else answers it
+	// while it talks to a person. A held message gets none: it is not on
+	// its way to the topic.
+	return append(ms, Message{To: Topic, Kind: Copy, Case: c.ID, From: chat, Copied: e.Message},
+		Message{To: Family, Kind: Received, Chat: chat, Copied: e.Message}), written, nil
 }
 
 // Withdraw takes the family's answers out of the coordinators' sight when

@@ -62,15 +62,17 @@ func TestFamilyCase(t *testing.T) {
 		{To: staff.Topic, Kind: staff.Retitle, Case: c.ID, Lines: []staff.Line{staff.Raw(fmt.Sprintf("🆘 #%d", c.ID))}},
 		{To: staff.Topic, Kind: staff.Alert, Case: c.ID, Lines: []staff.Line{staff.L("case.urgent", map[string]any{"ID": c.ID}), staff.L("case.urgent_nobody", nil)}},
 		{To: staff.Topic, Kind: staff.Copy, Case: c.ID, From: family, Copied: 12},
+		{To: staff.Family, Kind: staff.Received, Chat: family, Copied: 12},
 	}
-	if len(ms) == 3 && len(ms[1].Mention) == 0 {
+	if len(ms) == 4 && len(ms[1].Mention) == 0 {
 		ms[1].Mention = nil // nobody on duty, as an empty list or none
 	}
 	if !reflect.DeepEqual(ms, want) {
 		t.Errorf("urgent: got %+v\nwant %+v", ms, want)
 	}
 
-	// An edit is copied after a line that says so.
+	// An edit is copied after a line that says so; the family gets its
+	// receipt again.
 	inFamily(func(ctx context.Context, tx caseTx) error {
 		var err error
 		ms, _, err = s.Relay(ctx, tx, family, conv, flows.Relay{Message: 12, Edited: true})
@@ -79,6 +81,7 @@ func TestFamilyCase(t *testing.T) {
 	want = []staff.Message{
 		{To: staff.Topic, Case: c.ID, Lines: []staff.Line{staff.L("case.edited", nil)}},
 		{To: staff.Topic, Kind: staff.Copy, Case: c.ID, From: family, Copied: 12},
+		{To: staff.Family, Kind: staff.Received, Chat: family, Copied: 12},
 	}
 	if !reflect.DeepEqual(ms, want) {
 		t.Errorf("edited: got %+v\nwant %+v", ms, want)

@@ -142,6 +142,9 @@ const (
 	// Moved opens a moved case's topic in its new group (Message.Group):
 	// its summary pinned, as for a new case, then Lines, its history.
 	Moved
+	// Received marks the family's message Copied, in its chat (Chat), as
+	// taken into its case: the family's receipt, To Family.
+	Received
 )
 
 // Message is one message of the bot to staff or to a family, still to be

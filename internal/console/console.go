@@ -476,6 +476,12 @@ func (c *consoleState) print() {
 			if e.AnswerText != "" {
 				fmt.Fprintf(c.out, "  ⓘ %s\n", e.AnswerText)
 			}
+		case "react":
+			// Telegram shows the reaction under the person's own
+			// message, which the terminal shows as they typed it.
+			if e.Reaction != "" {
+				fmt.Fprintf(c.out, "  %s (on your message)\n", e.Reaction)
+			}
 		}
 	}
 }

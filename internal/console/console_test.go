@@ -2,8 +2,12 @@ package console
 
 import (
 	"io"
+	"strings"
 	"testing"
 	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
 
 	"polku/internal/telegramtest"
 )
@@ -53,5 +57,29 @@ func TestConsoleNewFamilyIsNew(t *testing.T) {
 	later.handle(t.Context(), ":new")
 	if later.user.ID == first || later.user.ID == c.user.ID {
 		t.Errorf("a later run's :new gave family %d again", later.user.ID)
+	}
+}
+
+// The bot's receipt shows under the person's message, as Telegram shows
+// a reaction.
+func TestConsoleShowsTheReceipt(t *testing.T) {
+	fake := telegramtest.New(telegramtest.Options{NoLimits: true})
+	defer fake.Close()
+	u := telegramtest.User{ID: consoleUser, FirstName: "Perhe"}
+	fake.SendText(u, "Onko ketään paikalla?")
+	said, _ := fake.LastMessage(u.ID)
+	b, err := tgbot.New(fake.Token(), tgbot.WithServerURL(fake.URL()), tgbot.WithSkipGetMe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.SetMessageReaction(t.Context(), &tgbot.SetMessageReactionParams{ChatID: u.ID, MessageID: said.ID,
+		Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Emoji: "👌"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	c := &consoleState{fake: fake, out: &out, user: u}
+	c.print()
+	if got, want := out.String(), "  👌 (on your message)\n"; got != want {
+		t.Errorf("the console wrote %q, want %q", got, want)
 	}
 }

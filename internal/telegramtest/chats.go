@@ -74,6 +74,9 @@ type Message struct {
 	EditCount int
 	Deleted   bool
 	Pinned    bool // pinned with pinChatMessage and not unpinned since
+	// Reaction is the bot's reaction to the message (an emoji), "" for
+	// none.
+	Reaction string
 
 	// Topic is the name of the forum topic a service message created.
 	// PinnedID is the message a pinned_message service message announces.
@@ -89,8 +92,8 @@ type Event struct {
 	// Kind is "send" (send* and copyMessage), "edit", "delete", "answer"
 	// (answerCallbackQuery), "action" (sendChatAction), "commands" (set or
 	// delete), "topic" (create, edit, close or reopen a forum topic), "pin"
-	// (pinChatMessage), "unpin" (unpinChatMessage) or "webhook" (set or
-	// delete).
+	// (pinChatMessage), "unpin" (unpinChatMessage), "react"
+	// (setMessageReaction) or "webhook" (set or delete).
 	Kind   string
 	Method string
 	ChatID int64
@@ -98,7 +101,7 @@ type Event struct {
 	// the edited one, the deleted one (Deleted set), for an answer the
 	// message whose button was pressed, for a topic the service message that
 	// created it (Topic is its name now), for a pin or an unpin the message
-	// pinned or unpinned.
+	// pinned or unpinned, for a reaction the message reacted to.
 	Message Message
 
 	QueryID    string // answer
@@ -106,6 +109,8 @@ type Event struct {
 	ShowAlert  bool   // answer
 
 	Action string // action: "typing", "upload_photo", ...
+
+	Reaction string // react: the emoji, "" when the bot took its reaction away
 
 	Commands     []models.BotCommand // commands: the new list, nil when deleted
 	Scope        string              // commands: "default", "all_private_chats", "chat:<id>", ...
@@ -154,6 +159,7 @@ type message struct {
 	replyTo         int
 	deleted         bool
 	pinned          bool
+	reaction        string   // the bot's, "" for none
 	topic           *topic   // the topic a forum_topic_created service message created
 	pinOf           *message // the message a pinned_message service message announces
 	// topicChange is "edited" (to the name topicName), "closed" or
@@ -415,6 +421,7 @@ func (s *Server) public(m *message) Message {
 		EditCount:       m.edits,
 		Deleted:         m.deleted,
 		Pinned:          m.pinned,
+		Reaction:        m.reaction,
 	}
 	if m.fromBot {
 		p.From = s.botID

@@ -464,6 +464,7 @@ func init() {
 	register("deleteForumTopic", (*Server).deleteForumTopic)
 	register("pinChatMessage", (*Server).pinChatMessage)
 	register("unpinChatMessage", (*Server).unpinChatMessage)
+	register("setMessageReaction", (*Server).setMessageReaction)
 	register("getChatMember", (*Server).getChatMember)
 }
 
