@@ -110,10 +110,11 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 		var attempts int
 		var conv flows.Conversation
 		var answer *out
+		more := false
 		b.answering.Add(1)
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		did, err := b.db.Apply(work, chat, b.wall(), func(ctx context.Context, tx *store.Tx, p store.Pending) error {
-			update, attempts = p.UpdateID, p.Attempts
+			update, attempts, more = p.UpdateID, p.Attempts, p.More
 			var err error
 			answer, conv, err = b.step(ctx, tx, p)
 			return err
@@ -147,6 +148,13 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 			// A staff member's update may have sent a campaign: the
 			// job loop puts it in the outbox now, not at its next round.
 			wake(b.jobWake)
+		}
+		if !more {
+			// Nothing waited behind it: asking again would only find
+			// nothing, at the cost of a transaction. An update that
+			// came meanwhile wakes the loop, which gives the chat out
+			// again once this drain is done.
+			return false
 		}
 	}
 	return false

@@ -83,7 +83,7 @@ func (t *Tx) SaveProfile(ctx context.Context, lang string, a polku.Answers) (boo
 	// a later change, or the family's erasure, leaves it as it was.
 	v, complete := instrument.Percent(scores)
 	if complete && tag.RowsAffected() == 1 {
-		if err := t.db.value(ctx, t.tx, t.db.Now(), valueBaseline+string(instrument), municipalityOf(a.Municipality), int(math.Round(v))); err != nil {
+		if err := t.db.value(ctx, t.counts(), t.db.Now(), valueBaseline+string(instrument), municipalityOf(a.Municipality), int(math.Round(v))); err != nil {
 			return first, err
 		}
 	}

@@ -83,7 +83,7 @@ func (t *Tx) SaveFollowUp(ctx context.Context, point int, instrument polku.Instr
 		return fu, wrap(err, "save follow-up")
 	}
 	municipality = municipalityOf(municipality)
-	if err := (tally{day: t.db.monthOf(now), kind: kindFollowUpAnswered + string(instrument), municipality: municipality}).add(ctx, t.tx, 1); err != nil {
+	if err := (tally{day: t.db.monthOf(now), kind: kindFollowUpAnswered + string(instrument), municipality: municipality}).add(ctx, t.counts(), 1); err != nil {
 		return fu, err
 	}
 	before, ok1 := instrument.Score(base)

@@ -113,6 +113,10 @@ type Pending struct {
 	Payload      []byte
 	Attempts     int
 	Conversation []byte
+	// More says another update of the chat waited behind this one when
+	// it was taken: the caller need not ask again when none did (an
+	// update that comes later is found as any new one is).
+	More bool
 }
 
 // ErrBusy says another worker holds the chat.
@@ -160,7 +164,8 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 	b.Queue(`
 		SELECT i.update_id, i.seq, i.payload, i.attempts,
 			(SELECT data FROM conversations WHERE chat_id = $1),
-			(SELECT last_seq FROM conversations WHERE chat_id = $1)
+			(SELECT last_seq FROM conversations WHERE chat_id = $1),
+			(SELECT count(*) FROM (SELECT 1 FROM inbox WHERE chat_id = $1 AND applied_at IS NULL LIMIT 2) w) > 1
 		FROM (SELECT 1) one
 		LEFT JOIN LATERAL (
 			SELECT update_id, seq, payload, attempts, not_before FROM inbox
@@ -177,7 +182,7 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 	var update, seq, last *int64
 	var attempts *int
 	if err == nil {
-		err = res.QueryRow().Scan(&update, &seq, &p.Payload, &attempts, &p.Conversation, &last)
+		err = res.QueryRow().Scan(&update, &seq, &p.Payload, &attempts, &p.Conversation, &last, &p.More)
 	}
 	if cerr := res.Close(); err == nil {
 		err = cerr
@@ -191,8 +196,8 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 		return false, nil
 	}
 	p.UpdateID, p.Seq, p.ChatID, p.Attempts = *update, *seq, chat, *attempts
-	tx := &Tx{db: db, chat: chat, update: p.UpdateID, seq: p.Seq, conversation: p.Conversation, final: &pgx.Batch{}}
-	tx.tx = &deferred{conn: conn, final: tx.final}
+	tx := &Tx{db: db, chat: chat, update: p.UpdateID, seq: p.Seq, conversation: p.Conversation, final: &pgx.Batch{}, stats: &pgx.Batch{}}
+	tx.tx = &deferred{conn: conn, final: tx.final, stats: tx.stats}
 	if last != nil {
 		tx.lastSeq = *last
 	}
@@ -203,6 +208,7 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 	if !tx.marked {
 		db.markApplied(final, p.UpdateID)
 	}
+	final.QueuedQueries = append(final.QueuedQueries, tx.stats.QueuedQueries...)
 	final.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, final).Close(); err != nil {
 		return false, wrap(err, "apply")
@@ -212,21 +218,24 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 }
 
 // deferred is Apply's connection in its transaction: what Tx.Save
-// queued in final is sent with the commit, unless another statement
-// comes after it; then final is sent first, so the statements run in the
-// order they were asked for.
+// queued in final, and the statistics' writes in stats, are sent with the
+// commit, unless another statement comes after them; then they are sent
+// first, so every statement sees what was asked before it. (The writes
+// of the statistics may pass Save's, which neither read nor change what
+// they do.)
 type deferred struct {
-	conn  *pgxpool.Conn
-	final *pgx.Batch
+	conn         *pgxpool.Conn
+	final, stats *pgx.Batch
 }
 
-// flush sends what waits in final.
+// flush sends what waits in final and stats.
 func (d *deferred) flush(ctx context.Context) error {
-	if d.final.Len() == 0 {
+	if d.final.Len()+d.stats.Len() == 0 {
 		return nil
 	}
-	err := d.conn.SendBatch(ctx, d.final).Close()
-	*d.final = pgx.Batch{}
+	b := &pgx.Batch{QueuedQueries: append(d.final.QueuedQueries, d.stats.QueuedQueries...)}
+	err := d.conn.SendBatch(ctx, b).Close()
+	*d.final, *d.stats = pgx.Batch{}, pgx.Batch{}
 	return err
 }
 

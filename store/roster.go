@@ -138,7 +138,7 @@ func (t *Tx) MarkAttendance(ctx context.Context, signup int64, p polku.Provider,
 	if !after {
 		delta = -1
 	}
-	if err := use(kindAttended, t.db.monthOf(s.Start), act).add(ctx, t.tx, delta); err != nil {
+	if err := use(kindAttended, t.db.monthOf(s.Start), act).add(ctx, t.counts(), delta); err != nil {
 		return 0, err
 	}
 	return session, countAttenders(ctx, t.tx, t.db, family, municipality, s.Start, after)

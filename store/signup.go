@@ -97,7 +97,7 @@ func (t *Tx) signUp(ctx context.Context, sessionID int64, children, adults int, 
 	if err := count(ctx, t.tx, t.db.day(now), "signup_"+string(status), a.Municipality, family, 1); err != nil {
 		return "", polku.SignUp{}, err
 	}
-	if err := use(kindSignUp, t.db.monthOf(s.Start), a).add(ctx, t.tx, 1); err != nil {
+	if err := use(kindSignUp, t.db.monthOf(s.Start), a).add(ctx, t.counts(), 1); err != nil {
 		return "", polku.SignUp{}, err
 	}
 	if err := campaignSignUp(ctx, t.tx, family, a.ID, now); err != nil {
@@ -236,7 +236,7 @@ func (t *Tx) Attend(ctx context.Context, id int64, a polku.Attendance, now time.
 	if !yes {
 		delta = -1
 	}
-	if err := use(kindAttended, t.db.monthOf(start), act).add(ctx, t.tx, delta); err != nil {
+	if err := use(kindAttended, t.db.monthOf(start), act).add(ctx, t.counts(), delta); err != nil {
 		return err
 	}
 	return countAttenders(ctx, t.tx, t.db, family, municipality, start, yes)

@@ -41,7 +41,7 @@ func (s tally) add(ctx context.Context, q querier, delta int) error {
 // Count adds one to an anonymous statistic of today. The referral source
 // is the family's known referral code, never the raw text of a link.
 func (t *Tx) Count(ctx context.Context, kind, municipality string) error {
-	_, err := t.tx.Exec(ctx, `
+	_, err := t.counts().Exec(ctx, `
 		INSERT INTO stats (day, kind, municipality, referral, count)
 		VALUES ($1, $2, $3, COALESCE((SELECT referral FROM families WHERE chat_id = $4), ''), 1)
 		ON CONFLICT `+statKey+` DO UPDATE SET count = stats.count + 1`,
@@ -152,7 +152,7 @@ func (t *Tx) CountNewFamily(ctx context.Context) error {
 	if err != nil {
 		return wrap(err, "count family")
 	}
-	return tally{day: t.db.monthOf(created), kind: kindFamily, referral: referral}.add(ctx, t.tx, 1)
+	return tally{day: t.db.monthOf(created), kind: kindFamily, referral: referral}.add(ctx, t.counts(), 1)
 }
 
 // CountIntake counts that the chat's family finished its intake with the
@@ -178,7 +178,7 @@ func (t *Tx) CountIntake(ctx context.Context, a polku.Answers) error {
 		return err
 	}
 	now.kind = kindIntake
-	return now.add(ctx, t.tx, 1)
+	return now.add(ctx, t.counts(), 1)
 }
 
 // move moves one count from one statistic to another, when the first has
@@ -198,7 +198,7 @@ func move(ctx context.Context, q querier, from, to tally) error {
 // this month ("opened", "closed_" and the outcome, "feedback_" and the
 // score), by the case's municipality.
 func (t *Tx) CountCase(ctx context.Context, what, municipality string) error {
-	return tally{day: t.db.monthOf(t.db.Now()), kind: kindCase + what, municipality: municipality}.add(ctx, t.tx, 1)
+	return tally{day: t.db.monthOf(t.db.Now()), kind: kindCase + what, municipality: municipality}.add(ctx, t.counts(), 1)
 }
 
 // CountCaseShared is told that the family of case c, open since it asked
@@ -228,7 +228,7 @@ func (t *Tx) CountVisit(ctx context.Context, organiser string, id int64) error {
 	case !errors.Is(err, pgx.ErrNoRows):
 		return wrap(err, "count visit")
 	}
-	return use(kindVisit, t.db.monthOf(t.db.Now()), a).add(ctx, t.tx, 1)
+	return use(kindVisit, t.db.monthOf(t.db.Now()), a).add(ctx, t.counts(), 1)
 }
 
 // Answered is told that a coordinator's message is on its way to the
@@ -246,7 +246,7 @@ func (t *Tx) Answered(ctx context.Context, c polku.Case, h polku.OfficeHours) er
 		return wrap(err, "answered")
 	}
 	now := t.db.Now()
-	return t.db.value(ctx, t.tx, now, valueFirstAnswer, c.Municipality, int(h.Within(c.Opened, now)/time.Minute))
+	return t.db.value(ctx, t.counts(), now, valueFirstAnswer, c.Municipality, int(h.Within(c.Opened, now)/time.Minute))
 }
 
 // value adds one measurement of kind to the anonymous list of at's month.
