@@ -235,7 +235,10 @@ type Bot struct {
 	// http makes Polku's own Bot API calls (getUpdates) and downloads;
 	// like go-telegram/bot's client, it masks the token in its errors.
 	http client
-	log  *slog.Logger
+	// sender is the client of the calls that send (kept-alive connections,
+	// a short timeout); http's waits out a long poll.
+	sender client
+	log    *slog.Logger
 	// Now is the service's clock (Config.Now).
 	Now func() time.Time
 	// wall is the wall clock, for what runs on real seconds whatever the
@@ -297,8 +300,8 @@ func New(cfg Config, db *store.DB, engine *flows.Engine, loc *locales.Bundle, lo
 	}
 	b := &Bot{
 		cfg: cfg, db: db, engine: engine, render: renderer{loc: loc, tz: cfg.Location, now: cfg.Now}, tg: tg,
-		http: client{http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, secrets: secrets},
-		log:  log, Now: cfg.Now, wall: time.Now,
+		http: client{http: &http.Client{Timeout: cfg.PollTimeout + 10*time.Second}, secrets: secrets}, sender: api,
+		log: log, Now: cfg.Now, wall: time.Now,
 		applyWake: make(chan struct{}, 1), sendWake: make(chan struct{}, 1), jobWake: make(chan struct{}, 1),
 		answers: make(chan ack, answerQueue),
 		groups:  cfg.Service.Groups(),

@@ -52,6 +52,11 @@ func (e *apiError) Error() string { return fmt.Sprintf("telegram %d: %s", e.Code
 // expose getUpdates, and its own poller acknowledges updates before they
 // are handled, so Polku polls with this.
 func (b *Bot) call(ctx context.Context, method string, params any, result any) (err error) {
+	return b.callWith(ctx, b.http, method, params, result)
+}
+
+// callWith makes the call with the client c.
+func (b *Bot) callWith(ctx context.Context, c client, method string, params any, result any) (err error) {
 	defer func() {
 		if ctx.Err() == nil {
 			b.noteToken(err)
@@ -70,7 +75,7 @@ func (b *Bot) call(ctx context.Context, method string, params any, result any) (
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := b.http.Do(req)
+	resp, err := c.Do(req)
 	if err != nil {
 		// The URL holds the token: never let it reach a log.
 		var uerr interface{ Unwrap() error }

@@ -715,7 +715,7 @@ func (b *Bot) api(ctx context.Context, o *out, thread int) (int, error) {
 		for _, m := range o.Mentions {
 			params.Entities = append(params.Entities, models.MessageEntity{Type: models.MessageEntityTypeTextMention, Offset: m.Offset, Length: m.Length, User: &models.User{ID: m.User}})
 		}
-		msg, err = b.tg.SendMessage(ctx, params)
+		msg, err = b.sent(ctx, "sendMessage", params)
 	case "edit":
 		var kb *models.InlineKeyboardMarkup
 		if mk, ok := markup(*o).(*models.InlineKeyboardMarkup); ok {
@@ -725,7 +725,7 @@ func (b *Bot) api(ctx context.Context, o *out, thread int) (int, error) {
 		if kb != nil {
 			params.ReplyMarkup = kb
 		}
-		msg, err = b.tg.EditMessageText(ctx, params)
+		msg, err = b.sent(ctx, "editMessageText", params)
 	case "keys":
 		msg, err = b.tg.EditMessageReplyMarkup(ctx, &tgbot.EditMessageReplyMarkupParams{ChatID: o.ChatID, MessageID: o.MessageID, ReplyMarkup: markup(out{Method: "edit", Inline: o.Inline})})
 	case "document":
@@ -795,6 +795,22 @@ func (b *Bot) api(ctx context.Context, o *out, thread int) (int, error) {
 		}
 	}
 	return id, nil
+}
+
+// sent makes a call that sends or edits a text message, with a JSON body,
+// and reads only the message's ID from the answer. Most of what Polku
+// sends is such a call: the library's multipart form and its reading of
+// the whole message Telegram gives back were a tenth of the bot's work
+// under the bench walk. The params are the library's, whose fields carry
+// the Bot API's names.
+func (b *Bot) sent(ctx context.Context, method string, params any) (*models.Message, error) {
+	var m struct {
+		ID int `json:"message_id"`
+	}
+	if err := b.callWith(ctx, b.sender, method, params, &m); err != nil {
+		return nil, err
+	}
+	return &models.Message{ID: m.ID}, nil
 }
 
 // markup builds the keyboard of a call, if any.
