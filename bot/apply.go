@@ -19,7 +19,6 @@ import (
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"polku"
 	"polku/flows"
@@ -215,12 +214,11 @@ func (b *Bot) step(ctx context.Context, tx *store.Tx, p store.Pending) (answer *
 			answer, conv, err = nil, flows.Conversation{}, polku.Errorf(polku.EINTERNAL, "panic applying update: %v", r)
 		}
 	}()
-	var u models.Update
-	if err := json.Unmarshal(p.Payload, &u); err != nil {
+	x, err := read(p.Payload)
+	if err != nil {
 		b.log.Warn("unreadable update", "update_id", p.UpdateID)
 		return nil, conv, nil
 	}
-	x := parse(&u)
 	if x.blocked != nil {
 		return nil, conv, tx.SetBlocked(ctx, *x.blocked)
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/go-telegram/bot/models"
@@ -160,6 +161,12 @@ func TestParse(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := parse(&u)
+			// What the bot reads of a stored update (read, which reads
+			// less of a pressed button's message) is what parse makes of
+			// the whole.
+			if r, err := read([]byte(tt.raw)); err != nil || !reflect.DeepEqual(r, got) {
+				t.Errorf("read = %+v, %v; parse of the whole = %+v", r, err, got)
+			}
 			if u.Message != nil && got.in.Message != u.Message.ID {
 				t.Errorf("parse: message ID %d, want %d", got.in.Message, u.Message.ID)
 			}
