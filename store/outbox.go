@@ -128,9 +128,16 @@ type Result struct {
 // crash between Telegram's answer and the commit sends the message again
 // later: late, never lost. A message deleted or dropped while it was being
 // sent (the family erased its data, a campaign was taken back) is left as
-// it is. The statements run in the order of the lanes, as every
-// transaction that queues takes its lanes (see queue), so the lanes' rows
-// are never taken in a circle.
+// it is.
+//
+// The lanes move on here, not in a trigger a message (migration 024):
+// the batch is marked, then its lanes are taken in their order (as every
+// transaction that queues takes its lanes, see queue, so they are never
+// taken in a circle), then each lane's head is found again in a statement
+// of its own, which sees every message committed before the locks were
+// taken; a lane with nothing left is forgotten. Six statements a batch,
+// where the trigger ran four a message. (The lanes of a chat that blocked
+// the bot, all of them at once, are moved on one by one.)
 func (db *DB) Record(ctx context.Context, results []Result) error {
 	if len(results) == 0 {
 		return nil
@@ -140,23 +147,74 @@ func (db *DB) Record(ctx context.Context, results []Result) error {
 		return cmp.Or(cmp.Compare(x.ChatID, y.ChatID), cmp.Compare(x.Lane, y.Lane), cmp.Compare(x.ID, y.ID))
 	})
 	now := db.Now()
+	const unsent = ` AND sent_at IS NULL AND dropped IS NULL`
+	var sent, sentMsg, dropped, chats, lanes, blocked []int64
+	var why []string
 	b := &pgx.Batch{}
+	b.Queue("BEGIN")
 	for _, r := range results {
-		const unsent = ` AND sent_at IS NULL AND dropped IS NULL`
 		switch o := r.Outcome; {
-		case o.Sent:
-			b.Queue(`UPDATE outbox SET sent_at = $3, message_id = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.MessageID, now)
 		case o.Blocked:
-			b.Queue(`UPDATE outbox SET dropped = 'blocked', attempts = attempts + 1 WHERE chat_id = $1`+unsent, r.ChatID)
-			b.Queue(`UPDATE conversations SET blocked_at = $2 WHERE chat_id = $1`, r.ChatID, now)
+			if !slices.Contains(blocked, r.ChatID) {
+				blocked = append(blocked, r.ChatID)
+			}
+			continue
+		case o.Sent:
+			sent, sentMsg = append(sent, r.ID), append(sentMsg, int64(o.MessageID))
 		case o.Drop != "":
-			b.Queue(`UPDATE outbox SET dropped = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.Drop)
+			dropped, why = append(dropped, r.ID), append(why, o.Drop)
 		default:
+			// A wait keeps the message its lane's head (its trigger
+			// tells the lane).
 			b.Queue(`UPDATE outbox SET not_before = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.RetryAt)
+			continue
+		}
+		if n := len(chats); n == 0 || chats[n-1] != r.ChatID || lanes[n-1] != r.Lane {
+			chats, lanes = append(chats, r.ChatID), append(lanes, r.Lane)
 		}
 	}
-	// A batch is one implicit transaction: all of it or none, in one
-	// round trip.
+	if sent != nil {
+		b.Queue(`
+			UPDATE outbox o SET sent_at = $3, message_id = v.msg, attempts = o.attempts + 1
+			FROM unnest($1::bigint[], $2::bigint[]) v (id, msg)
+			WHERE o.id = v.id AND o.sent_at IS NULL AND o.dropped IS NULL`, sent, sentMsg, now)
+	}
+	if dropped != nil {
+		b.Queue(`
+			UPDATE outbox o SET dropped = v.why, attempts = o.attempts + 1
+			FROM unnest($1::bigint[], $2::text[]) v (id, why)
+			WHERE o.id = v.id AND o.sent_at IS NULL AND o.dropped IS NULL`, dropped, why)
+	}
+	if blocked != nil {
+		// The person blocked the bot: all that waits for the chat goes.
+		b.Queue(`UPDATE outbox SET dropped = 'blocked', attempts = attempts + 1 WHERE chat_id = ANY($1)`+unsent, blocked)
+		b.Queue(`UPDATE conversations SET blocked_at = $2 WHERE chat_id = ANY($1)`, blocked, now)
+	}
+	if chats != nil {
+		const these = `WITH v (chat_id, lane) AS (SELECT * FROM unnest($1::bigint[], $2::bigint[])) `
+		b.Queue(these+`SELECT 1 FROM outbox_lanes l JOIN v USING (chat_id, lane) ORDER BY l.chat_id, l.lane FOR UPDATE OF l`, chats, lanes)
+		b.Queue(these+`
+			UPDATE outbox_lanes l SET served = nextval('outbox_served'), waiting = w.n,
+				head = w.id, priority = COALESCE(w.priority, l.priority), not_before = w.not_before
+			FROM (
+				SELECT v.chat_id, v.lane, h.id, h.priority, h.not_before,
+					(SELECT count(*) FROM outbox o WHERE o.chat_id = v.chat_id AND o.lane = v.lane`+unsent+`) n
+				FROM v LEFT JOIN LATERAL (
+					SELECT id, priority, not_before FROM outbox o
+					WHERE o.chat_id = v.chat_id AND o.lane = v.lane`+unsent+`
+					ORDER BY id LIMIT 1) h ON true
+			) w
+			WHERE l.chat_id = w.chat_id AND l.lane = w.lane`, chats, lanes)
+		b.Queue(these+`DELETE FROM outbox_lanes l USING v WHERE l.chat_id = v.chat_id AND l.lane = v.lane AND l.head IS NULL`, chats, lanes)
+	}
+	if blocked != nil {
+		// Every lane of a chat that blocked the bot, each taken in order
+		// and moved on by outbox_lane_head (its own statement, after the
+		// lock): rare, so one at a time.
+		b.Queue(`SELECT outbox_lane_head(chat_id, lane) FROM (
+			SELECT chat_id, lane FROM outbox_lanes WHERE chat_id = ANY($1) ORDER BY chat_id, lane FOR UPDATE) x`, blocked)
+	}
+	b.Queue("COMMIT")
 	return wrap(db.pool.SendBatch(ctx, b).Close(), "record sends")
 }
 

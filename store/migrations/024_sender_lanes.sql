@@ -1,0 +1,11 @@
+-- The sender moves its lanes on itself, once a batch of outcomes, instead
+-- of a trigger once a message: outbox_lane_done ran four statements for
+-- every message sent (the lane's count, its turn, the next head, the
+-- head written or the lane forgotten), the largest part of PostgreSQL's
+-- work for a message under the bench walk. Record (store/outbox.go) now
+-- marks the batch sent or dropped, takes the batch's lanes in their order,
+-- then finds each lane's head again as outbox_lane_head did, in a
+-- statement of its own, so it sees every message committed before the
+-- locks were taken. Only Record marks messages sent or dropped; inserts,
+-- deletes and waits keep their triggers.
+DROP TRIGGER outbox_lane_done ON outbox;
