@@ -46,6 +46,11 @@ type Config struct {
 	// Location is the deployment's time zone (weeks of browsing); UTC
 	// when nil.
 	Location *time.Location
+	// NoCoordinators says that no coordinators' group is set up: a talk
+	// with a person still opens its case (it waits for a group), but the
+	// family is told that nobody reads its messages here, never that
+	// they were passed on.
+	NoCoordinators bool
 	// Hours are the coordinators' office hours; outside them a family
 	// who talks to a person is told when to expect an answer.
 	Hours polku.OfficeHours

@@ -297,7 +297,8 @@ const maxKept = 5
 // message to a person, instead of throwing it away. It reports whether it
 // did.
 func (s *step) offerKept(say Text) bool {
-	if s.in.Message == 0 || !Telling(s.in.Text) {
+	if s.in.Message == 0 || !Telling(s.in.Text) || s.e.cfg.NoCoordinators {
+		// Nobody to send it to where no coordinators are set up.
 		return false
 	}
 	s.c.Kept = append(s.c.Kept, s.in.Message)
@@ -327,7 +328,10 @@ func (s *step) sendKept(p Payload) {
 	s.c.Kept = slices.Delete(s.c.Kept, i, i+1)
 	s.c.Mode.Set(ModeTalking, true)
 	s.effect(Relay{Message: n, Share: s.c.Share == "yes"})
-	t := s.down()
+	t := s.nobody()
+	if t == nil {
+		t = s.down()
+	}
 	if t == nil {
 		t = append([]Text{T("kept.sent")}, s.away()...)
 	}

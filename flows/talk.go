@@ -62,11 +62,23 @@ func (s *step) share(choice string) {
 func (s *step) openTalk() {
 	s.effect(OpenCase{Share: s.c.Share == "yes"})
 	s.c.Mode.Set(ModeTalking, true)
-	t := s.down()
+	t := s.nobody()
+	if t == nil {
+		t = s.down()
+	}
 	if t == nil {
 		t = append([]Text{T("talk.open")}, s.away()...)
 	}
 	s.send(Reply{Text: t, Inline: s.talkButtons()})
+}
+
+// nobody tells, where no coordinators are set up, that no person reads
+// the family's messages here, with the emergency numbers; nil elsewhere.
+func (s *step) nobody() []Text {
+	if !s.e.cfg.NoCoordinators {
+		return nil
+	}
+	return append([]Text{T("talk.none")}, s.emergency()...)
 }
 
 // down tells, once per outage, that messages cannot reach the coordinators
@@ -161,11 +173,16 @@ func (s *step) talking() bool {
 		s.send(Reply{Text: append(t, s.emergency()...), Inline: s.talkButtons()})
 		return true
 	}
-	t := s.down()
-	if t == nil {
-		t = s.away()
+	var t []Text
+	if !s.e.cfg.NoCoordinators {
+		// (Where there are none, the family was told so when the talk
+		// opened: no "they answer at nine" for nobody.)
+		t = s.down()
+		if t == nil {
+			t = s.away()
+		}
 	}
-	if edited && s.in.Unreachable.IsZero() {
+	if edited && s.in.Unreachable.IsZero() && !s.e.cfg.NoCoordinators {
 		// Telegram shows the family its message as edited; this tells
 		// them the coordinators got the change (they will not, for now,
 		// while the group is unreachable: down said so).
@@ -182,6 +199,9 @@ func (s *step) talking() bool {
 // nothing can pass, or when nobody is at work: the family learns that here,
 // not from its next message.
 func (s *step) urgentAnswer() Text {
+	if s.e.cfg.NoCoordinators {
+		return T("talk.urgent_none")
+	}
 	if !s.in.Unreachable.IsZero() {
 		s.c.ToldDown = s.in.Unreachable
 		return T("talk.urgent_down")

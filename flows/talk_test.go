@@ -1003,3 +1003,39 @@ func TestKept(t *testing.T) {
 		t.Errorf("kept %v, want %v", c.Kept, want)
 	}
 }
+
+// Where no coordinators are set up, a talk still opens its case (it waits
+// for a group), but the family is told that nobody reads its messages
+// here, with the emergency numbers; never that a message was passed on,
+// and a typed message is not offered to a person who is not there.
+func TestNobodyToTalkTo(t *testing.T) {
+	e := New(Config{Municipalities: []string{"Kuusamo"}, NoCoordinators: true, Safety: polku.DefaultSafetyWords()})
+	now := t0
+	step := func(c Conversation, in Input) Result {
+		now = now.Add(time.Second)
+		in.Now = now
+		return e.Step(c, in)
+	}
+	res := step(e.NewConversation("en", t0), Input{Kind: KindCommand, Command: "start"})
+	welcome := res.Conv
+	res = step(welcome, Input{Kind: KindButton, Payload: "P"})
+	if _, ok := effectOf[OpenCase](res); !ok || !res.Conv.Talking() || !slices.Equal(replyIDList(res), []string{"talk.none", "talk.emergency"}) {
+		t.Errorf("talk to a person: effects %v, talking %v, replies %v", res.Effects, res.Conv.Talking(), replyIDList(res))
+	}
+	res = step(res.Conv, Input{Kind: KindText, Text: "Isä lyö meitä", Message: 7})
+	if got := replyIDList(res); len(got) == 0 || got[0] != "talk.urgent_none" {
+		t.Errorf("a safety word: %v", got)
+	}
+	res = step(res.Conv, Input{Kind: KindEdited, Text: "hei taas", Message: 8})
+	if got := replyIDList(res); slices.Contains(got, "talk.edited") {
+		t.Errorf("an edit was said to be passed on: %v", got)
+	}
+	res = step(welcome, Input{Kind: KindText, Text: "we have had a very hard time at home, I need help", Message: 9})
+	if got := replyIDList(res); slices.Contains(got, "kept.offer") || len(res.Conv.Kept) != 0 {
+		t.Errorf("a typed message was offered to a person: %v", got)
+	}
+	res = step(welcome, Input{Kind: KindButton, Payload: keptPayload(9)})
+	if got := replyIDList(res); slices.Contains(got, "kept.sent") {
+		t.Errorf("a kept message was said to be sent: %v", got)
+	}
+}

@@ -239,7 +239,8 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 	}
 	co := cfg.Coordinators
 	engine := flows.New(flows.Config{Service: cfg.Service, Notice: notice, Languages: loc.Languages(), ResumeAfter: cfg.ResumeAfter, Location: cfg.Location,
-		Hours: co.Hours, Safety: co.Safety, Crisis: co.Crisis, Wellbeing: cfg.Wellbeing, FollowUpWeeks: firstFollowUp(cfg.Reminders)})
+		NoCoordinators: co.Group == 0 && len(cfg.Service.Groups()) == 0,
+		Hours:          co.Hours, Safety: co.Safety, Crisis: co.Crisis, Wellbeing: cfg.Wellbeing, FollowUpWeeks: firstFollowUp(cfg.Reminders)})
 	return bot.New(bot.Config{
 		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: cfg.Senders,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst, GroupRate: groupRate, GroupBurst: groupBurst,
