@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -219,49 +220,67 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 
 // deferred is Apply's connection in its transaction: what Tx.Save
 // queued in final, and the statistics' writes in stats, are sent with the
-// commit, unless another statement comes after them; then they are sent
-// first, so every statement sees what was asked before it. (The writes
-// of the statistics may pass Save's, which neither read nor change what
-// they do.)
+// commit, unless another statement comes after them. Then final is sent
+// first, so every statement sees what was asked before it; the writes of
+// the statistics go too when the statement could see them or change what
+// they read (see counted). Any other statement passes them: a count's row
+// is shared by every family's update of the day, and is held from its
+// write to the commit.
 type deferred struct {
 	conn         *pgxpool.Conn
 	final, stats *pgx.Batch
 }
 
-// flush sends what waits in final and stats.
-func (d *deferred) flush(ctx context.Context) error {
-	if d.final.Len()+d.stats.Len() == 0 {
+// flush sends what waits in final, and in stats when one of sqls is
+// counted.
+func (d *deferred) flush(ctx context.Context, sqls ...string) error {
+	b := &pgx.Batch{QueuedQueries: d.final.QueuedQueries}
+	if d.stats.Len() > 0 && slices.ContainsFunc(sqls, counted) {
+		b.QueuedQueries = append(b.QueuedQueries, d.stats.QueuedQueries...)
+		*d.stats = pgx.Batch{}
+	}
+	*d.final = pgx.Batch{}
+	if b.Len() == 0 {
 		return nil
 	}
-	b := &pgx.Batch{QueuedQueries: append(d.final.QueuedQueries, d.stats.QueuedQueries...)}
-	err := d.conn.SendBatch(ctx, b).Close()
-	*d.final, *d.stats = pgx.Batch{}, pgx.Batch{}
-	return err
+	return d.conn.SendBatch(ctx, b).Close()
+}
+
+// counted reports whether a statement may read the statistics, or change
+// what their writes read (the family's referral): then the writes waiting
+// go before it. It errs on the side of yes.
+func counted(sql string) bool {
+	return strings.Contains(sql, "stats") || strings.Contains(sql, "stat_values") ||
+		strings.Contains(sql, "families") && !strings.HasPrefix(strings.TrimSpace(sql), "SELECT")
 }
 
 func (d *deferred) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	if err := d.flush(ctx); err != nil {
+	if err := d.flush(ctx, sql); err != nil {
 		return pgconn.CommandTag{}, err
 	}
 	return d.conn.Exec(ctx, sql, args...)
 }
 
 func (d *deferred) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
-	if err := d.flush(ctx); err != nil {
+	if err := d.flush(ctx, sql); err != nil {
 		return nil, err
 	}
 	return d.conn.Query(ctx, sql, args...)
 }
 
 func (d *deferred) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
-	if err := d.flush(ctx); err != nil {
+	if err := d.flush(ctx, sql); err != nil {
 		return failedRow{err}
 	}
 	return d.conn.QueryRow(ctx, sql, args...)
 }
 
 func (d *deferred) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
-	if err := d.flush(ctx); err != nil {
+	sqls := make([]string, len(b.QueuedQueries))
+	for i, q := range b.QueuedQueries {
+		sqls[i] = q.SQL
+	}
+	if err := d.flush(ctx, sqls...); err != nil {
 		return failedBatch{err}
 	}
 	return d.conn.SendBatch(ctx, b)
