@@ -39,15 +39,17 @@ func (t *Tx) Save(ctx context.Context, c Conversation, out []Out) error {
 	}
 	first := b.Len()
 	// The WHERE is a guard: an update older than the last one applied
-	// would be applied out of order, so it fails instead.
+	// would be applied out of order, so it fails instead. The update is
+	// marked applied in the same statement (one statement fewer an
+	// update; the count of rows is the conversation's).
 	b.Queue(`
+		WITH applied AS (UPDATE inbox SET applied_at = $8, payload = NULL WHERE update_id = $6)
 		INSERT INTO conversations (chat_id, data, lang, talking, draft, last_update_id, last_seq, applied, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8)
 		ON CONFLICT (chat_id) DO UPDATE SET data = $2, lang = $3, talking = $4, draft = $5,
 			last_update_id = $6, last_seq = $7, applied = conversations.applied + 1, updated_at = $8
 		WHERE conversations.last_seq < $7`, t.chat, c.Data, c.Lang, c.Talking, c.Draft, t.update, t.seq, t.db.Now())
 	t.db.queue(b, out, t.update)
-	t.db.markApplied(b, t.update)
 	t.marked = true
 	if t.final != nil {
 		// Sent with the commit; the guard was checked above, under the
