@@ -234,15 +234,16 @@ type deferred struct {
 // flush sends what waits in final, and in stats when one of sqls is
 // counted.
 func (d *deferred) flush(ctx context.Context, sqls ...string) error {
+	stats := d.stats.Len() > 0 && slices.ContainsFunc(sqls, counted)
+	if d.final.Len() == 0 && !stats {
+		return nil
+	}
 	b := &pgx.Batch{QueuedQueries: d.final.QueuedQueries}
-	if d.stats.Len() > 0 && slices.ContainsFunc(sqls, counted) {
+	if stats {
 		b.QueuedQueries = append(b.QueuedQueries, d.stats.QueuedQueries...)
 		*d.stats = pgx.Batch{}
 	}
 	*d.final = pgx.Batch{}
-	if b.Len() == 0 {
-		return nil
-	}
 	return d.conn.SendBatch(ctx, b).Close()
 }
 
@@ -276,9 +277,12 @@ func (d *deferred) QueryRow(ctx context.Context, sql string, args ...any) pgx.Ro
 }
 
 func (d *deferred) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
-	sqls := make([]string, len(b.QueuedQueries))
-	for i, q := range b.QueuedQueries {
-		sqls[i] = q.SQL
+	var sqls []string
+	if d.stats.Len() > 0 {
+		// Only waiting writes of the statistics need the statements read.
+		for _, q := range b.QueuedQueries {
+			sqls = append(sqls, q.SQL)
+		}
 	}
 	if err := d.flush(ctx, sqls...); err != nil {
 		return failedBatch{err}
