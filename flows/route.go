@@ -328,10 +328,7 @@ func (s *step) sendKept(p Payload) {
 	s.c.Kept = slices.Delete(s.c.Kept, i, i+1)
 	s.c.Mode.Set(ModeTalking, true)
 	s.effect(Relay{Message: n, Share: s.c.Share == "yes"})
-	t := s.nobody()
-	if t == nil {
-		t = s.down()
-	}
+	t := s.unreachable()
 	if t == nil {
 		t = append([]Text{T("kept.sent")}, s.away()...)
 	}

@@ -62,23 +62,21 @@ func (s *step) share(choice string) {
 func (s *step) openTalk() {
 	s.effect(OpenCase{Share: s.c.Share == "yes"})
 	s.c.Mode.Set(ModeTalking, true)
-	t := s.nobody()
-	if t == nil {
-		t = s.down()
-	}
+	t := s.unreachable()
 	if t == nil {
 		t = append([]Text{T("talk.open")}, s.away()...)
 	}
 	s.send(Reply{Text: t, Inline: s.talkButtons()})
 }
 
-// nobody tells, where no coordinators are set up, that no person reads
-// the family's messages here, with the emergency numbers; nil elsewhere.
-func (s *step) nobody() []Text {
-	if !s.e.cfg.NoCoordinators {
-		return nil
+// unreachable tells, as a talk opens, that the family's messages do not
+// reach a person now: none is set up (with the emergency numbers), or the
+// group is lost (down); nil when they do.
+func (s *step) unreachable() []Text {
+	if s.e.cfg.NoCoordinators {
+		return append([]Text{T("talk.none")}, s.emergency()...)
 	}
-	return append([]Text{T("talk.none")}, s.emergency()...)
+	return s.down()
 }
 
 // down tells, once per outage, that messages cannot reach the coordinators
