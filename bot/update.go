@@ -158,7 +158,8 @@ func pressed(q *press) incoming {
 	return x
 }
 
-// parse turns an update into an input for the flows.
+// parse turns an update into an input for the flows; a pressed button
+// comes through pressed (see read).
 func parse(u *models.Update) incoming {
 	var x incoming
 	switch {
@@ -191,29 +192,6 @@ func parse(u *models.Update) incoming {
 		x.in = flows.Input{Kind: flows.KindEdited, Text: m.Text, Message: m.ID}
 		if m.Text == "" {
 			x.in.Text = m.Caption
-		}
-	case u.CallbackQuery != nil:
-		q := u.CallbackQuery
-		x.callback = q.ID
-		x.lang = q.From.LanguageCode
-		x.from = q.From.ID
-		x.user = &q.From
-		x.in = flows.Input{Kind: flows.KindButton, Payload: q.Data}
-		switch {
-		case q.Message.Message != nil:
-			x.in.MessageID = q.Message.Message.ID
-			x.private = q.Message.Message.Chat.Type == models.ChatTypePrivate
-			x.chat = q.Message.Message.Chat.ID
-			if q.Message.Message.IsTopicMessage {
-				x.thread = q.Message.Message.MessageThreadID
-			}
-		case q.Message.InaccessibleMessage != nil:
-			x.in.MessageID = q.Message.InaccessibleMessage.MessageID
-			x.private = q.Message.InaccessibleMessage.Chat.Type == models.ChatTypePrivate
-			x.chat = q.Message.InaccessibleMessage.Chat.ID
-		default:
-			// An inline-mode button carries no message: not ours.
-			x.private = false
 		}
 	case u.MyChatMember != nil:
 		m := u.MyChatMember
