@@ -28,22 +28,24 @@ import (
 
 // applyLoop hands chats with waiting updates to the workers, one worker
 // per chat at a time in this process; the store's chat lock does the same
-// across processes.
+// across processes. The chats waiting are shared out among the workers in
+// groups of up to cfg.ApplyBatch, each applied in one transaction
+// (drainMany).
 func (b *Bot) applyLoop(ctx context.Context) {
 	type result struct {
-		chat int64
-		// elsewhere: another process holds the chat.
-		elsewhere bool
+		chats []int64
+		// elsewhere: the chats another process holds.
+		elsewhere []int64
 	}
-	jobs := make(chan int64)
+	jobs := make(chan []int64)
 	done := make(chan result, b.cfg.Workers)
 	var wg sync.WaitGroup
 	for range b.cfg.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for chat := range jobs {
-				done <- result{chat, b.drain(ctx, chat)}
+			for chats := range jobs {
+				done <- result{chats, b.drainMany(ctx, chats)}
 			}
 		}()
 	}
@@ -52,9 +54,11 @@ func (b *Bot) applyLoop(ctx context.Context) {
 	// loop does not spin on them.
 	later := map[int64]time.Time{}
 	finish := func(r result) {
-		delete(busy, r.chat)
-		if r.elsewhere {
-			later[r.chat] = b.wall().Add(b.cfg.Idle)
+		for _, chat := range r.chats {
+			delete(busy, chat)
+		}
+		for _, chat := range r.elsewhere {
+			later[chat] = b.wall().Add(b.cfg.Idle)
 		}
 	}
 	tick := time.NewTicker(b.cfg.Idle)
@@ -64,22 +68,27 @@ func (b *Bot) applyLoop(ctx context.Context) {
 		tick.Stop()
 	}()
 	for ctx.Err() == nil {
-		chats, err := b.db.PendingChats(ctx, 4*b.cfg.Workers, b.wall())
+		chats, err := b.db.PendingChats(ctx, b.cfg.Workers*b.cfg.ApplyBatch, b.wall())
 		if err != nil && ctx.Err() == nil {
 			b.log.Error("pending chats", "err", err)
 		}
-		gave := false
 		now := b.wall()
+		free := chats[:0]
 		for _, chat := range chats {
 			if busy[chat] || now.Before(later[chat]) {
 				continue
 			}
 			delete(later, chat)
+			free = append(free, chat)
+		}
+		gave := len(free) > 0
+		for _, group := range share(free, b.cfg.ApplyBatch) {
 		give:
 			select {
-			case jobs <- chat:
-				busy[chat] = true
-				gave = true
+			case jobs <- group:
+				for _, chat := range group {
+					busy[chat] = true
+				}
 			case r := <-done:
 				finish(r)
 				goto give
@@ -100,55 +109,49 @@ func (b *Bot) applyLoop(ctx context.Context) {
 	}
 }
 
+// share cuts chats into the fewest groups of at most most chats, whose
+// sizes differ by one at most.
+func share(chats []int64, most int) [][]int64 {
+	n := (len(chats) + most - 1) / most
+	groups := make([][]int64, 0, n)
+	for i := range n {
+		groups = append(groups, chats[i*len(chats)/n:(i+1)*len(chats)/n])
+	}
+	return groups
+}
+
 // drain applies the chat's waiting updates one by one. A transaction that
 // has begun is finished even when ctx ends, so shutdown loses nothing. It
 // reports whether another process holds the chat.
 func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 	for ctx.Err() == nil {
-		var update int64
-		var attempts int
-		var conv flows.Conversation
-		var answer *out
-		more := false
+		var a applied
 		b.answering.Add(1)
 		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		did, err := b.db.Apply(work, chat, b.wall(), func(ctx context.Context, tx *store.Tx, p store.Pending) error {
-			update, attempts, more = p.UpdateID, p.Attempts, p.More
+			a.p = p
 			var err error
-			answer, conv, err = b.step(ctx, tx, p)
+			a.answer, a.conv, err = b.step(ctx, tx, p)
 			return err
 		})
 		cancel()
-		if did && err == nil && answer != nil {
-			b.answer(*answer)
-		} else {
-			b.answering.Add(-1)
-		}
-		if did && err == nil {
-			b.count.applied.Add(1)
-			b.log.Debug("applied", "update_id", update, "chat_id", chat, "flow", conv.Flow, "state", conv.State)
-		}
 		switch {
 		case errors.Is(err, store.ErrBusy):
+			b.answering.Add(-1)
 			return true
 		case polku.ErrorCode(err) == polku.EUNAVAILABLE:
 			// The database is away: not the update's fault, so it does
 			// not count against the update's attempts. The loop comes back.
+			b.answering.Add(-1)
 			b.log.Warn("database unavailable", "chat_id", chat, "err", err)
 			return false
-		case err != nil:
-			b.failed(ctx, chat, update, attempts, err)
-			return false
-		case !did:
+		}
+		b.after(ctx, chat, did, err, a)
+		if err != nil || !did {
 			return false
 		}
 		wake(b.sendWake)
-		if b.isGroup(chat) || chat == b.cfg.ManagersGroup || slices.Contains(b.cfg.Managers, chat) {
-			// A staff member's update may have sent a campaign: the
-			// job loop puts it in the outbox now, not at its next round.
-			wake(b.jobWake)
-		}
-		if !more {
+		if !a.p.More {
 			// Nothing waited behind it: asking again would only find
 			// nothing, at the cost of a transaction. An update that
 			// came meanwhile wakes the loop, which gives the chat out
@@ -157,6 +160,102 @@ func (b *Bot) drain(ctx context.Context, chat int64) (elsewhere bool) {
 		}
 	}
 	return false
+}
+
+// applied is what step made of an update.
+type applied struct {
+	p      store.Pending
+	answer *out
+	conv   flows.Conversation
+}
+
+// after finishes an update's apply once its transaction has ended (did:
+// it was applied; err: it failed), for one counted in answering.
+func (b *Bot) after(ctx context.Context, chat int64, did bool, err error, a applied) {
+	if did && err == nil && a.answer != nil {
+		b.answer(*a.answer)
+	} else {
+		b.answering.Add(-1)
+	}
+	switch {
+	case err != nil:
+		b.failed(ctx, chat, a.p.UpdateID, a.p.Attempts, err)
+	case did:
+		b.count.applied.Add(1)
+		b.log.Debug("applied", "update_id", a.p.UpdateID, "chat_id", chat, "flow", a.conv.Flow, "state", a.conv.State)
+		if b.isGroup(chat) || chat == b.cfg.ManagersGroup || slices.Contains(b.cfg.Managers, chat) {
+			// A staff member's update may have sent a campaign: the
+			// job loop puts it in the outbox now, not at its next round.
+			wake(b.jobWake)
+		}
+	}
+}
+
+// drainMany applies the waiting updates of many chats, one transaction for
+// the oldest update of each (store.ApplyMany), again and again while any
+// has more. When a transaction fails as a whole, its chats are drained one
+// by one, so one chat's fault is found and kept to that chat. It returns
+// the chats another process holds.
+func (b *Bot) drainMany(ctx context.Context, chats []int64) (elsewhere []int64) {
+	for len(chats) > 0 && ctx.Err() == nil {
+		if len(chats) == 1 {
+			if b.drain(ctx, chats[0]) {
+				elsewhere = append(elsewhere, chats[0])
+			}
+			return elsewhere
+		}
+		steps := make(map[int64]applied, len(chats))
+		b.answering.Add(int64(len(chats)))
+		work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		results, err := b.db.ApplyMany(work, chats, b.wall(), func(ctx context.Context, tx *store.Tx, p store.Pending) error {
+			a := applied{p: p}
+			var err error
+			a.answer, a.conv, err = b.step(ctx, tx, p)
+			steps[p.ChatID] = a
+			return err
+		})
+		cancel()
+		if err != nil {
+			b.answering.Add(-int64(len(chats)))
+			if polku.ErrorCode(err) == polku.EUNAVAILABLE {
+				b.log.Warn("database unavailable", "chats", len(chats), "err", err)
+				return elsewhere
+			}
+			b.log.Warn("apply many: one by one", "chats", len(chats), "err", err)
+			for _, chat := range chats {
+				if b.drain(ctx, chat) {
+					elsewhere = append(elsewhere, chat)
+				}
+			}
+			return elsewhere
+		}
+		var more []int64
+		for _, r := range results {
+			switch {
+			case r.Busy:
+				b.answering.Add(-1)
+				elsewhere = append(elsewhere, r.Chat)
+				continue
+			case !r.Did && r.Err == nil:
+				b.answering.Add(-1)
+				continue
+			}
+			if polku.ErrorCode(r.Err) == polku.EUNAVAILABLE {
+				b.answering.Add(-1)
+				b.log.Warn("database unavailable", "chat_id", r.Chat, "err", r.Err)
+				continue
+			}
+			a := steps[r.Chat]
+			a.p = r.Pending
+			b.after(ctx, r.Chat, r.Did, r.Err, a)
+			if r.Did && r.Pending.More {
+				more = append(more, r.Chat)
+			}
+		}
+		wake(b.sendWake)
+		chats = more
+	}
+	return elsewhere
 }
 
 // failed records a failed update (its attempts so far: attempts) and when

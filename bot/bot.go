@@ -66,6 +66,9 @@ type Config struct {
 	APIURL string
 	// Workers apply updates of different chats in parallel.
 	Workers int
+	// ApplyBatch is the most chats whose updates one worker applies in
+	// one transaction (POLKU_APPLY_BATCH; 1: a transaction an update).
+	ApplyBatch int
 	// Senders is the most messages of different chats sent at once
 	// (POLKU_SENDERS); each holds a database connection while Telegram
 	// answers. Below it the sender keeps as many in
@@ -191,7 +194,7 @@ func (c *Config) check() error {
 		name  string
 		unset bool
 	}{
-		{"Now", c.Now == nil}, {"Workers", c.Workers <= 0}, {"Senders", c.Senders <= 0},
+		{"Now", c.Now == nil}, {"Workers", c.Workers <= 0}, {"ApplyBatch", c.ApplyBatch <= 0}, {"Senders", c.Senders <= 0},
 		{"GlobalRate", c.GlobalRate <= 0}, {"ChatRate", c.ChatRate <= 0}, {"ChatBurst", c.ChatBurst <= 0},
 		{"GroupRate", c.GroupRate <= 0}, {"GroupBurst", c.GroupBurst <= 0},
 		{"PollTimeout", c.PollTimeout <= 0}, {"Idle", c.Idle <= 0},

@@ -278,6 +278,7 @@ func withServeSettings(c Config) Config {
 		}
 	}
 	set(&c.Workers, 8)
+	set(&c.ApplyBatch, 8)
 	set(&c.Senders, 64) // POLKU_SENDERS' default
 	setF(&c.GlobalRate, 30)
 	setF(&c.ChatRate, 1)

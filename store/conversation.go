@@ -28,10 +28,20 @@ type Conversation struct {
 // Save stores the conversation, queues the outgoing messages and marks the
 // update applied, in the transaction of the update and in one round trip.
 func (t *Tx) Save(ctx context.Context, c Conversation, out []Out) error {
-	if t.final != nil && t.seq <= t.lastSeq {
+	if (t.final != nil || t.gathered != nil) && t.seq <= t.lastSeq {
 		// The update is older than the one the conversation was saved by:
 		// applied now, it would be applied out of order.
 		return polku.Errorf(polku.ECONFLICT, "update applied out of order")
+	}
+	if t.gathered != nil {
+		// Written with the group's other updates; the guard was
+		// checked above, under the chat's lock.
+		t.gathered.saves = append(t.gathered.saves, saved{chat: t.chat, update: t.update, seq: t.seq, c: c})
+		for _, o := range out {
+			t.gathered.outs = append(t.gathered.outs, queuedOut{o, t.update})
+		}
+		t.marked = true
+		return nil
 	}
 	b := t.final
 	if b == nil {
@@ -124,6 +134,15 @@ func (db *DB) Conversation(ctx context.Context, chat int64) ([]byte, error) {
 // Finish queues messages and marks the update applied without touching a
 // conversation: for updates of the coordinators' group, which has none.
 func (t *Tx) Finish(ctx context.Context, out []Out) error {
+	if t.gathered != nil {
+		// Written with the group's other updates.
+		for _, o := range out {
+			t.gathered.outs = append(t.gathered.outs, queuedOut{o, t.update})
+		}
+		t.gathered.marks = append(t.gathered.marks, t.update)
+		t.marked = true
+		return nil
+	}
 	b := &pgx.Batch{}
 	t.db.queue(b, out, t.update)
 	t.db.markApplied(b, t.update)

@@ -212,6 +212,9 @@ type Tx struct {
 	// stats, when set, gathers the writes of the anonymous statistics,
 	// to be sent after final (see counts).
 	stats *pgx.Batch
+	// gathered, when set, gathers what Save writes, to be written with
+	// the other updates' of ApplyMany.
+	gathered *gathered
 }
 
 // counts is what the statistics are written with. In an update's

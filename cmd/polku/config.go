@@ -48,6 +48,7 @@ type config struct {
 	ChatRate    float64
 	ChatBurst   int
 	Workers     int
+	ApplyBatch  int
 	Senders     int
 	ResumeAfter time.Duration
 	Retention   time.Duration
@@ -101,6 +102,7 @@ var variables = []variable{
 	{"POLKU_RATE_CHAT", "1", "Messages per second to one chat (above 0, at most 100000)."},
 	{"POLKU_RATE_CHAT_BURST", "3", "Messages one chat may get in a short burst (a whole number, 1–10000)."},
 	{"POLKU_WORKERS", "32", "Chats applied in parallel by one process (a whole number, 1–256)."},
+	{"POLKU_APPLY_BATCH", "16", "Most chats whose updates one worker applies in one transaction (a whole number, 1–256; 1: one transaction an update)."},
 	{"POLKU_SENDERS", "64", "Most messages sent to Telegram at once; their outcomes are written together (a whole number, 1–256)."},
 	{"POLKU_RESUME_AFTER", "6h", "After this pause a returning family is asked to continue or start over."},
 	{"POLKU_RETENTION", "72h", "How long applied updates and sent messages are kept before they are deleted (at most 144h)."},
@@ -269,6 +271,7 @@ func parseConfig(getenv func(string) string, console bool) (config, error) {
 		ChatRate:      perSecond(get, &errs, "POLKU_RATE_CHAT", "1", 100000),
 		ChatBurst:     whole(get, &errs, "POLKU_RATE_CHAT_BURST", "3", 1, 10000),
 		Workers:       whole(get, &errs, "POLKU_WORKERS", "32", 1, 256),
+		ApplyBatch:    whole(get, &errs, "POLKU_APPLY_BATCH", "16", 1, 256),
 		Senders:       whole(get, &errs, "POLKU_SENDERS", "64", 1, 256),
 		ResumeAfter:   dur("POLKU_RESUME_AFTER", "6h"),
 		Retention:     dur("POLKU_RETENTION", "72h"),

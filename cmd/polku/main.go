@@ -242,7 +242,7 @@ func newBot(cfg config, db *store.DB, log *slog.Logger, apiURL, token string) (*
 		NoCoordinators: co.Group == 0 && len(cfg.Service.Groups()) == 0,
 		Hours:          co.Hours, Safety: co.Safety, Crisis: co.Crisis, Wellbeing: cfg.Wellbeing, FollowUpWeeks: firstFollowUp(cfg.Reminders)})
 	return bot.New(bot.Config{
-		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, Senders: cfg.Senders,
+		Now: cfg.Now, Token: token, APIURL: apiURL, Workers: cfg.Workers, ApplyBatch: cfg.ApplyBatch, Senders: cfg.Senders,
 		GlobalRate: cfg.GlobalRate, ChatRate: cfg.ChatRate, ChatBurst: cfg.ChatBurst, GroupRate: groupRate, GroupBurst: groupBurst,
 		PollTimeout: pollTimeout, Idle: idle, MaxAttempts: maxAttempts, TelegramAttempts: telegramAttempts, Backoff: backoff,
 		GroupProbe: groupProbe, JobIdle: jobIdle,
