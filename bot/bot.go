@@ -249,6 +249,8 @@ type Bot struct {
 	// back-off, polling and caches. Never for anything a person sees.
 	wall func() time.Time
 
+	// filing commits the updates that come at once together.
+	filing    filer
 	applyWake chan struct{}
 	sendWake  chan struct{}
 	jobWake   chan struct{}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"polku/internal/httpguard"
@@ -30,11 +31,74 @@ func (b *Bot) file(ctx context.Context, raws []json.RawMessage) (last int64, err
 		ups = append(ups, store.Update{ID: id, ChatID: chat, Payload: raw})
 		last = max(last, id)
 	}
-	if err := b.db.Enqueue(ctx, ups); err != nil {
+	if err := b.filing.file(ctx, b.db, ups); err != nil {
 		return 0, err
 	}
 	wake(b.applyWake)
 	return last, nil
+}
+
+// filer commits the updates of requests that come at once in one
+// transaction (group commit): by webhook each update comes in a request of
+// its own, and a commit for each was most of what PostgreSQL did for an
+// update. The first request in files its own updates; those that come
+// while it does wait, and the next of them files all of theirs at once,
+// and so on. Nobody is told an update arrived before the commit that holds
+// it, as before.
+type filer struct {
+	mu      sync.Mutex
+	busy    bool
+	waiting []*filing
+	// commits counts the transactions filed.
+	commits int
+}
+
+// filing is one request's updates; done gets the result of the commit
+// that held them, or errLead: file them, and the ones that waited with
+// them, now.
+type filing struct {
+	ups  []store.Update
+	done chan error
+}
+
+var errLead = errors.New("lead")
+
+func (f *filer) file(ctx context.Context, db *store.DB, ups []store.Update) error {
+	me := &filing{ups: ups, done: make(chan error, 1)}
+	f.mu.Lock()
+	f.waiting = append(f.waiting, me)
+	if f.busy {
+		f.mu.Unlock()
+		// Not left on ctx: whoever files these hands the lead on to
+		// the next, and does so within its own time limit.
+		if err := <-me.done; err != errLead {
+			return err
+		}
+		f.mu.Lock()
+	}
+	f.busy = true
+	batch := f.waiting
+	f.waiting = nil
+	f.mu.Unlock()
+	var all []store.Update
+	for _, w := range batch {
+		all = append(all, w.ups...)
+	}
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	err := db.Enqueue(work, all)
+	cancel()
+	for _, w := range batch {
+		w.done <- err
+	}
+	f.mu.Lock()
+	f.commits++
+	if len(f.waiting) > 0 {
+		f.waiting[0].done <- errLead
+	} else {
+		f.busy = false
+	}
+	f.mu.Unlock()
+	return <-me.done
 }
 
 // apiError is a Bot API answer that was not ok.
