@@ -172,9 +172,12 @@ func (s *step) talking() bool {
 		return true
 	}
 	var t []Text
-	if !s.e.cfg.NoCoordinators {
-		// (Where there are none, the family was told so when the talk
-		// opened: no "they answer at nine" for nobody.)
+	if s.e.cfg.NoCoordinators {
+		// Nobody reads it: every message is told so, with where help
+		// is, rather than met with a silence that looks like reading
+		// (and never "they answer at nine" for nobody).
+		t = append([]Text{T("talk.none_again")}, s.emergency()...)
+	} else {
 		t = s.down()
 		if t == nil {
 			t = s.away()

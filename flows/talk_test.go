@@ -1030,6 +1030,17 @@ func TestNobodyToTalkTo(t *testing.T) {
 	if got := replyIDList(res); slices.Contains(got, "talk.edited") {
 		t.Errorf("an edit was said to be passed on: %v", got)
 	}
+	// Every later message is answered: nobody reads it, and where help is.
+	for _, in := range []Input{
+		{Kind: KindText, Text: "hello?", Message: 10},
+		{Kind: KindUnsupported, Media: "sticker", Message: 11},
+		{Kind: KindEdited, Text: "hello again", Message: 10},
+	} {
+		res = step(res.Conv, in)
+		if got := replyIDList(res); !slices.Equal(got, []string{"talk.none_again", "talk.emergency"}) {
+			t.Errorf("%v in a talk with nobody: %v", in.Kind, got)
+		}
+	}
 	res = step(welcome, Input{Kind: KindText, Text: "we have had a very hard time at home, I need help", Message: 9})
 	if got := replyIDList(res); slices.Contains(got, "kept.offer") || len(res.Conv.Kept) != 0 {
 		t.Errorf("a typed message was offered to a person: %v", got)
