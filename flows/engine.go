@@ -81,6 +81,9 @@ type Engine struct {
 	cfg Config
 	// safety are cfg.Safety folded once (see Fold).
 	safety polku.SafetyMatcher
+	// versions are the notice's versions by municipality, hashed once:
+	// every step asks (string to string).
+	versions sync.Map
 }
 
 // New returns an engine. Languages default to Finnish first, and

@@ -33,7 +33,12 @@ func (e *Engine) controller(municipality string) polku.Controller {
 // NoticeVersion is the version of the notice the families of municipality
 // see ("" before they tell it).
 func (e *Engine) NoticeVersion(municipality string) string {
-	return polku.NoticeVersion(e.cfg.Notice, e.controller(municipality))
+	if v, ok := e.versions.Load(municipality); ok {
+		return v.(string)
+	}
+	v := polku.NoticeVersion(e.cfg.Notice, e.controller(municipality))
+	e.versions.Store(municipality, v)
+	return v
 }
 
 func (s *step) controller() polku.Controller { return s.e.controller(s.c.Answers.Municipality) }
