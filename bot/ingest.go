@@ -149,23 +149,37 @@ func (b *Bot) callWith(ctx context.Context, c client, method string, params any,
 		return fmt.Errorf("%s: request failed", method)
 	}
 	defer resp.Body.Close()
-	var env struct {
-		OK     bool            `json:"ok"`
-		Result json.RawMessage `json:"result"`
-		apiError
+	// The result is read into result as the answer is read, in one pass
+	// (a whole batch of updates, for getUpdates), not kept aside and read
+	// again.
+	if result == nil {
+		result = &ignored{}
 	}
+	env := struct {
+		OK     bool `json:"ok"`
+		Result any  `json:"result"`
+		apiError
+	}{Result: result}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&env); err != nil {
-		return fmt.Errorf("%s: unreadable answer (HTTP %d)", method, resp.StatusCode)
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return fmt.Errorf("%s: unreadable answer (HTTP %d)", method, resp.StatusCode)
+		}
+		if env.OK {
+			return err // a result of another shape than asked
+		}
 	}
 	if !env.OK {
 		e := env.apiError
 		return &e
 	}
-	if result != nil {
-		return json.Unmarshal(env.Result, result)
-	}
 	return nil
 }
+
+// ignored is a result nobody reads.
+type ignored struct{}
+
+func (*ignored) UnmarshalJSON([]byte) error { return nil }
 
 // Poll runs Polku's own long polling until ctx ends. It asks Telegram for
 // the next updates (confirming the previous ones) only after the previous
