@@ -123,7 +123,7 @@ func (db *DB) ApplyMany(ctx context.Context, chats []int64, wall time.Time, fn f
 		if !slices.Contains(locked, h.p.ChatID) {
 			continue
 		}
-		m := &part{g: g}
+		m := &part{g: g, statsLocked: g.statsLocked}
 		tx := &Tx{tx: m, db: db, chat: h.p.ChatID, update: h.p.UpdateID, seq: h.p.Seq, conversation: h.p.Conversation, gathered: &m.cur, stats: &m.cur.stats}
 		if h.last != nil {
 			tx.lastSeq = *h.last
@@ -168,6 +168,8 @@ type many struct {
 	// release: the last chat that sent a statement did so under a
 	// savepoint that is still to be released.
 	release bool
+	// statsLocked: the transaction holds the statistics' lock.
+	statsLocked bool
 }
 
 // gathered is what waits to be written: conversations saved, updates
@@ -208,7 +210,7 @@ func (g *many) emit(b *pgx.Batch, all bool) []int64 {
 		checks = append(checks, -1)
 		g.release = false
 	}
-	checks = append(checks, g.db.write(b, &g.done, all, all)...)
+	checks = append(checks, g.db.write(b, &g.done, all, all, &g.statsLocked)...)
 	return checks
 }
 
@@ -239,9 +241,10 @@ func (g *many) send(ctx context.Context, b *pgx.Batch, checks []int64) error {
 // write queues in b the statements that write what w gathered, and
 // forgets it: one for the conversations and applied marks; when outs is
 // set, two for the messages (their lanes taken, then the messages); and
-// when stats is set, the statistics' writes. It returns the rows each
-// must change.
-func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool) []int64 {
+// when stats is set, the statistics' writes, after their lock (see
+// lockStats; locked says the transaction has it). It returns the rows
+// each must change.
+func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool, locked *bool) []int64 {
 	var checks []int64
 	now := db.Now()
 	marks := slices.Clone(w.marks)
@@ -282,7 +285,11 @@ func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool) []int64 {
 		checks = append(checks, -1, -1)
 		w.outs = nil
 	}
-	if stats {
+	if stats && w.stats.Len() > 0 {
+		n := b.Len()
+		if lockStats(b, locked); b.Len() > n {
+			checks = append(checks, -1)
+		}
 		for _, q := range w.stats.QueuedQueries {
 			b.QueuedQueries = append(b.QueuedQueries, q)
 			checks = append(checks, -1)
@@ -348,6 +355,9 @@ type part struct {
 	g         *many
 	cur       gathered
 	savepoint bool
+	// statsLocked is whether the group held the statistics' lock
+	// before the chat: rolled back, the chat gives up a lock it took.
+	statsLocked bool
 }
 
 func (m *part) flush(ctx context.Context, sqls ...string) error {
@@ -360,7 +370,7 @@ func (m *part) flush(ctx context.Context, sqls ...string) error {
 		m.savepoint = true
 	}
 	stats := m.cur.stats.Len() > 0 && slices.ContainsFunc(sqls, counted)
-	checks = append(checks, m.g.db.write(b, &m.cur, false, stats)...)
+	checks = append(checks, m.g.db.write(b, &m.cur, false, stats, &m.g.statsLocked)...)
 	if b.Len() == 0 {
 		return nil
 	}
@@ -373,6 +383,7 @@ func (m *part) undo(ctx context.Context) error {
 	if !m.savepoint {
 		return nil
 	}
+	m.g.statsLocked = m.statsLocked
 	b := &pgx.Batch{}
 	b.Queue("ROLLBACK TO SAVEPOINT chat")
 	b.Queue("RELEASE SAVEPOINT chat")

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -130,5 +131,50 @@ func TestApplyMany(t *testing.T) {
 	}
 	if n := scalar[int](t, db, `SELECT count(*) FROM outbox WHERE payload->>'u' = '6'`); n != 0 {
 		t.Error("chat 2's messages were kept from a failed group")
+	}
+}
+
+// Two groups that count the same rows in other orders do not deadlock:
+// each takes the statistics' lock before its first count.
+func TestApplyManyCountsInAnyOrder(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for g, kinds := range [][]string{{"k1", "k2"}, {"k2", "k1"}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			chats := []int64{int64(10*g + 1), int64(10*g + 2)}
+			for round := range 150 {
+				var ups []Update
+				for _, c := range chats {
+					id := int64(100000*g + 10*round + int(c%10))
+					ups = append(ups, Update{ID: id, ChatID: c, Payload: []byte(`{}`)})
+				}
+				if err := db.Enqueue(ctx, ups); err != nil {
+					errs <- err
+					return
+				}
+				_, err := db.ApplyMany(ctx, chats, time.Now(), func(ctx context.Context, tx *Tx, p Pending) error {
+					if err := tx.Count(ctx, kinds[p.ChatID%10-1], "Kuusamo"); err != nil {
+						return err
+					}
+					return tx.Save(ctx, Conversation{Data: []byte(`{}`)}, nil)
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n := scalar[int](t, db, `SELECT sum(count) FROM stats WHERE kind IN ('k1', 'k2')`); n != 600 {
+		t.Errorf("%d counted, want 600", n)
 	}
 }
