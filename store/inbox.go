@@ -205,15 +205,18 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 	if err := fn(ctx, tx, p); err != nil {
 		return false, wrap(err, "apply")
 	}
-	final := tx.final
 	if !tx.marked {
-		db.markApplied(final, p.UpdateID)
+		db.markApplied(tx.final, p.UpdateID)
 	}
+	// The statistics go first, with their lock, before Save's lanes (see
+	// lockStats).
+	final := &pgx.Batch{}
 	if tx.stats.Len() > 0 {
 		d := tx.tx.(*deferred)
 		lockStats(final, &d.statsLocked)
 		final.QueuedQueries = append(final.QueuedQueries, tx.stats.QueuedQueries...)
 	}
+	final.QueuedQueries = append(final.QueuedQueries, tx.final.QueuedQueries...)
 	final.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, final).Close(); err != nil {
 		return false, wrap(err, "apply")
@@ -242,8 +245,18 @@ type deferred struct {
 // family's erasure taking its counts back), each in the order its updates
 // came, and two that took the same rows in other orders deadlocked under
 // the bench walk. The lock is held from the first write to the commit,
-// which is where the writes wait for (see deferred). Its key is of the
-// two-number kind, apart from the chats' one-number keys.
+// which is where the writes wait for (see deferred), and taken before
+// any lane (the writes go before the messages): a transaction that waits
+// for it holds no lane the sender or another transaction may wait for.
+// Its key is of the two-number kind, apart from the chats' one-number
+// keys.
+// writesStats reports whether a statement may write the statistics
+// itself (not through Tx.counts): it takes their lock first.
+func writesStats(sql string) bool {
+	return (strings.Contains(sql, "stats") || strings.Contains(sql, "stat_values")) &&
+		!strings.HasPrefix(strings.TrimSpace(sql), "SELECT")
+}
+
 func lockStats(b *pgx.Batch, locked *bool) {
 	if !*locked {
 		b.Queue(`SELECT pg_advisory_xact_lock(1886350443, 1)`)
@@ -255,15 +268,21 @@ func lockStats(b *pgx.Batch, locked *bool) {
 // counted.
 func (d *deferred) flush(ctx context.Context, sqls ...string) error {
 	stats := d.stats.Len() > 0 && slices.ContainsFunc(sqls, counted)
-	if d.final.Len() == 0 && !stats {
+	lock := !d.statsLocked && slices.ContainsFunc(sqls, writesStats)
+	if d.final.Len() == 0 && !stats && !lock {
 		return nil
 	}
-	b := &pgx.Batch{QueuedQueries: d.final.QueuedQueries}
+	// The statistics before final's lanes, as at the commit.
+	b := &pgx.Batch{}
+	if lock {
+		lockStats(b, &d.statsLocked)
+	}
 	if stats {
 		lockStats(b, &d.statsLocked)
 		b.QueuedQueries = append(b.QueuedQueries, d.stats.QueuedQueries...)
 		*d.stats = pgx.Batch{}
 	}
+	b.QueuedQueries = append(b.QueuedQueries, d.final.QueuedQueries...)
 	*d.final = pgx.Batch{}
 	return d.conn.SendBatch(ctx, b).Close()
 }

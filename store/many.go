@@ -239,11 +239,12 @@ func (g *many) send(ctx context.Context, b *pgx.Batch, checks []int64) error {
 }
 
 // write queues in b the statements that write what w gathered, and
-// forgets it: one for the conversations and applied marks; when outs is
-// set, two for the messages (their lanes taken, then the messages); and
-// when stats is set, the statistics' writes, after their lock (see
-// lockStats; locked says the transaction has it). It returns the rows
-// each must change.
+// forgets it: one for the conversations and applied marks; when stats is
+// set, the statistics' writes, after their lock (see lockStats; locked
+// says the transaction has it); and when outs is set, two for the
+// messages (their lanes taken, then the messages). The statistics' lock
+// comes before any lane: a transaction waiting for it holds no lane the
+// sender may wait for. It returns the rows each must change.
 func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool, locked *bool) []int64 {
 	var checks []int64
 	now := db.Now()
@@ -280,11 +281,6 @@ func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool, locked *bool) [
 		checks = append(checks, -1)
 	}
 	w.saves, w.marks = nil, nil
-	if outs && len(w.outs) > 0 {
-		db.queueMany(b, w.outs)
-		checks = append(checks, -1, -1)
-		w.outs = nil
-	}
 	if stats && w.stats.Len() > 0 {
 		n := b.Len()
 		if lockStats(b, locked); b.Len() > n {
@@ -295,6 +291,11 @@ func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool, locked *bool) [
 			checks = append(checks, -1)
 		}
 		w.stats = pgx.Batch{}
+	}
+	if outs && len(w.outs) > 0 {
+		db.queueMany(b, w.outs)
+		checks = append(checks, -1, -1)
+		w.outs = nil
 	}
 	return checks
 }
@@ -370,6 +371,10 @@ func (m *part) flush(ctx context.Context, sqls ...string) error {
 		m.savepoint = true
 	}
 	stats := m.cur.stats.Len() > 0 && slices.ContainsFunc(sqls, counted)
+	if !m.g.statsLocked && slices.ContainsFunc(sqls, writesStats) {
+		lockStats(b, &m.g.statsLocked)
+		checks = append(checks, -1)
+	}
 	checks = append(checks, m.g.db.write(b, &m.cur, false, stats, &m.g.statsLocked)...)
 	if b.Len() == 0 {
 		return nil
