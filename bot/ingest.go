@@ -80,25 +80,34 @@ func (f *filer) file(ctx context.Context, db *store.DB, ups []store.Update) erro
 	batch := f.waiting
 	f.waiting = nil
 	f.mu.Unlock()
+	// The lead goes on to the next whatever happens here, a panic too:
+	// those waiting do not give up.
+	defer func() {
+		f.mu.Lock()
+		f.commits++
+		if len(f.waiting) > 0 {
+			f.waiting[0].done <- errLead
+		} else {
+			f.busy = false
+		}
+		f.mu.Unlock()
+	}()
 	var all []store.Update
 	for _, w := range batch {
 		all = append(all, w.ups...)
 	}
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-	err := db.Enqueue(work, all)
-	cancel()
-	for _, w := range batch {
-		w.done <- err
-	}
-	f.mu.Lock()
-	f.commits++
-	if len(f.waiting) > 0 {
-		f.waiting[0].done <- errLead
-	} else {
-		f.busy = false
-	}
-	f.mu.Unlock()
-	return <-me.done
+	defer cancel()
+	err := errors.New("filing failed")
+	defer func() {
+		for _, w := range batch {
+			if w != me {
+				w.done <- err
+			}
+		}
+	}()
+	err = db.Enqueue(work, all)
+	return err
 }
 
 // apiError is a Bot API answer that was not ok.
