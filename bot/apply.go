@@ -82,7 +82,19 @@ func (b *Bot) applyLoop(ctx context.Context) {
 			free = append(free, chat)
 		}
 		gave := len(free) > 0
-		for _, group := range share(free, b.cfg.ApplyBatch) {
+		// The staff's chats go one by one: their updates may wait on
+		// Telegram (a topic to open, a file to fetch) or build a report,
+		// and families' updates are not to wait beside them.
+		var groups [][]int64
+		families := free[:0]
+		for _, chat := range free {
+			if b.staffSide(chat) {
+				groups = append(groups, []int64{chat})
+			} else {
+				families = append(families, chat)
+			}
+		}
+		for _, group := range append(groups, share(families, b.cfg.ApplyBatch)...) {
 		give:
 			select {
 			case jobs <- group:
@@ -107,6 +119,12 @@ func (b *Bot) applyLoop(ctx context.Context) {
 		case <-ctx.Done():
 		}
 	}
+}
+
+// staffSide reports whether chat is the coordinators' group, the
+// managers' or a manager's own.
+func (b *Bot) staffSide(chat int64) bool {
+	return b.isGroup(chat) || chat == b.cfg.ManagersGroup && chat != 0 || slices.Contains(b.cfg.Managers, chat)
 }
 
 // share cuts chats into the fewest groups of at most most chats, whose
@@ -183,7 +201,7 @@ func (b *Bot) after(ctx context.Context, chat int64, did bool, err error, a appl
 	case did:
 		b.count.applied.Add(1)
 		b.log.Debug("applied", "update_id", a.p.UpdateID, "chat_id", chat, "flow", a.conv.Flow, "state", a.conv.State)
-		if b.isGroup(chat) || chat == b.cfg.ManagersGroup || slices.Contains(b.cfg.Managers, chat) {
+		if b.staffSide(chat) {
 			// A staff member's update may have sent a campaign: the
 			// job loop puts it in the outbox now, not at its next round.
 			wake(b.jobWake)
@@ -214,10 +232,14 @@ func (b *Bot) drainMany(ctx context.Context, chats []int64) (elsewhere []int64) 
 			steps[p.ChatID] = a
 			return err
 		})
+		// A group that ran out of time lost its connection (pgx closes
+		// it), which reads as the database away: it is the updates'
+		// doing, so they are applied one by one, each in its own time.
+		late := work.Err() != nil
 		cancel()
 		if err != nil {
 			b.answering.Add(-int64(len(chats)))
-			if polku.ErrorCode(err) == polku.EUNAVAILABLE {
+			if polku.ErrorCode(err) == polku.EUNAVAILABLE && !late {
 				b.log.Warn("database unavailable", "chats", len(chats), "err", err)
 				return elsewhere
 			}
@@ -229,12 +251,16 @@ func (b *Bot) drainMany(ctx context.Context, chats []int64) (elsewhere []int64) 
 			}
 			return elsewhere
 		}
-		var more []int64
+		var more, alone []int64
 		for _, r := range results {
 			switch {
 			case r.Busy:
 				b.answering.Add(-1)
 				elsewhere = append(elsewhere, r.Chat)
+				continue
+			case r.Alone:
+				b.answering.Add(-1)
+				alone = append(alone, r.Chat)
 				continue
 			case !r.Did && r.Err == nil:
 				b.answering.Add(-1)
@@ -253,6 +279,11 @@ func (b *Bot) drainMany(ctx context.Context, chats []int64) (elsewhere []int64) 
 			}
 		}
 		wake(b.sendWake)
+		for _, chat := range alone {
+			if b.drain(ctx, chat) {
+				elsewhere = append(elsewhere, chat)
+			}
+		}
 		chats = more
 	}
 	return elsewhere

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +25,10 @@ type Applied struct {
 	// Err: fn failed on the chat's update; nothing of it was kept, and
 	// the update waits as it did.
 	Err error
+	// Alone: nothing of the chat's update was kept either, but not for
+	// a fault of its own: it asked for what the chats before it gathered
+	// (ErrAlone), and is to be applied alone, after the group.
+	Alone bool
 	// Pending is the update taken, when Did or Err.
 	Pending Pending
 }
@@ -129,9 +134,12 @@ func (db *DB) ApplyMany(ctx context.Context, chats []int64, wall time.Time, fn f
 			tx.lastSeq = *h.last
 		}
 		r := Applied{Chat: h.p.ChatID, Pending: h.p}
-		if r.Err = fn(ctx, tx, h.p); r.Err != nil {
+		if r.Err = fn(ctx, tx, h.p); r.Err != nil || m.alone {
 			if err := m.undo(ctx); err != nil {
 				return nil, wrap(err, "apply many")
+			}
+			if m.alone {
+				r.Err, r.Alone = nil, true
 			}
 		} else {
 			if !tx.marked {
@@ -144,9 +152,9 @@ func (db *DB) ApplyMany(ctx context.Context, chats []int64, wall time.Time, fn f
 		results = append(results, r)
 	}
 	b = &pgx.Batch{}
-	checks := g.emit(b, true)
+	g.emit(b, true)
 	b.Queue("COMMIT")
-	if err := g.send(ctx, b, checks); err != nil {
+	if err := g.conn.SendBatch(ctx, b).Close(); err != nil {
 		return nil, wrap(err, "apply many")
 	}
 	g.open = false
@@ -201,41 +209,13 @@ func (w *gathered) add(o *gathered) {
 
 // emit queues in b, before what the caller adds, the release of a
 // savepoint that waits for it and what done gathered: the messages and
-// the statistics only when all is set, at the commit. It returns the
-// rows each queued statement must change (-1: any number).
-func (g *many) emit(b *pgx.Batch, all bool) []int64 {
-	var checks []int64
+// the statistics only when all is set, at the commit.
+func (g *many) emit(b *pgx.Batch, all bool) {
 	if g.release {
 		b.Queue("RELEASE SAVEPOINT chat")
-		checks = append(checks, -1)
 		g.release = false
 	}
-	checks = append(checks, g.db.write(b, &g.done, all, all, &g.statsLocked)...)
-	return checks
-}
-
-// send sends b and checks each statement's count of rows against checks
-// (given for its first statements).
-func (g *many) send(ctx context.Context, b *pgx.Batch, checks []int64) error {
-	res := g.conn.SendBatch(ctx, b)
-	var err error
-	for i := range b.Len() {
-		var tag pgconn.CommandTag
-		if tag, err = res.Exec(); err != nil {
-			break
-		}
-		if i < len(checks) && checks[i] >= 0 && tag.RowsAffected() != checks[i] {
-			// A conversation's guard: an update older than the one the
-			// conversation was saved by (checked under the chat's lock
-			// in Save, so only another writer can have done this).
-			err = polku.Errorf(polku.ECONFLICT, "update applied out of order")
-			break
-		}
-	}
-	if cerr := res.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	g.db.write(b, &g.done, all, all, &g.statsLocked)
 }
 
 // write queues in b the statements that write what w gathered, and
@@ -244,9 +224,8 @@ func (g *many) send(ctx context.Context, b *pgx.Batch, checks []int64) error {
 // says the transaction has it); and when outs is set, two for the
 // messages (their lanes taken, then the messages). The statistics' lock
 // comes before any lane: a transaction waiting for it holds no lane the
-// sender may wait for. It returns the rows each must change.
-func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool, locked *bool) []int64 {
-	var checks []int64
+// sender may wait for.
+func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool, locked *bool) {
 	now := db.Now()
 	marks := slices.Clone(w.marks)
 	for _, s := range w.saves {
@@ -262,9 +241,9 @@ func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool, locked *bool) [
 			chat[i], update[i], seq[i] = s.chat, s.update, s.seq
 			data[i], lang[i], talking[i], draft[i] = s.c.Data, s.c.Lang, s.c.Talking, s.c.Draft
 		}
-		// Save's statement for many chats at once, with its guard: a
-		// conversation saved by a later update is not written, and then
-		// the count of rows falls short.
+		// Save's statement for many chats at once. Its guard is Save's,
+		// checked under each chat's lock; the WHERE only keeps a later
+		// update's conversation, as in Save's own statement.
 		b.Queue(`
 			WITH applied AS (UPDATE inbox SET applied_at = $8, payload = NULL WHERE update_id = ANY($9::bigint[]))
 			INSERT INTO conversations AS x (chat_id, data, lang, talking, draft, last_update_id, last_seq, applied, updated_at)
@@ -275,29 +254,19 @@ func (db *DB) write(b *pgx.Batch, w *gathered, outs, stats bool, locked *bool) [
 				draft = EXCLUDED.draft, last_update_id = EXCLUDED.last_update_id, last_seq = EXCLUDED.last_seq,
 				applied = x.applied + 1, updated_at = EXCLUDED.updated_at
 			WHERE x.last_seq < EXCLUDED.last_seq`, chat, data, lang, talking, draft, update, seq, now, marks)
-		checks = append(checks, int64(n))
 	case len(marks) > 0:
 		b.Queue(`UPDATE inbox SET applied_at = $2, payload = NULL WHERE update_id = ANY($1::bigint[])`, marks, now)
-		checks = append(checks, -1)
 	}
 	w.saves, w.marks = nil, nil
 	if stats && w.stats.Len() > 0 {
-		n := b.Len()
-		if lockStats(b, locked); b.Len() > n {
-			checks = append(checks, -1)
-		}
-		for _, q := range w.stats.QueuedQueries {
-			b.QueuedQueries = append(b.QueuedQueries, q)
-			checks = append(checks, -1)
-		}
+		lockStats(b, locked)
+		b.QueuedQueries = append(b.QueuedQueries, w.stats.QueuedQueries...)
 		w.stats = pgx.Batch{}
 	}
 	if outs && len(w.outs) > 0 {
 		db.queueMany(b, w.outs)
-		checks = append(checks, -1, -1)
 		w.outs = nil
 	}
-	return checks
 }
 
 // queueMany is queue for the messages of many updates, in two statements:
@@ -359,28 +328,42 @@ type part struct {
 	// statsLocked is whether the group held the statistics' lock
 	// before the chat: rolled back, the chat gives up a lock it took.
 	statsLocked bool
+	// alone: the chat asked for what the group keeps back (ErrAlone).
+	alone bool
 }
 
 func (m *part) flush(ctx context.Context, sqls ...string) error {
+	if len(m.g.done.outs) > 0 && slices.ContainsFunc(sqls, readsOutbox) {
+		// The chats before it queued messages, written only at the
+		// commit: this statement would not see them (an erasure would
+		// leave a coordinator's answer to the family it erases).
+		m.alone = true
+		return ErrAlone
+	}
 	b := &pgx.Batch{}
-	var checks []int64
 	if !m.savepoint {
-		checks = m.g.emit(b, false)
+		m.g.emit(b, false)
 		b.Queue("SAVEPOINT chat")
-		checks = append(checks, -1)
 		m.savepoint = true
 	}
 	stats := m.cur.stats.Len() > 0 && slices.ContainsFunc(sqls, counted)
 	if !m.g.statsLocked && slices.ContainsFunc(sqls, writesStats) {
 		lockStats(b, &m.g.statsLocked)
-		checks = append(checks, -1)
 	}
-	checks = append(checks, m.g.db.write(b, &m.cur, false, stats, &m.g.statsLocked)...)
+	m.g.db.write(b, &m.cur, false, stats, &m.g.statsLocked)
 	if b.Len() == 0 {
 		return nil
 	}
-	return m.g.send(ctx, b, checks)
+	return m.g.conn.SendBatch(ctx, b).Close()
 }
+
+// readsOutbox reports whether a statement may read or change the outbox.
+func readsOutbox(sql string) bool { return strings.Contains(sql, "outbox") }
+
+// ErrAlone says a chat's update is to be applied in a transaction of its
+// own (Apply), after the group's: it asks what the group keeps back until
+// its commit.
+var ErrAlone = polku.Errorf(polku.ECONFLICT, "apply alone")
 
 // undo forgets what the chat gathered and rolls back what it sent.
 func (m *part) undo(ctx context.Context) error {
@@ -392,7 +375,7 @@ func (m *part) undo(ctx context.Context) error {
 	b := &pgx.Batch{}
 	b.Queue("ROLLBACK TO SAVEPOINT chat")
 	b.Queue("RELEASE SAVEPOINT chat")
-	return m.g.send(ctx, b, nil)
+	return m.g.conn.SendBatch(ctx, b).Close()
 }
 
 func (m *part) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {

@@ -178,3 +178,83 @@ func TestApplyManyCountsInAnyOrder(t *testing.T) {
 		t.Errorf("%d counted, want 600", n)
 	}
 }
+
+// The sender records a wait on one lane and a chat that blocked the bot
+// while a group holds that chat's conversation and then wants the lane:
+// Record takes the conversations before any lane, so neither waits for
+// the other in a circle.
+func TestApplyManyBesideRecord(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	const X, A = 10, 20
+	save := func(ctx context.Context, tx *Tx, p Pending) error {
+		return tx.Save(ctx, Conversation{Data: []byte(`{}`), Lang: "fi"}, []Out{{ChatID: p.ChatID, Payload: []byte(`{"r":1}`)}})
+	}
+	if err := db.Enqueue(ctx, []Update{{ID: 1, ChatID: X, Payload: []byte(`{}`)}, {ID: 2, ChatID: A, Payload: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []int64{X, A} {
+		if _, err := db.Apply(ctx, c, time.Now(), save); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a1 := scalar[int64](t, db, `SELECT id FROM outbox WHERE chat_id = 20`)
+	x1 := scalar[int64](t, db, `SELECT id FROM outbox WHERE chat_id = 10`)
+	if err := db.Enqueue(ctx, []Update{{ID: 3, ChatID: X, Payload: []byte(`{}`)}, {ID: 4, ChatID: A, Payload: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	rec := make(chan error, 1)
+	fn := func(ctx context.Context, tx *Tx, p Pending) error {
+		if p.ChatID == X {
+			return tx.SetBlocked(ctx, true)
+		}
+		go func() {
+			rec <- db.Record(context.Background(), []Result{
+				{Message{ID: a1, ChatID: A}, Outcome{RetryAt: time.Now().Add(time.Minute)}},
+				{Message{ID: x1, ChatID: X}, Outcome{Blocked: true}},
+			})
+		}()
+		time.Sleep(300 * time.Millisecond) // Record waits for X's row meanwhile
+		return save(ctx, tx, p)
+	}
+	if _, err := db.ApplyMany(ctx, []int64{X, A}, time.Now(), fn); err != nil {
+		t.Errorf("the group: %v", err)
+	}
+	if err := <-rec; err != nil {
+		t.Errorf("the sender: %v", err)
+	}
+}
+
+// A chat that reads the outbox after the chats before it queued messages
+// is applied alone, after the group: an erasure then deletes a
+// coordinator's answer queued to the family in the same group.
+func TestApplyManyErasesAlone(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	const G, F = -100, 30
+	if err := db.Enqueue(ctx, []Update{{ID: 1, ChatID: G, Payload: []byte(`{}`)}, {ID: 2, ChatID: F, Payload: []byte(`{}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	fn := func(ctx context.Context, tx *Tx, p Pending) error {
+		if p.ChatID == G {
+			return tx.Finish(ctx, []Out{{ChatID: F, Payload: []byte(`{"coordinator":"reply"}`)}})
+		}
+		if err := tx.Erase(ctx); err != nil {
+			return err
+		}
+		return tx.Save(ctx, Conversation{Data: []byte(`{}`), Lang: "fi"}, []Out{{ChatID: F, Payload: []byte(`{"erased":1}`)}})
+	}
+	res, err := db.ApplyMany(ctx, []int64{G, F}, time.Now(), fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 2 || !res[0].Did || !res[1].Alone || res[1].Err != nil {
+		t.Fatalf("results %+v; want the group's chat applied, the erasure alone", res)
+	}
+	if did, err := db.Apply(ctx, F, time.Now(), fn); !did || err != nil {
+		t.Fatalf("the erasure alone: %v, %v", did, err)
+	}
+	if s := scalar[string](t, db, `SELECT string_agg(payload::text, ' ' ORDER BY id) FROM outbox WHERE chat_id = 30`); s != `{"erased": 1}` {
+		t.Errorf("the family's outbox after its erasure: %s", s)
+	}
+}

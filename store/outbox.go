@@ -131,13 +131,13 @@ type Result struct {
 // it is.
 //
 // The lanes move on here, not in a trigger a message (migration 024):
-// the batch is marked, then its lanes are taken in their order (as every
-// transaction that queues takes its lanes, see queue, so they are never
-// taken in a circle), then each lane's head is found again in a statement
-// of its own, which sees every message committed before the locks were
-// taken; a lane with nothing left is forgotten. Six statements a batch,
-// where the trigger ran four a message. (The lanes of a chat that blocked
-// the bot, all of them at once, are moved on one by one.)
+// the batch's lanes are taken in their order (as every transaction that
+// queues takes its lanes, see queue, so they are never taken in a
+// circle), the batch is marked, then each lane's head is found again in a
+// statement of its own, which sees every message committed before the
+// locks were taken; a lane with nothing left is forgotten. Six statements
+// a batch, where the trigger ran four a message. (The lanes of a chat
+// that blocked the bot are moved on one by one.)
 func (db *DB) Record(ctx context.Context, results []Result) error {
 	if len(results) == 0 {
 		return nil
@@ -148,11 +148,13 @@ func (db *DB) Record(ctx context.Context, results []Result) error {
 	})
 	now := db.Now()
 	const unsent = ` AND sent_at IS NULL AND dropped IS NULL`
-	var sent, sentMsg, dropped, chats, lanes, blocked []int64
+	var sent, sentMsg, dropped, chats, lanes, blocked, lockChats, lockLanes []int64
 	var why []string
-	b := &pgx.Batch{}
-	b.Queue("BEGIN")
+	waits := &pgx.Batch{}
 	for _, r := range results {
+		if n := len(lockChats); n == 0 || lockChats[n-1] != r.ChatID || lockLanes[n-1] != r.Lane {
+			lockChats, lockLanes = append(lockChats, r.ChatID), append(lockLanes, r.Lane)
+		}
 		switch o := r.Outcome; {
 		case o.Blocked:
 			if !slices.Contains(blocked, r.ChatID) {
@@ -166,13 +168,29 @@ func (db *DB) Record(ctx context.Context, results []Result) error {
 		default:
 			// A wait keeps the message its lane's head (its trigger
 			// tells the lane).
-			b.Queue(`UPDATE outbox SET not_before = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.RetryAt)
+			waits.Queue(`UPDATE outbox SET not_before = $2, attempts = attempts + 1 WHERE id = $1`+unsent, r.ID, o.RetryAt)
 			continue
 		}
 		if n := len(chats); n == 0 || chats[n-1] != r.ChatID || lanes[n-1] != r.Lane {
 			chats, lanes = append(chats, r.ChatID), append(lanes, r.Lane)
 		}
 	}
+	// First the rows of conversations that blocked the bot, then every
+	// lane of the batch (and of those chats) in one order, by chat and
+	// lane, as every transaction takes lanes (see queue): a transaction of
+	// updates takes its chats' conversations before its lanes, so this
+	// one never holds a lane while it waits for one of those rows, nor
+	// takes lanes out of order (a wait's trigger takes its lane).
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	if blocked != nil {
+		b.Queue(`UPDATE conversations SET blocked_at = $2 WHERE chat_id = ANY($1)`, blocked, now)
+	}
+	b.Queue(`
+		SELECT 1 FROM outbox_lanes l
+		WHERE (l.chat_id, l.lane) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) OR l.chat_id = ANY($3)
+		ORDER BY l.chat_id, l.lane FOR UPDATE OF l`, lockChats, lockLanes, blocked)
+	b.QueuedQueries = append(b.QueuedQueries, waits.QueuedQueries...)
 	if sent != nil {
 		b.Queue(`
 			UPDATE outbox o SET sent_at = $3, message_id = v.msg, attempts = o.attempts + 1
@@ -188,11 +206,9 @@ func (db *DB) Record(ctx context.Context, results []Result) error {
 	if blocked != nil {
 		// The person blocked the bot: all that waits for the chat goes.
 		b.Queue(`UPDATE outbox SET dropped = 'blocked', attempts = attempts + 1 WHERE chat_id = ANY($1)`+unsent, blocked)
-		b.Queue(`UPDATE conversations SET blocked_at = $2 WHERE chat_id = ANY($1)`, blocked, now)
 	}
 	if chats != nil {
 		const these = `WITH v (chat_id, lane) AS (SELECT * FROM unnest($1::bigint[], $2::bigint[])) `
-		b.Queue(these+`SELECT 1 FROM outbox_lanes l JOIN v USING (chat_id, lane) ORDER BY l.chat_id, l.lane FOR UPDATE OF l`, chats, lanes)
 		b.Queue(these+`
 			UPDATE outbox_lanes l SET served = nextval('outbox_served'), waiting = w.n,
 				head = w.id, priority = COALESCE(w.priority, l.priority), not_before = w.not_before
