@@ -55,18 +55,23 @@ func (db *DB) Enqueue(ctx context.Context, updates []Update) error {
 }
 
 func (db *DB) enqueue(ctx context.Context, updates []Update) error {
-	now := db.Now()
-	b := &pgx.Batch{}
-	for _, u := range updates {
-		if u.ChatID == 0 {
-			b.Queue(`INSERT INTO inbox (update_id, chat_id, received_at, applied_at) VALUES ($1, 0, $2, $2) ON CONFLICT DO NOTHING`, u.ID, now)
-			continue
+	// One statement for the batch, in its order (the order its chats'
+	// updates are applied in); an update of no chat is kept as applied,
+	// without its payload.
+	n := len(updates)
+	ids, chats, payloads := make([]int64, n), make([]int64, n), make([][]byte, n)
+	for i, u := range updates {
+		ids[i], chats[i] = u.ID, u.ChatID
+		if u.ChatID != 0 {
+			payloads[i] = u.Payload
 		}
-		b.Queue(`INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, u.ID, u.ChatID, u.Payload, now)
 	}
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		return tx.SendBatch(ctx, b).Close()
-	})
+	_, err := db.pool.Exec(ctx, `
+		INSERT INTO inbox (update_id, chat_id, payload, received_at, applied_at)
+		SELECT v.id, v.chat, v.payload, $4, CASE WHEN v.chat = 0 THEN $4::timestamptz END
+		FROM unnest($1::bigint[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS v (id, chat, payload, n)
+		ORDER BY v.n
+		ON CONFLICT DO NOTHING`, ids, chats, payloads, db.Now())
 	return wrap(err, "enqueue")
 }
 
