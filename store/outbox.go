@@ -187,9 +187,10 @@ func (db *DB) Record(ctx context.Context, results []Result) error {
 		b.Queue(`UPDATE conversations SET blocked_at = $2 WHERE chat_id = ANY($1)`, blocked, now)
 	}
 	b.Queue(`
-		SELECT 1 FROM outbox_lanes l
-		WHERE (l.chat_id, l.lane) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) OR l.chat_id = ANY($3)
-		ORDER BY l.chat_id, l.lane FOR UPDATE OF l`, lockChats, lockLanes, blocked)
+		WITH v (chat_id, lane) AS (
+			SELECT * FROM unnest($1::bigint[], $2::bigint[])
+			UNION SELECT chat_id, lane FROM outbox_lanes WHERE chat_id = ANY($3))
+		SELECT 1 FROM outbox_lanes l JOIN v USING (chat_id, lane) ORDER BY l.chat_id, l.lane FOR UPDATE OF l`, lockChats, lockLanes, blocked)
 	b.QueuedQueries = append(b.QueuedQueries, waits.QueuedQueries...)
 	if sent != nil {
 		b.Queue(`
