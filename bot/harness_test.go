@@ -429,20 +429,27 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
+// migrated opens a fresh, migrated database; it returns its URL too.
+func migrated(t testing.TB) (string, *store.DB) {
+	t.Helper()
+	url := pgtest.URL(t)
+	db, err := store.Open(context.Background(), url, storeOptions(20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return url, db
+}
+
 // newRig starts the adapter (Run, and Poll when poll is set) on a fresh
 // database against a fake Bot API with o's options.
 func newRig(t testing.TB, o harnessOptions, poll bool) *rig {
 	t.Helper()
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	db, err := store.Open(ctx, url, storeOptions(20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	url, db := migrated(t)
 	if err := db.AddReferralCode(ctx, "demo-school", "Sample school (fictional)"); err != nil {
 		t.Fatal(err)
 	}

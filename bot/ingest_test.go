@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"polku/internal/pgtest"
 	"polku/store"
 )
 
@@ -17,15 +16,7 @@ import (
 // one: 51 webhook requests, two commits, every update stored.
 func TestFilerCommitsTogether(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	db, err := store.Open(ctx, url, storeOptions(20))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	url, db := migrated(t)
 	up := func(id int64) []store.Update {
 		return []store.Update{{ID: id, ChatID: 1000 + id, Payload: fmt.Appendf(nil, `{"update_id":%d}`, id)}}
 	}

@@ -151,13 +151,7 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 	open := false
 	defer func() {
 		if open {
-			// Rolled back even when ctx has ended: the connection goes
-			// back to the pool clean.
-			rb, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			if _, rerr := conn.Exec(rb, "ROLLBACK"); rerr != nil {
-				conn.Conn().Close(rb)
-			}
+			rollback(ctx, conn)
 		}
 	}()
 	// The lock has a statement of its own: a statement reads what was
@@ -228,6 +222,17 @@ func (db *DB) Apply(ctx context.Context, chat int64, wall time.Time, fn func(ctx
 	}
 	open = false
 	return true, nil
+}
+
+// rollback ends the connection's transaction even when ctx has ended, so
+// the connection goes back to the pool clean (or closed, when even that
+// fails).
+func rollback(ctx context.Context, conn *pgxpool.Conn) {
+	rb, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := conn.Exec(rb, "ROLLBACK"); err != nil {
+		conn.Conn().Close(rb)
+	}
 }
 
 // deferred is Apply's connection in its transaction: what Tx.Save

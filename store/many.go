@@ -58,11 +58,7 @@ func (db *DB) ApplyMany(ctx context.Context, chats []int64, wall time.Time, fn f
 	g := &many{conn: conn, db: db}
 	defer func() {
 		if g.open {
-			rb, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			if _, rerr := conn.Exec(rb, "ROLLBACK"); rerr != nil {
-				conn.Conn().Close(rb)
-			}
+			rollback(ctx, conn)
 		}
 	}()
 	// As in Apply, the locks are taken in a statement of their own, and
